@@ -1,0 +1,130 @@
+import { AlreadyExistsError, NotFoundError } from '../../core/errors/index.js';
+import type {
+  GuardedWriteResult,
+  MemberPageRequest,
+  MembershipRecord,
+  MembershipRemoval,
+  NewMembership,
+  NewTenant,
+  RoleChange,
+  TenantRecord,
+} from '../../store/records.js';
+
+/** Reverts one mutation. Collected per transaction so a failed one can be rolled back. */
+export type Undo = () => void;
+
+/**
+ * The in-memory tables and the semantics of every store operation, written
+ * synchronously. Atomicity comes from that: with no `await` between reading a
+ * guard and writing, no other operation can interleave.
+ */
+export class MemoryTables {
+  readonly #tenants = new Map<string, TenantRecord>();
+  /** tenantId -> userId -> membership */
+  readonly #byTenant = new Map<string, Map<string, MembershipRecord>>();
+  /** userId -> tenantId -> membership: keeps the tenant switcher O(memberships of the user). */
+  readonly #byUser = new Map<string, Map<string, MembershipRecord>>();
+
+  createTenant(tenant: NewTenant, owner: NewMembership, undo: Undo[]): void {
+    if (this.#tenants.has(tenant.id)) throw new AlreadyExistsError('tenant');
+    const record: TenantRecord = Object.freeze({ ...tenant });
+    this.#tenants.set(tenant.id, record);
+    this.#byTenant.set(tenant.id, new Map());
+    undo.push(() => {
+      this.#tenants.delete(tenant.id);
+      this.#byTenant.delete(tenant.id);
+    });
+    this.insertMembership(owner, undo);
+  }
+
+  findTenant(tenantId: string): TenantRecord | undefined {
+    return this.#tenants.get(tenantId);
+  }
+
+  findMembership(tenantId: string, userId: string): MembershipRecord | undefined {
+    return this.#byTenant.get(tenantId)?.get(userId);
+  }
+
+  listMembershipsOfUser(userId: string): readonly MembershipRecord[] {
+    const rows = [...(this.#byUser.get(userId)?.values() ?? [])];
+    return rows.sort((a, b) => compare(a.tenantId, b.tenantId));
+  }
+
+  listMembers(tenantId: string, page: MemberPageRequest): readonly MembershipRecord[] {
+    const members = [...(this.#byTenant.get(tenantId)?.values() ?? [])];
+    const after = page.afterUserId;
+    return members
+      .filter((m) => after === undefined || compare(m.userId, after) > 0)
+      .sort((a, b) => compare(a.userId, b.userId))
+      .slice(0, page.limit);
+  }
+
+  insertMembership(membership: NewMembership, undo: Undo[]): void {
+    const members = this.#byTenant.get(membership.tenantId);
+    if (members === undefined) throw new NotFoundError();
+    if (members.has(membership.userId)) throw new AlreadyExistsError('membership');
+    this.#put(Object.freeze({ ...membership }), undo);
+  }
+
+  updateMembershipRole(change: RoleChange, undo: Undo[]): GuardedWriteResult {
+    const previous = this.findMembership(change.tenantId, change.userId);
+    if (previous === undefined) return { outcome: 'not_found' };
+    if (previous.role === change.ownerRole && change.role !== change.ownerRole && this.#ownerCount(change.tenantId, change.ownerRole) <= 1) {
+      return { outcome: 'last_owner' };
+    }
+    this.#put(Object.freeze({ ...previous, role: change.role }), undo);
+    return { outcome: 'applied', previous };
+  }
+
+  deleteMembership(removal: MembershipRemoval, undo: Undo[]): GuardedWriteResult {
+    const previous = this.findMembership(removal.tenantId, removal.userId);
+    if (previous === undefined) return { outcome: 'not_found' };
+    if (previous.role === removal.ownerRole && this.#ownerCount(removal.tenantId, removal.ownerRole) <= 1) {
+      return { outcome: 'last_owner' };
+    }
+    this.#remove(previous);
+    undo.push(() => {
+      this.#index(previous);
+    });
+    return { outcome: 'applied', previous };
+  }
+
+  #ownerCount(tenantId: string, ownerRole: string): number {
+    let owners = 0;
+    for (const member of this.#byTenant.get(tenantId)?.values() ?? []) {
+      if (member.role === ownerRole) owners += 1;
+    }
+    return owners;
+  }
+
+  #put(record: MembershipRecord, undo: Undo[]): void {
+    const before = this.findMembership(record.tenantId, record.userId);
+    this.#index(record);
+    undo.push(() => {
+      if (before === undefined) this.#remove(record);
+      else this.#index(before);
+    });
+  }
+
+  #index(record: MembershipRecord): void {
+    this.#byTenant.get(record.tenantId)?.set(record.userId, record);
+    let tenants = this.#byUser.get(record.userId);
+    if (tenants === undefined) {
+      tenants = new Map();
+      this.#byUser.set(record.userId, tenants);
+    }
+    tenants.set(record.tenantId, record);
+  }
+
+  #remove(record: MembershipRecord): void {
+    this.#byTenant.get(record.tenantId)?.delete(record.userId);
+    const tenants = this.#byUser.get(record.userId);
+    tenants?.delete(record.tenantId);
+    if (tenants?.size === 0) this.#byUser.delete(record.userId);
+  }
+}
+
+/** Code-unit order, the same order the SQL adapters use with binary collations. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

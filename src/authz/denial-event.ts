@@ -1,0 +1,27 @@
+/**
+ * Why a check was denied, for server-side diagnostics. Finer than the
+ * decision's reason: a malformed tenant id is reported as such here, while the
+ * decision (and any HTTP response) stays an indistinguishable `not_member`.
+ *
+ * - `not_member`: well-formed tenant id, but no membership (or no such tenant).
+ * - `malformed_tenant_id`: the id failed validation and storage was not touched.
+ * - `missing_capability`: member whose role lacks the capability.
+ */
+export type DenialEventReason = 'not_member' | 'malformed_tenant_id' | 'missing_capability';
+
+/**
+ * Emitted to the `onDenied` hook for every denied check. Contains ids and the
+ * capability only: no tokens, no secrets, no user profile data.
+ */
+export interface DenialEvent {
+  readonly capability: string;
+  /** The checked tenant id; `null` when it was malformed (the raw input is never echoed). */
+  readonly tenantId: string | null;
+  readonly userId: string;
+  readonly reason: DenialEventReason;
+  /** 403 or 404, as in the decision. */
+  readonly status: 403 | 404;
+}
+
+/** Receives denial events. Exceptions it throws are swallowed: diagnostics never change an outcome. */
+export type DenialHook = (event: DenialEvent) => void;

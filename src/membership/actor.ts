@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { parseInput } from '../core/validation/parse-input.js';
+import { userIdSchema } from '../core/ids/identifiers.js';
+
+/** A signed-in user acting through the API: subject to membership and capability checks. */
+export interface UserActor {
+  readonly type: 'user';
+  readonly userId: string;
+}
+
+/**
+ * Trusted server code (bootstrap scripts, provisioning, imports). Bypasses
+ * capability checks and is recorded as `system:<label>` in provenance and
+ * audit, never as a user. Create it explicitly with {@link systemActor}; it is
+ * never a default.
+ */
+export interface SystemActor {
+  readonly type: 'system';
+  /** What the trusted code is, e.g. `bootstrap` or `billing-sync`. */
+  readonly label: string;
+}
+
+/** Who performs an operation. */
+export type Actor = UserActor | SystemActor;
+
+const labelSchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, {
+  message: 'System actor labels are lower-case identifiers of at most 63 characters.',
+});
+
+/**
+ * The explicit system actor for trusted server code.
+ *
+ * @example
+ * ```ts
+ * await tenantry.members.add({ actor: systemActor('bootstrap'), tenantId, userId, role: 'manager' });
+ * ```
+ */
+export function systemActor(label: string): SystemActor {
+  return Object.freeze({ type: 'system', label: parseInput(labelSchema, label, 'system actor label') });
+}
+
+/** A user actor; validates the id. */
+export function userActor(userId: string): UserActor {
+  return Object.freeze({ type: 'user', userId: parseInput(userIdSchema, userId, 'user id') });
+}
+
+/** The provenance string stored for `actor`: the user id, or `system:<label>`. */
+export function provenanceOf(actor: Actor): string {
+  return actor.type === 'user' ? actor.userId : `system:${actor.label}`;
+}
+
+/** Zod schema for an actor at the boundary. */
+export const actorSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('user'), userId: userIdSchema }),
+  z.object({ type: z.literal('system'), label: labelSchema }),
+]);

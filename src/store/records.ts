@@ -1,0 +1,84 @@
+/**
+ * Where a membership came from, kept as provenance on the row.
+ *
+ * - `tenant_create`: the owner membership created together with the tenant.
+ * - `member_add`: added by a member who manages memberships.
+ * - `system`: added by trusted server code through the system actor (bootstrap, provisioning, imports).
+ * - `invitation`: created by accepting an invitation.
+ */
+export const MEMBERSHIP_SOURCES = ['tenant_create', 'member_add', 'system', 'invitation'] as const;
+
+/** See {@link MEMBERSHIP_SOURCES}. */
+export type MembershipSource = (typeof MEMBERSHIP_SOURCES)[number];
+
+/** A tenant as stored. */
+export interface TenantRecord {
+  readonly id: string;
+  /** Who created it: a user id, or `system:<label>` for the system actor. */
+  readonly createdBy: string;
+  readonly createdAt: Date;
+}
+
+/** A membership row: one user's role in one tenant. Unique per (tenant, user). */
+export interface MembershipRecord {
+  /** UUID primary key. */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  /** Role name. The store treats it as an opaque string; services validate it against the role map. */
+  readonly role: string;
+  /** Who created the membership: a user id, or `system:<label>`. */
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly source: MembershipSource;
+}
+
+/** Input of `Store.createTenant`. */
+export interface NewTenant {
+  readonly id: string;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+}
+
+/** Input of `Store.insertMembership`; every field is chosen by the service. */
+export type NewMembership = MembershipRecord;
+
+/** Keyset page request over a tenant's members, ordered by user id ascending. */
+export interface MemberPageRequest {
+  /** At most this many rows (1 to 1000; services validate). */
+  readonly limit: number;
+  /** Return only members whose user id sorts after this one (the last user id of the previous page). */
+  readonly afterUserId?: string;
+}
+
+/** Input of `Store.updateMembershipRole`. */
+export interface RoleChange {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly role: string;
+  /**
+   * The owner role. The change is refused with outcome `last_owner` when it
+   * would leave the tenant with no member holding this role.
+   */
+  readonly ownerRole: string;
+}
+
+/** Input of `Store.deleteMembership`. */
+export interface MembershipRemoval {
+  readonly tenantId: string;
+  readonly userId: string;
+  /** The removal is refused with outcome `last_owner` when it would leave no owner. */
+  readonly ownerRole: string;
+}
+
+/**
+ * Result of a guarded membership write.
+ *
+ * - `applied`: the write took effect; `previous` is the row as it was before.
+ * - `not_found`: there is no such membership; nothing changed.
+ * - `last_owner`: the write would leave the tenant without an owner; nothing changed.
+ */
+export type GuardedWriteResult =
+  | { readonly outcome: 'applied'; readonly previous: MembershipRecord }
+  | { readonly outcome: 'not_found' }
+  | { readonly outcome: 'last_owner' };

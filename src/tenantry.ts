@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { ConfigurationError } from './core/errors/index.js';
+import type { CapabilityRegistry } from './core/capabilities/define-capabilities.js';
+import type { DisabledReasonFormatter } from './core/decisions/action-state.js';
+import type { MembershipFact } from './core/decisions/decision.js';
+import { tenantIdSchema, userIdSchema, UUID_PATTERN } from './core/ids/identifiers.js';
+import type { RoleMap } from './core/roles/define-roles.js';
+import { parseConfig, parseInput } from './core/validation/parse-input.js';
+import type { DenialHook } from './authz/denial-event.js';
+import type { InvalidationBus, InvalidationMessage } from './authz/invalidation-bus.js';
+import { MembershipCache, type MembershipCacheOptions } from './authz/membership-cache.js';
+import { RequestScope } from './authz/request-scope.js';
+import {
+  MembershipService,
+  type AddMemberInput,
+  type CreatedTenant,
+  type CreateTenantInput,
+} from './membership/membership-service.js';
+import type { MembershipRecord } from './store/records.js';
+import type { Store } from './store/store.js';
+
+/** Options of {@link createTenantry}. */
+export interface TenantryOptions<C extends string, R extends string> {
+  /** The capability registry from `defineCapabilities`. */
+  readonly capabilities: CapabilityRegistry<C>;
+  /** The role map from `defineRoles`, defined over the same registry. */
+  readonly roles: RoleMap<C, R>;
+  /** Where tenants and memberships live: `memoryStore()`, `kyselyStore(db)`, or your own adapter. */
+  readonly store: Store;
+  /**
+   * Capability that lets a member manage memberships (add members, later change
+   * roles and remove). Default: only members holding the owner role may.
+   */
+  readonly manageMembersCapability?: NoInfer<C>;
+  /**
+   * Cross-request membership cache. Default is off: every request scope reads
+   * storage once per tenant. Changes made through this instance invalidate it
+   * at once; the TTL bounds staleness for changes made elsewhere.
+   */
+  readonly cache?: MembershipCacheOptions | false;
+  /** Propagates cache invalidations between instances. Only meaningful with `cache`. */
+  readonly invalidationBus?: InvalidationBus;
+  /** Receives a structured event for every denied check. */
+  readonly onDenied?: DenialHook;
+  /** Tooltip text for visible-but-disabled actions. Default names the role and the capability. */
+  readonly formatDisabledReason?: DisabledReasonFormatter;
+  /**
+   * Accepted tenant-id format, checked before any storage access (ids are
+   * also limited to 64 characters). Default is a canonical lower-case UUID.
+   */
+  readonly tenantIdPattern?: RegExp;
+  /** Clock, for tests. Default is `() => new Date()`. */
+  readonly now?: () => Date;
+  /** Id generator for tenants and memberships, for tests. Default is `crypto.randomUUID()`. */
+  readonly generateId?: () => string;
+}
+
+/** The actor a request scope is created for. */
+export interface RequestActor {
+  readonly userId: string;
+}
+
+/** A configured tenantry instance. Create one per application with {@link createTenantry}. */
+export interface Tenantry<C extends string, R extends string> {
+  readonly capabilities: CapabilityRegistry<C>;
+  readonly roles: RoleMap<C, R>;
+  /** Tenant lifecycle. */
+  readonly tenants: {
+    /** Creates a tenant and its owner membership atomically. */
+    create(input: CreateTenantInput): Promise<CreatedTenant>;
+  };
+  /** Membership management, checked against the acting user. */
+  readonly members: {
+    /** Adds an existing user to a tenant. See {@link MembershipService.addMember}. */
+    add(input: AddMemberInput<R>): Promise<MembershipRecord>;
+  };
+  /**
+   * Creates the memoizing scope for one request. Throws `ValidationError` for
+   * a malformed user id.
+   */
+  forRequest(actor: RequestActor): RequestScope<C, R>;
+  /**
+   * Drops cached memberships after a change made outside tenantry (for
+   * example a direct SQL import), here and, with a bus, on other instances.
+   */
+  invalidate(tenantId: string, userId?: string): void;
+  /** Unsubscribes from the invalidation bus. Call on shutdown. */
+  close(): void;
+}
+
+const optionsSchema = z.object({
+  capabilities: z.custom<CapabilityRegistry>((value) => typeof (value as CapabilityRegistry | null)?.has === 'function', {
+    message: 'expected the result of defineCapabilities()',
+  }),
+  roles: z.custom<RoleMap>((value) => typeof (value as RoleMap | null)?.grants === 'function', {
+    message: 'expected the result of defineRoles()',
+  }),
+  store: z.custom<Store>((value) => typeof (value as Store | null)?.transaction === 'function', {
+    message: 'expected a Store (memoryStore(), kyselyStore(db), ...)',
+  }),
+  manageMembersCapability: z.string().optional(),
+  cache: z
+    .union([
+      z.literal(false),
+      z.object({ max: z.number().int().min(1).max(10_000_000), ttlMs: z.number().int().min(1) }).strict(),
+    ])
+    .optional(),
+  invalidationBus: z.custom<InvalidationBus>((value) => typeof (value as InvalidationBus | null)?.subscribe === 'function').optional(),
+  onDenied: z.function().optional(),
+  formatDisabledReason: z.function().optional(),
+  tenantIdPattern: z.instanceof(RegExp).optional(),
+  now: z.function().optional(),
+  generateId: z.function().optional(),
+});
+
+/**
+ * Creates a tenantry instance: the entry point of the library.
+ *
+ * Options are validated once and the instance is immutable; a wrong option
+ * throws `ConfigurationError` naming it.
+ *
+ * @example
+ * ```ts
+ * const tenantry = createTenantry({ capabilities, roles, store: memoryStore() });
+ * const { tenant } = await tenantry.tenants.create({ ownerId: 'user-1' });
+ * const scope = tenantry.forRequest({ userId: 'user-1' });
+ * await scope.authorize(tenant.id, 'membership.manage');
+ * ```
+ */
+export function createTenantry<C extends string, R extends string>(options: TenantryOptions<C, R>): Tenantry<C, R> {
+  parseConfig(optionsSchema, options, 'createTenantry() options');
+  const { capabilities, roles, store } = options;
+  if (roles.capabilities !== capabilities) {
+    throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
+  }
+  const manageCapability = options.manageMembersCapability;
+  if (manageCapability !== undefined) capabilities.assert(manageCapability);
+
+  const tenantIdPattern = options.tenantIdPattern ?? UUID_PATTERN;
+  const tenantIds = tenantIdSchema(tenantIdPattern);
+  const isValidTenantId = (tenantId: string) => tenantIds.safeParse(tenantId).success;
+  const cache = options.cache ? new MembershipCache(options.cache) : undefined;
+  const bus = options.invalidationBus;
+
+  const dropLocal = (message: InvalidationMessage) => cache?.invalidate(message.tenantId, message.userId);
+  const unsubscribe = bus?.subscribe(dropLocal);
+  const invalidate = (tenantId: string, userId?: string) => {
+    const message: InvalidationMessage = userId === undefined ? { tenantId } : { tenantId, userId };
+    dropLocal(message);
+    bus?.publish(message);
+  };
+
+  const fromStore = async (tenantId: string, userId: string): Promise<MembershipFact | undefined> => {
+    const row = await store.findMembership(tenantId, userId);
+    return row === undefined ? undefined : { role: row.role };
+  };
+  const loadMembership = cache
+    ? (tenantId: string, userId: string) => cache.lookup(tenantId, userId, () => fromStore(tenantId, userId))
+    : fromStore;
+
+  const memberships = new MembershipService<C, R>({
+    store,
+    roles,
+    tenantIdPattern,
+    manageCapability,
+    now: options.now ?? (() => new Date()),
+    generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
+    onMembershipChanged: invalidate,
+  });
+
+  const scopeDeps = Object.freeze({
+    roles,
+    isValidTenantId,
+    loadMembership,
+    listMemberships: (userId: string) => store.listMembershipsOfUser(userId),
+    onDenied: options.onDenied,
+    formatDisabledReason: options.formatDisabledReason,
+  });
+
+  return Object.freeze({
+    capabilities,
+    roles,
+    tenants: Object.freeze({ create: (input: CreateTenantInput) => memberships.createTenant(input) }),
+    members: Object.freeze({ add: (input: AddMemberInput<R>) => memberships.addMember(input) }),
+    forRequest(actor: RequestActor): RequestScope<C, R> {
+      const userId = parseInput(userIdSchema, (actor as RequestActor | undefined)?.userId, 'request actor user id');
+      return new RequestScope<C, R>(userId, scopeDeps);
+    },
+    invalidate,
+    close: () => unsubscribe?.(),
+  });
+}

@@ -1,0 +1,28 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * One entry per public subpath. `scripts/check-package.mjs` verifies that every
+ * entry here is built in both formats and listed in package.json `exports`.
+ */
+export const entries = {
+  index: 'src/index.ts',
+  memory: 'src/memory.ts',
+  kysely: 'src/kysely.ts',
+  express: 'src/express.ts',
+  fastify: 'src/fastify.ts',
+  testing: 'src/testing.ts',
+} as const;
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  treeshake: true,
+  // Optional peers must never be bundled: hosts bring their own copies.
+  external: ['fast-check', 'kysely', 'express', 'fastify', 'better-sqlite3', 'pg', 'mysql2'],
+});
