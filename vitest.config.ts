@@ -1,6 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+import { fileURLToPath } from 'node:url';
+
+const source = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Tests and examples import the package by its public names, resolved to the source.
+    alias: [
+      { find: /^tenantry$/, replacement: source('index.ts') },
+      { find: /^tenantry\/(.*)$/, replacement: source('$1.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],

@@ -22,6 +22,8 @@ export {
   StorageUnavailableError,
   isAlreadyExistsError,
   isStorageUnavailableError,
+  LastOwnerError,
+  isLastOwnerError,
 } from './core/errors/index.js';
 export type { TenantryErrorCode, TenantryErrorOptions, ValidationIssue } from './core/errors/index.js';
 export { defineCapabilities } from './core/capabilities/define-capabilities.js';
@@ -41,7 +43,15 @@ export type { InvalidationBus, InvalidationMessage } from './authz/invalidation-
 export type { MembershipCacheOptions } from './authz/membership-cache.js';
 export { systemActor, userActor } from './membership/actor.js';
 export type { Actor, SystemActor, UserActor } from './membership/actor.js';
-export type { AddMemberInput, CreateTenantInput, CreatedTenant } from './membership/membership-service.js';
+export type {
+  AddMemberInput,
+  ChangeRoleInput,
+  CreateTenantInput,
+  CreatedTenant,
+  ListMembersInput,
+  MemberPage,
+  RemoveMemberInput,
+} from './membership/membership-service.js';
 export { createTenantry } from './tenantry.js';
 export type { RequestActor, Tenantry, TenantryOptions } from './tenantry.js';
 export { MEMBERSHIP_SOURCES } from './store/records.js';

@@ -13,8 +13,12 @@ import { RequestScope } from './authz/request-scope.js';
 import {
   MembershipService,
   type AddMemberInput,
+  type ChangeRoleInput,
   type CreatedTenant,
   type CreateTenantInput,
+  type ListMembersInput,
+  type MemberPage,
+  type RemoveMemberInput,
 } from './membership/membership-service.js';
 import type { MembershipRecord } from './store/records.js';
 import type { Store } from './store/store.js';
@@ -71,14 +75,24 @@ export interface Tenantry<C extends string, R extends string> {
   };
   /** Membership management, checked against the acting user. */
   readonly members: {
-    /** Adds an existing user to a tenant. See {@link MembershipService.addMember}. */
+    /**
+     * Adds an existing user to a tenant. A user actor must hold the managing
+     * capability (404 `NotFoundError` if not a member, 403 `ForbiddenError`
+     * if lacking it); `AlreadyExistsError` for an existing member.
+     */
     add(input: AddMemberInput<R>): Promise<MembershipRecord>;
+    /** Changes a member's role; `LastOwnerError` if it would leave no owner. */
+    changeRole(input: ChangeRoleInput<R>): Promise<MembershipRecord>;
+    /** Removes a member; `LastOwnerError` for the last owner. Resolves with the removed row. */
+    remove(input: RemoveMemberInput): Promise<MembershipRecord>;
+    /** One page of members with roles, ordered by user id; any member may list. */
+    list(input: ListMembersInput): Promise<MemberPage>;
   };
   /**
    * Creates the memoizing scope for one request. Throws `ValidationError` for
    * a malformed user id.
    */
-  forRequest(actor: RequestActor): RequestScope<C, R>;
+  forRequest(actor: RequestActor): RequestScope<C>;
   /**
    * Drops cached memberships after a change made outside tenantry (for
    * example a direct SQL import), here and, with a bus, on other instances.
@@ -181,10 +195,15 @@ export function createTenantry<C extends string, R extends string>(options: Tena
     capabilities,
     roles,
     tenants: Object.freeze({ create: (input: CreateTenantInput) => memberships.createTenant(input) }),
-    members: Object.freeze({ add: (input: AddMemberInput<R>) => memberships.addMember(input) }),
-    forRequest(actor: RequestActor): RequestScope<C, R> {
+    members: Object.freeze({
+      add: (input: AddMemberInput<R>) => memberships.addMember(input),
+      changeRole: (input: ChangeRoleInput<R>) => memberships.changeRole(input),
+      remove: (input: RemoveMemberInput) => memberships.removeMember(input),
+      list: (input: ListMembersInput) => memberships.listMembers(input),
+    }),
+    forRequest(actor: RequestActor): RequestScope<C> {
       const userId = parseInput(userIdSchema, (actor as RequestActor | undefined)?.userId, 'request actor user id');
-      return new RequestScope<C, R>(userId, scopeDeps);
+      return new RequestScope<C>(userId, scopeDeps);
     },
     invalidate,
     close: () => unsubscribe?.(),

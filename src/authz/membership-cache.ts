@@ -39,7 +39,7 @@ export class MembershipCache {
   ): Promise<MembershipFact | undefined> {
     const key = cacheKey(tenantId, userId);
     const hit = this.#entries.get(key);
-    if (hit !== undefined) return hit.role === null ? undefined : (hit as MembershipFact);
+    if (hit !== undefined) return hit.role === null ? undefined : hit;
 
     const generation = this.#generation;
     const fact = await load();

@@ -6,10 +6,13 @@ import type { MembershipRecord } from '../store/records.js';
 import type { DenialEvent, DenialHook } from './denial-event.js';
 
 /** One entry of the tenant switcher. */
-export interface TenantMembershipSummary<R extends string = string> {
+export interface TenantMembershipSummary {
   readonly tenantId: string;
-  /** The actor's role there. Typed as the declared roles; a stored role no longer declared still appears as stored. */
-  readonly role: R;
+  /**
+   * The actor's role there, as stored. A string rather than the declared role
+   * union because a stored role may since have been removed from the role map.
+   */
+  readonly role: string;
 }
 
 /** What a request scope needs from the tenantry instance. Internal wiring. */
@@ -40,9 +43,8 @@ interface Memo<C extends string> {
  * request if later checks must see the change.
  *
  * @typeParam C - capability names.
- * @typeParam R - role names.
  */
-export class RequestScope<C extends string = string, R extends string = string> {
+export class RequestScope<C extends string = string> {
   /** The actor. */
   readonly userId: string;
   readonly #deps: ScopeDependencies<C>;
@@ -50,7 +52,7 @@ export class RequestScope<C extends string = string, R extends string = string> 
   readonly #lookups = new Map<string, Promise<MembershipFact | undefined>>();
   readonly #facts = new Map<string, MembershipFact | null>();
   readonly #memos = new Map<string, Map<string, Memo<C>>>();
-  #switcher: Promise<readonly TenantMembershipSummary<R>[]> | undefined;
+  #switcher: Promise<readonly TenantMembershipSummary[]> | undefined;
   /** Bumped by refresh() so lookups that started before it cannot repopulate the memo. */
   #generation = 0;
 
@@ -114,9 +116,13 @@ export class RequestScope<C extends string = string, R extends string = string> 
     return toActionState(decision, this.#facts.get(tenantId)?.role, this.#deps.formatDisabledReason);
   }
 
-  /** The actor's role in `tenantId`, or `undefined` when not a member. Shares the memoized lookup. */
-  async roleIn(tenantId: string): Promise<R | undefined> {
-    return (await this.#membership(tenantId))?.role as R | undefined;
+  /**
+   * The actor's role in `tenantId` as stored, or `undefined` when not a
+   * member. Shares the memoized lookup. Prefer `check()`: host code should
+   * ask what a role allows, not compare role names.
+   */
+  async roleIn(tenantId: string): Promise<string | undefined> {
+    return (await this.#membership(tenantId))?.role;
   }
 
   /**
@@ -124,11 +130,11 @@ export class RequestScope<C extends string = string, R extends string = string> 
    * id. One store query however many tenants; it also primes the memo, so
    * checks on those tenants afterwards cost no lookup.
    */
-  tenants(): Promise<readonly TenantMembershipSummary<R>[]> {
+  tenants(): Promise<readonly TenantMembershipSummary[]> {
     const generation = this.#generation;
     this.#switcher ??= this.#deps.listMemberships(this.userId).then(
       (rows) => {
-        const list = rows.map((row) => Object.freeze({ tenantId: row.tenantId, role: row.role as R }));
+        const list = rows.map((row) => Object.freeze({ tenantId: row.tenantId, role: row.role }));
         if (generation === this.#generation) {
           for (const row of list) {
             if (!this.#lookups.has(row.tenantId)) {

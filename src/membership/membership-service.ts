@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError } from '../core/errors/index.js';
+import { ForbiddenError, NotFoundError, LastOwnerError } from '../core/errors/index.js';
 import { tenantIdSchema, userIdSchema } from '../core/ids/identifiers.js';
 import type { RoleMap } from '../core/roles/define-roles.js';
 import { parseInput } from '../core/validation/parse-input.js';
@@ -45,6 +45,43 @@ export interface AddMemberInput<R extends string> {
   readonly role: R;
 }
 
+/** Input of `members.changeRole`. */
+export interface ChangeRoleInput<R extends string> {
+  readonly actor: Actor;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly role: R;
+}
+
+/** Input of `members.remove`. */
+export interface RemoveMemberInput {
+  readonly actor: Actor;
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+/** Input of `members.list`. */
+export interface ListMembersInput {
+  readonly actor: Actor;
+  readonly tenantId: string;
+  /** Page size, 1 to 1000. Default is 100. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/** One page of members. */
+export interface MemberPage {
+  /**
+   * Rows as stored. `role` is a string rather than the declared role union
+   * because a stored role may since have been removed from the role map;
+   * narrow it with `roles.has(role)`.
+   */
+  readonly members: readonly MembershipRecord[];
+  /** Pass as `cursor` for the next page; `null` on the last page. */
+  readonly nextCursor: string | null;
+}
+
 /**
  * Tenant creation and membership writes. Every write runs in one store
  * transaction with the authorization of the acting user, so a permission
@@ -54,6 +91,8 @@ export class MembershipService<C extends string, R extends string> {
   readonly #deps: MembershipServiceDependencies<C>;
   readonly #createSchema;
   readonly #addSchema;
+  readonly #removeSchema;
+  readonly #listSchema;
 
   constructor(deps: MembershipServiceDependencies<C>) {
     this.#deps = deps;
@@ -61,6 +100,10 @@ export class MembershipService<C extends string, R extends string> {
     this.#createSchema = z.object({ ownerId: userIdSchema, id: tenantId.optional(), actor: actorSchema.optional() }).strict();
     this.#addSchema = z
       .object({ actor: actorSchema, tenantId, userId: userIdSchema, role: z.string().refine((role) => deps.roles.has(role), { message: 'Unknown role.' }) })
+      .strict();
+    this.#removeSchema = z.object({ actor: actorSchema, tenantId, userId: userIdSchema }).strict();
+    this.#listSchema = z
+      .object({ actor: actorSchema, tenantId, limit: z.number().int().min(1).max(1000).optional(), cursor: userIdSchema.optional() })
       .strict();
   }
 
@@ -103,6 +146,71 @@ export class MembershipService<C extends string, R extends string> {
     });
     this.#deps.onMembershipChanged(membership.tenantId, membership.userId);
     return membership;
+  }
+
+  /**
+   * Changes a member's role. Refused with {@link LastOwnerError} when it would
+   * leave the tenant without an owner (atomic with concurrent changes). Throws
+   * `NotFoundError` when the actor or the member is not a member.
+   */
+  async changeRole(input: ChangeRoleInput<R>): Promise<MembershipRecord> {
+    const parsed = parseInput(this.#addSchema, input, 'role change');
+    const { roles, store } = this.#deps;
+    const updated = await store.transaction(async (tx) => {
+      await this.#authorizeManager(tx, parsed.actor, parsed.tenantId);
+      const result = await tx.updateMembershipRole({
+        tenantId: parsed.tenantId,
+        userId: parsed.userId,
+        role: parsed.role,
+        ownerRole: roles.ownerRole,
+      });
+      if (result.outcome === 'not_found') throw new NotFoundError('Member not found.');
+      if (result.outcome === 'last_owner') throw new LastOwnerError();
+      return Object.freeze({ ...result.previous, role: parsed.role });
+    });
+    this.#deps.onMembershipChanged(updated.tenantId, updated.userId);
+    return updated;
+  }
+
+  /**
+   * Removes a member. Refused with {@link LastOwnerError} for the last owner.
+   * Resolves with the removed membership.
+   */
+  async removeMember(input: RemoveMemberInput): Promise<MembershipRecord> {
+    const parsed = parseInput(this.#removeSchema, input, 'member removal');
+    const removed = await this.#deps.store.transaction(async (tx) => {
+      await this.#authorizeManager(tx, parsed.actor, parsed.tenantId);
+      const result = await tx.deleteMembership({
+        tenantId: parsed.tenantId,
+        userId: parsed.userId,
+        ownerRole: this.#deps.roles.ownerRole,
+      });
+      if (result.outcome === 'not_found') throw new NotFoundError('Member not found.');
+      if (result.outcome === 'last_owner') throw new LastOwnerError();
+      return result.previous;
+    });
+    this.#deps.onMembershipChanged(removed.tenantId, removed.userId);
+    return removed;
+  }
+
+  /**
+   * Lists a tenant's members with their roles, ordered by user id. Any member
+   * may list (non-members get `NotFoundError`); the system actor always may.
+   */
+  async listMembers(input: ListMembersInput): Promise<MemberPage> {
+    const parsed = parseInput(this.#listSchema, input, 'member listing');
+    const { store } = this.#deps;
+    if (parsed.actor.type === 'user') {
+      if ((await store.findMembership(parsed.tenantId, parsed.actor.userId)) === undefined) throw new NotFoundError();
+    } else if ((await store.findTenant(parsed.tenantId)) === undefined) {
+      throw new NotFoundError();
+    }
+    const limit = parsed.limit ?? 100;
+    // One extra row tells whether another page exists without a count query.
+    const rows = await store.listMembers(parsed.tenantId, parsed.cursor === undefined ? { limit: limit + 1 } : { limit: limit + 1, afterUserId: parsed.cursor });
+    const members = rows.slice(0, limit);
+    const last = members.at(-1);
+    return Object.freeze({ members, nextCursor: rows.length > limit && last !== undefined ? last.userId : null });
   }
 
   /** Throws unless `actor` may manage memberships of `tenantId` (read inside the write's transaction). */

@@ -37,10 +37,6 @@ export class UnknownRoleError extends TenantryError {
  */
 export class ConfigurationError extends TenantryError {
   readonly code = 'configuration_invalid' as const;
-
-  constructor(message: string, options?: TenantryErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** True when `value` is an {@link UnknownCapabilityError} from any copy of tenantry. */

@@ -1,0 +1,105 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createTenantry, localInvalidationBus } from 'tenantry';
+import { memoryStore } from 'tenantry/memory';
+import { countingStore } from 'tenantry/testing';
+import { MembershipCache } from '../../../src/authz/membership-cache.js';
+import { capabilities, roles, setup, tenantWith } from '../../support/catalog.js';
+
+const owner = (userId: string) => ({ type: 'user', userId }) as const;
+
+describe('cross-request membership cache', () => {
+  it('serves later request scopes without a store lookup', async () => {
+    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const tenantId = await tenantWith(tenantry, 'alice');
+    store.reset();
+    for (let i = 0; i < 5; i += 1) await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
+    expect(store.counts.findMembership).toBe(1);
+  });
+
+  it('caches non-membership too, and drops it when the user is added', async () => {
+    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const tenantId = await tenantWith(tenantry, 'alice');
+    expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(false);
+    store.reset();
+    expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(false);
+    expect(store.counts.findMembership).toBe(0);
+    await tenantry.members.add({ actor: owner('alice'), tenantId, userId: 'bob', role: 'readonly' });
+    expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(true);
+  });
+
+  it('never serves a revoked capability after a role change or removal through tenantry', async () => {
+    const { tenantry } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const tenantId = await tenantWith(tenantry, 'alice', { bob: 'manager' });
+    expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'project.delete')).toBe(true);
+    await tenantry.members.changeRole({ actor: owner('alice'), tenantId, userId: 'bob', role: 'readonly' });
+    expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'project.delete')).toBe(false);
+    await tenantry.members.remove({ actor: owner('alice'), tenantId, userId: 'bob' });
+    expect((await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read')).status).toBe(404);
+  });
+
+  it('expires entries after the TTL', async () => {
+    // lru-cache keeps its own reference to performance.now, so a real (short) TTL is used here.
+    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 40 } });
+    const tenantId = await tenantWith(tenantry, 'alice');
+    store.reset();
+    await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
+    await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
+    expect(store.counts.findMembership).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
+    expect(store.counts.findMembership).toBe(2);
+  });
+
+  it('a lookup that started before an invalidation does not store its stale result', async () => {
+    const cache = new MembershipCache({ max: 10, ttlMs: 60_000 });
+    let finishLoad!: (fact: { role: string }) => void;
+    const slow = cache.lookup('t', 'u', () => new Promise((resolve) => (finishLoad = resolve)));
+    cache.invalidate('t', 'u');
+    finishLoad({ role: 'owner' });
+    await expect(slow).resolves.toEqual({ role: 'owner' });
+    const fresh = vi.fn(() => Promise.resolve({ role: 'readonly' }));
+    await expect(cache.lookup('t', 'u', fresh)).resolves.toEqual({ role: 'readonly' });
+    expect(fresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('invalidating a tenant drops every user of that tenant and nothing else', async () => {
+    const cache = new MembershipCache({ max: 10, ttlMs: 60_000 });
+    const load = (role: string) => () => Promise.resolve({ role });
+    await cache.lookup('t1', 'a', load('owner'));
+    await cache.lookup('t1', 'b', load('readonly'));
+    await cache.lookup('t2', 'a', load('owner'));
+    cache.invalidate('t1');
+    expect(cache.size).toBe(1);
+  });
+
+  it('is bounded by max', async () => {
+    const cache = new MembershipCache({ max: 3, ttlMs: 60_000 });
+    for (let i = 0; i < 10; i += 1) await cache.lookup(`t${i}`, 'u', () => Promise.resolve(undefined));
+    expect(cache.size).toBe(3);
+  });
+
+  it('propagates invalidations to other instances through the bus', async () => {
+    const bus = localInvalidationBus();
+    const shared = memoryStore();
+    const storeB = countingStore(shared);
+    const a = createTenantry({ capabilities, roles, store: shared, cache: { max: 100, ttlMs: 60_000 }, invalidationBus: bus });
+    const b = createTenantry({ capabilities, roles, store: storeB, cache: { max: 100, ttlMs: 60_000 }, invalidationBus: bus });
+    const { tenant } = await a.tenants.create({ ownerId: 'alice' });
+    await a.members.add({ actor: owner('alice'), tenantId: tenant.id, userId: 'bob', role: 'manager' });
+    expect(await b.forRequest({ userId: 'bob' }).can(tenant.id, 'project.delete')).toBe(true);
+    await a.members.changeRole({ actor: owner('alice'), tenantId: tenant.id, userId: 'bob', role: 'readonly' });
+    expect(await b.forRequest({ userId: 'bob' }).can(tenant.id, 'project.delete')).toBe(false);
+    b.close();
+    a.close();
+  });
+
+  it('tenantry.invalidate() drops entries after changes made outside tenantry', async () => {
+    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const tenantId = await tenantWith(tenantry, 'alice', { bob: 'manager' });
+    await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
+    store.reset();
+    tenantry.invalidate(tenantId, 'bob');
+    await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
+    expect(store.counts.findMembership).toBe(1);
+  });
+});
