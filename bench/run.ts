@@ -1,0 +1,12 @@
+/**
+ * `npm run bench`: runs every benchmark and prints one table per group with
+ * the machine it ran on. Results are recorded in docs/benchmarks.md.
+ */
+import { cpus, totalmem } from 'node:os';
+import { checkBenchmarks } from './check.bench.js';
+import { table } from './harness.js';
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`node ${process.version}, ${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB\n`);
+console.log('## Authorization checks\n');
+console.log(table(await checkBenchmarks()));
