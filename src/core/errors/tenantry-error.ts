@@ -16,7 +16,13 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `validation_failed`: input failed validation at the boundary; nothing was written.
  * - `configuration_invalid`: `defineCapabilities`, `defineRoles` or `createTenantry` received an invalid configuration.
  * - `already_exists`: the record being created exists already (for example a second membership for the same user).
+ * - `idempotency_conflict`: an idempotency key was reused for a different request; nothing was consumed.
+ * - `last_owner`: the change would leave a tenant without an owner; nothing was changed.
  * - `storage_unavailable`: the storage backend could not be reached or failed mid-operation; nothing was written.
+ * - `limit_exceeded`: a consumption would take usage of a feature (or one of its pools) past its limit; nothing was consumed.
+ * - `feature_not_found`: a feature key that is not in the feature catalog reached the runtime.
+ * - `package_not_found`: a package key that is not in the package catalog reached the runtime.
+ * - `feature_not_enabled`: the feature exists, but no package or active boost of the tenant grants it.
  */
 export type TenantryErrorCode =
   | 'not_found'
@@ -26,7 +32,13 @@ export type TenantryErrorCode =
   | 'validation_failed'
   | 'configuration_invalid'
   | 'already_exists'
-  | 'storage_unavailable';
+  | 'idempotency_conflict'
+  | 'last_owner'
+  | 'storage_unavailable'
+  | 'limit_exceeded'
+  | 'feature_not_found'
+  | 'package_not_found'
+  | 'feature_not_enabled';
 
 /** Options accepted by every tenantry error constructor. */
 export interface TenantryErrorOptions {

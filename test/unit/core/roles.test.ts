@@ -28,7 +28,9 @@ describe('defineRoles', () => {
 
   it('throws UnknownCapabilityError, naming it, for a capability that is not in the registry', () => {
     const registry = defineCapabilities(['a.read'] as const);
-    expect(() => defineRoles(registry, { owner: ['a.read', 'a.write'] }, { ownerRole: 'owner' })).toThrowError(
+    // The cast smuggles a typo past the compiler on purpose, as plain JavaScript would.
+    const typo = 'a.write' as string as 'a.read';
+    expect(() => defineRoles(registry, { owner: ['a.read', typo] }, { ownerRole: 'owner' })).toThrowError(
       new UnknownCapabilityError('a.write'),
     );
   });

@@ -1,0 +1,130 @@
+import { FeatureNotFoundError, PackageNotFoundError, ValidationError } from '../errors/index.js';
+import type { FeatureCatalog } from './define-features.js';
+import { grantProblem, type PackageCatalog } from './define-packages.js';
+import type { EffectiveEntitlement, EntitlementGrants, EntitlementOf } from './grants.js';
+import { assertDate, type Limit } from './limit.js';
+
+/**
+ * Every catalog feature by key, each typed by its kind: limit features hold a
+ * `LimitEntitlement`, the others a `BooleanEntitlement`. A named
+ * alias rather than an inline mapped type, which also keeps typescript-eslint's
+ * `no-unsafe-enum-assignment` from misreading `features['ai.tokens']` in host code.
+ */
+export type EntitlementMap<F extends string = string, L extends F = F> = { readonly [K in F]: EntitlementOf<K, L> };
+
+/**
+ * The result of {@link effectiveEntitlements}: every feature of the catalog
+ * with its effective state. Frozen and JSON-friendly, so it can be cached.
+ */
+export interface EffectiveEntitlements<F extends string = string, L extends F = F> {
+  /** Every catalog feature by key, ungranted ones included (as not enabled). */
+  readonly features: EntitlementMap<F, L>;
+  /**
+   * When this result stops being true: the earliest expiry among the boosts
+   * that counted, or `null` when none expires. Cache it until then at most.
+   */
+  readonly validUntil: Date | null;
+}
+
+/** Running total of one feature while the grants are added up. */
+type Total = { readonly kind: 'boolean'; enabled: boolean } | { readonly kind: 'limit'; limit: Limit | null };
+
+function add(total: Total, value: unknown): void {
+  if (total.kind === 'boolean') {
+    total.enabled = true;
+    return;
+  }
+  if (total.limit === 'unlimited' || value === 'unlimited') {
+    total.limit = 'unlimited';
+    return;
+  }
+  const sum = (total.limit ?? 0) + (value as number);
+  if (!Number.isSafeInteger(sum)) {
+    throw new ValidationError('Invalid grants: an effective limit exceeds Number.MAX_SAFE_INTEGER.', []);
+  }
+  total.limit = sum;
+}
+
+/**
+ * Combines a tenant's packages and boosts into effective entitlements, as of
+ * `now`. The rule:
+ *
+ * - a limit feature's limit is the **sum** of every package grant and every
+ *   active boost for it; `'unlimited'` from any source wins; with no grant at
+ *   all the feature is **not enabled** (`limit: null`), which differs from a
+ *   granted `0`;
+ * - a boolean feature is enabled when **any** package or active boost grants it;
+ * - a boost is active while `now < expiresAt` (or when it has no expiry).
+ *
+ * Adding a grant therefore never lowers a limit or disables a feature.
+ * Namespace limits are not grants: they narrow consumption inside a tenant
+ * and are applied by `evaluateHierarchicalConsumption`.
+ *
+ * Throws {@link PackageNotFoundError} for an undeclared package,
+ * {@link FeatureNotFoundError} for a boost of an undeclared feature (stale
+ * stored data fails loudly rather than silently granting nothing), and
+ * {@link ValidationError} for a boost amount that does not fit its feature
+ * or an invalid date.
+ *
+ * @example
+ * ```ts
+ * const effective = effectiveEntitlements(packages, {
+ *   packages: ['free', 'extra-seats'],
+ *   boosts: [{ feature: 'ai.tokens', amount: 5_000, expiresAt: new Date('2030-01-01') }],
+ * }, new Date());
+ * effective.features.seats; // { feature: 'seats', kind: 'limit', enabled: true, limit: 13 }
+ * ```
+ */
+export function effectiveEntitlements<F extends string, L extends F, P extends string>(
+  packages: PackageCatalog<F, L, P>,
+  // NoInfer: the catalog alone fixes the key unions; a typo in the grants is an error, not a wider union.
+  grants: NoInfer<EntitlementGrants<F, L, P>>,
+  now: Date,
+): EffectiveEntitlements<F, L> {
+  assertDate(now, 'now');
+  const features: FeatureCatalog = packages.features;
+  const totals = new Map<string, Total>();
+  for (const key of features.keys()) {
+    totals.set(key, features.isLimit(key) ? { kind: 'limit', limit: null } : { kind: 'boolean', enabled: false });
+  }
+
+  for (const packageKey of grants.packages) {
+    if (!packages.has(packageKey)) throw new PackageNotFoundError(String(packageKey));
+    for (const [feature, value] of Object.entries(packages.get(packageKey).grants)) {
+      // definePackages validated every feature and value, so the total exists.
+      add(totals.get(feature) as Total, value);
+    }
+  }
+
+  let validUntil: number | null = null;
+  for (const boost of grants.boosts ?? []) {
+    const total = totals.get(boost.feature);
+    if (total === undefined) throw new FeatureNotFoundError(String(boost.feature));
+    const problem = grantProblem(features, boost.feature, boost.amount);
+    if (problem !== null) {
+      throw new ValidationError(`Invalid boost: ${problem}.`, [{ path: ['boosts', 'amount'], message: problem }]);
+    }
+    if (boost.expiresAt !== undefined) {
+      assertDate(boost.expiresAt, 'expiresAt');
+      const expiry = boost.expiresAt.getTime();
+      if (expiry <= now.getTime()) continue;
+      validUntil = validUntil === null ? expiry : Math.min(validUntil, expiry);
+    }
+    add(total, boost.amount);
+  }
+
+  const result: Record<string, EffectiveEntitlement> = {};
+  for (const [feature, total] of totals) {
+    result[feature] = Object.freeze(
+      total.kind === 'boolean'
+        ? { feature, kind: 'boolean', enabled: total.enabled }
+        : total.limit === null
+          ? { feature, kind: 'limit', enabled: false, limit: null }
+          : { feature, kind: 'limit', enabled: true, limit: total.limit },
+    );
+  }
+  return Object.freeze({
+    features: Object.freeze(result) as EffectiveEntitlements<F, L>['features'],
+    validUntil: validUntil === null ? null : new Date(validUntil),
+  });
+}

@@ -1,0 +1,83 @@
+import { assertCount, assertLimit, type Limit } from './limit.js';
+
+/** Input of {@link evaluateConsumption}. */
+export interface ConsumptionInput {
+  /** The effective limit. */
+  readonly limit: Limit;
+  /** Usage so far (in the current window, for a resetting feature). */
+  readonly used: number;
+  /** The amount to consume; `0` asks "is there room at all?" without a size. */
+  readonly amount: number;
+}
+
+/** Outcome of {@link evaluateConsumption}. Frozen. */
+export interface ConsumptionEvaluation {
+  /** True when `used + amount <= limit`, or the limit is `'unlimited'`. */
+  readonly allowed: boolean;
+  /** Usage after the consumption: `used + amount` when allowed, else `used` (nothing is consumed). */
+  readonly usedAfter: number;
+  /** Room left once `usedAfter` is reached (never negative), or `'unlimited'`. */
+  readonly remaining: Limit;
+  /** How far the request goes past the limit: `used + amount - limit` when refused, else `0`. */
+  readonly overage: number;
+}
+
+/**
+ * Decides one consumption against one limit. All or nothing: a request that
+ * does not fit entirely is refused entirely, never partly granted. Usage can
+ * already be above the limit (after a downgrade); then every non-zero amount is
+ * refused and `remaining` is `0`.
+ *
+ * Throws `ValidationError` unless `used` and `amount` are non-negative safe
+ * integers and `limit` is one or `'unlimited'`.
+ *
+ * @example
+ * ```ts
+ * evaluateConsumption({ limit: 10, used: 8, amount: 3 });
+ * // { allowed: false, usedAfter: 8, remaining: 2, overage: 1 }
+ * ```
+ */
+export function evaluateConsumption({ limit, used, amount }: ConsumptionInput): ConsumptionEvaluation {
+  assertLimit(limit, 'limit');
+  assertCount(used, 'used');
+  assertCount(amount, 'amount');
+  if (limit === 'unlimited') {
+    return Object.freeze({ allowed: true, usedAfter: used + amount, remaining: 'unlimited', overage: 0 });
+  }
+  const wanted = used + amount;
+  if (wanted <= limit) {
+    return Object.freeze({ allowed: true, usedAfter: wanted, remaining: limit - wanted, overage: 0 });
+  }
+  return Object.freeze({ allowed: false, usedAfter: used, remaining: Math.max(0, limit - used), overage: wanted - limit });
+}
+
+/** Input of {@link evaluateRelease}. */
+export interface ReleaseInput {
+  /** Current usage of the gauge. */
+  readonly used: number;
+  /** The amount to give back. */
+  readonly amount: number;
+}
+
+/** Outcome of {@link evaluateRelease}. Frozen. */
+export interface ReleaseEvaluation {
+  /** Usage after the release. */
+  readonly usedAfter: number;
+  /** What was actually released: `amount`, or less when usage was lower. */
+  readonly released: number;
+}
+
+/**
+ * Gives usage of a gauge (a feature with reset `'none'`) back. Usage never
+ * goes below zero: releasing more than is used releases what there is, so a
+ * release after an administrative recount cannot leave a negative counter.
+ * `released` reports the amount that counted.
+ *
+ * Throws `ValidationError` unless both numbers are non-negative safe integers.
+ */
+export function evaluateRelease({ used, amount }: ReleaseInput): ReleaseEvaluation {
+  assertCount(used, 'used');
+  assertCount(amount, 'amount');
+  const released = Math.min(used, amount);
+  return Object.freeze({ usedAfter: used - released, released });
+}
