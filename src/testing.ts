@@ -21,3 +21,4 @@ export { roleMatrixCases, roleMatrixFixture } from './testing/role-matrix.js';
 export type { RoleMatrix, RoleMatrixCase, RoleMatrixFixture } from './testing/role-matrix.js';
 export { findRoleStringChecks } from './testing/find-role-string-checks.js';
 export type { RoleStringCheck, RoleStringCheckOptions } from './testing/find-role-string-checks.js';
+export * from './testing/conformance/index.js';

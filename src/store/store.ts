@@ -44,7 +44,7 @@ export interface StoreOperations {
   /**
    * Inserts a membership. Throws `NotFoundError` when the tenant does not
    * exist and `AlreadyExistsError` (entity `membership`) when the user is
-   * already a member.
+   * already a member or the membership id is taken (ids are unique).
    */
   insertMembership(membership: NewMembership): Promise<void>;
 
@@ -70,7 +70,13 @@ export interface Store extends StoreOperations {
    * `tx` takes effect, or (when `work` throws) none does, and the error is
    * rethrown. Concurrent transactions that touch the same tenant are
    * serialised by the adapter, so the guards of the operations stay correct.
-   * `tx` must not be used after `work` settles.
+   *
+   * Each operation stays all-or-nothing inside the transaction: one that fails
+   * (say `createTenant` whose owner insert collides) leaves nothing behind,
+   * and the transaction stays usable if `work` catches the error. Operations
+   * run one at a time even when `work` starts several without awaiting.
+   * `tx` must not be used after `work` settles, and `work` must use `tx`, not
+   * the store (on single-writer backends that would wait for itself).
    */
   transaction<T>(work: (tx: StoreOperations) => Promise<T>): Promise<T>;
 }

@@ -1,5 +1,5 @@
 import type { Store, StoreOperations } from '../../store/store.js';
-import { MemoryTables, type Undo } from './memory-tables.js';
+import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 
 /**
  * Builds the operations over `tables`. `run` decides how each call is
@@ -57,16 +57,22 @@ export class MemoryStore implements Store {
     let open = true;
     const tx = operationsOver(this.#tables, (op) => {
       if (!open) return Promise.reject(new Error('This transaction has already ended; use the store, not tx.'));
+      // Each operation is all-or-nothing on its own, even inside a transaction that
+      // goes on after catching its error (createTenant writes two rows).
+      const local: Undo[] = [];
       try {
-        return Promise.resolve(op(undo));
+        const result = op(local);
+        undo.push(...local);
+        return Promise.resolve(result);
       } catch (error) {
+        rollBack(local);
         return Promise.reject(error as Error);
       }
     });
     try {
       return await work(tx);
     } catch (error) {
-      for (let i = undo.length - 1; i >= 0; i -= 1) undo[i]?.();
+      rollBack(undo);
       throw error;
     } finally {
       open = false;
@@ -83,7 +89,7 @@ export class MemoryStore implements Store {
       return op(undo);
     } catch (error) {
       // An operation that writes more than one row (createTenant) must not leave half of it behind.
-      for (let i = undo.length - 1; i >= 0; i -= 1) undo[i]?.();
+      rollBack(undo);
       throw error;
     }
   }

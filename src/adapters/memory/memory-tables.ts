@@ -13,6 +13,11 @@ import type {
 /** Reverts one mutation. Collected per transaction so a failed one can be rolled back. */
 export type Undo = () => void;
 
+/** Runs undo entries newest first, restoring the state before the first of them. */
+export function rollBack(undo: readonly Undo[]): void {
+  for (let i = undo.length - 1; i >= 0; i -= 1) undo[i]?.();
+}
+
 /**
  * The in-memory tables and the semantics of every store operation, written
  * synchronously. Atomicity comes from that: with no `await` between reading a
@@ -24,6 +29,8 @@ export class MemoryTables {
   readonly #byTenant = new Map<string, Map<string, MembershipRecord>>();
   /** userId -> tenantId -> membership: keeps the tenant switcher O(memberships of the user). */
   readonly #byUser = new Map<string, Map<string, MembershipRecord>>();
+  /** Membership primary keys, unique like the SQL adapters' primary key. */
+  readonly #membershipIds = new Set<string>();
 
   createTenant(tenant: NewTenant, owner: NewMembership, undo: Undo[]): void {
     if (this.#tenants.has(tenant.id)) throw new AlreadyExistsError('tenant');
@@ -62,7 +69,7 @@ export class MemoryTables {
   insertMembership(membership: NewMembership, undo: Undo[]): void {
     const members = this.#byTenant.get(membership.tenantId);
     if (members === undefined) throw new NotFoundError();
-    if (members.has(membership.userId)) throw new AlreadyExistsError('membership');
+    if (members.has(membership.userId) || this.#membershipIds.has(membership.id)) throw new AlreadyExistsError('membership');
     this.#put(Object.freeze({ ...membership }), undo);
   }
 
@@ -107,6 +114,7 @@ export class MemoryTables {
   }
 
   #index(record: MembershipRecord): void {
+    this.#membershipIds.add(record.id);
     this.#byTenant.get(record.tenantId)?.set(record.userId, record);
     let tenants = this.#byUser.get(record.userId);
     if (tenants === undefined) {
@@ -117,6 +125,7 @@ export class MemoryTables {
   }
 
   #remove(record: MembershipRecord): void {
+    this.#membershipIds.delete(record.id);
     this.#byTenant.get(record.tenantId)?.delete(record.userId);
     const tenants = this.#byUser.get(record.userId);
     tenants?.delete(record.tenantId);
@@ -124,7 +133,21 @@ export class MemoryTables {
   }
 }
 
-/** Code-unit order, the same order the SQL adapters use with binary collations. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Code-point order, the order the SQL adapters' binary collations give
+ * (UTF-8 bytes sort by code point). Plain `<` compares UTF-16 code units,
+ * which differs for characters above U+FFFF.
+ */
+export function compare(a: string, b: string): number {
+  if (a === b) return 0;
+  const left = a[Symbol.iterator]();
+  const right = b[Symbol.iterator]();
+  for (;;) {
+    const x = left.next();
+    const y = right.next();
+    if (x.done === true) return y.done === true ? 0 : -1;
+    if (y.done === true) return 1;
+    const difference = (x.value.codePointAt(0) ?? 0) - (y.value.codePointAt(0) ?? 0);
+    if (difference !== 0) return difference;
+  }
 }

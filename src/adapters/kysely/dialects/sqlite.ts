@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import { readText } from '../column-values.js';
+import { beginImmediate } from './sqlite-begin-immediate.js';
+import { errorField, isDestroyedDriverError } from './driver-error.js';
+import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
+
+/**
+ * Result codes (better-sqlite3 reports extended codes such as
+ * `SQLITE_BUSY_SNAPSHOT`) that mean the database could not be used: locked
+ * past the busy timeout, I/O failure, unopenable or read-only file, out of
+ * space or memory, interrupted.
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|NOMEM|PROTOCOL|INTERRUPT|READONLY)/;
+
+function classifySqliteError(error: unknown): DriverErrorKind | undefined {
+  if (isDestroyedDriverError(error)) return 'unavailable';
+  const code = errorField(error, 'code');
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique_violation';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign_key_violation';
+  if (typeof code === 'string' && UNAVAILABLE.test(code)) return 'unavailable';
+  // better-sqlite3's error for a statement on a closed database.
+  return error instanceof TypeError && error.message === 'The database connection is not open' ? 'unavailable' : undefined;
+}
+
+/**
+ * SQLite. There are no row locks: every transaction the store opens is
+ * `BEGIN IMMEDIATE`, which takes the database's single write lock up front, so
+ * a guarded write's count and write cannot interleave with another writer.
+ * Waiting for that lock is done asynchronously (see `sqlite-begin-immediate.ts`),
+ * which is also why single-statement writes go through a transaction.
+ * Identifier columns use SQLite's default BINARY collation; timestamps are
+ * ISO-8601 text in UTC (`2024-05-01T12:30:00.123Z`).
+ */
+export const sqliteDialect = Object.freeze<StoreDialect>({
+  name: 'sqlite',
+  begin: beginImmediate,
+  singleWritesNeedTransaction: true,
+  // A failed statement does not end a SQLite transaction, but ON CONFLICT DO
+  // NOTHING avoids raising (and catching) an error for an expected outcome.
+  duplicateInserts: 'skip',
+  // BEGIN IMMEDIATE already excludes every other writer.
+  lockTenant: (query) => query,
+  readLatestMemberships: (query) => query,
+  writeTimestamp: (date) => date.toISOString(),
+  selectTimestamp: (column) => sql.ref(column),
+  readTimestamp: (value) => new Date(readText(value)),
+  classifyError: classifySqliteError,
+});

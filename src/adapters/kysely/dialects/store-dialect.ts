@@ -1,0 +1,80 @@
+import type { AliasableExpression, Kysely, SelectQueryBuilder } from 'kysely';
+import type { TenantryDatabase } from '../tables.js';
+
+/**
+ * The SQL dialects `tenantry/kysely` supports.
+ *
+ * - `postgres`: PostgreSQL through Kysely's `PostgresDialect` (`pg`) or any dialect built on `PostgresAdapter`.
+ * - `mysql`: MySQL 8 and MariaDB 10.5+ through `MysqlDialect` (`mysql2`) or any dialect built on `MysqlAdapter`.
+ * - `sqlite`: SQLite through `SqliteDialect` (`better-sqlite3`) or any dialect built on `SqliteAdapter`.
+ */
+export const STORE_DIALECT_NAMES = ['postgres', 'mysql', 'sqlite'] as const;
+
+/** See {@link STORE_DIALECT_NAMES}. */
+export type StoreDialectName = (typeof STORE_DIALECT_NAMES)[number];
+
+/**
+ * What a driver error means to the store.
+ *
+ * - `unique_violation`: a unique or primary key rejected the row.
+ * - `foreign_key_violation`: a referenced row does not exist.
+ * - `unavailable`: the backend could not be reached, the connection was lost, or the transaction was aborted (deadlock, serialization failure, busy timeout); nothing was written.
+ */
+export type DriverErrorKind = 'unique_violation' | 'foreign_key_violation' | 'unavailable';
+
+/** A Kysely instance over the store's tables; either the host's instance or one bound to a single connection. */
+export type StoreQueries = Kysely<TenantryDatabase>;
+
+/**
+ * Everything that differs between the SQL dialects, declared in one place per
+ * dialect (`postgres.ts`, `mysql.ts`, `sqlite.ts`) so the operations read the
+ * same on all of them. Internal to the adapter.
+ */
+export interface StoreDialect {
+  readonly name: StoreDialectName;
+
+  /** Starts a transaction on `connection`, a Kysely bound to one connection. */
+  begin(connection: StoreQueries): Promise<void>;
+
+  /**
+   * True when even a single-statement write outside a transaction must run in
+   * one: SQLite takes its database-wide write lock there, and only an
+   * explicit immediate transaction can wait for it without blocking the
+   * event loop.
+   */
+  readonly singleWritesNeedTransaction: boolean;
+
+  /**
+   * How an insert that hits a unique key is detected.
+   *
+   * - `skip`: the insert carries `ON CONFLICT DO NOTHING` and a duplicate shows as zero inserted rows. Needed on PostgreSQL, where a failed statement aborts the whole transaction.
+   * - `error`: the driver raises a unique violation that undoes only that statement.
+   */
+  readonly duplicateInserts: 'skip' | 'error';
+
+  /**
+   * Makes a select of the tenant row lock it until the transaction ends, so
+   * guarded writes to one tenant run one at a time.
+   */
+  lockTenant<O>(query: SelectQueryBuilder<TenantryDatabase, 'tenants', O>): SelectQueryBuilder<TenantryDatabase, 'tenants', O>;
+
+  /**
+   * Makes a select of membership rows read their latest committed version,
+   * whatever snapshot the transaction started with.
+   */
+  readLatestMemberships<O>(
+    query: SelectQueryBuilder<TenantryDatabase, 'memberships', O>,
+  ): SelectQueryBuilder<TenantryDatabase, 'memberships', O>;
+
+  /** The value to write into a timestamp column. */
+  writeTimestamp(date: Date): Date | string;
+
+  /** The expression that selects timestamp column `column` in the form {@link readTimestamp} parses. */
+  selectTimestamp(column: 'created_at'): AliasableExpression<unknown>;
+
+  /** Parses a timestamp read through {@link selectTimestamp}. */
+  readTimestamp(value: unknown): Date;
+
+  /** Classifies a driver error; `undefined` when it is none of the known kinds (a bug, rethrown as is). */
+  classifyError(error: unknown): DriverErrorKind | undefined;
+}

@@ -1,0 +1,38 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { resolveTableOptions, type KyselyTableOptions } from '../kysely-store-options.js';
+import { tenantsAndMemberships } from './0001-tenants-and-memberships.js';
+
+/**
+ * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
+ * that run their own `Migrator`. Names are zero-padded sequence numbers
+ * (`0001_tenants_and_memberships`, then `0002_...` as features are added) and
+ * a released migration is never edited, so merging them into your own
+ * provider is safe.
+ *
+ * Kysely's `Migrator` refuses migrations that sort before ones it already ran
+ * unless `allowUnorderedMigrations` is set, so when you merge these with your
+ * own, either pass that option or prefix the names to sort where you want.
+ *
+ * @example
+ * ```ts
+ * import { Migrator } from 'kysely';
+ * import { tenantryMigrations } from 'tenantry/kysely';
+ *
+ * const tenantry = tenantryMigrations({ tablePrefix: 'app_' });
+ * const migrator = new Migrator({
+ *   db,
+ *   allowUnorderedMigrations: true,
+ *   provider: {
+ *     getMigrations: async () => ({ ...(await ownMigrations.getMigrations()), ...(await tenantry.getMigrations()) }),
+ *   },
+ * });
+ * await migrator.migrateToLatest();
+ * ```
+ */
+export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvider {
+  const resolved = resolveTableOptions(options, 'tenantryMigrations() options');
+  const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+    '0001_tenants_and_memberships': tenantsAndMemberships(resolved),
+  });
+  return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
+}

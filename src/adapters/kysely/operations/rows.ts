@@ -1,0 +1,61 @@
+import { MEMBERSHIP_SOURCES, type MembershipRecord, type MembershipSource, type TenantRecord } from '../../../store/records.js';
+import { readText } from '../column-values.js';
+import type { QueryContext } from './query-context.js';
+
+/** Select of membership rows with every column in a form {@link toMembershipRecord} reads. */
+export function selectMemberships(ctx: QueryContext) {
+  return ctx.q
+    .selectFrom(ctx.tables.memberships)
+    .select(['id', 'tenant_id', 'user_id', 'role', 'created_by', 'source', ctx.dialect.selectTimestamp('created_at').as('created_at')]);
+}
+
+/** Select of tenant rows with every column in a form {@link toTenantRecord} reads. */
+export function selectTenants(ctx: QueryContext) {
+  return ctx.q.selectFrom(ctx.tables.tenants).select(['id', 'created_by', ctx.dialect.selectTimestamp('created_at').as('created_at')]);
+}
+
+/** A membership row as selected by {@link selectMemberships}. */
+export interface MembershipRow {
+  readonly id: string | Uint8Array;
+  readonly tenant_id: string | Uint8Array;
+  readonly user_id: string | Uint8Array;
+  readonly role: string | Uint8Array;
+  readonly created_by: string | Uint8Array;
+  readonly source: string | Uint8Array;
+  readonly created_at: unknown;
+}
+
+/** A tenant row as selected by {@link selectTenants}. */
+export interface TenantRow {
+  readonly id: string | Uint8Array;
+  readonly created_by: string | Uint8Array;
+  readonly created_at: unknown;
+}
+
+function toSource(value: string): MembershipSource {
+  const source = MEMBERSHIP_SOURCES.find((known) => known === value);
+  if (source === undefined) throw new TypeError(`Unknown membership source in storage: "${value}".`);
+  return source;
+}
+
+/** A frozen {@link MembershipRecord} from a row, decoding text and timestamps the dialect's way. */
+export function toMembershipRecord(ctx: QueryContext, row: MembershipRow): MembershipRecord {
+  return Object.freeze({
+    id: readText(row.id),
+    tenantId: readText(row.tenant_id),
+    userId: readText(row.user_id),
+    role: readText(row.role),
+    createdBy: readText(row.created_by),
+    createdAt: ctx.dialect.readTimestamp(row.created_at),
+    source: toSource(readText(row.source)),
+  });
+}
+
+/** A frozen {@link TenantRecord} from a row. */
+export function toTenantRecord(ctx: QueryContext, row: TenantRow): TenantRecord {
+  return Object.freeze({
+    id: readText(row.id),
+    createdBy: readText(row.created_by),
+    createdAt: ctx.dialect.readTimestamp(row.created_at),
+  });
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { isTenantryError } from '../../src/core/errors/index.js';
+import { memoryStore } from '../../src/memory.js';
+import type { GuardedWriteResult, MembershipRecord, RoleChange } from '../../src/store/records.js';
+import type { Store, StoreOperations } from '../../src/store/store.js';
+
+/**
+ * Deliberately broken stores, each a memory store with one behaviour wrong.
+ * They prove that the conformance cases can fail.
+ */
+
+/** A role nobody holds: passing it as ownerRole switches the last-owner guard off. */
+const NO_OWNER_ROLE = '\u0000nobody';
+
+function operationsOf(store: StoreOperations): StoreOperations {
+  return {
+    createTenant: (t, o) => store.createTenant(t, o),
+    findTenant: (id) => store.findTenant(id),
+    findMembership: (t, u) => store.findMembership(t, u),
+    listMembershipsOfUser: (u) => store.listMembershipsOfUser(u),
+    listMembers: (t, p) => store.listMembers(t, p),
+    insertMembership: (m) => store.insertMembership(m),
+    updateMembershipRole: (c) => store.updateMembershipRole(c),
+    deleteMembership: (r) => store.deleteMembership(r),
+  };
+}
+
+type Patch = (ops: StoreOperations) => Partial<StoreOperations>;
+
+/** A memory store with `patch` applied to its operations, in and out of transactions. */
+export function patched(patch: Patch, transaction?: (base: Store, patchedOps: StoreOperations) => Store['transaction']): () => Store {
+  return () => {
+    const base = memoryStore();
+    const ops = { ...operationsOf(base), ...patch(operationsOf(base)) };
+    return {
+      ...ops,
+      transaction:
+        transaction?.(base, ops) ??
+        ((work) =>
+          base.transaction((tx) => {
+            const txOps = operationsOf(tx);
+            return work({ ...txOps, ...patch(txOps) });
+          })),
+    };
+  };
+}
+
+export function ignoring(code: string) {
+  return (error: unknown): void => {
+    if (isTenantryError(error) && error.code === code) return;
+    throw error;
+  };
+}
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
+
+/** Last-owner guard read, then written after a pause: two concurrent calls both see two owners. */
+export const racyGuards: Patch = (ops) => {
+  const guard = async (tenantId: string, userId: string, ownerRole: string, demotes: boolean): Promise<GuardedWriteResult | undefined> => {
+    const members = await ops.listMembers(tenantId, { limit: 1000 });
+    const previous = members.find((m) => m.userId === userId);
+    await pause();
+    if (previous === undefined) return { outcome: 'not_found' };
+    const owners = members.filter((m) => m.role === ownerRole).length;
+    return previous.role === ownerRole && demotes && owners <= 1 ? { outcome: 'last_owner' } : undefined;
+  };
+  return {
+    async updateMembershipRole(change) {
+      return (
+        (await guard(change.tenantId, change.userId, change.ownerRole, change.role !== change.ownerRole)) ??
+        ops.updateMembershipRole({ ...change, ownerRole: NO_OWNER_ROLE })
+      );
+    },
+    async deleteMembership(removal) {
+      return (await guard(removal.tenantId, removal.userId, removal.ownerRole, true)) ?? ops.deleteMembership({ ...removal, ownerRole: NO_OWNER_ROLE });
+    },
+  };
+};
+
+/** createTenant as two separate steps: the tenant (with a placeholder owner), then the real owner. */
+export const splitCreateTenant: Patch = (ops) => ({
+  async createTenant(tenant, owner) {
+    await ops.createTenant(tenant, { ...owner, id: randomUUID(), tenantId: tenant.id, userId: `${owner.userId}#placeholder` });
+    await ops.insertMembership(owner);
+  },
+});
+
+/** Applies `fold` to every tenant id (`tenant`) or user id (`user`) the store receives. */
+export function folding(kind: 'tenant' | 'user', fold: (id: string) => string): Patch {
+  const t = kind === 'tenant' ? fold : (id: string) => id;
+  const u = kind === 'user' ? fold : (id: string) => id;
+  return (ops) => ({
+    createTenant: (tenant, owner) => ops.createTenant({ ...tenant, id: t(tenant.id) }, { ...owner, tenantId: t(owner.tenantId), userId: u(owner.userId) }),
+    findTenant: (id) => ops.findTenant(t(id)),
+    findMembership: (tenantId, userId) => ops.findMembership(t(tenantId), u(userId)),
+    listMembershipsOfUser: (userId) => ops.listMembershipsOfUser(u(userId)),
+    listMembers: (tenantId, page) => ops.listMembers(t(tenantId), page),
+    insertMembership: (m) => ops.insertMembership({ ...m, tenantId: t(m.tenantId), userId: u(m.userId) }),
+    updateMembershipRole: (c) => ops.updateMembershipRole({ ...c, tenantId: t(c.tenantId), userId: u(c.userId) }),
+    deleteMembership: (r) => ops.deleteMembership({ ...r, tenantId: t(r.tenantId), userId: u(r.userId) }),
+  });
+}
+
+export function byLocale(records: readonly MembershipRecord[], key: 'tenantId' | 'userId'): MembershipRecord[] {
+  return [...records].sort((a, b) => a[key].localeCompare(b[key]));
+}
+
+/** Refuses to take the owner role from anyone (the guard is too strict). */
+export const ownersAreStuck: Patch = (ops) => ({
+  async updateMembershipRole(change: RoleChange) {
+    const current = await ops.findMembership(change.tenantId, change.userId);
+    if (current?.role === change.ownerRole && change.role !== change.ownerRole) return { outcome: 'last_owner' };
+    return ops.updateMembershipRole(change);
+  },
+  async deleteMembership(removal) {
+    const current = await ops.findMembership(removal.tenantId, removal.userId);
+    if (current?.role === removal.ownerRole) return { outcome: 'last_owner' };
+    return ops.deleteMembership(removal);
+  },
+});
+
+/** A transaction that is no transaction: work runs on the store itself, nothing is rolled back. */
+export const noTransaction = (_base: Store, ops: StoreOperations): Store['transaction'] => (work) => work(ops);
+
+/** Like a PostgreSQL transaction without savepoints: after one failed call, every later call fails too. */
+export const poisonedAfterFailure =
+  (base: Store): Store['transaction'] =>
+  (work) =>
+    base.transaction((tx) => {
+      let failed = false;
+      const wrap =
+        <A extends unknown[], R>(op: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          if (failed) throw new Error('current transaction is aborted');
+          try {
+            return await op(...args);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        };
+      return work({
+        createTenant: wrap((t, o) => tx.createTenant(t, o)),
+        findTenant: wrap((id) => tx.findTenant(id)),
+        findMembership: wrap((t, u) => tx.findMembership(t, u)),
+        listMembershipsOfUser: wrap((u) => tx.listMembershipsOfUser(u)),
+        listMembers: wrap((t, p) => tx.listMembers(t, p)),
+        insertMembership: wrap((m) => tx.insertMembership(m)),
+        updateMembershipRole: wrap((c) => tx.updateMembershipRole(c)),
+        deleteMembership: wrap((r) => tx.deleteMembership(r)),
+      });
+    });
+
+/** Inserts made inside a transaction are only applied at its end, invisible to its own guarded writes. */
+export const deferredInserts =
+  (base: Store): Store['transaction'] =>
+  (work) =>
+    base.transaction(async (tx) => {
+      const pending: Parameters<StoreOperations['insertMembership']>[0][] = [];
+      const result = await work({
+        ...operationsOf(tx),
+        insertMembership: (m) => {
+          pending.push(m);
+          return Promise.resolve();
+        },
+      });
+      for (const m of pending) await tx.insertMembership(m);
+      return result;
+    });
+
+export { NO_OWNER_ROLE, operationsOf };

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { CamelCasePlugin, Migrator, NO_MIGRATIONS, sql, type Migration } from 'kysely';
+import { expect, it } from 'vitest';
+import { isConfigurationError } from '../../../src/core/errors/index.js';
+import { kyselyStore, migrateToLatest, tenantryMigrations } from '../../../src/kysely.js';
+import { describeSqlDatabases, SQL_DATABASE_NAMES, type SqlTestDatabase } from '../../support/databases.js';
+import type { TestKysely } from '../../support/db-config.js';
+
+const at = new Date('2024-05-01T12:00:00.000Z');
+
+async function tableNames(db: TestKysely): Promise<string[]> {
+  return (await db.introspection.getTables()).map((table) => table.name).sort();
+}
+
+async function createAndFind(database: SqlTestDatabase, tablePrefix: string): Promise<void> {
+  const store = kyselyStore(database.db, { tablePrefix });
+  const id = `mig-${randomUUID()}`;
+  await store.createTenant({ id, createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+  expect((await store.findTenant(id))?.id).toBe(id);
+}
+
+await describeSqlDatabases(
+  SQL_DATABASE_NAMES,
+  (database) => {
+    it('migrateToLatest creates the schema once; running it again is a no-op', async () => {
+      const first = await migrateToLatest(database.db);
+      expect(first.map((r) => [r.migrationName, r.status])).toEqual([['0001_tenants_and_memberships', 'Success']]);
+      expect(await migrateToLatest(database.db)).toEqual([]);
+      expect(await tableNames(database.db)).toEqual(['tenantry_memberships', 'tenantry_migration', 'tenantry_migration_lock', 'tenantry_tenants']);
+      await createAndFind(database, 'tenantry_');
+    });
+
+    it('tablePrefix gives a separate set of tables, tracked separately', async () => {
+      await migrateToLatest(database.db, { tablePrefix: 'acme_' });
+      const tables = await tableNames(database.db);
+      expect(tables).toEqual(expect.arrayContaining(['acme_memberships', 'acme_migration', 'acme_migration_lock', 'acme_tenants']));
+      await createAndFind(database, 'acme_');
+      // Tenants written with one prefix are invisible through the other.
+      const acme = kyselyStore(database.db, { tablePrefix: 'acme_' });
+      const id = `only-default-${randomUUID()}`;
+      await kyselyStore(database.db).createTenant({ id, createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+      expect(await acme.findTenant(id)).toBeUndefined();
+      expect(await acme.listMembershipsOfUser('u')).toHaveLength(1);
+    });
+
+    it('tenantryMigrations merges into a host Migrator, and its down migration drops the tables', async () => {
+      const host: Record<string, Migration> = {
+        '2024_01_01_host_table': {
+          up: async (db) => {
+            await db.schema.createTable('host_things').addColumn('id', 'integer', (col) => col.primaryKey()).execute();
+          },
+          down: async (db) => {
+            await db.schema.dropTable('host_things').execute();
+          },
+        },
+      };
+      const ours = tenantryMigrations({ tablePrefix: 'merged_' });
+      const migrator = new Migrator({
+        db: database.db,
+        migrationTableName: 'host_migration',
+        migrationLockTableName: 'host_migration_lock',
+        allowUnorderedMigrations: true,
+        provider: { getMigrations: async () => ({ ...host, ...(await ours.getMigrations()) }) },
+      });
+      const up = await migrator.migrateToLatest();
+      expect(up.error).toBeUndefined();
+      expect(up.results?.map((r) => r.migrationName).sort()).toEqual(['0001_tenants_and_memberships', '2024_01_01_host_table']);
+      await createAndFind(database, 'merged_');
+      const down = await migrator.migrateTo(NO_MIGRATIONS);
+      expect(down.error).toBeUndefined();
+      const tables = await tableNames(database.db);
+      expect(tables).not.toContain('merged_tenants');
+      expect(tables).not.toContain('merged_memberships');
+      expect(tables).not.toContain('host_things');
+    });
+
+    it("ignores the host instance's plugins, in the migrations and in the store", async () => {
+      const camel = database.db.withPlugin(new CamelCasePlugin());
+      await migrateToLatest(camel, { tablePrefix: 'camel_' });
+      const columns = (await database.db.introspection.getTables()).find((t) => t.name === 'camel_memberships')?.columns.map((c) => c.name);
+      expect(columns).toEqual(expect.arrayContaining(['tenant_id', 'user_id', 'created_at']));
+      const store = kyselyStore(camel, { tablePrefix: 'camel_' });
+      const id = `camel-${randomUUID()}`;
+      await store.createTenant({ id, createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+      expect((await store.findMembership(id, 'u'))?.tenantId).toBe(id);
+    });
+
+    it('rejects invalid options with ConfigurationError before touching the database', async () => {
+      for (const options of [{ tablePrefix: 'Acme_' }, { tablePrefix: 'a-b' }, { tablePrefix: 'x'.repeat(31) }, { dialect: 'oracle' }, { migrationTableName: '' }, { unknown: true }]) {
+        await expect(migrateToLatest(database.db, options as never)).rejects.toSatisfy(isConfigurationError);
+      }
+      const { rows } = await sql<{ n: number }>`select 1 as n`.execute(database.db);
+      expect(rows).toHaveLength(1);
+    });
+  },
+  { migrate: false },
+);
