@@ -24,6 +24,16 @@ export {
   isStorageUnavailableError,
   LastOwnerError,
   isLastOwnerError,
+  LimitExceededError,
+  FeatureNotFoundError,
+  PackageNotFoundError,
+  FeatureNotEnabledError,
+  IdempotencyConflictError,
+  isLimitExceededError,
+  isFeatureNotFoundError,
+  isPackageNotFoundError,
+  isFeatureNotEnabledError,
+  isIdempotencyConflictError,
 } from './core/errors/index.js';
 export type { TenantryErrorCode, TenantryErrorOptions, ValidationIssue } from './core/errors/index.js';
 export { defineCapabilities } from './core/capabilities/define-capabilities.js';
@@ -47,11 +57,14 @@ export type {
   AddMemberInput,
   ChangeRoleInput,
   CreateTenantInput,
-  CreatedTenant,
-  ListMembersInput,
-  MemberPage,
+  LeaveTenantInput,
+  PageInput,
   RemoveMemberInput,
-} from './membership/membership-service.js';
+  TransferOwnershipInput,
+} from './membership/membership-inputs.js';
+export type { CreatedTenant, OwnershipTransfer } from './membership/membership-service.js';
+export type { Page } from './membership/membership-queries.js';
+export type { SeatPolicy } from './membership/seat-policy.js';
 export { createTenantry } from './tenantry.js';
 export type { RequestActor, Tenantry, TenantryOptions } from './tenantry.js';
 export { MEMBERSHIP_SOURCES } from './store/records.js';
@@ -66,4 +79,61 @@ export type {
   RoleChange,
   TenantRecord,
 } from './store/records.js';
-export type { Store, StoreOperations } from './store/store.js';
+export type { MembershipOperations, Store, StoreOperations } from './store/store.js';
+export { AUDIT_ACTIONS, TENANT_POOL } from './store/index.js';
+export type {
+  AlertRecord,
+  AuditAction,
+  AuditMetadata,
+  AuditOperations,
+  AuditPageRequest,
+  AuditRecord,
+  BoostRecord,
+  ConsumeRequest,
+  ConsumeResult,
+  CounterChange,
+  CounterKey,
+  CounterRecord,
+  CounterTarget,
+  EntitlementOperations,
+  FeatureDeletion,
+  FeatureRecord,
+  NamespaceLimitChange,
+  NamespaceLimitRecord,
+  PackageAssignmentRecord,
+  PackageCancellation,
+  ReleaseRequest,
+  ReleaseResult,
+  TenantGrants,
+} from './store/index.js';
+export {
+  defineFeatures,
+  definePackages,
+  effectiveEntitlements,
+  periodWindow,
+  evaluateConsumption,
+  evaluateRelease,
+  evaluateHierarchicalConsumption,
+  evaluateHierarchicalRelease,
+  crossedThresholds,
+  simulatePackageChange,
+  compareLimits,
+  isGauge,
+  PERIOD_UNITS,
+  DEFAULT_THRESHOLDS,
+  MAX_CATALOG_KEY_LENGTH,
+} from './core/entitlements/index.js';
+export type * from './core/entitlements/index.js';
+export { createEntitlements } from './entitlements/create-entitlements.js';
+export type { Entitlements, EntitlementsOptions } from './entitlements/create-entitlements.js';
+export type { ConsumeOptions } from './entitlements/entitlement-service.js';
+export { EntitlementService } from './entitlements/entitlement-service.js';
+export { ProvisioningService } from './entitlements/provisioning-service.js';
+export type {
+  BlockingLevel,
+  EntitlementDecision,
+  EntitlementReason,
+  FeatureUsage,
+  UsageAlert,
+  UsageAlertHook,
+} from './entitlements/entitlement-types.js';

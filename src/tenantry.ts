@@ -10,16 +10,22 @@ import type { DenialHook } from './authz/denial-event.js';
 import type { InvalidationBus, InvalidationMessage } from './authz/invalidation-bus.js';
 import { MembershipCache, type MembershipCacheOptions } from './authz/membership-cache.js';
 import { RequestScope } from './authz/request-scope.js';
+import { timeOrderedIdGenerator } from './audit/time-ordered-id.js';
+import { MembershipAuditor } from './membership/membership-audit.js';
 import {
-  MembershipService,
+  membershipSchemas,
   type AddMemberInput,
   type ChangeRoleInput,
-  type CreatedTenant,
   type CreateTenantInput,
-  type ListMembersInput,
-  type MemberPage,
+  type LeaveTenantInput,
+  type PageInput,
   type RemoveMemberInput,
-} from './membership/membership-service.js';
+  type TransferOwnershipInput,
+} from './membership/membership-inputs.js';
+import { MembershipQueries, type Page } from './membership/membership-queries.js';
+import { MembershipService, type CreatedTenant, type OwnershipTransfer } from './membership/membership-service.js';
+import type { SeatPolicy } from './membership/seat-policy.js';
+import type { AuditRecord } from './store/audit-records.js';
 import type { MembershipRecord } from './store/records.js';
 import type { Store } from './store/store.js';
 
@@ -36,6 +42,18 @@ export interface TenantryOptions<C extends string, R extends string> {
    * roles and remove). Default: only members holding the owner role may.
    */
   readonly manageMembersCapability?: NoInfer<C>;
+  /** Capability needed to read the audit log. Default: only members holding the owner role may. */
+  readonly auditCapability?: NoInfer<C>;
+  /**
+   * The role a previous owner keeps after transferring ownership (overridable
+   * per call). Default is the first declared role that is not the owner role.
+   */
+  readonly previousOwnerRole?: NoInfer<R>;
+  /**
+   * Seat accounting: adding a member takes a seat and removing one gives it
+   * back, in the same transaction. Build it with `seatPolicy()`.
+   */
+  readonly seats?: SeatPolicy;
   /**
    * Cross-request membership cache. Default is off: every request scope reads
    * storage once per tenant. Changes made through this instance invalidate it
@@ -85,8 +103,17 @@ export interface Tenantry<C extends string, R extends string> {
     changeRole(input: ChangeRoleInput<R>): Promise<MembershipRecord>;
     /** Removes a member; `LastOwnerError` for the last owner. Resolves with the removed row. */
     remove(input: RemoveMemberInput): Promise<MembershipRecord>;
+    /** The acting user leaves; `LastOwnerError` for the last owner. */
+    leave(input: LeaveTenantInput): Promise<MembershipRecord>;
+    /** Hands ownership to another member atomically; the previous owner keeps `previousOwnerRole`. */
+    transferOwnership(input: TransferOwnershipInput<R>): Promise<OwnershipTransfer>;
     /** One page of members with roles, ordered by user id; any member may list. */
-    list(input: ListMembersInput): Promise<MemberPage>;
+    list(input: PageInput): Promise<Page<MembershipRecord>>;
+  };
+  /** The tenant audit log. */
+  readonly audit: {
+    /** Entries newest first, paginated; readers need `auditCapability` (default: owner role). */
+    list(input: PageInput): Promise<Page<AuditRecord>>;
   };
   /**
    * Creates the memoizing scope for one request. Throws `ValidationError` for
@@ -113,6 +140,9 @@ const optionsSchema = z.object({
     message: 'expected a Store (memoryStore(), kyselyStore(db), ...)',
   }),
   manageMembersCapability: z.string().optional(),
+  auditCapability: z.string().optional(),
+  previousOwnerRole: z.string().optional(),
+  seats: z.custom<SeatPolicy>((value) => typeof (value as SeatPolicy | null)?.take === 'function', { message: 'expected seatPolicy()' }).optional(),
   cache: z
     .union([
       z.literal(false),
@@ -149,6 +179,10 @@ export function createTenantry<C extends string, R extends string>(options: Tena
   }
   const manageCapability = options.manageMembersCapability;
   if (manageCapability !== undefined) capabilities.assert(manageCapability);
+  const auditCapability = options.auditCapability;
+  if (auditCapability !== undefined) capabilities.assert(auditCapability);
+  const previousOwnerRole = options.previousOwnerRole ?? roles.roleNames().find((role) => !roles.isOwner(role)) ?? roles.ownerRole;
+  roles.assert(previousOwnerRole);
 
   const tenantIdPattern = options.tenantIdPattern ?? UUID_PATTERN;
   const tenantIds = tenantIdSchema(tenantIdPattern);
@@ -172,15 +206,21 @@ export function createTenantry<C extends string, R extends string>(options: Tena
     ? (tenantId: string, userId: string) => cache.lookup(tenantId, userId, () => fromStore(tenantId, userId))
     : fromStore;
 
+  const now = options.now ?? (() => new Date());
+  const schemas = membershipSchemas(roles, tenantIdPattern);
   const memberships = new MembershipService<C, R>({
     store,
     roles,
-    tenantIdPattern,
+    schemas,
     manageCapability,
-    now: options.now ?? (() => new Date()),
+    previousOwnerRole,
+    seats: options.seats,
+    auditor: new MembershipAuditor(timeOrderedIdGenerator(() => now().getTime()), now),
+    now,
     generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
     onMembershipChanged: invalidate,
   });
+  const queries = new MembershipQueries<C>({ store, roles, schemas, auditCapability });
 
   const scopeDeps = Object.freeze({
     roles,
@@ -199,8 +239,11 @@ export function createTenantry<C extends string, R extends string>(options: Tena
       add: (input: AddMemberInput<R>) => memberships.addMember(input),
       changeRole: (input: ChangeRoleInput<R>) => memberships.changeRole(input),
       remove: (input: RemoveMemberInput) => memberships.removeMember(input),
-      list: (input: ListMembersInput) => memberships.listMembers(input),
+      leave: (input: LeaveTenantInput) => memberships.leave(input),
+      transferOwnership: (input: TransferOwnershipInput<R>) => memberships.transferOwnership(input),
+      list: (input: PageInput) => queries.listMembers(input),
     }),
+    audit: Object.freeze({ list: (input: PageInput) => queries.listAudit(input) }),
     forRequest(actor: RequestActor): RequestScope<C> {
       const userId = parseInput(userIdSchema, (actor as RequestActor | undefined)?.userId, 'request actor user id');
       return new RequestScope<C>(userId, scopeDeps);

@@ -1,19 +1,32 @@
-import { z } from 'zod';
-import { ForbiddenError, NotFoundError, LastOwnerError } from '../core/errors/index.js';
-import { tenantIdSchema, userIdSchema } from '../core/ids/identifiers.js';
+import { ForbiddenError, LastOwnerError, NotFoundError, ValidationError } from '../core/errors/index.js';
 import type { RoleMap } from '../core/roles/define-roles.js';
 import { parseInput } from '../core/validation/parse-input.js';
-import type { MembershipRecord, MembershipSource, TenantRecord } from '../store/records.js';
+import type { GuardedWriteResult, MembershipRecord, MembershipSource, TenantRecord } from '../store/records.js';
 import type { Store, StoreOperations } from '../store/store.js';
-import { actorSchema, provenanceOf, type Actor } from './actor.js';
+import { provenanceOf, type Actor } from './actor.js';
+import type { AuditFact, MembershipAuditor } from './membership-audit.js';
+import {
+  membershipSchemas,
+  type AddMemberInput,
+  type ChangeRoleInput,
+  type CreateTenantInput,
+  type LeaveTenantInput,
+  type RemoveMemberInput,
+  type TransferOwnershipInput,
+} from './membership-inputs.js';
+import type { SeatPolicy } from './seat-policy.js';
 
 /** Everything the membership service needs from the tenantry instance. Internal wiring. */
 export interface MembershipServiceDependencies<C extends string> {
   readonly store: Store;
   readonly roles: RoleMap<C>;
-  readonly tenantIdPattern: RegExp;
+  readonly schemas: ReturnType<typeof membershipSchemas>;
   /** The capability that lets a user actor manage memberships; `undefined` means "holds the owner role". */
   readonly manageCapability: C | undefined;
+  /** The role a previous owner keeps after transferring ownership. */
+  readonly previousOwnerRole: string;
+  readonly seats: SeatPolicy | undefined;
+  readonly auditor: MembershipAuditor;
   readonly now: () => Date;
   readonly generateId: () => string;
   /** Called after every committed membership change, to drop cached lookups. */
@@ -26,191 +39,177 @@ export interface CreatedTenant {
   readonly owner: MembershipRecord;
 }
 
-/** Input of `tenants.create`. */
-export interface CreateTenantInput {
-  /** The user who becomes the first owner. */
-  readonly ownerId: string;
-  /** Use this id instead of a generated UUID (it must match the configured tenant-id format). */
-  readonly id?: string;
-  /** Who creates it; recorded as provenance. Default: the owner as a user actor. */
-  readonly actor?: Actor;
+/** Result of `members.transferOwnership`. */
+export interface OwnershipTransfer {
+  readonly previousOwner: MembershipRecord;
+  readonly newOwner: MembershipRecord;
 }
 
-/** Input of `members.add`. */
-export interface AddMemberInput<R extends string> {
-  /** Who adds the member: a user actor must hold the managing capability in the tenant; the system actor always may. */
-  readonly actor: Actor;
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly role: R;
-}
-
-/** Input of `members.changeRole`. */
-export interface ChangeRoleInput<R extends string> {
-  readonly actor: Actor;
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly role: R;
-}
-
-/** Input of `members.remove`. */
-export interface RemoveMemberInput {
-  readonly actor: Actor;
-  readonly tenantId: string;
-  readonly userId: string;
-}
-
-/** Input of `members.list`. */
-export interface ListMembersInput {
-  readonly actor: Actor;
-  readonly tenantId: string;
-  /** Page size, 1 to 1000. Default is 100. */
-  readonly limit?: number;
-  /** The `nextCursor` of the previous page. */
-  readonly cursor?: string;
-}
-
-/** One page of members. */
-export interface MemberPage {
-  /**
-   * Rows as stored. `role` is a string rather than the declared role union
-   * because a stored role may since have been removed from the role map;
-   * narrow it with `roles.has(role)`.
-   */
-  readonly members: readonly MembershipRecord[];
-  /** Pass as `cursor` for the next page; `null` on the last page. */
-  readonly nextCursor: string | null;
-}
+/** A refused guarded write inside a transaction; turned into `LastOwnerError` after the audit entry commits. */
+const BLOCKED = Symbol('last owner blocked');
 
 /**
  * Tenant creation and membership writes. Every write runs in one store
- * transaction with the authorization of the acting user, so a permission
- * revoked concurrently cannot be used after the fact.
+ * transaction together with the authorization of the acting user, the seat
+ * accounting (if configured) and its audit entry.
  */
 export class MembershipService<C extends string, R extends string> {
   readonly #deps: MembershipServiceDependencies<C>;
-  readonly #createSchema;
-  readonly #addSchema;
-  readonly #removeSchema;
-  readonly #listSchema;
 
   constructor(deps: MembershipServiceDependencies<C>) {
     this.#deps = deps;
-    const tenantId = tenantIdSchema(deps.tenantIdPattern);
-    this.#createSchema = z.object({ ownerId: userIdSchema, id: tenantId.optional(), actor: actorSchema.optional() }).strict();
-    this.#addSchema = z
-      .object({ actor: actorSchema, tenantId, userId: userIdSchema, role: z.string().refine((role) => deps.roles.has(role), { message: 'Unknown role.' }) })
-      .strict();
-    this.#removeSchema = z.object({ actor: actorSchema, tenantId, userId: userIdSchema }).strict();
-    this.#listSchema = z
-      .object({ actor: actorSchema, tenantId, limit: z.number().int().min(1).max(1000).optional(), cursor: userIdSchema.optional() })
-      .strict();
   }
 
-  /**
-   * Creates a tenant and makes `ownerId` its owner, atomically.
-   * Throws `ValidationError` for a malformed input and `AlreadyExistsError` for a taken id.
-   */
+  /** Creates a tenant and makes `ownerId` its owner, atomically, audited as `tenant.create`. */
   async createTenant(input: CreateTenantInput): Promise<CreatedTenant> {
-    const parsed = parseInput(this.#createSchema, input, 'tenant');
-    const { now, generateId, roles, store } = this.#deps;
+    const parsed = parseInput(this.#deps.schemas.create, input, 'tenant');
+    const { now, generateId, roles, store, auditor } = this.#deps;
+    const actor: Actor = parsed.actor ?? { type: 'user', userId: parsed.ownerId };
     const createdAt = now();
-    const createdBy = provenanceOf(parsed.actor ?? { type: 'user', userId: parsed.ownerId });
+    const createdBy = provenanceOf(actor);
     const tenant: TenantRecord = Object.freeze({ id: parsed.id ?? generateId(), createdBy, createdAt });
     const owner = this.#membership(tenant.id, parsed.ownerId, roles.ownerRole, createdBy, createdAt, 'tenant_create');
-    await store.createTenant(tenant, owner);
+    await store.transaction(async (tx) => {
+      await tx.createTenant(tenant, owner);
+      await auditor.record(tx, { actor, tenantId: tenant.id, action: 'tenant.create', subjectUserId: parsed.ownerId, metadata: { role: owner.role } });
+    });
     this.#deps.onMembershipChanged(tenant.id, parsed.ownerId);
     return Object.freeze({ tenant, owner });
   }
 
-  /**
-   * Adds an existing user to a tenant with `role`. A user actor who is not a
-   * member gets `NotFoundError`; one without the managing capability gets
-   * `ForbiddenError`. An unknown role or malformed id is a `ValidationError`;
-   * an existing member is an `AlreadyExistsError`.
-   */
+  /** Adds an existing user with `role`, taking a seat when seats are configured. */
   async addMember(input: AddMemberInput<R>): Promise<MembershipRecord> {
-    const parsed = parseInput(this.#addSchema, input, 'member');
+    const parsed = parseInput(this.#deps.schemas.member, input, 'member');
+    const { actor, tenantId, userId, role } = parsed;
     const membership = await this.#deps.store.transaction(async (tx) => {
-      await this.#authorizeManager(tx, parsed.actor, parsed.tenantId);
-      const record = this.#membership(
-        parsed.tenantId,
-        parsed.userId,
-        parsed.role,
-        provenanceOf(parsed.actor),
-        this.#deps.now(),
-        parsed.actor.type === 'system' ? 'system' : 'member_add',
-      );
+      await this.#authorizeManager(tx, actor, tenantId);
+      const record = this.#membership(tenantId, userId, role, provenanceOf(actor), this.#deps.now(), actor.type === 'system' ? 'system' : 'member_add');
       await tx.insertMembership(record);
+      await this.#deps.seats?.take(tx, tenantId);
+      await this.#deps.auditor.record(tx, { actor, tenantId, action: 'tenant_membership.add', subjectUserId: userId, metadata: { role } });
       return record;
     });
-    this.#deps.onMembershipChanged(membership.tenantId, membership.userId);
+    this.#deps.onMembershipChanged(tenantId, userId);
     return membership;
   }
 
-  /**
-   * Changes a member's role. Refused with {@link LastOwnerError} when it would
-   * leave the tenant without an owner (atomic with concurrent changes). Throws
-   * `NotFoundError` when the actor or the member is not a member.
-   */
+  /** Changes a member's role; `LastOwnerError` (audited) when it would leave no owner. */
   async changeRole(input: ChangeRoleInput<R>): Promise<MembershipRecord> {
-    const parsed = parseInput(this.#addSchema, input, 'role change');
-    const { roles, store } = this.#deps;
-    const updated = await store.transaction(async (tx) => {
-      await this.#authorizeManager(tx, parsed.actor, parsed.tenantId);
-      const result = await tx.updateMembershipRole({
-        tenantId: parsed.tenantId,
-        userId: parsed.userId,
-        role: parsed.role,
-        ownerRole: roles.ownerRole,
-      });
-      if (result.outcome === 'not_found') throw new NotFoundError('Member not found.');
-      if (result.outcome === 'last_owner') throw new LastOwnerError();
-      return Object.freeze({ ...result.previous, role: parsed.role });
+    const parsed = parseInput(this.#deps.schemas.member, input, 'role change');
+    const { actor, tenantId, userId, role } = parsed;
+    const result = await this.#deps.store.transaction(async (tx) => {
+      await this.#authorizeManager(tx, actor, tenantId);
+      const write = await tx.updateMembershipRole({ tenantId, userId, role, ownerRole: this.#deps.roles.ownerRole });
+      return this.#settle(tx, write, { actor, tenantId, subjectUserId: userId, action: 'tenant_membership.role_change' }, (previous) => ({
+        from: previous.role,
+        to: role,
+      }));
     });
-    this.#deps.onMembershipChanged(updated.tenantId, updated.userId);
-    return updated;
+    const previous = committed(result);
+    this.#deps.onMembershipChanged(tenantId, userId);
+    return Object.freeze({ ...previous, role });
+  }
+
+  /** Removes a member, giving back their seat; `LastOwnerError` (audited) for the last owner. */
+  async removeMember(input: RemoveMemberInput): Promise<MembershipRecord> {
+    const parsed = parseInput(this.#deps.schemas.remove, input, 'member removal');
+    const { actor, tenantId, userId } = parsed;
+    const removed = await this.#deps.store.transaction(async (tx) => {
+      await this.#authorizeManager(tx, actor, tenantId);
+      return this.#delete(tx, actor, tenantId, userId, 'tenant_membership.remove');
+    });
+    this.#deps.onMembershipChanged(tenantId, userId);
+    return committed(removed);
+  }
+
+  /** The acting user leaves the tenant; `LastOwnerError` (audited) for the last owner. */
+  async leave(input: LeaveTenantInput): Promise<MembershipRecord> {
+    const parsed = parseInput(this.#deps.schemas.leave, input, 'leave');
+    const { actor, tenantId } = parsed;
+    const left = await this.#deps.store.transaction((tx) => this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave'));
+    this.#deps.onMembershipChanged(tenantId, actor.userId);
+    return committed(left);
   }
 
   /**
-   * Removes a member. Refused with {@link LastOwnerError} for the last owner.
-   * Resolves with the removed membership.
+   * Makes another member the owner and gives the previous owner
+   * `previousOwnerRole`, atomically. A user actor may transfer only their own
+   * ownership (and must hold the owner role); the new owner must be a member.
    */
-  async removeMember(input: RemoveMemberInput): Promise<MembershipRecord> {
-    const parsed = parseInput(this.#removeSchema, input, 'member removal');
-    const removed = await this.#deps.store.transaction(async (tx) => {
-      await this.#authorizeManager(tx, parsed.actor, parsed.tenantId);
-      const result = await tx.deleteMembership({
-        tenantId: parsed.tenantId,
-        userId: parsed.userId,
-        ownerRole: this.#deps.roles.ownerRole,
+  async transferOwnership(input: TransferOwnershipInput<R>): Promise<OwnershipTransfer> {
+    const parsed = parseInput(this.#deps.schemas.transfer, input, 'ownership transfer');
+    const { actor, tenantId, toUserId } = parsed;
+    const { roles, auditor } = this.#deps;
+    const fromUserId = parsed.fromUserId ?? (actor.type === 'user' ? actor.userId : undefined);
+    if (fromUserId === undefined) {
+      throw new ValidationError('Invalid ownership transfer: fromUserId is required for the system actor.', [{ path: ['fromUserId'], message: 'Required' }]);
+    }
+    if (fromUserId === toUserId) {
+      throw new ValidationError('Invalid ownership transfer: the new owner must be another member.', [{ path: ['toUserId'], message: 'Same as fromUserId.' }]);
+    }
+    const keeps = parsed.previousOwnerRole ?? this.#deps.previousOwnerRole;
+    const transfer = await this.#deps.store.transaction(async (tx) => {
+      const from = await tx.findMembership(tenantId, fromUserId);
+      if (actor.type === 'user') {
+        if (from === undefined) throw new NotFoundError();
+        if (actor.userId !== fromUserId) throw new ForbiddenError(`role:${roles.ownerRole}`, 'Only an owner can transfer their own ownership.');
+      } else if (from === undefined) {
+        throw new NotFoundError('Member not found.');
+      }
+      if (!roles.isOwner(from.role)) throw new ForbiddenError(`role:${roles.ownerRole}`, 'Only an owner can transfer ownership.');
+      const promoted = await tx.updateMembershipRole({ tenantId, userId: toUserId, role: roles.ownerRole, ownerRole: roles.ownerRole });
+      if (promoted.outcome !== 'applied') throw new NotFoundError('Member not found.');
+      const demoted = await tx.updateMembershipRole({ tenantId, userId: fromUserId, role: keeps, ownerRole: roles.ownerRole });
+      if (demoted.outcome !== 'applied') throw new NotFoundError('Member not found.');
+      await auditor.record(tx, {
+        actor,
+        tenantId,
+        action: 'tenant_membership.ownership_transfer',
+        subjectUserId: toUserId,
+        metadata: { from: fromUserId, to: toUserId, previousOwnerRole: keeps, newOwnerPreviousRole: promoted.previous.role },
       });
-      if (result.outcome === 'not_found') throw new NotFoundError('Member not found.');
-      if (result.outcome === 'last_owner') throw new LastOwnerError();
-      return result.previous;
+      return {
+        previousOwner: Object.freeze({ ...demoted.previous, role: keeps }),
+        newOwner: Object.freeze({ ...promoted.previous, role: roles.ownerRole }),
+      };
     });
-    this.#deps.onMembershipChanged(removed.tenantId, removed.userId);
+    this.#deps.onMembershipChanged(tenantId, fromUserId);
+    this.#deps.onMembershipChanged(tenantId, toUserId);
+    return Object.freeze(transfer);
+  }
+
+  async #delete(
+    tx: StoreOperations,
+    actor: Actor,
+    tenantId: string,
+    userId: string,
+    action: 'tenant_membership.remove' | 'tenant_membership.leave',
+  ): Promise<MembershipRecord | typeof BLOCKED> {
+    const write = await tx.deleteMembership({ tenantId, userId, ownerRole: this.#deps.roles.ownerRole });
+    const removed = await this.#settle(tx, write, { actor, tenantId, subjectUserId: userId, action }, (previous) => ({ role: previous.role }));
+    if (removed !== BLOCKED) await this.#deps.seats?.giveBack(tx, tenantId);
     return removed;
   }
 
   /**
-   * Lists a tenant's members with their roles, ordered by user id. Any member
-   * may list (non-members get `NotFoundError`); the system actor always may.
+   * Audits a guarded write. A `last_owner` refusal is audited too, and that
+   * entry must commit even though the operation fails: the transaction
+   * returns normally with {@link BLOCKED}, and {@link committed} throws
+   * `LastOwnerError` after the commit.
    */
-  async listMembers(input: ListMembersInput): Promise<MemberPage> {
-    const parsed = parseInput(this.#listSchema, input, 'member listing');
-    const { store } = this.#deps;
-    if (parsed.actor.type === 'user') {
-      if ((await store.findMembership(parsed.tenantId, parsed.actor.userId)) === undefined) throw new NotFoundError();
-    } else if ((await store.findTenant(parsed.tenantId)) === undefined) {
-      throw new NotFoundError();
+  async #settle(
+    tx: StoreOperations,
+    write: GuardedWriteResult,
+    fact: Omit<AuditFact, 'metadata'>,
+    metadata: (previous: MembershipRecord) => AuditFact['metadata'],
+  ): Promise<MembershipRecord | typeof BLOCKED> {
+    if (write.outcome === 'not_found') throw new NotFoundError('Member not found.');
+    if (write.outcome === 'last_owner') {
+      await this.#deps.auditor.record(tx, { ...fact, action: 'tenant_membership.last_owner_blocked', metadata: { attempted: fact.action } });
+      return BLOCKED;
     }
-    const limit = parsed.limit ?? 100;
-    // One extra row tells whether another page exists without a count query.
-    const rows = await store.listMembers(parsed.tenantId, parsed.cursor === undefined ? { limit: limit + 1 } : { limit: limit + 1, afterUserId: parsed.cursor });
-    const members = rows.slice(0, limit);
-    const last = members.at(-1);
-    return Object.freeze({ members, nextCursor: rows.length > limit && last !== undefined ? last.userId : null });
+    await this.#deps.auditor.record(tx, { ...fact, metadata: metadata(write.previous) });
+    return write.previous;
   }
 
   /** Throws unless `actor` may manage memberships of `tenantId` (read inside the write's transaction). */
@@ -226,14 +225,13 @@ export class MembershipService<C extends string, R extends string> {
     if (!allowed) throw new ForbiddenError(manageCapability ?? `role:${roles.ownerRole}`);
   }
 
-  #membership(
-    tenantId: string,
-    userId: string,
-    role: string,
-    createdBy: string,
-    createdAt: Date,
-    source: MembershipSource,
-  ): MembershipRecord {
+  #membership(tenantId: string, userId: string, role: string, createdBy: string, createdAt: Date, source: MembershipSource): MembershipRecord {
     return Object.freeze({ id: this.#deps.generateId(), tenantId, userId, role, createdBy, createdAt, source });
   }
+}
+
+/** Unwraps a committed transaction's result, throwing `LastOwnerError` for a (now audited) refusal. */
+function committed(result: MembershipRecord | typeof BLOCKED): MembershipRecord {
+  if (result === BLOCKED) throw new LastOwnerError();
+  return result;
 }

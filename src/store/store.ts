@@ -8,9 +8,11 @@ import type {
   RoleChange,
   TenantRecord,
 } from './records.js';
+import type { AuditOperations } from './audit-operations.js';
+import type { EntitlementOperations } from './entitlement-operations.js';
 
 /**
- * The semantic storage operations tenantry needs. Each operation is atomic on
+ * The semantic storage operations on tenants and memberships. Each operation is atomic on
  * its own: an adapter makes it so in whatever way its backend allows (a single
  * guarded statement, a row lock, an immediate transaction), never with a
  * read-then-write that another writer could interleave.
@@ -19,7 +21,7 @@ import type {
  * translate their driver errors into tenantry errors
  * (`AlreadyExistsError`, `NotFoundError`, `StorageUnavailableError`).
  */
-export interface StoreOperations {
+export interface MembershipOperations {
   /**
    * Creates a tenant together with its first membership (the owner), all or
    * nothing. Throws `AlreadyExistsError` (entity `tenant`) when the id is taken.
@@ -58,6 +60,13 @@ export interface StoreOperations {
   /** Removes a membership unless it is the tenant's last owner; atomic like `updateMembershipRole`. */
   deleteMembership(removal: MembershipRemoval): Promise<GuardedWriteResult>;
 }
+
+/**
+ * Every semantic storage operation: memberships, the audit log and
+ * entitlements. Each is atomic on its own; see {@link Store.transaction} for
+ * combining several.
+ */
+export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations {}
 
 /**
  * The storage port. Services depend on this interface only; `tenantry/memory`

@@ -10,6 +10,22 @@ const OPERATIONS: { readonly [K in keyof StoreOperations]: true } = {
   insertMembership: true,
   updateMembershipRole: true,
   deleteMembership: true,
+  appendAudit: true,
+  listAudit: true,
+  syncFeatures: true,
+  listFeatures: true,
+  deleteFeature: true,
+  assignPackage: true,
+  cancelPackage: true,
+  addBoost: true,
+  setNamespaceLimit: true,
+  readGrants: true,
+  consume: true,
+  release: true,
+  readCounters: true,
+  listCounters: true,
+  recordAlert: true,
+  listAlerts: true,
 };
 
 /** Store operation names, plus `transaction`. */

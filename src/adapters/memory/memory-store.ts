@@ -1,20 +1,45 @@
 import type { Store, StoreOperations } from '../../store/store.js';
+import { MemoryAuditTables } from './memory-audit-tables.js';
+import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
+
+/** Every table of the memory store. */
+interface Tables {
+  readonly memberships: MemoryTables;
+  readonly audit: MemoryAuditTables;
+  readonly entitlements: MemoryEntitlementTables;
+}
 
 /**
  * Builds the operations over `tables`. `run` decides how each call is
  * scheduled and where its undo entries go.
  */
-function operationsOver(tables: MemoryTables, run: <T>(op: (undo: Undo[]) => T) => Promise<T>): StoreOperations {
+function operationsOver({ memberships, audit, entitlements }: Tables, run: <T>(op: (undo: Undo[]) => T) => Promise<T>): StoreOperations {
   return {
-    createTenant: (tenant, owner) => run((undo) => { tables.createTenant(tenant, owner, undo); }),
-    findTenant: (tenantId) => run(() => tables.findTenant(tenantId)),
-    findMembership: (tenantId, userId) => run(() => tables.findMembership(tenantId, userId)),
-    listMembershipsOfUser: (userId) => run(() => tables.listMembershipsOfUser(userId)),
-    listMembers: (tenantId, page) => run(() => tables.listMembers(tenantId, page)),
-    insertMembership: (membership) => run((undo) => { tables.insertMembership(membership, undo); }),
-    updateMembershipRole: (change) => run((undo) => tables.updateMembershipRole(change, undo)),
-    deleteMembership: (removal) => run((undo) => tables.deleteMembership(removal, undo)),
+    createTenant: (tenant, owner) => run((undo) => { memberships.createTenant(tenant, owner, undo); }),
+    findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
+    findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),
+    listMembershipsOfUser: (userId) => run(() => memberships.listMembershipsOfUser(userId)),
+    listMembers: (tenantId, page) => run(() => memberships.listMembers(tenantId, page)),
+    insertMembership: (membership) => run((undo) => { memberships.insertMembership(membership, undo); }),
+    updateMembershipRole: (change) => run((undo) => memberships.updateMembershipRole(change, undo)),
+    deleteMembership: (removal) => run((undo) => memberships.deleteMembership(removal, undo)),
+    appendAudit: (entry) => run((undo) => { audit.appendAudit(entry, undo); }),
+    listAudit: (tenantId, page) => run(() => audit.listAudit(tenantId, page)),
+    syncFeatures: (features) => run((undo) => { entitlements.syncFeatures(features, undo); }),
+    listFeatures: () => run(() => entitlements.listFeatures()),
+    deleteFeature: (featureKey) => run((undo) => entitlements.deleteFeature(featureKey, undo)),
+    assignPackage: (assignment) => run((undo) => { entitlements.assignPackage(assignment, undo); }),
+    cancelPackage: (cancellation) => run((undo) => entitlements.cancelPackage(cancellation, undo)),
+    addBoost: (boost) => run((undo) => { entitlements.addBoost(boost, undo); }),
+    setNamespaceLimit: (change) => run((undo) => { entitlements.setNamespaceLimit(change, undo); }),
+    readGrants: (tenantId) => run(() => entitlements.readGrants(tenantId)),
+    consume: (request) => run((undo) => entitlements.consume(request, undo)),
+    release: (request) => run((undo) => entitlements.release(request, undo)),
+    readCounters: (tenantId, counters) => run(() => entitlements.readCounters(tenantId, counters)),
+    listCounters: (tenantId) => run(() => entitlements.listCounters(tenantId)),
+    recordAlert: (alert) => run((undo) => entitlements.recordAlert(alert, undo)),
+    listAlerts: (tenantId) => run(() => entitlements.listAlerts(tenantId)),
   };
 }
 
@@ -27,24 +52,25 @@ function operationsOver(tables: MemoryTables, run: <T>(op: (undo: Undo[]) => T) 
  * (other calls queue behind them) and keep an undo log, so a transaction that
  * throws leaves the tables exactly as they were.
  */
+// The operations are assigned in the constructor; the interface merge declares them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface MemoryStore extends StoreOperations {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class MemoryStore implements Store {
-  readonly #tables = new MemoryTables();
+  readonly #tables: Tables;
   /** Settles when the running transaction (if any) ends; calls queue behind it. */
   #lock: Promise<void> | undefined;
   readonly #ops: StoreOperations;
 
   constructor() {
+    const memberships = new MemoryTables();
+    const tenantExists = (tenantId: string) => memberships.findTenant(tenantId) !== undefined;
+    this.#tables = { memberships, audit: new MemoryAuditTables(tenantExists), entitlements: new MemoryEntitlementTables(tenantExists) };
     this.#ops = operationsOver(this.#tables, (op) => this.#outsideTransaction(op));
+    // Expose every operation as an own property, so the store can be spread or wrapped.
+    Object.assign(this, this.#ops);
   }
-
-  createTenant: StoreOperations['createTenant'] = (...args) => this.#ops.createTenant(...args);
-  findTenant: StoreOperations['findTenant'] = (...args) => this.#ops.findTenant(...args);
-  findMembership: StoreOperations['findMembership'] = (...args) => this.#ops.findMembership(...args);
-  listMembershipsOfUser: StoreOperations['listMembershipsOfUser'] = (...args) => this.#ops.listMembershipsOfUser(...args);
-  listMembers: StoreOperations['listMembers'] = (...args) => this.#ops.listMembers(...args);
-  insertMembership: StoreOperations['insertMembership'] = (...args) => this.#ops.insertMembership(...args);
-  updateMembershipRole: StoreOperations['updateMembershipRole'] = (...args) => this.#ops.updateMembershipRole(...args);
-  deleteMembership: StoreOperations['deleteMembership'] = (...args) => this.#ops.deleteMembership(...args);
 
   async transaction<T>(work: (tx: StoreOperations) => Promise<T>): Promise<T> {
     // Wait for every transaction queued before us; the loop re-checks because

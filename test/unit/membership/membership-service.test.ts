@@ -55,7 +55,7 @@ describe('members', () => {
     expect(added).toMatchObject({ userId: 'bob', role: 'operator', createdBy: 'alice', source: 'member_add' });
     expect(await tenantry.members.changeRole({ actor: user('alice'), tenantId, userId: 'bob', role: 'manager' })).toMatchObject({ role: 'manager' });
     expect(await tenantry.members.remove({ actor: user('alice'), tenantId, userId: 'bob' })).toMatchObject({ userId: 'bob' });
-    expect((await tenantry.members.list({ actor: user('alice'), tenantId })).members.map((m) => m.userId)).toEqual(['alice']);
+    expect((await tenantry.members.list({ actor: user('alice'), tenantId })).items.map((m) => m.userId)).toEqual(['alice']);
   });
 
   it('answers a non-member actor with NotFoundError and a member without the capability with ForbiddenError', async () => {
@@ -103,7 +103,7 @@ describe('members', () => {
     let cursor: string | undefined;
     do {
       const page = await tenantry.members.list({ actor: user('u05'), tenantId, limit: 4, ...(cursor ? { cursor } : {}) });
-      seen.push(...page.members.map((m) => m.userId));
+      seen.push(...page.items.map((m) => m.userId));
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
     expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `u0${i}`));

@@ -1,0 +1,205 @@
+import { AlreadyExistsError, NotFoundError } from '../../core/errors/index.js';
+import { FeatureNotFoundError } from '../../core/errors/entitlement-errors.js';
+import type {
+  AlertRecord,
+  BoostRecord,
+  ConsumeRequest,
+  ConsumeResult,
+  CounterChange,
+  CounterRecord,
+  CounterTarget,
+  FeatureDeletion,
+  FeatureRecord,
+  NamespaceLimitRecord,
+  PackageAssignmentRecord,
+  ReleaseRequest,
+  ReleaseResult,
+  TenantGrants,
+} from '../../store/entitlement-records.js';
+import type { NamespaceLimitChange, PackageCancellation } from '../../store/entitlement-operations.js';
+import type { Undo } from './memory-tables.js';
+
+const key = (...parts: readonly (string | number)[]) => parts.join('\u0000');
+const counterKey = (tenantId: string, target: Pick<CounterTarget, 'featureKey' | 'namespace' | 'windowStart'>) =>
+  key(tenantId, target.featureKey, target.namespace, target.windowStart.getTime());
+
+/** Restores `map`'s entry for `k` to what it is now. */
+function remember<K, V>(map: Map<K, V>, k: K, undo: Undo[]): void {
+  const had = map.has(k);
+  const previous = map.get(k);
+  undo.push(() => {
+    if (had) map.set(k, previous as V);
+    else map.delete(k);
+  });
+}
+
+/**
+ * Entitlement tables in memory: the reference semantics of every entitlement
+ * store operation. Each method runs synchronously, so guard and write cannot
+ * interleave with another call.
+ */
+export class MemoryEntitlementTables {
+  readonly #features = new Map<string, FeatureRecord>();
+  readonly #assignments = new Map<string, PackageAssignmentRecord>();
+  readonly #boosts = new Map<string, BoostRecord>();
+  readonly #namespaceLimits = new Map<string, NamespaceLimitRecord>();
+  readonly #counters = new Map<string, CounterRecord>();
+  readonly #idempotency = new Map<string, { readonly fingerprint: string; readonly counters: readonly CounterChange[] }>();
+  readonly #alerts = new Map<string, AlertRecord>();
+  readonly #tenantExists: (tenantId: string) => boolean;
+
+  constructor(tenantExists: (tenantId: string) => boolean) {
+    this.#tenantExists = tenantExists;
+  }
+
+  syncFeatures(features: readonly FeatureRecord[], undo: Undo[]): void {
+    for (const feature of features) {
+      remember(this.#features, feature.key, undo);
+      this.#features.set(feature.key, Object.freeze({ ...feature }));
+    }
+    for (const feature of features) {
+      if (feature.parentKey !== null && !this.#features.has(feature.parentKey)) throw new FeatureNotFoundError(feature.parentKey);
+    }
+  }
+
+  listFeatures(): readonly FeatureRecord[] {
+    return [...this.#features.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  deleteFeature(featureKey: string, undo: Undo[]): FeatureDeletion {
+    if (!this.#features.has(featureKey)) return 'not_found';
+    if ([...this.#features.values()].some((f) => f.parentKey === featureKey)) return 'has_children';
+    const referenced =
+      [...this.#boosts.values()].some((b) => b.featureKey === featureKey) ||
+      [...this.#counters.values()].some((c) => c.featureKey === featureKey) ||
+      [...this.#alerts.values()].some((a) => a.featureKey === featureKey) ||
+      [...this.#namespaceLimits.values()].some((n) => n.featureKey === featureKey);
+    if (referenced) return 'in_use';
+    remember(this.#features, featureKey, undo);
+    this.#features.delete(featureKey);
+    return 'deleted';
+  }
+
+  assignPackage(assignment: PackageAssignmentRecord, undo: Undo[]): void {
+    this.#requireTenant(assignment.tenantId);
+    const active = [...this.#assignments.values()].some(
+      (a) => a.tenantId === assignment.tenantId && a.packageKey === assignment.packageKey && a.cancelledAt === null,
+    );
+    if (active) throw new AlreadyExistsError('package assignment');
+    remember(this.#assignments, assignment.id, undo);
+    this.#assignments.set(assignment.id, Object.freeze({ ...assignment }));
+  }
+
+  cancelPackage(cancellation: PackageCancellation, undo: Undo[]): PackageAssignmentRecord | undefined {
+    const active = [...this.#assignments.values()].find(
+      (a) => a.tenantId === cancellation.tenantId && a.packageKey === cancellation.packageKey && a.cancelledAt === null,
+    );
+    if (active === undefined) return undefined;
+    const cancelled = Object.freeze({ ...active, cancelledBy: cancellation.cancelledBy, cancelledAt: cancellation.cancelledAt });
+    remember(this.#assignments, active.id, undo);
+    this.#assignments.set(active.id, cancelled);
+    return cancelled;
+  }
+
+  addBoost(boost: BoostRecord, undo: Undo[]): void {
+    this.#requireTenant(boost.tenantId);
+    this.#requireFeature(boost.featureKey);
+    remember(this.#boosts, boost.id, undo);
+    this.#boosts.set(boost.id, Object.freeze({ ...boost }));
+  }
+
+  setNamespaceLimit({ tenantId, namespace, featureKey, limit }: NamespaceLimitChange, undo: Undo[]): void {
+    this.#requireTenant(tenantId);
+    this.#requireFeature(featureKey);
+    const k = key(tenantId, namespace, featureKey);
+    remember(this.#namespaceLimits, k, undo);
+    if (limit === null) this.#namespaceLimits.delete(k);
+    else this.#namespaceLimits.set(k, Object.freeze({ tenantId, namespace, featureKey, limit }));
+  }
+
+  readGrants(tenantId: string): TenantGrants {
+    const byTime = <T extends { readonly id: string }>(a: T, b: T, time: (x: T) => number) => time(a) - time(b) || (a.id < b.id ? -1 : 1);
+    return {
+      packages: [...this.#assignments.values()]
+        .filter((a) => a.tenantId === tenantId && a.cancelledAt === null)
+        .sort((a, b) => byTime(a, b, (x) => x.assignedAt.getTime())),
+      boosts: [...this.#boosts.values()].filter((b) => b.tenantId === tenantId).sort((a, b) => byTime(a, b, (x) => x.createdAt.getTime())),
+      namespaceLimits: [...this.#namespaceLimits.values()].filter((n) => n.tenantId === tenantId),
+    };
+  }
+
+  consume(request: ConsumeRequest, undo: Undo[]): ConsumeResult {
+    const idempotencyKey = request.idempotency === undefined ? undefined : key(request.tenantId, request.idempotency.key);
+    if (idempotencyKey !== undefined) {
+      const previous = this.#idempotency.get(idempotencyKey);
+      if (previous !== undefined) {
+        return previous.fingerprint === request.idempotency?.fingerprint
+          ? { outcome: 'replayed', counters: previous.counters }
+          : { outcome: 'idempotency_conflict' };
+      }
+    }
+    this.#requireTenant(request.tenantId);
+    const current = request.counters.map((target) => this.#counters.get(counterKey(request.tenantId, target))?.used ?? 0);
+    for (const [index, target] of request.counters.entries()) {
+      const used = current[index] ?? 0;
+      if (target.limit !== null && used + request.amount > target.limit) return { outcome: 'exceeded', index, used };
+    }
+    const counters = this.#apply(request.tenantId, request.counters, current, request.amount, undo);
+    if (idempotencyKey !== undefined && request.idempotency !== undefined) {
+      remember(this.#idempotency, idempotencyKey, undo);
+      this.#idempotency.set(idempotencyKey, { fingerprint: request.idempotency.fingerprint, counters });
+    }
+    return { outcome: 'consumed', counters };
+  }
+
+  release(request: ReleaseRequest, undo: Undo[]): ReleaseResult {
+    const current = request.counters.map((target) => this.#counters.get(counterKey(request.tenantId, target))?.used ?? 0);
+    for (const [index, used] of current.entries()) {
+      if (used < request.amount) return { outcome: 'insufficient', index, used };
+    }
+    return { outcome: 'released', counters: this.#apply(request.tenantId, request.counters, current, -request.amount, undo) };
+  }
+
+  readCounters(tenantId: string, targets: readonly Pick<CounterTarget, 'featureKey' | 'namespace' | 'windowStart'>[]): number[] {
+    return targets.map((target) => this.#counters.get(counterKey(tenantId, target))?.used ?? 0);
+  }
+
+  listCounters(tenantId: string): readonly CounterRecord[] {
+    return [...this.#counters.values()]
+      .filter((c) => c.tenantId === tenantId)
+      .sort((a, b) => (a.featureKey < b.featureKey ? -1 : a.featureKey > b.featureKey ? 1 : 0) || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0) || a.windowStart.getTime() - b.windowStart.getTime());
+  }
+
+  recordAlert(alert: AlertRecord, undo: Undo[]): boolean {
+    this.#requireTenant(alert.tenantId);
+    this.#requireFeature(alert.featureKey);
+    const k = key(alert.tenantId, alert.featureKey, alert.namespace, alert.threshold, alert.windowStart.getTime());
+    if (this.#alerts.has(k)) return false;
+    remember(this.#alerts, k, undo);
+    this.#alerts.set(k, Object.freeze({ ...alert }));
+    return true;
+  }
+
+  listAlerts(tenantId: string): readonly AlertRecord[] {
+    return [...this.#alerts.values()].filter((a) => a.tenantId === tenantId).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.threshold - b.threshold);
+  }
+
+  #apply(tenantId: string, targets: readonly CounterTarget[], current: readonly number[], delta: number, undo: Undo[]): CounterChange[] {
+    return targets.map((target, index) => {
+      this.#requireFeature(target.featureKey);
+      const k = counterKey(tenantId, target);
+      const before = current[index] ?? 0;
+      remember(this.#counters, k, undo);
+      this.#counters.set(k, Object.freeze({ tenantId, featureKey: target.featureKey, namespace: target.namespace, windowStart: target.windowStart, used: before + delta }));
+      return Object.freeze({ before, after: before + delta });
+    });
+  }
+
+  #requireTenant(tenantId: string): void {
+    if (!this.#tenantExists(tenantId)) throw new NotFoundError();
+  }
+
+  #requireFeature(featureKey: string): void {
+    if (!this.#features.has(featureKey)) throw new FeatureNotFoundError(featureKey);
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { tenantIdSchema } from '../core/ids/identifiers.js';
+import { actorSchema } from '../membership/actor.js';
+
+/** Namespace names: short identifiers, so they are safe in keys, logs and URLs. */
+export const namespaceSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, {
+  message: 'Namespaces are 1 to 64 letters, digits, "_", ".", ":" or "-", starting with a letter or digit.',
+});
+
+/** Idempotency keys: 1 to 128 printable ASCII characters (UUIDs, request ids, hashes). */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,128}$/, {
+  message: 'Idempotency keys are 1 to 128 printable ASCII characters without spaces.',
+});
+
+const amountSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** Builds the boundary schemas for one tenant-id format. */
+export function entitlementSchemas(tenantIdPattern: RegExp) {
+  const tenantId = tenantIdSchema(tenantIdPattern);
+  return {
+    tenantId,
+    usage: z.object({ amount: amountSchema, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() }).strict(),
+    assign: z.object({ actor: actorSchema, tenantId, package: z.string().min(1).max(128) }).strict(),
+    boost: z
+      .object({
+        actor: actorSchema,
+        tenantId,
+        feature: z.string().min(1).max(128),
+        amount: z.union([amountSchema, z.literal('unlimited')]),
+        expiresAt: z.date().optional(),
+      })
+      .strict(),
+    namespaceLimit: z
+      .object({ actor: actorSchema, tenantId, namespace: namespaceSchema, feature: z.string().min(1).max(128), limit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() })
+      .strict(),
+  };
+}

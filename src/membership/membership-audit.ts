@@ -1,0 +1,40 @@
+import type { AuditAction, AuditMetadata, AuditRecord } from '../store/audit-records.js';
+import type { StoreOperations } from '../store/store.js';
+import type { Actor } from './actor.js';
+
+/** What one audit entry says; ids and time are added by {@link MembershipAuditor}. */
+export interface AuditFact {
+  readonly actor: Actor;
+  readonly tenantId: string;
+  readonly action: AuditAction;
+  readonly subjectUserId: string | null;
+  /** Ids and roles only: never tokens, secrets, emails or names. */
+  readonly metadata: AuditMetadata;
+}
+
+/** Writes audit entries through the transaction of the change they record. */
+export class MembershipAuditor {
+  readonly #generateId: () => string;
+  readonly #now: () => Date;
+
+  constructor(generateId: () => string, now: () => Date) {
+    this.#generateId = generateId;
+    this.#now = now;
+  }
+
+  /** Appends the entry through `tx`, so it commits (or rolls back) with the change. */
+  async record(tx: StoreOperations, fact: AuditFact): Promise<AuditRecord> {
+    const entry: AuditRecord = Object.freeze({
+      id: this.#generateId(),
+      tenantId: fact.tenantId,
+      action: fact.action,
+      actorType: fact.actor.type,
+      actorId: fact.actor.type === 'user' ? fact.actor.userId : fact.actor.label,
+      subjectUserId: fact.subjectUserId,
+      metadata: Object.freeze({ ...fact.metadata }),
+      createdAt: this.#now(),
+    });
+    await tx.appendAudit(entry);
+    return entry;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Canonical audit action ids. Stable: once released, an id never changes
+ * meaning, so audit consumers can rely on them for years.
+ *
+ * - `tenant.create`: a tenant was created with its first owner.
+ * - `tenant_membership.add`: a member was added.
+ * - `tenant_membership.role_change`: a member's role changed (metadata: `from`, `to`).
+ * - `tenant_membership.remove`: a member was removed by a manager.
+ * - `tenant_membership.leave`: a member left on their own.
+ * - `tenant_membership.ownership_transfer`: ownership moved to another member (metadata: `previousOwnerRole`).
+ * - `tenant_membership.last_owner_blocked`: a change was refused because it would leave no owner (metadata: `attempted`).
+ * - `entitlement.package_assign` / `entitlement.package_cancel`: a package was assigned or cancelled (metadata: `package`).
+ * - `entitlement.boost_add`: a boost was added (metadata: `feature`, `amount`, `expiresAt`).
+ * - `entitlement.namespace_limit_set`: a namespace limit was set or cleared (metadata: `namespace`, `feature`, `limit`).
+ */
+export const AUDIT_ACTIONS = [
+  'tenant.create',
+  'tenant_membership.add',
+  'tenant_membership.role_change',
+  'tenant_membership.remove',
+  'tenant_membership.leave',
+  'tenant_membership.ownership_transfer',
+  'tenant_membership.last_owner_blocked',
+  'entitlement.package_assign',
+  'entitlement.package_cancel',
+  'entitlement.boost_add',
+  'entitlement.namespace_limit_set',
+] as const;
+
+/** See {@link AUDIT_ACTIONS}. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * Audit metadata: a flat map of scalars. Only ids, roles, keys and counts are
+ * ever written; never tokens, secrets, emails or names.
+ */
+export type AuditMetadata = Readonly<Record<string, string | number | boolean | null>>;
+
+/** One append-only audit entry. */
+export interface AuditRecord {
+  /** Time-ordered UUID (v7): sorting by id sorts by time. */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly action: AuditAction;
+  /** `user` or `system`. */
+  readonly actorType: 'user' | 'system';
+  /** The user id, or the system actor's label. */
+  readonly actorId: string;
+  /** The user the action was about, if any. */
+  readonly subjectUserId: string | null;
+  readonly metadata: AuditMetadata;
+  readonly createdAt: Date;
+}
+
+/** Keyset page request over a tenant's audit log, newest first. */
+export interface AuditPageRequest {
+  /** At most this many entries (1 to 1000; services validate). */
+  readonly limit: number;
+  /** Only entries older than this id (the last id of the previous page). */
+  readonly beforeId?: string;
+}

@@ -1,0 +1,164 @@
+/**
+ * Storage records and operation shapes for entitlements. Every limit is
+ * computed by the entitlement service from the catalog and the tenant's grants;
+ * the store's job is to apply a consumption against those limits atomically.
+ */
+
+/** A feature as synced from the catalog, so grants, counters and alerts can reference it by foreign key. */
+export interface FeatureRecord {
+  readonly key: string;
+  readonly kind: 'boolean' | 'limit';
+  /** The pool this feature draws on, or `null` for a root. */
+  readonly parentKey: string | null;
+}
+
+/**
+ * Result of deleting a feature row.
+ *
+ * - `deleted`: gone.
+ * - `not_found`: there was no such feature.
+ * - `has_children`: other features name it as their parent; refused, so children are never silently orphaned.
+ * - `in_use`: grants, counters or alert history reference it; refused.
+ */
+export type FeatureDeletion = 'deleted' | 'not_found' | 'has_children' | 'in_use';
+
+/** A package assigned to a tenant. Cancelled assignments are kept for the record. */
+export interface PackageAssignmentRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly packageKey: string;
+  readonly assignedBy: string;
+  readonly assignedAt: Date;
+  readonly cancelledBy: string | null;
+  readonly cancelledAt: Date | null;
+}
+
+/** A boost (add-on): extra allowance for one limit feature, optionally expiring. */
+export interface BoostRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly featureKey: string;
+  /** A positive count, or `null` for unlimited. */
+  readonly amount: number | null;
+  readonly expiresAt: Date | null;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+}
+
+/** A namespace's own limit for one feature. The namespace always draws on the tenant pool too. */
+export interface NamespaceLimitRecord {
+  readonly tenantId: string;
+  readonly namespace: string;
+  readonly featureKey: string;
+  readonly limit: number;
+}
+
+/** Everything that determines a tenant's effective limits, read in one call. */
+export interface TenantGrants {
+  /** Active (not cancelled) package assignments, oldest first. */
+  readonly packages: readonly PackageAssignmentRecord[];
+  /** All boosts, expired ones included (the service filters by time). */
+  readonly boosts: readonly BoostRecord[];
+  readonly namespaceLimits: readonly NamespaceLimitRecord[];
+}
+
+/**
+ * The tenant-level pool is namespace `''`. Counters are keyed by
+ * (tenant, feature, namespace, window start); gauges use the epoch as their
+ * only window, resetting features the start of the current period.
+ */
+export const TENANT_POOL = '';
+
+/** One counter a consumption or release touches, with the limit it must respect. */
+export interface CounterTarget {
+  readonly featureKey: string;
+  /** {@link TENANT_POOL} for the tenant pool, or a namespace name. */
+  readonly namespace: string;
+  readonly windowStart: Date;
+  /** Maximum `used` after the write; `null` for unlimited. */
+  readonly limit: number | null;
+}
+
+/** Value of one counter before and after a write. */
+export interface CounterChange {
+  readonly before: number;
+  readonly after: number;
+}
+
+/** Input of `consume`. */
+export interface ConsumeRequest {
+  readonly tenantId: string;
+  /** A positive integer. */
+  readonly amount: number;
+  /**
+   * Every counter to increment, already in the catalog's lock order. All are
+   * incremented or none is.
+   */
+  readonly counters: readonly CounterTarget[];
+  /**
+   * When present, the consumption is recorded under this key (scoped to the
+   * tenant) in the same transaction; a second call with the same key returns
+   * the first result without counting again.
+   */
+  readonly idempotency?: {
+    readonly key: string;
+    /** Identifies the request (feature, amount, namespace); reusing a key for another request is a conflict. */
+    readonly fingerprint: string;
+  };
+  readonly now: Date;
+}
+
+/**
+ * Result of `consume`.
+ *
+ * - `consumed`: every counter was incremented; `counters[i]` matches `request.counters[i]`.
+ * - `exceeded`: counter `index` had no room (`used` is its value); nothing was written.
+ * - `replayed`: the idempotency key was used before for the same request; `counters` is the original result and nothing was counted.
+ * - `idempotency_conflict`: the key was used before for a different request; nothing was written.
+ */
+export type ConsumeResult =
+  | { readonly outcome: 'consumed'; readonly counters: readonly CounterChange[] }
+  | { readonly outcome: 'exceeded'; readonly index: number; readonly used: number }
+  | { readonly outcome: 'replayed'; readonly counters: readonly CounterChange[] }
+  | { readonly outcome: 'idempotency_conflict' };
+
+/** Input of `release` (gauges only: seats given back). */
+export interface ReleaseRequest {
+  readonly tenantId: string;
+  /** A positive integer. */
+  readonly amount: number;
+  /** Every counter to decrement, in lock order; `limit` is ignored. */
+  readonly counters: readonly CounterTarget[];
+}
+
+/**
+ * Result of `release`.
+ *
+ * - `released`: every counter was decremented.
+ * - `insufficient`: counter `index` holds less than the amount (`used` is its value); nothing was written.
+ */
+export type ReleaseResult =
+  | { readonly outcome: 'released'; readonly counters: readonly CounterChange[] }
+  | { readonly outcome: 'insufficient'; readonly index: number; readonly used: number };
+
+/** A usage counter as stored. */
+export interface CounterRecord {
+  readonly tenantId: string;
+  readonly featureKey: string;
+  readonly namespace: string;
+  readonly windowStart: Date;
+  readonly used: number;
+}
+
+/** A usage alert, recorded once per (tenant, feature, namespace, threshold, window). */
+export interface AlertRecord {
+  readonly tenantId: string;
+  readonly featureKey: string;
+  readonly namespace: string;
+  /** Percentage, e.g. 80. */
+  readonly threshold: number;
+  readonly windowStart: Date;
+  readonly used: number;
+  readonly limit: number;
+  readonly createdAt: Date;
+}
