@@ -125,6 +125,7 @@ export {
 } from './core/entitlements/index.js';
 export type * from './core/entitlements/index.js';
 export { createEntitlements } from './entitlements/create-entitlements.js';
+export { seatPolicy } from './entitlements/seat-policy.js';
 export type { Entitlements, EntitlementsOptions } from './entitlements/create-entitlements.js';
 export type { ConsumeOptions } from './entitlements/entitlement-service.js';
 export { EntitlementService } from './entitlements/entitlement-service.js';

@@ -9,7 +9,7 @@ import { FeatureNotEnabledError, LimitExceededError, NotFoundError, ValidationEr
 import { IdempotencyConflictError } from '../core/errors/idempotency-error.js';
 import { parseInput } from '../core/validation/parse-input.js';
 import { TENANT_POOL, type ConsumeResult, type CounterChange, type TenantGrants } from '../store/entitlement-records.js';
-import type { Store } from '../store/store.js';
+import type { StoreOperations } from '../store/store.js';
 import { lockOrdered, planLevels, toPoolLevels, type PlannedLevel } from './counter-plan.js';
 import { toDecision } from './decision-builder.js';
 import { entitlementSchemas } from './entitlement-inputs.js';
@@ -17,7 +17,8 @@ import type { EntitlementDecision, FeatureUsage, UsageAlertHook } from './entitl
 
 /** Wiring of {@link EntitlementService}. */
 export interface EntitlementServiceDependencies<F extends string, L extends F, P extends string> {
-  readonly store: Store;
+  /** The store, or a transaction's operations (see {@link EntitlementService.within}). */
+  readonly store: StoreOperations;
   readonly packages: PackageCatalog<F, L, P>;
   readonly tenantIdPattern: RegExp;
   readonly now: () => Date;
@@ -61,6 +62,21 @@ export class EntitlementService<F extends string, L extends F, P extends string>
     this.#deps = deps;
     this.#features = deps.packages.features;
     this.#schemas = entitlementSchemas(deps.tenantIdPattern);
+  }
+
+  /**
+   * The same service working through `operations`, typically a transaction's
+   * `tx`, so a consumption commits or rolls back with the surrounding change
+   * (seats taken by adding a member). Call `ensureCatalog()` before opening
+   * the transaction.
+   */
+  within(operations: StoreOperations): EntitlementService<F, L, P> {
+    return new EntitlementService({ ...this.#deps, store: operations });
+  }
+
+  /** Resolves once the feature catalog is in storage; free after the first call. */
+  ensureCatalog(): Promise<void> {
+    return this.#deps.ensureCatalog();
   }
 
   /** The tenant's effective entitlements now: every feature, enabled or not, with its limit. */
@@ -129,20 +145,34 @@ export class EntitlementService<F extends string, L extends F, P extends string>
   /**
    * Gives back `amount` of a gauge feature (one that never resets, such as
    * seats) at every level it was consumed from. Refused with
-   * `ValidationError` when a level holds less than `amount`; nothing changes then.
+   * `ValidationError` when a level holds less than `amount`; nothing changes
+   * then. With `upTo: true`, gives back as much as every level holds instead
+   * (possibly nothing).
    */
-  async release(tenantId: string, feature: L, amount: number, options: { readonly namespace?: string } = {}): Promise<FeatureUsage<L>> {
+  async release(
+    tenantId: string,
+    feature: L,
+    amount: number,
+    options: { readonly namespace?: string; readonly upTo?: boolean } = {},
+  ): Promise<FeatureUsage<L>> {
     const id = this.#tenantId(tenantId);
     const key = this.#limitFeature(feature);
     const spec = this.#features.get(key);
     if (spec.kind !== 'limit' || spec.reset !== 'none') {
       throw new ValidationError(`Only gauge features (reset: 'none') can be released; "${key}" resets on its own.`, [{ path: ['feature'], message: 'Not a gauge.' }]);
     }
-    const input = parseInput(this.#schemas.usage, { amount, ...options }, 'release');
+    const { upTo, ...rest } = options;
+    const input = parseInput(this.#schemas.usage, { amount, ...rest }, 'release');
     const context = await this.#context(id);
     const levels = this.#levels(context, key, input.namespace);
     const { targets, planIndexOf } = lockOrdered(levels);
-    const result = await this.#deps.store.release({ tenantId: id, amount: input.amount, counters: targets });
+    let releasable = input.amount;
+    if (upTo === true) {
+      const held = await this.#deps.store.readCounters(id, counterKeys(levels));
+      releasable = Math.min(input.amount, ...held);
+      if (releasable === 0) return usageOf(key, levels[0], held[0] ?? 0);
+    }
+    const result = await this.#deps.store.release({ tenantId: id, amount: releasable, counters: targets });
     if (result.outcome === 'insufficient') {
       throw new ValidationError(`Cannot release ${input.amount} of "${key}": only ${result.used} in use.`, [{ path: ['amount'], message: 'More than is in use.' }]);
     }

@@ -81,6 +81,7 @@ export class MembershipService<C extends string, R extends string> {
   async addMember(input: AddMemberInput<R>): Promise<MembershipRecord> {
     const parsed = parseInput(this.#deps.schemas.member, input, 'member');
     const { actor, tenantId, userId, role } = parsed;
+    await this.#deps.seats?.prepare();
     const membership = await this.#deps.store.transaction(async (tx) => {
       await this.#authorizeManager(tx, actor, tenantId);
       const record = this.#membership(tenantId, userId, role, provenanceOf(actor), this.#deps.now(), actor.type === 'system' ? 'system' : 'member_add');
@@ -114,6 +115,7 @@ export class MembershipService<C extends string, R extends string> {
   async removeMember(input: RemoveMemberInput): Promise<MembershipRecord> {
     const parsed = parseInput(this.#deps.schemas.remove, input, 'member removal');
     const { actor, tenantId, userId } = parsed;
+    await this.#deps.seats?.prepare();
     const removed = await this.#deps.store.transaction(async (tx) => {
       await this.#authorizeManager(tx, actor, tenantId);
       return this.#delete(tx, actor, tenantId, userId, 'tenant_membership.remove');
@@ -126,6 +128,7 @@ export class MembershipService<C extends string, R extends string> {
   async leave(input: LeaveTenantInput): Promise<MembershipRecord> {
     const parsed = parseInput(this.#deps.schemas.leave, input, 'leave');
     const { actor, tenantId } = parsed;
+    await this.#deps.seats?.prepare();
     const left = await this.#deps.store.transaction((tx) => this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave'));
     this.#deps.onMembershipChanged(tenantId, actor.userId);
     return committed(left);

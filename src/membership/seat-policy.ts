@@ -7,6 +7,8 @@ import type { StoreOperations } from '../store/store.js';
  * `seatPolicy()` from the entitlements module implements it.
  */
 export interface SeatPolicy {
+  /** Runs before the membership transaction opens (for example to sync the feature catalog). */
+  prepare(): Promise<void>;
   /** Takes one seat for `tenantId` through `tx`; throws `LimitExceededError` when none is left. */
   take(tx: StoreOperations, tenantId: string): Promise<void>;
   /** Gives one seat back through `tx`. */

@@ -1,0 +1,14 @@
+/**
+ * `tenantry/express`: Express 5 middleware for tenant context (404 for
+ * non-members), capability guards (403) and RFC 9457 problem responses.
+ * Requires `express` (an optional peer dependency).
+ *
+ * @packageDocumentation
+ */
+import './integrations/express/augment.js';
+
+export { tenantContext } from './integrations/express/tenant-context.js';
+export { requireCapability } from './integrations/express/require-capability.js';
+export { problemHandler } from './integrations/express/problem-handler.js';
+export { tenantOf } from './integrations/express/tenant-of.js';
+export * from './integrations/http/public.js';

@@ -1,0 +1,20 @@
+import type { TenantryRequestContext } from '../http/request-context.js';
+
+declare global {
+  // Express types its request through this global namespace (see
+  // @types/express-serve-static-core); merging into it is the documented way
+  // to add request fields, and reaches every Express import style.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /**
+       * Set by `tenantContext()` once the actor is known to be a member of the
+       * tenant; `undefined` on routes without it. Read it with
+       * `tenantOf(tenantry, req)` for capability names typed from your catalog.
+       */
+      tenantry?: TenantryRequestContext;
+    }
+  }
+}
+
+export {};

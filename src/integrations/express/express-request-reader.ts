@@ -1,0 +1,12 @@
+import type { Request } from 'express';
+import type { RequestReader } from '../http/tenant-context-flow.js';
+import { requestPath } from '../http/request-path.js';
+
+/** How the shared HTTP layer reads an Express request. */
+export const expressRequestReader: RequestReader<Request> = Object.freeze({
+  // Express decodes route parameters; `params` may be absent on a bare `app.use()`.
+  param: (request: Request, name: string): unknown => (request.params as Record<string, unknown> | undefined)?.[name],
+  header: (request: Request, name: string): unknown => request.headers[name],
+  // originalUrl, not url: inside a mounted router `url` has the mount path stripped.
+  path: (request: Request): string => requestPath(request.originalUrl),
+});

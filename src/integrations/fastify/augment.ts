@@ -1,0 +1,13 @@
+import type { TenantryRequestContext } from '../http/request-context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Set by the `tenantContext()` hook once the actor is known to be a
+     * member of the tenant; `null` (the decorated default) on requests
+     * without it. Read it with `tenantOf(tenantry, request)` for capability
+     * names typed from your catalog.
+     */
+    tenantry: TenantryRequestContext | null;
+  }
+}

@@ -1,0 +1,11 @@
+import type { FastifyRequest } from 'fastify';
+import type { RequestReader } from '../http/tenant-context-flow.js';
+import { requestPath } from '../http/request-path.js';
+
+/** How the shared HTTP layer reads a Fastify request. */
+export const fastifyRequestReader: RequestReader<FastifyRequest> = Object.freeze({
+  // Fastify decodes route parameters (prefix parameters included) into `params`.
+  param: (request: FastifyRequest, name: string): unknown => (request.params as Record<string, unknown> | undefined)?.[name],
+  header: (request: FastifyRequest, name: string): unknown => request.headers[name],
+  path: (request: FastifyRequest): string => requestPath(request.url),
+});
