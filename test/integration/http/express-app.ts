@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { problemHandler, requireCapability, tenantContext, tenantOf } from 'tenantry/express';
+import type { HttpHarness, HttpRequest, HttpResult } from './http-cases.js';
+import {
+  actorFromHeaders,
+  addMember,
+  billingBody,
+  checkUnknownCapability,
+  errorFor,
+  SECRET_MESSAGE,
+  WWW_AUTHENTICATE,
+  type Scenario,
+} from './http-scenario.js';
+
+/** The scenario application (see `Scenario`) on Express. */
+export function buildExpressScenarioApp({ tenantry }: Scenario): Express {
+  const app = express();
+  app.use(express.json());
+  const actor = (req: express.Request) => actorFromHeaders(req.headers);
+
+  const tenants = express.Router({ mergeParams: true });
+  tenants.use(tenantContext(tenantry, { actor, wwwAuthenticate: WWW_AUTHENTICATE }));
+  tenants.get('/', (req, res) => {
+    res.json({ tenantId: tenantOf(tenantry, req).tenantId });
+  });
+  tenants.get('/billing', requireCapability(tenantry, 'billing.read'), async (req, res) => {
+    res.json(await billingBody(tenantOf(tenantry, req)));
+  });
+  tenants.post('/members', requireCapability(tenantry, 'membership.manage'), async (req, res) => {
+    res.status(201).json(await addMember(tenantry, tenantOf(tenantry, req), req.body));
+  });
+  tenants.get('/errors/:code', (req) => {
+    throw errorFor(req.params.code);
+  });
+  tenants.get('/not-found', () => {
+    throw errorFor('not_found');
+  });
+  tenants.get('/unknown-capability', async (req, res) => {
+    res.json(await checkUnknownCapability(tenantOf(tenantry, req)));
+  });
+  tenants.get('/crash', () => {
+    throw new Error(SECRET_MESSAGE);
+  });
+  app.use('/tenants/:tenantId', tenants);
+
+  app.get('/by-header', tenantContext(tenantry, { actor, tenantId: { header: 'X-Tenant-Id' } }), (req, res) => {
+    res.json({ tenantId: tenantOf(tenantry, req).tenantId });
+  });
+  app.get('/unguarded/billing', requireCapability(tenantry, 'billing.read'), (_req, res) => {
+    res.json({ reached: true });
+  });
+
+  app.use(problemHandler());
+  return app;
+}
+
+/** Starts `app` on an ephemeral loopback port and talks to it with `fetch`. */
+export async function listenExpress(app: Express): Promise<HttpHarness> {
+  const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {
+    const listening = app.listen(0, '127.0.0.1', (error?: Error) => {
+      if (error) reject(error);
+      else resolve(listening);
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    send: (request) => fetchFrom(`http://127.0.0.1:${port}`, request),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+        // fetch keeps connections alive; close them so close() resolves at once.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Sends one request over the network and reads the whole response. */
+export async function fetchFrom(origin: string, request: HttpRequest): Promise<HttpResult> {
+  const headers = new Headers(request.headers);
+  if (request.user !== undefined) headers.set('x-user-id', request.user);
+  let body: string | undefined;
+  if (request.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = typeof request.json === 'string' ? request.json : JSON.stringify(request.json);
+  }
+  const init: RequestInit = body === undefined ? { method: request.method ?? 'GET', headers } : { method: request.method ?? 'GET', headers, body };
+  const response = await fetch(origin + request.path, init);
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+}

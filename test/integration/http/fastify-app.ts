@@ -1,0 +1,71 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { problemHandler, requireCapability, tenantContext, tenantOf, tenantryPlugin } from 'tenantry/fastify';
+import type { HttpHarness, HttpResult } from './http-cases.js';
+import {
+  actorFromHeaders,
+  addMember,
+  billingBody,
+  checkUnknownCapability,
+  errorFor,
+  SECRET_MESSAGE,
+  WWW_AUTHENTICATE,
+  type Scenario,
+} from './http-scenario.js';
+
+/** The scenario application (see `Scenario`) on Fastify: tenant routes in an encapsulated, prefixed context. */
+export async function buildFastifyScenarioApp({ tenantry }: Scenario): Promise<FastifyInstance> {
+  // frameworkErrors: the router's own refusals (over-long parameter, bad URL encoding) as problems too.
+  const app = Fastify({ frameworkErrors: problemHandler() });
+  const actor = (request: FastifyRequest) => actorFromHeaders(request.headers);
+  await app.register(tenantryPlugin);
+
+  await app.register(
+    (tenants, _options, done) => {
+      tenants.addHook('preHandler', tenantContext(tenantry, { actor, wwwAuthenticate: WWW_AUTHENTICATE }));
+      tenants.get('/', (request) => ({ tenantId: tenantOf(tenantry, request).tenantId }));
+      tenants.get('/billing', { preHandler: requireCapability(tenantry, 'billing.read') }, (request) => billingBody(tenantOf(tenantry, request)));
+      tenants.post('/members', { preHandler: requireCapability(tenantry, 'membership.manage') }, async (request, reply) => {
+        return reply.code(201).send(await addMember(tenantry, tenantOf(tenantry, request), request.body));
+      });
+      tenants.get<{ Params: { code: string } }>('/errors/:code', (request) => {
+        throw errorFor(request.params.code);
+      });
+      tenants.get('/not-found', () => {
+        throw errorFor('not_found');
+      });
+      tenants.get('/unknown-capability', (request) => checkUnknownCapability(tenantOf(tenantry, request)));
+      tenants.get('/crash', () => {
+        throw new Error(SECRET_MESSAGE);
+      });
+      done();
+    },
+    { prefix: '/tenants/:tenantId' },
+  );
+
+  app.get('/by-header', { preHandler: tenantContext(tenantry, { actor, tenantId: { header: 'X-Tenant-Id' } }) }, (request) => ({
+    tenantId: tenantOf(tenantry, request).tenantId,
+  }));
+  app.get('/unguarded/billing', { preHandler: requireCapability(tenantry, 'billing.read') }, () => ({ reached: true }));
+  await app.ready();
+  return app;
+}
+
+/** Talks to `app` in process through `inject()`. */
+export function injectInto(app: FastifyInstance): HttpHarness {
+  return {
+    async send(request): Promise<HttpResult> {
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.user !== undefined) headers['x-user-id'] = request.user;
+      let payload: string | undefined;
+      if (request.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = typeof request.json === 'string' ? request.json : JSON.stringify(request.json);
+      }
+      const method = request.method ?? 'GET';
+      const response = await app.inject(payload === undefined ? { method, url: request.path, headers } : { method, url: request.path, headers, payload });
+      const flat = Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]);
+      return { status: response.statusCode, headers: Object.fromEntries(flat) as Record<string, string>, body: response.body };
+    },
+    close: () => app.close(),
+  };
+}

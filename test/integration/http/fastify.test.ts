@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { ConfigurationError, UnknownCapabilityError } from 'tenantry';
+import { problemHandler, requireCapability, tenantContext, tenantryPlugin, type TenantryRequestContext } from 'tenantry/fastify';
+import { setup } from '../../support/catalog.js';
+import { describeHttpAdapter, fingerprint, type HttpHarness } from './http-cases.js';
+import { fetchFrom } from './express-app.js';
+import { buildFastifyScenarioApp, injectInto } from './fastify-app.js';
+import { createScenario, type Scenario } from './http-scenario.js';
+
+describeHttpAdapter('fastify (inject)', async (scenario) => injectInto(await buildFastifyScenarioApp(scenario)));
+
+describe('fastify: router refusals', () => {
+  it('answers an over-long tenant id with the router 414, as a problem, without touching storage', async () => {
+    const scenario = await createScenario();
+    const http = injectInto(await buildFastifyScenarioApp(scenario));
+    scenario.store.reset();
+    const result = await http.send({ path: `/tenants/${'x'.repeat(200)}`, user: 'alice' });
+    await http.close();
+    expect(result.status).toBe(414);
+    expect(result.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(result.body)).toMatchObject({ type: 'about:blank', title: 'URI Too Long', status: 414 });
+    expect(scenario.store.total()).toBe(0);
+  });
+});
+
+describe('fastify: over a real socket', () => {
+  let scenario: Scenario;
+  let close: HttpHarness['close'] | undefined;
+  let origin: string;
+
+  beforeAll(async () => {
+    scenario = await createScenario();
+    const app = await buildFastifyScenarioApp(scenario);
+    origin = await app.listen({ port: 0, host: '127.0.0.1' });
+    close = () => app.close();
+  });
+  afterAll(async () => {
+    await close?.();
+  });
+
+  it('answers a member with 200 and the three 404 cases with identical bytes on the wire', async () => {
+    const ok = await fetchFrom(origin, { path: `/tenants/${scenario.tenantId}`, user: 'bob' });
+    expect(ok.status).toBe(200);
+    const notFound = await Promise.all([
+      fetchFrom(origin, { path: `/tenants/${scenario.tenantId}`, user: 'mallory' }),
+      fetchFrom(origin, { path: '/tenants/00000000-0000-4000-8000-000000000000', user: 'alice' }),
+      fetchFrom(origin, { path: '/tenants/malformed', user: 'alice' }),
+    ]);
+    const [first, ...rest] = notFound.map(fingerprint);
+    expect(first).toMatchObject({ status: 404, headers: { 'content-type': 'application/problem+json' } });
+    for (const other of rest) expect(other).toEqual(first);
+  });
+});
+
+describe('fastify: construction and encapsulation', () => {
+  it('checks the guarded capability at start-up, and types it from the catalog', () => {
+    const { tenantry } = setup();
+    // @ts-expect-error 'billing.raed' is not a declared capability
+    expect(() => requireCapability(tenantry, 'billing.raed')).toThrow(UnknownCapabilityError);
+  });
+
+  it('rejects invalid options at start-up with ConfigurationError', async () => {
+    const { tenantry } = setup();
+    expect(() => tenantContext(tenantry, { actor: 'alice' } as never)).toThrow(ConfigurationError);
+    const app = Fastify();
+    await expect(app.register(tenantryPlugin, { problemHandler: 'yes' } as never)).rejects.toThrow(ConfigurationError);
+    await app.close();
+  });
+
+  it('returns named hooks, so stack traces read well', () => {
+    const { tenantry } = setup();
+    expect(tenantContext(tenantry, { actor: () => undefined }).name).toBe('tenantContextHook');
+    expect(requireCapability(tenantry, 'tenant.read').name).toBe('requireCapabilityHook');
+    expect(problemHandler().name).toBe('problemErrorHandler');
+  });
+
+  it('decorates the request once, even when registered twice, and keeps a host error handler with problemHandler: false', async () => {
+    const app = Fastify();
+    await app.register(tenantryPlugin, { problemHandler: false });
+    await app.register(tenantryPlugin, { problemHandler: false });
+    app.get('/', (request) => ({ tenantry: request.tenantry }));
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+    expect(JSON.parse((await app.inject({ url: '/' })).body)).toEqual({ tenantry: null });
+    const boom = await app.inject({ url: '/boom' });
+    expect(boom.statusCode).toBe(500);
+    expect(boom.headers['content-type']).toMatch(/^application\/json/);
+    await app.close();
+  });
+
+  it('confines the error handler to the context that registered the plugin', async () => {
+    const app = Fastify();
+    await app.register((inner, _options, done) => {
+      void inner.register(tenantryPlugin);
+      inner.get('/inside', () => {
+        throw new Error('inside');
+      });
+      done();
+    });
+    app.get('/outside', () => {
+      throw new Error('outside');
+    });
+    expect((await app.inject({ url: '/inside' })).headers['content-type']).toBe('application/problem+json');
+    expect((await app.inject({ url: '/outside' })).headers['content-type']).toMatch(/^application\/json/);
+    await app.close();
+  });
+
+  it('reports 5xx errors to onServerError and shields the response from a throwing reporter', async () => {
+    const seen: unknown[] = [];
+    const app = Fastify();
+    await app.register(tenantryPlugin, {
+      problemHandler: {
+        onServerError: (error) => {
+          seen.push(error);
+          throw new Error('reporter failed');
+        },
+      },
+    });
+    const crash = new Error('crash');
+    app.get('/crash', () => {
+      throw crash;
+    });
+    const response = await app.inject({ url: '/crash' });
+    expect(response.statusCode).toBe(500);
+    expect(seen).toEqual([crash]);
+    await app.close();
+  });
+
+  it('stops the request at the hook that answered, even with a slow async onSend hook', async () => {
+    const scenario = await createScenario();
+    const app = Fastify();
+    await app.register(tenantryPlugin);
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return payload;
+    });
+    let handled = 0;
+    app.get('/tenants/:tenantId', { preHandler: tenantContext(scenario.tenantry, { actor: () => 'mallory' }) }, () => {
+      handled += 1;
+      return {};
+    });
+    const response = await app.inject({ url: `/tenants/${scenario.tenantId}` });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(response.statusCode).toBe(404);
+    expect(handled).toBe(0);
+    await app.close();
+  });
+
+  it('types request.tenantry through declaration merging', () => {
+    expectTypeOf<FastifyRequest['tenantry']>().toEqualTypeOf<TenantryRequestContext | null>();
+  });
+});

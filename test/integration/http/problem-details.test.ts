@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ForbiddenError, StorageUnavailableError, ValidationError, type TenantryErrorCode } from 'tenantry';
+import * as expressApi from 'tenantry/express';
+import * as fastifyApi from 'tenantry/fastify';
+import {
+  errorResponse,
+  notFoundResponse,
+  PROBLEM_CATALOG,
+  problemDetailsFor,
+  problemTypeOf,
+  renderProblem,
+  type ProblemCode,
+} from 'tenantry/express';
+
+describe('problem catalogue', () => {
+  it('has exactly one entry per tenantry code plus the HTTP-layer codes', () => {
+    expectTypeOf<keyof typeof PROBLEM_CATALOG>().toEqualTypeOf<ProblemCode>();
+    expectTypeOf<ProblemCode>().toEqualTypeOf<TenantryErrorCode | 'unauthenticated' | 'internal_error'>();
+  });
+
+  it('maps codes to the documented statuses', () => {
+    const statuses = Object.fromEntries(Object.entries(PROBLEM_CATALOG).map(([code, entry]) => [code, entry.status]));
+    expect(statuses).toEqual({
+      not_found: 404,
+      forbidden: 403,
+      validation_failed: 400,
+      already_exists: 409,
+      last_owner: 409,
+      unknown_role: 400,
+      storage_unavailable: 503,
+      configuration_invalid: 500,
+      unknown_capability: 500,
+      limit_exceeded: 403,
+      feature_not_found: 500,
+      package_not_found: 404,
+      feature_not_enabled: 403,
+      idempotency_conflict: 409,
+      unauthenticated: 401,
+      internal_error: 500,
+    });
+  });
+
+  it('derives stable kebab-case type URIs', () => {
+    expect(problemTypeOf('not_found')).toBe('https://tenantry.dev/problems/not-found');
+    expect(problemTypeOf('feature_not_enabled')).toBe('https://tenantry.dev/problems/feature-not-enabled');
+  });
+
+  it('is documented in docs/http.md exactly as implemented', () => {
+    const docs = readFileSync(new URL('../../../docs/http.md', import.meta.url), 'utf8');
+    const rows = [...docs.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| `([^`]+)` \| ([^|]+) \|/gm)].map(([, code, status, type, title]) => ({
+      code,
+      status: Number(status),
+      type,
+      title: title!.trim(),
+    }));
+    const expected = Object.entries(PROBLEM_CATALOG).map(([code, entry]) => ({
+      code,
+      status: entry.status,
+      type: problemTypeOf(code as ProblemCode),
+      title: entry.title,
+    }));
+    expect(rows).toEqual(expected);
+    expect(docs).toContain(notFoundResponse().body);
+    expect(docs).toContain(`content-length: ${notFoundResponse().headers['content-length']!}`);
+  });
+
+  it('is the same catalogue from both entry points', () => {
+    expect(fastifyApi.PROBLEM_CATALOG).toBe(expressApi.PROBLEM_CATALOG);
+    expect(fastifyApi.notFoundResponse()).toBe(expressApi.notFoundResponse());
+  });
+});
+
+describe('problemDetailsFor', () => {
+  it('uses the fixed detail, never the error message', () => {
+    const details = problemDetailsFor(new StorageUnavailableError('password=hunter2'), '/x');
+    expect(details).toEqual({
+      type: 'https://tenantry.dev/problems/storage-unavailable',
+      title: 'Storage Unavailable',
+      status: 503,
+      detail: PROBLEM_CATALOG.storage_unavailable.detail,
+      instance: '/x',
+      code: 'storage_unavailable',
+    });
+  });
+
+  it('copies validation issues as plain data', () => {
+    const details = problemDetailsFor(new ValidationError('bad', [{ path: ['a', 0], message: 'Required' }]), '/x');
+    expect(details.issues).toEqual([{ path: ['a', 0], message: 'Required' }]);
+    expect(Object.isFrozen(details.issues)).toBe(false);
+  });
+
+  it('keeps a 4xx status of a foreign error without its message, and turns any 404 into the canonical one', () => {
+    const badBody = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), { status: 400 });
+    expect(problemDetailsFor(badBody, '/x')).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, instance: '/x' });
+    expect(problemDetailsFor({ statusCode: 413 }, '/x')).toMatchObject({ status: 413, title: 'Payload Too Large' });
+    expect(problemDetailsFor(Object.assign(new Error('no such project'), { status: 404 }), '/x')).toEqual(JSON.parse(notFoundResponse().body));
+  });
+
+  it('answers a generic 500 for anything else, ignoring 5xx statuses and odd values', () => {
+    for (const thrown of [new Error('secret'), { status: 502, message: 'secret' }, { status: 4.5 }, 'secret', null, undefined]) {
+      expect(problemDetailsFor(thrown, '/x')).toMatchObject({ status: 500, code: 'internal_error' });
+    }
+  });
+});
+
+describe('rendered responses', () => {
+  it('computes content-length in bytes and marks every problem no-store', () => {
+    const response = renderProblem({ type: 'about:blank', title: 'Ünïcödé', status: 400 });
+    expect(response.headers).toEqual({
+      'content-type': 'application/problem+json',
+      'content-length': String(Buffer.byteLength(response.body)),
+      'cache-control': 'no-store',
+    });
+    expect(Buffer.byteLength(response.body)).toBeGreaterThan(response.body.length);
+  });
+
+  it('serves the one canonical 404 for every not-found input, whatever the instance', () => {
+    const canonical = notFoundResponse();
+    expect(errorResponse(new Error('x'), '/a')).not.toBe(canonical);
+    expect(errorResponse({ status: 404 }, '/a')).toBe(canonical);
+    expect(errorResponse(new ForbiddenError('x'), '/a').status).toBe(403);
+    expect(Object.isFrozen(canonical)).toBe(true);
+    expect(canonical.body).not.toContain('instance');
+  });
+});
