@@ -14,7 +14,8 @@ export type DenialEventReason = 'not_member' | 'malformed_tenant_id' | 'missing_
  * capability only: no tokens, no secrets, no user profile data.
  */
 export interface DenialEvent {
-  readonly capability: string;
+  /** The capability checked; `null` for a plain membership check (`scope.isMember()`, tenant-context middleware). */
+  readonly capability: string | null;
   /** The checked tenant id; `null` when it was malformed (the raw input is never echoed). */
   readonly tenantId: string | null;
   readonly userId: string;

@@ -117,6 +117,28 @@ export class RequestScope<C extends string = string> {
   }
 
   /**
+   * Whether the actor is a member of `tenantId`, with no capability involved:
+   * what tenant-context middleware needs before any handler runs. Shares the
+   * memoized lookup; a `false` emits a denial event (capability `null`) like
+   * any other 404.
+   */
+  async isMember(tenantId: string): Promise<boolean> {
+    const fact = await this.#membership(tenantId);
+    if (fact !== undefined) return true;
+    const malformed = typeof tenantId !== 'string' || !this.#deps.isValidTenantId(tenantId);
+    this.#emit(
+      Object.freeze({
+        capability: null,
+        tenantId: malformed ? null : tenantId,
+        userId: this.userId,
+        reason: malformed ? 'malformed_tenant_id' : 'not_member',
+        status: 404,
+      }),
+    );
+    return false;
+  }
+
+  /**
    * The actor's role in `tenantId` as stored, or `undefined` when not a
    * member. Shares the memoized lookup. Prefer `check()`: host code should
    * ask what a role allows, not compare role names.
@@ -224,14 +246,17 @@ export class RequestScope<C extends string = string> {
   }
 
   #serve(memo: Memo<C>): Decision<C> {
-    const hook = this.#deps.onDenied;
-    if (memo.denial !== undefined && hook !== undefined) {
-      try {
-        hook(memo.denial);
-      } catch {
-        // Diagnostics must never turn a denial into a failure (or anything else).
-      }
-    }
+    if (memo.denial !== undefined) this.#emit(memo.denial);
     return memo.decision;
+  }
+
+  #emit(event: DenialEvent): void {
+    const hook = this.#deps.onDenied;
+    if (hook === undefined) return;
+    try {
+      hook(event);
+    } catch {
+      // Diagnostics must never turn a denial into a failure (or anything else).
+    }
   }
 }

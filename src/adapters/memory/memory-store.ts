@@ -1,6 +1,8 @@
 import type { Store, StoreOperations } from '../../store/store.js';
 import { MemoryAuditTables } from './memory-audit-tables.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
+import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
+import type { RateLimitOperations } from '../../store/rate-limit-operations.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 
 /** Every table of the memory store. */
@@ -8,13 +10,17 @@ interface Tables {
   readonly memberships: MemoryTables;
   readonly audit: MemoryAuditTables;
   readonly entitlements: MemoryEntitlementTables;
+  readonly rateLimits: MemoryRateLimitTables;
 }
 
 /**
  * Builds the operations over `tables`. `run` decides how each call is
  * scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements }: Tables, run: <T>(op: (undo: Undo[]) => T) => Promise<T>): StoreOperations {
+function operationsOver(
+  { memberships, audit, entitlements, rateLimits }: Tables,
+  run: <T>(op: (undo: Undo[]) => T) => Promise<T>,
+): StoreOperations & RateLimitOperations {
   return {
     createTenant: (tenant, owner) => run((undo) => { memberships.createTenant(tenant, owner, undo); }),
     findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
@@ -40,6 +46,7 @@ function operationsOver({ memberships, audit, entitlements }: Tables, run: <T>(o
     listCounters: (tenantId) => run(() => entitlements.listCounters(tenantId)),
     recordAlert: (alert) => run((undo) => entitlements.recordAlert(alert, undo)),
     listAlerts: (tenantId) => run(() => entitlements.listAlerts(tenantId)),
+    hitRateLimit: (hit) => run((undo) => rateLimits.hitRateLimit(hit, undo)),
   };
 }
 
@@ -54,19 +61,24 @@ function operationsOver({ memberships, audit, entitlements }: Tables, run: <T>(o
  */
 // The operations are assigned in the constructor; the interface merge declares them.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface MemoryStore extends StoreOperations {}
+export interface MemoryStore extends StoreOperations, RateLimitOperations {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class MemoryStore implements Store {
   readonly #tables: Tables;
   /** Settles when the running transaction (if any) ends; calls queue behind it. */
   #lock: Promise<void> | undefined;
-  readonly #ops: StoreOperations;
+  readonly #ops: StoreOperations & RateLimitOperations;
 
   constructor() {
     const memberships = new MemoryTables();
     const tenantExists = (tenantId: string) => memberships.findTenant(tenantId) !== undefined;
-    this.#tables = { memberships, audit: new MemoryAuditTables(tenantExists), entitlements: new MemoryEntitlementTables(tenantExists) };
+    this.#tables = {
+      memberships,
+      audit: new MemoryAuditTables(tenantExists),
+      entitlements: new MemoryEntitlementTables(tenantExists),
+      rateLimits: new MemoryRateLimitTables(),
+    };
     this.#ops = operationsOver(this.#tables, (op) => this.#outsideTransaction(op));
     // Expose every operation as an own property, so the store can be spread or wrapped.
     Object.assign(this, this.#ops);

@@ -203,6 +203,23 @@ describe('denial diagnostics', () => {
     ]);
   });
 
+  it('isMember() answers without a capability and emits a capability-free denial for non-members', async () => {
+    const events: DenialEvent[] = [];
+    const { tenantry, store } = setup({ onDenied: (event) => events.push(event) });
+    const tenantId = await tenantWith(tenantry, 'alice');
+    store.reset();
+    const alice = tenantry.forRequest({ userId: 'alice' });
+    expect(await alice.isMember(tenantId)).toBe(true);
+    await alice.check(tenantId, 'tenant.read');
+    expect(store.counts.findMembership).toBe(1);
+    expect(await tenantry.forRequest({ userId: 'eve' }).isMember(tenantId)).toBe(false);
+    expect(await tenantry.forRequest({ userId: 'eve' }).isMember('bogus')).toBe(false);
+    expect(events).toEqual([
+      { capability: null, tenantId, userId: 'eve', reason: 'not_member', status: 404 },
+      { capability: null, tenantId: null, userId: 'eve', reason: 'malformed_tenant_id', status: 404 },
+    ]);
+  });
+
   it('a throwing hook never changes the outcome', async () => {
     const { tenantry } = setup({
       onDenied: () => {
