@@ -75,17 +75,13 @@ export function toPoolLevels(levels: readonly PlannedLevel[], used: readonly num
  * concurrent consumptions over overlapping pools cannot deadlock.
  */
 export function lockOrdered(levels: readonly PlannedLevel[]): { targets: CounterTarget[]; planIndexOf: number[] } {
-  const order = levels.map((_, index) => index);
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  order.sort((i, j) => {
-    const a = levels[i]!;
-    const b = levels[j]!;
-    return compare(a.feature, b.feature) || compare(a.namespace, b.namespace) || a.windowStart.getTime() - b.windowStart.getTime();
-  });
-  const targets = order.map((index) => {
-    const level = levels[index]!;
+  const ordered = levels
+    .map((level, index) => ({ level, index }))
+    .sort(({ level: a }, { level: b }) => compare(a.feature, b.feature) || compare(a.namespace, b.namespace) || a.windowStart.getTime() - b.windowStart.getTime());
+  const targets = ordered.map(({ level }) => {
     const limit = level.limit === 'unlimited' || level.limit === null ? null : level.limit;
     return { featureKey: level.feature, namespace: level.namespace, windowStart: level.windowStart, limit };
   });
-  return { targets, planIndexOf: order };
+  return { targets, planIndexOf: ordered.map(({ index }) => index) };
 }

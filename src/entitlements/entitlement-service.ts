@@ -188,7 +188,7 @@ export class EntitlementService<F extends string, L extends F, P extends string>
     const levels = this.#features
       .keys()
       .filter((key): key is L => this.#features.isLimit(key))
-      .map((key) => this.#levels(context, key, namespace).find((level) => level.namespace === (namespace ?? TENANT_POOL))!);
+      .flatMap((key) => this.#levels(context, key, namespace).filter((level) => level.feature === key && level.namespace === (namespace ?? TENANT_POOL)));
     const used = await this.#deps.store.readCounters(id, counterKeys(levels));
     return levels.map((level, index) => usageOf(level.feature as L, level, used[index] ?? 0));
   }

@@ -78,6 +78,6 @@ export function membershipSchemas(roles: RoleMap, tenantIdPattern: RegExp) {
     leave: z.object({ actor: z.object({ type: z.literal('user'), userId: userIdSchema }), tenantId }).strict(),
     transfer: z.object({ actor: actorSchema, tenantId, fromUserId: userIdSchema.optional(), toUserId: userIdSchema, previousOwnerRole: role.optional() }).strict(),
     memberPage: z.object({ ...page, cursor: userIdSchema.optional() }).strict(),
-    auditPage: z.object({ ...page, cursor: z.string().uuid().optional() }).strict(),
+    auditPage: z.object({ ...page, cursor: z.uuid().optional() }).strict(),
   };
 }

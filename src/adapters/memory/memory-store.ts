@@ -104,7 +104,7 @@ export class MemoryStore implements Store {
         return Promise.resolve(result);
       } catch (error) {
         rollBack(local);
-        return Promise.reject(error as Error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     try {

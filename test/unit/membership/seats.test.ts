@@ -53,7 +53,7 @@ describe('seats', () => {
     expect(await seatsUsed()).toBe(0);
   });
 
-  it('refuses a feature that is not a gauge', async () => {
+  it('refuses a feature that is not a gauge', () => {
     const entitlements = createEntitlements({ packages, store: memoryStore() });
     expect(() => seatPolicy(entitlements, 'ai.tokens')).toThrow(ValidationError);
   });
