@@ -1,6 +1,8 @@
 /**
  * `tenantry/express`: Express 5 middleware for tenant context (404 for
- * non-members), capability guards (403) and RFC 9457 problem responses.
+ * non-members), capability guards (403), entitlement guards (atomic,
+ * idempotent consumption), store-backed rate limits (429) and RFC 9457
+ * problem responses.
  * Requires `express` (an optional peer dependency).
  *
  * @packageDocumentation
@@ -9,6 +11,9 @@ import './integrations/express/augment.js';
 
 export { tenantContext } from './integrations/express/tenant-context.js';
 export { requireCapability } from './integrations/express/require-capability.js';
+export { requireEntitlement } from './integrations/express/require-entitlement.js';
+export { entitlementOf } from './integrations/express/entitlement-of.js';
+export { rateLimit } from './integrations/express/rate-limit.js';
 export { problemHandler } from './integrations/express/problem-handler.js';
 export { tenantOf } from './integrations/express/tenant-of.js';
 export * from './integrations/http/public.js';

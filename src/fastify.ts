@@ -1,6 +1,8 @@
 /**
  * `tenantry/fastify`: a Fastify 5 plugin and hooks for tenant context (404
- * for non-members), capability guards (403) and RFC 9457 problem responses.
+ * for non-members), capability guards (403), entitlement guards (atomic,
+ * idempotent consumption), store-backed rate limits (429) and RFC 9457
+ * problem responses.
  * Requires `fastify` (an optional peer dependency).
  *
  * @packageDocumentation
@@ -11,6 +13,9 @@ export { tenantryPlugin } from './integrations/fastify/tenantry-plugin.js';
 export type { TenantryPluginOptions } from './integrations/fastify/tenantry-plugin.js';
 export { tenantContext } from './integrations/fastify/tenant-context.js';
 export { requireCapability } from './integrations/fastify/require-capability.js';
+export { requireEntitlement } from './integrations/fastify/require-entitlement.js';
+export { entitlementOf } from './integrations/fastify/entitlement-of.js';
+export { rateLimit } from './integrations/fastify/rate-limit.js';
 export { problemHandler } from './integrations/fastify/problem-handler.js';
 export { tenantOf } from './integrations/fastify/tenant-of.js';
 export * from './integrations/http/public.js';

@@ -1,7 +1,9 @@
 import express, { type Express, type Request } from 'express';
-import { createTenantry, systemActor, userActor, type RoleOf } from 'tenantry';
-import { problemHandler, requireCapability, tenantContext, tenantOf } from 'tenantry/express';
+import { createEntitlements, createTenantry, systemActor, userActor, type RoleOf } from 'tenantry';
+import { entitlementOf, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
+import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../catalog.js';
+import { packages } from '../plans.js';
 import { createExampleStore } from '../shared/default-store.js';
 
 /** The running example: the app (not yet listening), the seeded tenant, and how to release the store. */
@@ -13,14 +15,22 @@ export interface ExpressExample {
   readonly close: () => Promise<void>;
 }
 
+/** The `/ai` route's amount: the body's `tokens`, unchecked, so that tenantry answers a bad one with a 400. */
+function tokensRequested(body: unknown): number {
+  const tokens = (body as { tokens?: unknown } | undefined)?.tokens;
+  return typeof tokens === 'number' ? tokens : Number.NaN;
+}
+
 /**
  * Builds the Express example: tenant routes behind `tenantContext()`,
- * capability-guarded routes, and problem+json errors. Importable so tests
+ * capability-guarded routes, an AI route that is rate-limited and metered
+ * against the tenant's plan, and problem+json errors. Importable so tests
  * can start it; `server.ts` listens.
  */
 export async function buildApp(): Promise<ExpressExample> {
   const { store, close } = await createExampleStore();
   const tenantry = createTenantry({ capabilities, roles, store, manageMembersCapability: 'membership.manage' });
+  const entitlements = createEntitlements({ packages, store });
 
   // Seeding is trusted server code: it acts as the explicit system actor, never as a user.
   const seed = systemActor('seed');
@@ -29,6 +39,15 @@ export async function buildApp(): Promise<ExpressExample> {
   await tenantry.members.add({ actor: seed, tenantId: tenant.id, userId: 'carol', role: 'readonly' });
   // mallory exists but belongs to another tenant: to her, this one answers 404.
   await tenantry.tenants.create({ ownerId: 'mallory', actor: seed });
+  // The free plan: 1000 AI tokens a month, among others (see ../plans.ts).
+  await entitlements.provisioning.assignPackage({ actor: seed, tenantId: tenant.id, package: 'free' });
+
+  // Rate-limit counters in this process. With several instances, pass one store they all
+  // share (the database store), and the limit holds across them.
+  const rateLimitStore = memoryStore();
+  // Per member (tenant and user), because the limiters run after tenantContext().
+  const aiRateLimit = rateLimit({ store: rateLimitStore, name: 'ai', limit: 5, windowMs: 60_000 });
+  const usageRateLimit = rateLimit({ store: rateLimitStore, name: 'usage', limit: 30, windowMs: 60_000 });
 
   // Demo only: the actor comes from a header. A real app reads its verified session or token here.
   const actor = (req: Request) => req.get('x-user-id');
@@ -72,6 +91,25 @@ export async function buildApp(): Promise<ExpressExample> {
     // Unchecked on purpose: tenantry validates, and a bad body becomes a 400 problem.
     const member = await tenantry.members.add({ actor: userActor(scope.userId), tenantId, userId: userId as string, role: role as RoleOf<typeof roles> });
     res.status(201).json({ userId: member.userId, role: member.role });
+  });
+
+  // The order matters: a flood is refused (429) before anything is consumed, and so is a member
+  // without the capability (403). Send an Idempotency-Key to make retries count once.
+  tenantRoutes.post(
+    '/ai',
+    aiRateLimit,
+    requireCapability(tenantry, 'project.write'),
+    requireEntitlement(entitlements, 'ai.tokens', (req) => tokensRequested(req.body)),
+    (req, res) => {
+      const { requested, used, remaining, replayed } = entitlementOf(entitlements, req, 'ai.tokens');
+      // A replay consumed nothing; a real app answers it with the first response it stored.
+      res.json({ tokens: requested, used, remaining, replayed });
+    },
+  );
+
+  tenantRoutes.get('/usage', usageRateLimit, async (req, res) => {
+    const usage = await entitlements.usage.usage(tenantOf(tenantry, req).tenantId);
+    res.json({ usage: usage.map(({ feature, used, limit }) => ({ feature, used, limit })) });
   });
 
   app.use('/tenants/:tenantId', tenantRoutes);

@@ -31,6 +31,16 @@ Try it (the x-user-id header stands in for a real session):
   # 400 validation_failed, then 409 already_exists
   curl -i -H 'x-user-id: alice' -H 'content-type: application/json' -d '{"userId":"dave","role":"superuser"}' ${base}/members
   curl -i -H 'x-user-id: alice' -H 'content-type: application/json' -d '{"userId":"bob","role":"readonly"}' ${base}/members
+  # 200: spend 100 of the free plan's 1000 AI tokens; the same Idempotency-Key again is a replay that counts once
+  curl -i -H 'x-user-id: alice' -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' -d '{"tokens":100}' ${base}/ai
+  # 409 idempotency_conflict: the same key for another amount
+  curl -i -H 'x-user-id: alice' -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' -d '{"tokens":200}' ${base}/ai
+  # 403 limit_exceeded: more than the plan has left (nothing is consumed)
+  curl -i -H 'x-user-id: alice' -H 'content-type: application/json' -d '{"tokens":5000}' ${base}/ai
+  # 429 rate_limited from the 6th AI request within a minute (see Retry-After and the RateLimit-* headers)
+  for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code} ' -H 'x-user-id: bob' -H 'content-type: application/json' -d '{"tokens":1}' ${base}/ai; done; echo
+  # usage against the plan
+  curl -i -H 'x-user-id: alice' ${base}/usage
 `);
 });
 

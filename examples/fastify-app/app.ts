@@ -1,7 +1,18 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { createTenantry, systemActor, userActor, type RoleOf } from 'tenantry';
-import { problemHandler, requireCapability, tenantContext, tenantOf, tenantryPlugin } from 'tenantry/fastify';
+import { createEntitlements, createTenantry, systemActor, userActor, type RoleOf } from 'tenantry';
+import {
+  entitlementOf,
+  problemHandler,
+  rateLimit,
+  requireCapability,
+  requireEntitlement,
+  tenantContext,
+  tenantOf,
+  tenantryPlugin,
+} from 'tenantry/fastify';
+import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../catalog.js';
+import { packages } from '../plans.js';
 import { createExampleStore } from '../shared/default-store.js';
 
 /** The example: the app (ready, not yet listening; closing it releases the store) and the seeded tenant. */
@@ -11,15 +22,23 @@ export interface FastifyExample {
   readonly tenantId: string;
 }
 
+/** The `/ai` route's amount: the body's `tokens`, unchecked, so that tenantry answers a bad one with a 400. */
+function tokensRequested(body: unknown): number {
+  const tokens = (body as { tokens?: unknown } | undefined)?.tokens;
+  return typeof tokens === 'number' ? tokens : Number.NaN;
+}
+
 /**
  * Builds the Fastify example: tenant routes in an encapsulated context
  * prefixed `/tenants/:tenantId` with the tenant-context hook, capability
- * guards per route, and problem+json errors. Importable so tests can start
+ * guards per route, an AI route that is rate-limited and metered against
+ * the tenant's plan, and problem+json errors. Importable so tests can start
  * it; `server.ts` listens.
  */
 export async function buildApp(): Promise<FastifyExample> {
   const { store, close } = await createExampleStore();
   const tenantry = createTenantry({ capabilities, roles, store, manageMembersCapability: 'membership.manage' });
+  const entitlements = createEntitlements({ packages, store });
 
   // Seeding is trusted server code: it acts as the explicit system actor, never as a user.
   const seed = systemActor('seed');
@@ -28,6 +47,15 @@ export async function buildApp(): Promise<FastifyExample> {
   await tenantry.members.add({ actor: seed, tenantId: tenant.id, userId: 'carol', role: 'readonly' });
   // mallory exists but belongs to another tenant: to her, this one answers 404.
   await tenantry.tenants.create({ ownerId: 'mallory', actor: seed });
+  // The free plan: 1000 AI tokens a month, among others (see ../plans.ts).
+  await entitlements.provisioning.assignPackage({ actor: seed, tenantId: tenant.id, package: 'free' });
+
+  // Rate-limit counters in this process. With several instances, pass one store they all
+  // share (the database store), and the limit holds across them.
+  const rateLimitStore = memoryStore();
+  // Per member (tenant and user), because the limiters run after the tenantContext() hook.
+  const aiRateLimit = rateLimit({ store: rateLimitStore, name: 'ai', limit: 5, windowMs: 60_000 });
+  const usageRateLimit = rateLimit({ store: rateLimitStore, name: 'usage', limit: 30, windowMs: 60_000 });
 
   // Demo only: the actor comes from a header. A real app reads its verified session or token here.
   const actor = (request: FastifyRequest) => {
@@ -91,6 +119,29 @@ export async function buildApp(): Promise<FastifyExample> {
           return reply.code(201).send({ userId: member.userId, role: member.role });
         },
       );
+
+      // preHandlers run in order: a flood is refused (429) before anything is consumed, and so is
+      // a member without the capability (403). Send an Idempotency-Key to make retries count once.
+      tenantRoutes.post(
+        '/ai',
+        {
+          preHandler: [
+            aiRateLimit,
+            requireCapability(tenantry, 'project.write'),
+            requireEntitlement(entitlements, 'ai.tokens', (request) => tokensRequested(request.body)),
+          ],
+        },
+        (request) => {
+          const { requested, used, remaining, replayed } = entitlementOf(entitlements, request, 'ai.tokens');
+          // A replay consumed nothing; a real app answers it with the first response it stored.
+          return { tokens: requested, used, remaining, replayed };
+        },
+      );
+
+      tenantRoutes.get('/usage', { preHandler: usageRateLimit }, async (request) => {
+        const usage = await entitlements.usage.usage(tenantOf(tenantry, request).tenantId);
+        return { usage: usage.map(({ feature, used, limit }) => ({ feature, used, limit })) };
+      });
       done();
     },
     { prefix: '/tenants/:tenantId' },

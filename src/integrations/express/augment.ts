@@ -1,3 +1,4 @@
+import type { EntitlementDecisions } from '../http/entitlement-decisions.js';
 import type { TenantryRequestContext } from '../http/request-context.js';
 
 declare global {
@@ -13,6 +14,13 @@ declare global {
        * `tenantOf(tenantry, req)` for capability names typed from your catalog.
        */
       tenantry?: TenantryRequestContext;
+      /**
+       * The decisions of the `requireEntitlement()` guards that let the
+       * request through, by feature; `undefined` on routes without one. Read
+       * one with `entitlementOf(entitlements, req, feature)` for feature
+       * names typed from your catalog.
+       */
+      tenantryEntitlements?: EntitlementDecisions;
     }
   }
 }

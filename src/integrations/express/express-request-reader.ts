@@ -9,4 +9,6 @@ export const expressRequestReader: RequestReader<Request> = Object.freeze({
   header: (request: Request, name: string): unknown => request.headers[name],
   // originalUrl, not url: inside a mounted router `url` has the mount path stripped.
   path: (request: Request): string => requestPath(request.originalUrl),
+  // req.ip honours the app's `trust proxy` setting, so the host decides which hop counts.
+  ip: (request: Request): string | undefined => request.ip,
 });

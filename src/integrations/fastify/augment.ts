@@ -1,3 +1,4 @@
+import type { EntitlementDecisions } from '../http/entitlement-decisions.js';
 import type { TenantryRequestContext } from '../http/request-context.js';
 
 declare module 'fastify' {
@@ -9,5 +10,13 @@ declare module 'fastify' {
      * names typed from your catalog.
      */
     tenantry: TenantryRequestContext | null;
+    /**
+     * The decisions of the `requireEntitlement()` guards that let the
+     * request through, by feature; `null` (the decorated default) on
+     * requests without one. Read one with
+     * `entitlementOf(entitlements, request, feature)` for feature names
+     * typed from your catalog.
+     */
+    tenantryEntitlements: EntitlementDecisions | null;
   }
 }

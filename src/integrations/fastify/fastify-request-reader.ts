@@ -8,4 +8,6 @@ export const fastifyRequestReader: RequestReader<FastifyRequest> = Object.freeze
   param: (request: FastifyRequest, name: string): unknown => (request.params as Record<string, unknown> | undefined)?.[name],
   header: (request: FastifyRequest, name: string): unknown => request.headers[name],
   path: (request: FastifyRequest): string => requestPath(request.url),
+  // request.ip honours the instance's `trustProxy` option, so the host decides which hop counts.
+  ip: (request: FastifyRequest): string | undefined => request.ip,
 });

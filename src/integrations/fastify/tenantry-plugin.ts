@@ -22,6 +22,7 @@ function register(fastify: FastifyInstance, options: TenantryPluginOptions, done
   // Decorating up front keeps every request object the same shape (Fastify's
   // advice for speed); a second registration in the same context is harmless.
   if (!fastify.hasRequestDecorator('tenantry')) fastify.decorateRequest('tenantry', null);
+  if (!fastify.hasRequestDecorator('tenantryEntitlements')) fastify.decorateRequest('tenantryEntitlements', null);
   if (handlerOption !== false) {
     fastify.setErrorHandler(problemHandler(handlerOption === true ? {} : (handlerOption as ProblemHandlerOptions<FastifyRequest>)));
   }
@@ -30,16 +31,18 @@ function register(fastify: FastifyInstance, options: TenantryPluginOptions, done
 
 /**
  * The Fastify plugin: decorates requests with `tenantry` (`null` until the
- * `tenantContext()` hook sets it) and, by default, installs the problem+json
- * error handler.
+ * `tenantContext()` hook sets it) and `tenantryEntitlements` (`null` until a
+ * `requireEntitlement()` guard sets it) and, by default, installs the
+ * problem+json error handler.
  *
  * It skips Fastify's encapsulation (like plugins wrapped in
  * `fastify-plugin`), so its decoration and error handler apply to the
  * context that registers it and that context's children. Register it once at
  * the root for the whole application, or inside an encapsulated plugin (for
  * example one registered with `{ prefix: '/tenants/:tenantId' }`) to confine
- * the error handler to those routes. It adds no hooks: tenant context and
- * capability guards are opted into per context or per route.
+ * the error handler to those routes. It adds no hooks: tenant context,
+ * capability and entitlement guards and rate limits are opted into per
+ * context or per route.
  *
  * @example
  * ```ts

@@ -6,9 +6,10 @@ import type { TenantryErrorCode } from '../../core/errors/index.js';
  * than in the core error hierarchy.
  *
  * - `unauthenticated`: the `actor` option resolved no user for the request (401).
+ * - `rate_limited`: `rateLimit()` refused the request because its window is full (429, with `Retry-After`).
  * - `internal_error`: an error that is not a tenantry error reached the problem handler (500, generic body).
  */
-export type HttpProblemCode = 'unauthenticated' | 'internal_error';
+export type HttpProblemCode = 'unauthenticated' | 'rate_limited' | 'internal_error';
 
 /** Every `code` a tenantry problem body can carry. */
 export type ProblemCode = TenantryErrorCode | HttpProblemCode;
@@ -38,7 +39,7 @@ export const PROBLEM_TYPE_BASE = 'https://tenantry.dev/problems/';
  * Notable choices:
  * - `limit_exceeded` is 403, not 429: a plan limit is a policy decision that
  *   retrying does not change (seats stay taken until released), and many HTTP
- *   clients retry 429 automatically.
+ *   clients retry 429 automatically. 429 is `rate_limited`, which waiting does fix.
  * - `unknown_capability`, `feature_not_found` and `configuration_invalid` are
  *   500: they are programming errors on the server, never a client's fault and
  *   never an allow.
@@ -121,6 +122,11 @@ export const PROBLEM_CATALOG: Readonly<Record<ProblemCode, ProblemCatalogEntry>>
     status: 401,
     title: 'Unauthenticated',
     detail: 'Authentication is required.',
+  },
+  rate_limited: {
+    status: 429,
+    title: 'Too Many Requests',
+    detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.',
   },
   internal_error: {
     status: 500,

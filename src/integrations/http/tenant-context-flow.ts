@@ -21,6 +21,8 @@ export interface RequestReader<Request> {
   header(request: Request, name: string): unknown;
   /** The request path without query string, for `instance`. */
   path(request: Request): string;
+  /** The client address as the framework reports it (proxy trust applied), for the rate limiter's default key. */
+  ip(request: Request): string | undefined;
 }
 
 /** Either the context to attach to the request, or the problem to answer instead. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '../../core/validation/parse-input.js';
+import { headerNameSchema, isFunction } from './option-schemas.js';
 
 /**
  * Where the tenant id of a request comes from:
@@ -47,18 +48,13 @@ export interface ResolvedTenantContextOptions<Request> {
   readonly wwwAuthenticate: string | undefined;
 }
 
-const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function';
-
-/** RFC 9110 token: what a header name may contain. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 const optionsSchema = z
   .object({
     actor: z.custom(isFunction, { message: 'expected a function of the request returning the user id' }),
     tenantId: z
       .union([
         z.object({ param: z.string().min(1) }).strict(),
-        z.object({ header: z.string().regex(HEADER_NAME, { message: 'expected a header name' }) }).strict(),
+        z.object({ header: headerNameSchema }).strict(),
         z.custom(isFunction),
       ])
       .optional(),

@@ -5,6 +5,23 @@ import { listenExpress } from './express-app.js';
 import { injectInto } from './fastify-app.js';
 import type { HttpHarness } from './http-cases.js';
 
+/** The metered AI route: rate-limit headers, an idempotent replay that counts once, and the usage it leaves. */
+async function smokeAi(http: HttpHarness, tenantId: string): Promise<void> {
+  const spend = () =>
+    http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: 'alice', json: { tokens: 100 }, headers: { 'Idempotency-Key': 'smoke-1' } });
+  const first = await spend();
+  expect(first.status).toBe(200);
+  expect(first.headers['ratelimit-policy']).toBe('5;w=60');
+  expect(JSON.parse(first.body)).toEqual({ tokens: 100, used: 100, remaining: 900, replayed: false });
+  expect(JSON.parse((await spend()).body)).toMatchObject({ used: 100, replayed: true });
+  const tooMuch = await http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: 'alice', json: { tokens: 5_000 } });
+  expect(tooMuch.status).toBe(403);
+  expect(JSON.parse(tooMuch.body)).toMatchObject({ code: 'limit_exceeded', feature: 'ai.tokens', limit: 1_000, used: 100 });
+  expect((await http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: 'carol', json: { tokens: 1 } })).status).toBe(403);
+  const usage = JSON.parse((await http.send({ path: `/tenants/${tenantId}/usage`, user: 'carol' })).body) as { usage: { feature: string; used: number }[] };
+  expect(usage.usage.find((entry) => entry.feature === 'ai.tokens')).toEqual({ feature: 'ai.tokens', used: 100, limit: 1_000 });
+}
+
 async function smoke(http: HttpHarness, tenantId: string): Promise<void> {
   try {
     const allowed = await http.send({ path: `/tenants/${tenantId}/billing`, user: 'alice' });
@@ -22,6 +39,7 @@ async function smoke(http: HttpHarness, tenantId: string): Promise<void> {
       ],
     });
     expect((await http.send({ path: `/tenants/${tenantId}`, user: 'mallory' })).status).toBe(404);
+    await smokeAi(http, tenantId);
   } finally {
     await http.close();
   }

@@ -1,23 +1,29 @@
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { problemHandler, requireCapability, tenantContext, tenantOf } from 'tenantry/express';
+import { entitlementOf, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
 import type { HttpHarness, HttpRequest, HttpResult } from './http-cases.js';
 import {
   actorFromHeaders,
   addMember,
   billingBody,
   checkUnknownCapability,
+  consumptionBody,
+  costFrom,
   errorFor,
+  RATE_LIMIT,
+  RATE_WINDOW_MS,
   SECRET_MESSAGE,
+  tokensFrom,
   WWW_AUTHENTICATE,
   type Scenario,
 } from './http-scenario.js';
 
 /** The scenario application (see `Scenario`) on Express. */
-export function buildExpressScenarioApp({ tenantry }: Scenario): Express {
+export function buildExpressScenarioApp({ tenantry, entitlements, rateLimitStore, brokenRateLimitStore, clock }: Scenario): Express {
   const app = express();
   app.use(express.json());
   const actor = (req: express.Request) => actorFromHeaders(req.headers);
+  const policy = { limit: RATE_LIMIT, windowMs: RATE_WINDOW_MS, now: clock.now };
 
   const tenants = express.Router({ mergeParams: true });
   tenants.use(tenantContext(tenantry, { actor, wwwAuthenticate: WWW_AUTHENTICATE }));
@@ -42,12 +48,45 @@ export function buildExpressScenarioApp({ tenantry }: Scenario): Express {
   tenants.get('/crash', () => {
     throw new Error(SECRET_MESSAGE);
   });
+  const tokenGuard = requireEntitlement(entitlements, 'ai.tokens', (req) => tokensFrom(req.body));
+  tenants.post('/ai', tokenGuard, (req, res) => {
+    res.json(consumptionBody(entitlementOf(entitlements, req, 'ai.tokens')));
+  });
+  tenants.post('/metered', requireEntitlement(entitlements, 'api.requests', 1), tokenGuard, (req, res) => {
+    res.json({
+      requests: consumptionBody(entitlementOf(entitlements, req, 'api.requests')),
+      tokens: consumptionBody(entitlementOf(entitlements, req, 'ai.tokens')),
+    });
+  });
+  const imageGuard = requireEntitlement(entitlements, 'ai.tokens.images', 5, {
+    idempotencyKeyHeader: 'X-Request-Id',
+    namespace: (req) => req.get('x-project'),
+  });
+  tenants.post('/images', imageGuard, (req, res) => {
+    res.json(consumptionBody(entitlementOf(entitlements, req, 'ai.tokens.images')));
+  });
+  tenants.get('/limited', rateLimit({ store: rateLimitStore, ...policy }), (_req, res) => {
+    res.json({ ok: true });
+  });
   app.use('/tenants/:tenantId', tenants);
 
   app.get('/by-header', tenantContext(tenantry, { actor, tenantId: { header: 'X-Tenant-Id' } }), (req, res) => {
     res.json({ tenantId: tenantOf(tenantry, req).tenantId });
   });
   app.get('/unguarded/billing', requireCapability(tenantry, 'billing.read'), (_req, res) => {
+    res.json({ reached: true });
+  });
+  app.post('/unguarded/ai', requireEntitlement(entitlements, 'ai.tokens', 1), (_req, res) => {
+    res.json({ reached: true });
+  });
+  const byBucket = rateLimit({ store: rateLimitStore, ...policy, name: 'bucket', key: (req) => String(req.params['bucket']), cost: (req) => costFrom(req.headers) });
+  app.get('/limited/:bucket', byBucket, (req, res) => {
+    res.json({ bucket: req.params.bucket });
+  });
+  app.get('/limited-by-ip', rateLimit({ store: rateLimitStore, ...policy, name: 'by-ip' }), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/rate-broken', rateLimit({ store: brokenRateLimitStore, ...policy }), (_req, res) => {
     res.json({ reached: true });
   });
 

@@ -1,22 +1,37 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { problemHandler, requireCapability, tenantContext, tenantOf, tenantryPlugin } from 'tenantry/fastify';
+import {
+  entitlementOf,
+  problemHandler,
+  rateLimit,
+  requireCapability,
+  requireEntitlement,
+  tenantContext,
+  tenantOf,
+  tenantryPlugin,
+} from 'tenantry/fastify';
 import type { HttpHarness, HttpResult } from './http-cases.js';
 import {
   actorFromHeaders,
   addMember,
   billingBody,
   checkUnknownCapability,
+  consumptionBody,
+  costFrom,
   errorFor,
+  RATE_LIMIT,
+  RATE_WINDOW_MS,
   SECRET_MESSAGE,
+  tokensFrom,
   WWW_AUTHENTICATE,
   type Scenario,
 } from './http-scenario.js';
 
 /** The scenario application (see `Scenario`) on Fastify: tenant routes in an encapsulated, prefixed context. */
-export async function buildFastifyScenarioApp({ tenantry }: Scenario): Promise<FastifyInstance> {
+export async function buildFastifyScenarioApp({ tenantry, entitlements, rateLimitStore, brokenRateLimitStore, clock }: Scenario): Promise<FastifyInstance> {
   // frameworkErrors: the router's own refusals (over-long parameter, bad URL encoding) as problems too.
   const app = Fastify({ frameworkErrors: problemHandler() });
   const actor = (request: FastifyRequest) => actorFromHeaders(request.headers);
+  const policy = { limit: RATE_LIMIT, windowMs: RATE_WINDOW_MS, now: clock.now };
   await app.register(tenantryPlugin);
 
   await app.register(
@@ -37,6 +52,21 @@ export async function buildFastifyScenarioApp({ tenantry }: Scenario): Promise<F
       tenants.get('/crash', () => {
         throw new Error(SECRET_MESSAGE);
       });
+      const tokenGuard = requireEntitlement(entitlements, 'ai.tokens', (request) => tokensFrom(request.body));
+      tenants.post('/ai', { preHandler: tokenGuard }, (request) => consumptionBody(entitlementOf(entitlements, request, 'ai.tokens')));
+      tenants.post('/metered', { preHandler: [requireEntitlement(entitlements, 'api.requests', 1), tokenGuard] }, (request) => ({
+        requests: consumptionBody(entitlementOf(entitlements, request, 'api.requests')),
+        tokens: consumptionBody(entitlementOf(entitlements, request, 'ai.tokens')),
+      }));
+      const imageGuard = requireEntitlement(entitlements, 'ai.tokens.images', 5, {
+        idempotencyKeyHeader: 'X-Request-Id',
+        namespace: (request) => {
+          const project = request.headers['x-project'];
+          return typeof project === 'string' ? project : undefined;
+        },
+      });
+      tenants.post('/images', { preHandler: imageGuard }, (request) => consumptionBody(entitlementOf(entitlements, request, 'ai.tokens.images')));
+      tenants.get('/limited', { preHandler: rateLimit({ store: rateLimitStore, ...policy }) }, () => ({ ok: true }));
       done();
     },
     { prefix: '/tenants/:tenantId' },
@@ -46,6 +76,17 @@ export async function buildFastifyScenarioApp({ tenantry }: Scenario): Promise<F
     tenantId: tenantOf(tenantry, request).tenantId,
   }));
   app.get('/unguarded/billing', { preHandler: requireCapability(tenantry, 'billing.read') }, () => ({ reached: true }));
+  app.post('/unguarded/ai', { preHandler: requireEntitlement(entitlements, 'ai.tokens', 1) }, () => ({ reached: true }));
+  const byBucket = rateLimit({
+    store: rateLimitStore,
+    ...policy,
+    name: 'bucket',
+    key: (request) => (request.params as { bucket: string }).bucket,
+    cost: (request) => costFrom(request.headers),
+  });
+  app.get<{ Params: { bucket: string } }>('/limited/:bucket', { onRequest: byBucket }, (request) => ({ bucket: request.params.bucket }));
+  app.get('/limited-by-ip', { onRequest: rateLimit({ store: rateLimitStore, ...policy, name: 'by-ip' }) }, () => ({ ok: true }));
+  app.get('/rate-broken', { preHandler: rateLimit({ store: brokenRateLimitStore, ...policy }) }, () => ({ reached: true }));
   await app.ready();
   return app;
 }

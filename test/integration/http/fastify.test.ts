@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import Fastify, { type FastifyRequest } from 'fastify';
-import { ConfigurationError, UnknownCapabilityError } from 'tenantry';
-import { problemHandler, requireCapability, tenantContext, tenantryPlugin, type TenantryRequestContext } from 'tenantry/fastify';
+import { ConfigurationError, FeatureNotFoundError, UnknownCapabilityError, type EntitlementDecision } from 'tenantry';
+import {
+  entitlementOf,
+  problemHandler,
+  rateLimit,
+  requireCapability,
+  requireEntitlement,
+  tenantContext,
+  tenantryPlugin,
+  type EntitlementDecisions,
+  type TenantryRequestContext,
+} from 'tenantry/fastify';
+import { memoryStore } from 'tenantry/memory';
 import { setup } from '../../support/catalog.js';
 import { describeHttpAdapter, fingerprint, type HttpHarness } from './http-cases.js';
 import { fetchFrom } from './express-app.js';
@@ -150,5 +161,44 @@ describe('fastify: construction and encapsulation', () => {
 
   it('types request.tenantry through declaration merging', () => {
     expectTypeOf<FastifyRequest['tenantry']>().toEqualTypeOf<TenantryRequestContext | null>();
+  });
+});
+
+describe('fastify: entitlement guard and rate limiter construction', () => {
+  it('checks the guarded feature at start-up, and types it as a limit feature of the catalog', async () => {
+    const { entitlements } = await createScenario();
+    // @ts-expect-error 'ai.tokns' is not a declared feature
+    expect(() => requireEntitlement(entitlements, 'ai.tokns', 1)).toThrow(FeatureNotFoundError);
+    // @ts-expect-error 'sso' is a boolean feature: it is switched on, never consumed
+    expect(() => requireEntitlement(entitlements, 'sso', 1)).toThrow(ConfigurationError);
+  });
+
+  it('rejects invalid options at start-up with ConfigurationError naming the option', async () => {
+    const { entitlements } = await createScenario();
+    expect(() => requireEntitlement(entitlements, 'ai.tokens', -1)).toThrow(/amount/);
+    expect(() => requireEntitlement(entitlements, 'ai.tokens', 1, { idempotencyKeyHeader: '' })).toThrow(/idempotencyKeyHeader/);
+    expect(() => rateLimit({ store: memoryStore(), limit: 1, windowMs: 1_000, now: new Date() as never })).toThrow(/now/);
+    expect(() => rateLimit({ store: memoryStore(), limit: 1.5, windowMs: 1_000 })).toThrow(/limit/);
+  });
+
+  it('returns named hooks, so stack traces read well', async () => {
+    const { entitlements } = await createScenario();
+    expect(requireEntitlement(entitlements, 'ai.tokens', 1).name).toBe('requireEntitlementHook');
+    expect(rateLimit({ store: memoryStore(), limit: 1, windowMs: 1_000 }).name).toBe('rateLimitHook');
+  });
+
+  it('decorates request.tenantryEntitlements, and types the decision from the catalog', async () => {
+    const { entitlements } = await createScenario();
+    const app = Fastify();
+    await app.register(tenantryPlugin);
+    app.get('/', (request) => ({ decisions: request.tenantryEntitlements }));
+    app.get('/unguarded', (request) => entitlementOf(entitlements, request, 'ai.tokens'));
+    expect(JSON.parse((await app.inject({ url: '/' })).body)).toEqual({ decisions: null });
+    expect(JSON.parse((await app.inject({ url: '/unguarded' })).body)).toMatchObject({ status: 500, code: 'configuration_invalid' });
+    await app.close();
+    expectTypeOf(entitlementOf<'ai.tokens', 'ai.tokens'>).returns.toEqualTypeOf<EntitlementDecision<'ai.tokens'>>();
+    // @ts-expect-error 'ai.tokns' is not a declared feature
+    expect(() => entitlementOf(entitlements, {} as FastifyRequest, 'ai.tokns')).toThrow(ConfigurationError);
+    expectTypeOf<FastifyRequest['tenantryEntitlements']>().toEqualTypeOf<EntitlementDecisions | null>();
   });
 });

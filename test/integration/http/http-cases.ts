@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROBLEM_CATALOG, problemTypeOf, type ProblemDetails } from 'tenantry/express';
-import { createScenario, ERROR_CODES, SECRETS, WWW_AUTHENTICATE, type Scenario } from './http-scenario.js';
+import { describeEntitlementGuard } from './entitlement-cases.js';
+import { createScenario, ERROR_CODES, WWW_AUTHENTICATE, type Scenario } from './http-scenario.js';
+import { expectNoSecrets, problemOf } from './problem-assertions.js';
+import { describeRateLimit } from './rate-limit-cases.js';
 
 /** One request, framework-neutral. */
 export interface HttpRequest {
@@ -38,22 +41,14 @@ export function fingerprint(result: HttpResult): { status: number; headers: Reco
   return { status: result.status, headers, body: result.body };
 }
 
-function problemOf(result: HttpResult): ProblemDetails {
-  expect(result.headers['content-type']).toBe('application/problem+json');
-  expect(result.headers['cache-control']).toBe('no-store');
-  expect(Number(result.headers['content-length'])).toBe(Buffer.byteLength(result.body));
-  return JSON.parse(result.body) as ProblemDetails;
-}
-
-function expectNoSecrets(result: HttpResult): void {
-  for (const secret of SECRETS) expect(result.body).not.toContain(secret);
-}
-
 /**
- * The behaviour table both adapters must satisfy. Each adapter's test file
- * calls this with a function that starts its app on a fresh scenario.
+ * The behaviour table both adapters must satisfy, entitlement guard and rate
+ * limiting included. Each adapter's test file calls this with a function
+ * that starts its app on a fresh scenario.
  */
 export function describeHttpAdapter(adapter: string, start: StartHarness): void {
+  describeEntitlementGuard(adapter, start);
+  describeRateLimit(adapter, start);
   describe(`${adapter}: tenant context, guards and problem responses`, () => {
     let scenario: Scenario;
     let http: HttpHarness;

@@ -1,5 +1,6 @@
-import { userActor, type Tenantry, type TenantryErrorCode } from 'tenantry';
-import type { TenantryRequestContext } from 'tenantry/express';
+import { createEntitlements, systemActor, userActor, type EntitlementDecision, type Store, type Tenantry, type TenantryErrorCode } from 'tenantry';
+import type { RateLimitOperations, TenantryRequestContext } from 'tenantry/express';
+import { memoryStore, type MemoryStore } from 'tenantry/memory';
 import type { CountingStore } from 'tenantry/testing';
 import {
   AlreadyExistsError,
@@ -19,6 +20,8 @@ import {
   type TenantryError,
 } from '../../../src/core/errors/index.js';
 import { setup, tenantWith, type Capability, type Role } from '../../support/catalog.js';
+import { packages } from '../../../examples/plans.js';
+import { testClock } from '../../support/entitlements.js';
 
 /**
  * The application both adapter test apps implement, described once so the
@@ -33,16 +36,50 @@ import { setup, tenantWith, type Capability, type Role } from '../../support/cat
  * - `GET  /tenants/:tenantId/not-found`: throws a plain `NotFoundError` from the handler;
  * - `GET  /tenants/:tenantId/unknown-capability`: {@link checkUnknownCapability};
  * - `GET  /tenants/:tenantId/crash`: throws `new Error(SECRET_MESSAGE)`;
+ * - `POST /tenants/:tenantId/ai`: `requireEntitlement('ai.tokens', amount = body.tokens)`, 200 {@link consumptionBody};
+ * - `POST /tenants/:tenantId/images`: `requireEntitlement('ai.tokens.images', 5)` with the key from
+ *   `x-request-id` and the namespace from `x-project`, 200 {@link consumptionBody};
+ * - `POST /tenants/:tenantId/metered`: `requireEntitlement('api.requests', 1)` then the `/ai` guard,
+ *   200 `{ requests, tokens }`, each a {@link consumptionBody};
+ * - `GET  /tenants/:tenantId/limited`: `rateLimit()` with the default key (tenant and user), 200 `{ ok: true }`;
  * - `GET  /by-header`: `tenantContext()` with the tenant id from `x-tenant-id`, 200 `{ tenantId }`;
- * - `GET  /unguarded/billing`: `requireCapability('billing.read')` without `tenantContext()` (a wiring mistake).
+ * - `GET  /limited/:bucket`: `rateLimit()` keyed by `:bucket`, cost from `x-cost` (default 1), no tenant context;
+ * - `GET  /limited-by-ip`: `rateLimit()` with the default key and no tenant context (the client address);
+ * - `GET  /rate-broken`: `rateLimit()` over a store whose `hitRateLimit` rejects;
+ * - `GET  /unguarded/billing`: `requireCapability('billing.read')` without `tenantContext()` (a wiring mistake);
+ * - `POST /unguarded/ai`: `requireEntitlement('ai.tokens', 1)` without `tenantContext()` (a wiring mistake).
+ *
+ * Every rate limiter allows {@link RATE_LIMIT} requests per {@link RATE_WINDOW_MS}
+ * on `clock`, counted in `rateLimitStore`: apps built on the same scenario
+ * share the limit, like two instances of one service.
  */
 export interface Scenario {
   readonly tenantry: Tenantry<Capability, Role>;
   readonly store: CountingStore;
+  /** Over `store`; the tenant is on the `free` package (1000 `ai.tokens`, 200 `ai.tokens.images`), the other tenant on none. */
+  readonly entitlements: ScenarioEntitlements;
+  /** The rate limiters' store, shared by every app built on this scenario. */
+  readonly rateLimitStore: MemoryStore;
+  /** A store whose every `hitRateLimit` fails, as a lost database connection would. */
+  readonly brokenRateLimitStore: RateLimitOperations;
+  /** The rate limiters' clock. */
+  readonly clock: ReturnType<typeof testClock>;
   /** alice is owner, bob operator; mallory owns another tenant. */
   readonly tenantId: string;
   readonly otherTenantId: string;
 }
+
+/** Requests each scenario rate limiter allows per window. */
+export const RATE_LIMIT = 3;
+/** The scenario rate limiters' window. */
+export const RATE_WINDOW_MS = 60_000;
+
+function scenarioEntitlements(store: Store) {
+  return createEntitlements({ packages, store });
+}
+
+/** The entitlements of the example plans. */
+export type ScenarioEntitlements = ReturnType<typeof scenarioEntitlements>;
 
 export const WWW_AUTHENTICATE = 'Bearer realm="tenantry-test"';
 export const SECRET_MESSAGE = 'db password is hunter2';
@@ -54,7 +91,34 @@ export async function createScenario(): Promise<Scenario> {
   const { tenantry, store } = setup();
   const tenantId = await tenantWith(tenantry, 'alice', { bob: 'operator' });
   const otherTenantId = await tenantWith(tenantry, 'mallory');
-  return { tenantry, store, tenantId, otherTenantId };
+  const entitlements = scenarioEntitlements(store);
+  await entitlements.provisioning.assignPackage({ actor: systemActor('test'), tenantId, package: 'free' });
+  const brokenRateLimitStore: RateLimitOperations = { hitRateLimit: () => Promise.reject(new Error(SECRET_MESSAGE)) };
+  return { tenantry, store, entitlements, rateLimitStore: memoryStore(), brokenRateLimitStore, clock: testClock(), tenantId, otherTenantId };
+}
+
+/** The `/ai` route's amount: the body's `tokens`, unchecked, so the service's validation is what answers a bad one. */
+export function tokensFrom(body: unknown): number {
+  const tokens = (body as { tokens?: unknown } | null | undefined)?.tokens;
+  return typeof tokens === 'number' ? tokens : Number.NaN;
+}
+
+/** The `/limited/:bucket` route's cost: the `x-cost` header, 1 without it. */
+export function costFrom(headers: Readonly<Record<string, string | string[] | undefined>>): number {
+  const cost = headers['x-cost'];
+  return typeof cost === 'string' ? Number(cost) : 1;
+}
+
+/** What the entitlement routes answer: the guard's decision as the handler sees it. */
+export function consumptionBody(decision: EntitlementDecision): {
+  feature: string;
+  namespace: string | null;
+  requested: number;
+  used: number;
+  replayed: boolean;
+} {
+  const { feature, namespace, requested, used, replayed } = decision;
+  return { feature, namespace, requested, used, replayed };
 }
 
 /** Reads the actor the way a host reads its session: one `x-user-id` header, or none. */

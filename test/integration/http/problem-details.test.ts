@@ -16,7 +16,7 @@ import {
 describe('problem catalogue', () => {
   it('has exactly one entry per tenantry code plus the HTTP-layer codes', () => {
     expectTypeOf<keyof typeof PROBLEM_CATALOG>().toEqualTypeOf<ProblemCode>();
-    expectTypeOf<ProblemCode>().toEqualTypeOf<TenantryErrorCode | 'unauthenticated' | 'internal_error'>();
+    expectTypeOf<ProblemCode>().toEqualTypeOf<TenantryErrorCode | 'unauthenticated' | 'rate_limited' | 'internal_error'>();
   });
 
   it('maps codes to the documented statuses', () => {
@@ -37,6 +37,7 @@ describe('problem catalogue', () => {
       feature_not_enabled: 403,
       idempotency_conflict: 409,
       unauthenticated: 401,
+      rate_limited: 429,
       internal_error: 500,
     });
   });
@@ -44,6 +45,7 @@ describe('problem catalogue', () => {
   it('derives stable kebab-case type URIs', () => {
     expect(problemTypeOf('not_found')).toBe('https://tenantry.dev/problems/not-found');
     expect(problemTypeOf('feature_not_enabled')).toBe('https://tenantry.dev/problems/feature-not-enabled');
+    expect(problemTypeOf('rate_limited')).toBe('https://tenantry.dev/problems/rate-limited');
   });
 
   it('is documented in docs/http.md exactly as implemented', () => {

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { parseConfig } from '../../core/validation/parse-input.js';
+import { DEFAULT_IDEMPOTENCY_KEY_HEADER } from './idempotency-key-header.js';
+import { headerNameSchema, isFunction, positiveIntegerSchema } from './option-schemas.js';
+
+/**
+ * How much of the feature a guarded request consumes: a fixed positive
+ * integer, or a function of the request (for example the number of tokens
+ * its body asks for). A computed amount that is not a positive integer is
+ * answered 400 `validation_failed`, and nothing is consumed.
+ */
+export type EntitlementAmount<Request> = number | ((request: Request) => number | Promise<number>);
+
+/**
+ * The namespace inside the tenant a request consumes in (for example a
+ * project id), or `undefined` for the tenant pool only. A namespace always
+ * draws on the tenant pool too; see the entitlement docs. An invalid name is
+ * answered 400 `validation_failed`.
+ */
+export type NamespaceResolver<Request> = (request: Request) => string | undefined | Promise<string | undefined>;
+
+/** Options of the Express and Fastify `requireEntitlement()`. */
+export interface EntitlementGuardOptions<Request> {
+  /**
+   * The request header carrying the client's idempotency key (case-insensitive).
+   * A request without it consumes every time it is sent; one with it counts
+   * once however often it is retried. Default is `'Idempotency-Key'`.
+   */
+  readonly idempotencyKeyHeader?: string;
+  /** The namespace to consume in; see {@link NamespaceResolver}. Default is none (the tenant pool). */
+  readonly namespace?: NamespaceResolver<Request>;
+}
+
+/** The guard's amount and options after validation, with defaults applied. */
+export interface ResolvedEntitlementGuardOptions<Request> {
+  readonly amount: EntitlementAmount<Request>;
+  /** Lower case, for Node's header map. */
+  readonly idempotencyKeyHeader: string;
+  readonly namespace: NamespaceResolver<Request> | undefined;
+}
+
+const optionsSchema = z
+  .object({
+    amount: z.union([positiveIntegerSchema, z.custom(isFunction)], { message: 'expected a positive integer or a function of the request' }),
+    idempotencyKeyHeader: headerNameSchema.optional(),
+    namespace: z.custom(isFunction, { message: 'expected a function of the request returning the namespace' }).optional(),
+  })
+  .strict();
+
+/**
+ * Validates the guard's amount and options once, when the guard is created,
+ * so a misconfiguration fails at start-up with a `ConfigurationError` naming
+ * the option.
+ */
+export function resolveEntitlementGuardOptions<Request>(
+  amount: EntitlementAmount<Request>,
+  options: EntitlementGuardOptions<Request>,
+): ResolvedEntitlementGuardOptions<Request> {
+  parseConfig(optionsSchema, { ...options, amount }, 'requireEntitlement() options');
+  return Object.freeze({
+    amount,
+    idempotencyKeyHeader: (options.idempotencyKeyHeader ?? DEFAULT_IDEMPOTENCY_KEY_HEADER).toLowerCase(),
+    namespace: options.namespace,
+  });
+}
