@@ -36,10 +36,11 @@ export type TenantContextOutcome<C extends string> =
  * 1. resolve the actor; none is a 401 `unauthenticated` problem;
  * 2. create the request scope (a malformed user id throws `ValidationError`);
  * 3. resolve the tenant id; a missing one is the canonical 404;
- * 4. look the membership up through the scope. `roleIn` needs no capability
- *    and shares the scope's memo, so a later capability check on the same
- *    tenant costs no second lookup; a malformed id is rejected by the scope
- *    before storage and, like a non-member, answered with the canonical 404.
+ * 4. ask the scope whether the actor is a member. `isMember` needs no
+ *    capability, shares the scope's memo (a later capability check on the
+ *    same tenant costs no second lookup) and emits the `onDenied` event for a
+ *    non-member; a malformed id is rejected by the scope before storage and,
+ *    like a non-member, answered with the canonical 404.
  *
  * Storage failures reject (the problem handler renders them as 503).
  */
@@ -55,7 +56,7 @@ export async function establishTenantContext<C extends string, Request>(
   }
   const scope = tenantry.forRequest({ userId });
   const tenantId = readTenantId(options, request, reader);
-  if (tenantId === undefined || (await scope.roleIn(tenantId)) === undefined) {
+  if (tenantId === undefined || !(await scope.isMember(tenantId))) {
     return { ok: false, response: notFoundResponse() };
   }
   return { ok: true, context: Object.freeze({ scope, tenantId }) };

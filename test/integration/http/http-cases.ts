@@ -117,6 +117,16 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
       expect(responses[0].body).not.toContain(scenario.tenantId);
     });
 
+    it('emits one denial event, without a capability, for each tenant-context 404', async () => {
+      scenario.denials.length = 0;
+      await http.send({ path: `/tenants/${scenario.otherTenantId}`, user: 'bob' });
+      await http.send({ path: '/tenants/not-a-uuid', user: 'bob' });
+      expect(scenario.denials).toEqual([
+        { capability: null, tenantId: scenario.otherTenantId, userId: 'bob', reason: 'not_member', status: 404 },
+        { capability: null, tenantId: null, userId: 'bob', reason: 'malformed_tenant_id', status: 404 },
+      ]);
+    });
+
     it('never reaches storage for a malformed tenant id', async () => {
       // 65 characters: one past the longest tenant id (Fastify refuses params over 100 itself, with 414).
       const malformed = ['not-a-uuid', encodeURIComponent("' OR 1=1 --"), 'ABCDEF00-0000-4000-8000-000000000000', 'x'.repeat(65)];

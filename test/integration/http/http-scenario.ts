@@ -1,4 +1,4 @@
-import { createEntitlements, systemActor, userActor, type EntitlementDecision, type Store, type Tenantry, type TenantryErrorCode } from 'tenantry';
+import { createEntitlements, systemActor, userActor, type DenialEvent, type EntitlementDecision, type Store, type Tenantry, type TenantryErrorCode } from 'tenantry';
 import type { RateLimitOperations, TenantryRequestContext } from 'tenantry/express';
 import { memoryStore, type MemoryStore } from 'tenantry/memory';
 import type { CountingStore } from 'tenantry/testing';
@@ -56,6 +56,8 @@ import { testClock } from '../../support/entitlements.js';
 export interface Scenario {
   readonly tenantry: Tenantry<Capability, Role>;
   readonly store: CountingStore;
+  /** Every denial event `tenantry` emitted, oldest first. */
+  readonly denials: DenialEvent[];
   /** Over `store`; the tenant is on the `free` package (1000 `ai.tokens`, 200 `ai.tokens.images`), the other tenant on none. */
   readonly entitlements: ScenarioEntitlements;
   /** The rate limiters' store, shared by every app built on this scenario. */
@@ -88,13 +90,14 @@ const SECRET_FEATURE = 'secret-feature-key';
 
 /** A fresh tenantry over a counting memory store, seeded with two tenants. */
 export async function createScenario(): Promise<Scenario> {
-  const { tenantry, store } = setup();
+  const denials: DenialEvent[] = [];
+  const { tenantry, store } = setup({ onDenied: (event) => denials.push(event) });
   const tenantId = await tenantWith(tenantry, 'alice', { bob: 'operator' });
   const otherTenantId = await tenantWith(tenantry, 'mallory');
   const entitlements = scenarioEntitlements(store);
   await entitlements.provisioning.assignPackage({ actor: systemActor('test'), tenantId, package: 'free' });
   const brokenRateLimitStore: RateLimitOperations = { hitRateLimit: () => Promise.reject(new Error(SECRET_MESSAGE)) };
-  return { tenantry, store, entitlements, rateLimitStore: memoryStore(), brokenRateLimitStore, clock: testClock(), tenantId, otherTenantId };
+  return { tenantry, store, denials, entitlements, rateLimitStore: memoryStore(), brokenRateLimitStore, clock: testClock(), tenantId, otherTenantId };
 }
 
 /** The `/ai` route's amount: the body's `tokens`, unchecked, so the service's validation is what answers a bad one. */
