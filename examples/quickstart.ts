@@ -1,10 +1,14 @@
 /**
- * tenantry quickstart: one tenant, one member per role, and the resulting
- * role x capability matrix (200 allowed, 403 member without the capability,
- * 404 not a member). Run with `npm run demo`.
+ * tenantry quickstart, on the embedded SQLite default:
+ * 1. one tenant, one member per role, and the role x capability matrix
+ *    (200 allowed, 403 member without the capability, 404 not a member);
+ * 2. a plan with limits: consumption up to the limit, a refused consumption,
+ *    an idempotent retry, and a "what if" simulation of a plan change.
+ * Run with `npm run demo`.
  */
-import { createTenantry, systemActor, type DecisionStatus } from 'tenantry';
+import { createEntitlements, createTenantry, isLimitExceededError, systemActor, type DecisionStatus } from 'tenantry';
 import { capabilities, roles } from './catalog.js';
+import { packages } from './plans.js';
 import { createExampleStore } from './shared/default-store.js';
 
 const { store, close } = await createExampleStore();
@@ -37,4 +41,36 @@ for (const capability of capabilities.all()) {
 const operatorView = await scopes[2]!.actionState(tenant.id, 'project.delete');
 console.log(`\noscar (operator) sees "Delete project" as: ${JSON.stringify(operatorView)}`);
 console.log(`nina (non-member) gets: ${JSON.stringify(await scopes[4]!.check(tenant.id, 'tenant.read'))}`);
+
+// Entitlements: the tenant is on the free plan (1,000 API requests a day).
+const entitlements = createEntitlements({
+  packages,
+  store,
+  onAlert: (alert) => {
+    console.log(`  alert: ${alert.feature} reached ${alert.threshold}% (${alert.used}/${alert.limit})`);
+  },
+});
+const billing = systemActor('billing');
+await entitlements.provisioning.assignPackage({ actor: billing, tenantId: tenant.id, package: 'free' });
+console.log('\nplan: free');
+for (const amount of [600, 300, 100]) {
+  const decision = await entitlements.usage.consume(tenant.id, 'api.requests', amount);
+  console.log(`consume ${String(amount).padStart(4)} api.requests -> used ${decision.used}/${String(decision.limit)}, remaining ${String(decision.remaining)}`);
+}
+try {
+  await entitlements.usage.consume(tenant.id, 'api.requests', 1);
+} catch (error) {
+  if (!isLimitExceededError(error)) throw error;
+  console.log(`consume    1 api.requests -> refused: ${error.code} (limit ${error.limit}, used ${error.used}, requested ${error.requested})`);
+}
+const first = await entitlements.usage.consume(tenant.id, 'ai.tokens', 250, { idempotencyKey: 'job-42' });
+const retry = await entitlements.usage.consume(tenant.id, 'ai.tokens', 250, { idempotencyKey: 'job-42' });
+console.log(`ai.tokens 250 with key job-42 twice -> used ${first.used}, then ${retry.used} (replayed: ${retry.replayed})`);
+
+const simulation = await entitlements.usage.simulate(tenant.id, { packages: ['pro'] });
+console.log('\nwhat if this tenant moved to pro? (nothing is written)');
+for (const row of simulation.features) {
+  const limitOf = (e: (typeof row)['current']) => (e.kind === 'boolean' ? (e.enabled ? 'on' : 'off') : String(e.limit ?? 'off'));
+  console.log(`  ${row.feature.padEnd(18)} ${limitOf(row.current).padStart(8)} -> ${limitOf(row.proposed).padEnd(8)} ${row.change}`);
+}
 await close();

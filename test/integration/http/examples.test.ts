@@ -1,9 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp as buildExpressExample } from '../../../examples/express-app/app.js';
 import { buildApp as buildFastifyExample } from '../../../examples/fastify-app/app.js';
 import { listenExpress } from './express-app.js';
 import { injectInto } from './fastify-app.js';
 import type { HttpHarness } from './http-cases.js';
+
+// The examples run on the embedded SQLite default; give this file its own database file.
+const directory = mkdtempSync(join(tmpdir(), 'tenantry-examples-'));
+beforeAll(() => {
+  process.env['TENANTRY_SQLITE_FILE'] = join(directory, 'examples.sqlite');
+});
+afterAll(() => {
+  delete process.env['TENANTRY_SQLITE_FILE'];
+  rmSync(directory, { recursive: true, force: true });
+});
 
 /** The metered AI route: rate-limit headers, an idempotent replay that counts once, and the usage it leaves. */
 async function smokeAi(http: HttpHarness, tenantId: string): Promise<void> {
