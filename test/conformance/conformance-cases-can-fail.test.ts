@@ -16,6 +16,7 @@ import {
   racyGuards,
   splitCreateTenant,
 } from './store-mutants.js';
+import { ENTITLEMENT_MUTANTS } from './entitlement-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -170,6 +171,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   'concurrent creations of the same tenant: exactly one succeeds': patched((ops) => ({
     createTenant: (t, o) => ops.createTenant(t, o).catch(ignoring('already_exists')),
   })),
+  ...ENTITLEMENT_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

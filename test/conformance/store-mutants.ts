@@ -12,20 +12,17 @@ import type { Store, StoreOperations } from '../../src/store/store.js';
 /** A role nobody holds: passing it as ownerRole switches the last-owner guard off. */
 const NO_OWNER_ROLE = '\u0000nobody';
 
+/**
+ * The operations of `store` as a plain object, without `transaction`. The
+ * memory store and its transaction handles expose every operation as an own
+ * property, so a spread copies them all, whatever operations the port gains.
+ */
 function operationsOf(store: StoreOperations): StoreOperations {
-  return {
-    createTenant: (t, o) => store.createTenant(t, o),
-    findTenant: (id) => store.findTenant(id),
-    findMembership: (t, u) => store.findMembership(t, u),
-    listMembershipsOfUser: (u) => store.listMembershipsOfUser(u),
-    listMembers: (t, p) => store.listMembers(t, p),
-    insertMembership: (m) => store.insertMembership(m),
-    updateMembershipRole: (c) => store.updateMembershipRole(c),
-    deleteMembership: (r) => store.deleteMembership(r),
-  };
+  const { transaction: _transaction, ...ops } = store as StoreOperations & { transaction?: unknown };
+  return ops;
 }
 
-type Patch = (ops: StoreOperations) => Partial<StoreOperations>;
+export type Patch = (ops: StoreOperations) => Partial<StoreOperations>;
 
 /** A memory store with `patch` applied to its operations, in and out of transactions. */
 export function patched(patch: Patch, transaction?: (base: Store, patchedOps: StoreOperations) => Store['transaction']): () => Store {
@@ -52,7 +49,7 @@ export function ignoring(code: string) {
   };
 }
 
-const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
+export const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 
 /** Last-owner guard read, then written after a pause: two concurrent calls both see two owners. */
 export const racyGuards: Patch = (ops) => {
@@ -139,16 +136,11 @@ export const poisonedAfterFailure =
             throw error;
           }
         };
-      return work({
-        createTenant: wrap((t, o) => tx.createTenant(t, o)),
-        findTenant: wrap((id) => tx.findTenant(id)),
-        findMembership: wrap((t, u) => tx.findMembership(t, u)),
-        listMembershipsOfUser: wrap((u) => tx.listMembershipsOfUser(u)),
-        listMembers: wrap((t, p) => tx.listMembers(t, p)),
-        insertMembership: wrap((m) => tx.insertMembership(m)),
-        updateMembershipRole: wrap((c) => tx.updateMembershipRole(c)),
-        deleteMembership: wrap((r) => tx.deleteMembership(r)),
-      });
+      const ops = operationsOf(tx);
+      const poisoned = Object.fromEntries(
+        Object.entries(ops).map(([name, op]) => [name, wrap((...args: unknown[]) => (op as (...a: unknown[]) => Promise<unknown>)(...args))]),
+      ) as unknown as StoreOperations;
+      return work(poisoned);
     });
 
 /** Inserts made inside a transaction are only applied at its end, invisible to its own guarded writes. */

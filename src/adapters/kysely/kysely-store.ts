@@ -3,7 +3,8 @@ import type { Store, StoreOperations } from '../../store/store.js';
 import { resolveDialect } from './dialects/resolve-dialect.js';
 import type { StoreDialect, StoreQueries } from './dialects/store-dialect.js';
 import { resolveTableOptions, type KyselyStoreOptions } from './kysely-store-options.js';
-import { operationsIn, turnTaker, type Scope } from './operation-scope.js';
+import { operationsIn } from './operation-scope.js';
+import { turnTaker, type Scope } from './scope.js';
 import { toStoreError } from './storage-errors.js';
 import { tableNames } from './tables.js';
 import { runInTransaction } from './transactions.js';
@@ -47,6 +48,22 @@ export class KyselyStore implements Store {
   insertMembership: StoreOperations['insertMembership'] = (...args) => this.#ops.insertMembership(...args);
   updateMembershipRole: StoreOperations['updateMembershipRole'] = (...args) => this.#ops.updateMembershipRole(...args);
   deleteMembership: StoreOperations['deleteMembership'] = (...args) => this.#ops.deleteMembership(...args);
+  appendAudit: StoreOperations['appendAudit'] = (...args) => this.#ops.appendAudit(...args);
+  listAudit: StoreOperations['listAudit'] = (...args) => this.#ops.listAudit(...args);
+  syncFeatures: StoreOperations['syncFeatures'] = (...args) => this.#ops.syncFeatures(...args);
+  listFeatures: StoreOperations['listFeatures'] = (...args) => this.#ops.listFeatures(...args);
+  deleteFeature: StoreOperations['deleteFeature'] = (...args) => this.#ops.deleteFeature(...args);
+  assignPackage: StoreOperations['assignPackage'] = (...args) => this.#ops.assignPackage(...args);
+  cancelPackage: StoreOperations['cancelPackage'] = (...args) => this.#ops.cancelPackage(...args);
+  addBoost: StoreOperations['addBoost'] = (...args) => this.#ops.addBoost(...args);
+  setNamespaceLimit: StoreOperations['setNamespaceLimit'] = (...args) => this.#ops.setNamespaceLimit(...args);
+  readGrants: StoreOperations['readGrants'] = (...args) => this.#ops.readGrants(...args);
+  consume: StoreOperations['consume'] = (...args) => this.#ops.consume(...args);
+  release: StoreOperations['release'] = (...args) => this.#ops.release(...args);
+  readCounters: StoreOperations['readCounters'] = (...args) => this.#ops.readCounters(...args);
+  listCounters: StoreOperations['listCounters'] = (...args) => this.#ops.listCounters(...args);
+  recordAlert: StoreOperations['recordAlert'] = (...args) => this.#ops.recordAlert(...args);
+  listAlerts: StoreOperations['listAlerts'] = (...args) => this.#ops.listAlerts(...args);
 
   /**
    * Runs `work` in one database transaction on one connection. Guarded

@@ -1,70 +1,40 @@
 import type { StoreOperations } from '../../store/store.js';
-import type { StoreDialect, StoreQueries } from './dialects/store-dialect.js';
+import { appendAudit, listAudit } from './operations/audit.js';
+import { listAlerts, recordAlert } from './operations/alerts.js';
+import { consume } from './operations/consume.js';
+import { listCounters, readCounters } from './operations/counter-reads.js';
+import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, syncFeatures } from './operations/features.js';
+import { readGrants } from './operations/grants.js';
 import { deleteMembership, updateMembershipRole } from './operations/guarded-writes.js';
 import { createTenant, insertMembership } from './operations/inserts.js';
-import type { QueryContext } from './operations/query-context.js';
+import { namingMissingParent } from './operations/parents.js';
+import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
+import { release } from './operations/release.js';
+import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
 import { toStoreError } from './storage-errors.js';
-import type { TableNames } from './tables.js';
-import { runInTransaction, withSavepoint } from './transactions.js';
 
 /**
- * Where a set of operations runs: directly on the host's instance, or on the
- * connection of a transaction the store opened.
+ * `deleteFeature` in one transaction, mapping a foreign-key violation of the
+ * delete (a reference the checks did not see) to what it means.
  */
-export interface Scope {
-  readonly db: StoreQueries;
-  readonly dialect: StoreDialect;
-  readonly tables: TableNames;
-  /** The connection of the enclosing `transaction()`, or `undefined` outside one. */
-  readonly transaction: StoreQueries | undefined;
-  /** False once the enclosing `transaction()` has settled. */
-  isOpen(): boolean;
-  /** Runs `op` once every operation started before it in this scope has settled. */
-  inTurn<T>(op: () => Promise<T>): Promise<T>;
+async function deleteFeatureIn(scope: Scope, featureKey: string) {
+  try {
+    return await allOrNothing(scope, (ctx) => deleteFeature(ctx, featureKey));
+  } catch (error) {
+    if (scope.dialect.classifyError(error) !== 'foreign_key_violation') throw error;
+    return (await read(scope, (ctx) => deletionBlocker(ctx, featureKey))) ?? 'in_use';
+  }
 }
 
-/**
- * One operation at a time on a transaction's connection. Operations of
- * several statements (a guarded write's lock, read and write; createTenant's
- * savepoint) must not interleave with each other inside one transaction:
- * two guarded writes would both count the same owners.
- */
-export function turnTaker(): Scope['inTurn'] {
-  let previous: Promise<unknown> = Promise.resolve();
-  return (op) => {
-    const current = previous.then(op, op);
-    previous = current.catch(() => undefined);
-    return current;
-  };
-}
-
-function contextOn(scope: Scope, q: StoreQueries): QueryContext {
-  return { q, dialect: scope.dialect, tables: scope.tables };
-}
-
-/** Runs `work` as one atomic unit: in a transaction of its own, or inside the enclosing one. */
-function atomic<T>(scope: Scope, work: (ctx: QueryContext) => Promise<T>): Promise<T> {
-  if (scope.transaction !== undefined) return work(contextOn(scope, scope.transaction));
-  return runInTransaction(scope.db, scope.dialect, (connection) => work(contextOn(scope, connection)));
-}
-
-/** Like {@link atomic}, and inside an enclosing transaction a failure undoes only this operation. */
-function allOrNothing<T>(scope: Scope, work: (ctx: QueryContext) => Promise<T>): Promise<T> {
-  const connection = scope.transaction;
-  if (connection === undefined) return atomic(scope, work);
-  return withSavepoint(connection, () => work(contextOn(scope, connection)));
-}
-
-/** A single statement: atomic on its own, except where the dialect needs a transaction to wait for its write lock. */
-function single<T>(scope: Scope, work: (ctx: QueryContext) => Promise<T>): Promise<T> {
-  if (scope.transaction === undefined && !scope.dialect.singleWritesNeedTransaction) return work(contextOn(scope, scope.db));
-  return atomic(scope, work);
-}
-
-/** A read: on the enclosing transaction's connection, or on the host's instance. */
-function read<T>(scope: Scope, work: (ctx: QueryContext) => Promise<T>): Promise<T> {
-  return work(contextOn(scope, scope.transaction ?? scope.db));
+/** `syncFeatures`, naming the missing parent when one was deleted concurrently after the check. */
+async function syncFeaturesIn(scope: Scope, features: Parameters<StoreOperations['syncFeatures']>[0]) {
+  try {
+    await allOrNothing(scope, (ctx) => syncFeatures(ctx, features));
+  } catch (error) {
+    if (scope.dialect.classifyError(error) === 'foreign_key_violation') await read(scope, (ctx) => assertParentsSynced(ctx, features));
+    throw error;
+  }
 }
 
 /** The store operations over `scope`, each mapping driver errors to tenantry errors. */
@@ -81,6 +51,7 @@ export function operationsIn(scope: Scope): StoreOperations {
       throw toStoreError(scope.dialect, error);
     }
   };
+  const parents = <T>(tenantId: string, features: readonly string[], op: () => Promise<T>) => run(() => namingMissingParent(scope, tenantId, features, op));
   return Object.freeze({
     createTenant: (tenant, owner) => run(() => allOrNothing(scope, (ctx) => createTenant(ctx, tenant, owner))),
     findTenant: (tenantId) => run(() => read(scope, (ctx) => findTenant(ctx, tenantId))),
@@ -90,5 +61,21 @@ export function operationsIn(scope: Scope): StoreOperations {
     insertMembership: (membership) => run(() => single(scope, (ctx) => insertMembership(ctx, membership))),
     updateMembershipRole: (change) => run(() => atomic(scope, (ctx) => updateMembershipRole(ctx, change))),
     deleteMembership: (removal) => run(() => atomic(scope, (ctx) => deleteMembership(ctx, removal))),
+    appendAudit: (entry) => run(() => single(scope, (ctx) => appendAudit(ctx, entry))),
+    listAudit: (tenantId, page) => run(() => read(scope, (ctx) => listAudit(ctx, tenantId, page))),
+    syncFeatures: (features) => run(() => syncFeaturesIn(scope, features)),
+    listFeatures: () => run(() => read(scope, listFeatures)),
+    deleteFeature: (featureKey) => run(() => deleteFeatureIn(scope, featureKey)),
+    assignPackage: (assignment) => run(() => fallible(scope, (ctx) => assignPackage(ctx, assignment))),
+    cancelPackage: (cancellation) => run(() => allOrNothing(scope, (ctx) => cancelPackage(ctx, cancellation))),
+    addBoost: (boost) => parents(boost.tenantId, [boost.featureKey], () => fallible(scope, (ctx) => addBoost(ctx, boost))),
+    setNamespaceLimit: (change) => parents(change.tenantId, [change.featureKey], () => fallible(scope, (ctx) => setNamespaceLimit(ctx, change))),
+    readGrants: (tenantId) => run(() => read(scope, (ctx) => readGrants(ctx, tenantId))),
+    consume: (request) => run(() => consume(scope, request)),
+    release: (request) => run(() => release(scope, request)),
+    readCounters: (tenantId, counters) => run(() => read(scope, (ctx) => readCounters(ctx, tenantId, counters))),
+    listCounters: (tenantId) => run(() => read(scope, (ctx) => listCounters(ctx, tenantId))),
+    recordAlert: (alert) => parents(alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
+    listAlerts: (tenantId) => run(() => read(scope, (ctx) => listAlerts(ctx, tenantId))),
   } satisfies StoreOperations);
 }

@@ -1,4 +1,13 @@
 import type { ColumnType } from 'kysely';
+import type {
+  BoostsTable,
+  FeaturesTable,
+  IdempotencyKeysTable,
+  NamespaceLimitsTable,
+  PackageAssignmentsTable,
+  UsageAlertsTable,
+  UsageCountersTable,
+} from './entitlement-tables.js';
 
 /**
  * A text column as drivers return it: a string, or bytes where the column is
@@ -31,17 +40,35 @@ export interface MembershipsTable {
   source: TextColumn;
 }
 
+/** Row type of the audit log (`0002_audit_log`). */
+export interface AuditLogTable {
+  id: TextColumn;
+  tenant_id: TextColumn;
+  action: TextColumn;
+  actor_type: TextColumn;
+  actor_id: TextColumn;
+  subject_user_id: ColumnType<string | Uint8Array | null, string | null, never>;
+  /** `AuditMetadata` as JSON text. */
+  metadata: TextColumn;
+  created_at: TimestampColumn;
+}
+
 /** The tables the store queries, under their logical (unprefixed) names. */
 export interface TenantryDatabase {
   tenants: TenantsTable;
   memberships: MembershipsTable;
+  audit_log: AuditLogTable;
+  features: FeaturesTable;
+  package_assignments: PackageAssignmentsTable;
+  boosts: BoostsTable;
+  namespace_limits: NamespaceLimitsTable;
+  usage_counters: UsageCountersTable;
+  idempotency_keys: IdempotencyKeysTable;
+  usage_alerts: UsageAlertsTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
-export interface TableNames {
-  readonly tenants: 'tenants';
-  readonly memberships: 'memberships';
-}
+export type TableNames = { readonly [T in keyof TenantryDatabase]: T };
 
 /**
  * The physical names of the store's tables for `prefix`.
@@ -52,8 +79,17 @@ export interface TableNames {
  * unqualified; a qualified reference (`memberships.user_id`) would not be.
  */
 export function tableNames(prefix: string): TableNames {
+  const name = <T extends keyof TenantryDatabase>(table: T) => `${prefix}${table}` as T;
   return Object.freeze({
-    tenants: `${prefix}tenants` as 'tenants',
-    memberships: `${prefix}memberships` as 'memberships',
+    tenants: name('tenants'),
+    memberships: name('memberships'),
+    audit_log: name('audit_log'),
+    features: name('features'),
+    package_assignments: name('package_assignments'),
+    boosts: name('boosts'),
+    namespace_limits: name('namespace_limits'),
+    usage_counters: name('usage_counters'),
+    idempotency_keys: name('idempotency_keys'),
+    usage_alerts: name('usage_alerts'),
   });
 }

@@ -1,12 +1,37 @@
+import { alertCases } from './cases/alert-cases.js';
+import { auditCases } from './cases/audit-cases.js';
 import { concurrencyCases } from './cases/concurrency-cases.js';
+import { consumeCases } from './cases/consume-cases.js';
+import { counterCases } from './cases/counter-cases.js';
+import { entitlementConcurrencyCases } from './cases/entitlement-concurrency-cases.js';
+import { entitlementTransactionCases } from './cases/entitlement-transaction-cases.js';
+import { featureCases } from './cases/feature-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
+import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { membershipCases } from './cases/membership-cases.js';
+import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
 
-const cases = [...tenantCases, ...membershipCases, ...listingCases, ...guardedWriteCases, ...transactionCases, ...concurrencyCases] as const;
+const cases = [
+  ...tenantCases,
+  ...membershipCases,
+  ...listingCases,
+  ...guardedWriteCases,
+  ...transactionCases,
+  ...concurrencyCases,
+  ...auditCases,
+  ...featureCases,
+  ...provisioningCases,
+  ...consumeCases,
+  ...idempotencyCases,
+  ...counterCases,
+  ...alertCases,
+  ...entitlementTransactionCases,
+  ...entitlementConcurrencyCases,
+] as const;
 
 /** The name of one conformance case. */
 export type StoreConformanceCaseName = (typeof cases)[number]['name'];
@@ -14,11 +39,15 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
 /**
  * Every behaviour a {@link Store} must have, as framework-agnostic cases
  * asserting with `node:assert/strict`: each operation's results and errors
- * (duplicates, missing tenants, `not_found` and `last_owner` outcomes),
- * exact identifier comparison, code-unit ordering and keyset paging,
- * millisecond timestamps, transaction commit, rollback and isolation of the
- * `tx` handle, atomicity of `createTenant`, and the last-owner guard and
- * unique keys under concurrent calls.
+ * (duplicates, missing tenants and features, `not_found` and `last_owner`
+ * outcomes), exact identifier comparison, code-unit ordering and keyset
+ * paging, millisecond timestamps, transaction commit, rollback and isolation
+ * of the `tx` handle, atomicity of `createTenant`, and the last-owner guard
+ * and unique keys under concurrent calls; the audit log (newest-first paging,
+ * exact metadata); features, packages, boosts and namespace limits;
+ * consumption (limits, all-or-nothing over several counters, idempotent
+ * replay and conflicts), release, counters and usage alerts, inside and
+ * outside transactions and under concurrent calls.
  *
  * Run them with {@link runStoreConformance}, or iterate them yourself.
  */

@@ -87,4 +87,20 @@ await describeSqlDatabases(['postgres'], (database) => {
     );
     expect((await setup.findMembership(created.id, 'a'))?.role).toBe('owner');
   });
+
+  it('a backend killed in the middle of a consume of several counters writes nothing and frees its idempotency key', async () => {
+    const setup = database.store();
+    const created = tenant();
+    await setup.createTenant(created, membership(created.id, 'a'));
+    await setup.syncFeatures([
+      { key: 'kill.child', kind: 'limit', parentKey: 'kill.pool' },
+      { key: 'kill.pool', kind: 'limit', parentKey: null },
+    ]);
+    const counters = ['kill.child', 'kill.pool'].map((featureKey) => ({ featureKey, namespace: '', windowStart: at, limit: 10 }));
+    const request = { tenantId: created.id, amount: 2, counters, now: at, idempotency: { key: 'k', fingerprint: 'f' } };
+    const store = storeKilledAfter(/^insert into "tenantry_usage_counters"/);
+    await expect(store.consume(request)).rejects.toSatisfy(isStorageUnavailableError);
+    expect(await setup.readCounters(created.id, counters)).toEqual([0, 0]);
+    expect((await setup.consume(request)).outcome).toBe('consumed');
+  });
 });

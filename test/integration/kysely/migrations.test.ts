@@ -8,6 +8,23 @@ import type { TestKysely } from '../../support/db-config.js';
 
 const at = new Date('2024-05-01T12:00:00.000Z');
 
+/** Every migration tenantry ships, in order. */
+const MIGRATIONS = ['0001_tenants_and_memberships', '0002_audit_log', '0003_entitlements'];
+
+/** Every table they create, without the prefix. */
+const TABLES = [
+  'audit_log',
+  'boosts',
+  'features',
+  'idempotency_keys',
+  'memberships',
+  'namespace_limits',
+  'package_assignments',
+  'tenants',
+  'usage_alerts',
+  'usage_counters',
+];
+
 async function tableNames(db: TestKysely): Promise<string[]> {
   return (await db.introspection.getTables()).map((table) => table.name).sort();
 }
@@ -24,9 +41,11 @@ await describeSqlDatabases(
   (database) => {
     it('migrateToLatest creates the schema once; running it again is a no-op', async () => {
       const first = await migrateToLatest(database.db);
-      expect(first.map((r) => [r.migrationName, r.status])).toEqual([['0001_tenants_and_memberships', 'Success']]);
+      expect(first.map((r) => [r.migrationName, r.status])).toEqual(MIGRATIONS.map((name) => [name, 'Success']));
       expect(await migrateToLatest(database.db)).toEqual([]);
-      expect(await tableNames(database.db)).toEqual(['tenantry_memberships', 'tenantry_migration', 'tenantry_migration_lock', 'tenantry_tenants']);
+      expect(await tableNames(database.db)).toEqual(
+        [...TABLES.map((table) => `tenantry_${table}`), 'tenantry_migration', 'tenantry_migration_lock'].sort(),
+      );
       await createAndFind(database, 'tenantry_');
     });
 
@@ -64,14 +83,24 @@ await describeSqlDatabases(
       });
       const up = await migrator.migrateToLatest();
       expect(up.error).toBeUndefined();
-      expect(up.results?.map((r) => r.migrationName).sort()).toEqual(['0001_tenants_and_memberships', '2024_01_01_host_table']);
+      expect(up.results?.map((r) => r.migrationName).sort()).toEqual([...MIGRATIONS, '2024_01_01_host_table']);
       await createAndFind(database, 'merged_');
       const down = await migrator.migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       const tables = await tableNames(database.db);
-      expect(tables).not.toContain('merged_tenants');
-      expect(tables).not.toContain('merged_memberships');
+      for (const table of TABLES) expect(tables).not.toContain(`merged_${table}`);
       expect(tables).not.toContain('host_things');
+    });
+
+    it('the longest table prefix keeps every identifier whole, within PostgreSQL and MySQL limits', async () => {
+      const tablePrefix = `${'p'.repeat(29)}_`;
+      await migrateToLatest(database.db, { tablePrefix });
+      await createAndFind(database, tablePrefix);
+      if (database.dialect !== 'sqlite') {
+        // PostgreSQL would silently truncate a name over 63 characters; MySQL refuses one over 64.
+        const { rows } = await sql<{ name: string }>`select constraint_name as name from information_schema.table_constraints where constraint_name like ${`${tablePrefix}%`}`.execute(database.db);
+        expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining([`${tablePrefix}package_assignments_tenant_fkey`, `${tablePrefix}namespace_limits_feature_fkey`]));
+      }
     });
 
     it("ignores the host instance's plugins, in the migrations and in the store", async () => {

@@ -38,6 +38,49 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
     expect(statements).toHaveLength(4);
   });
 
+  it('a consume of one counter without an idempotency key is one statement on PostgreSQL and MySQL', async () => {
+    const tenantId = `qe-${randomUUID()}`;
+    const seed = database.store();
+    await seed.createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
+    await seed.syncFeatures([{ key: 'qe.calls', kind: 'limit', parentKey: null }]);
+    const { store, statements } = recordedStore();
+    const counter = { featureKey: 'qe.calls', namespace: '', windowStart: at, limit: 2 };
+    const consume = () => store.consume({ tenantId, amount: 1, counters: [counter], now: at });
+    expect((await consume()).outcome).toBe('consumed');
+    expect((await consume()).outcome).toBe('consumed');
+    const writes = statements.filter((statement) => statement.includes('tenantry_usage_counters'));
+    expect(writes).toHaveLength(2);
+    // SQLite waits for its write lock in an immediate transaction (begin, commit, busy_timeout pragmas).
+    if (database.dialect !== 'sqlite') expect(statements).toHaveLength(2);
+    expect(writes[0]).toMatch(
+      database.dialect === 'mysql'
+        ? /^insert into .*\son duplicate key update used = if\(used \+ \? <= \?/s
+        : /^insert into .*\son conflict .* do update set used = .* where .*\sreturning used$/s,
+    );
+    // A refusal is the slow path: a transaction that reads the refusing value under the row lock.
+    expect(await consume()).toEqual({ outcome: 'exceeded', index: 0, used: 2 });
+  });
+
+  it('a consume of two counters with an idempotency key is one transaction of four statements', async () => {
+    const tenantId = `qe-${randomUUID()}`;
+    const seed = database.store();
+    await seed.createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
+    await seed.syncFeatures([
+      { key: 'qe.child', kind: 'limit', parentKey: 'qe.pool' },
+      { key: 'qe.pool', kind: 'limit', parentKey: null },
+    ]);
+    const { store, statements } = recordedStore();
+    const counters = [
+      { featureKey: 'qe.child', namespace: '', windowStart: at, limit: 10 },
+      { featureKey: 'qe.pool', namespace: '', windowStart: at, limit: 10 },
+    ];
+    await store.consume({ tenantId, amount: 1, counters, now: at, idempotency: { key: 'k', fingerprint: 'f' } });
+    // Claim the key, one guarded write per counter, record the result.
+    const inTransaction = statements.filter((statement) => !/^(begin|start transaction|commit|pragma)/.test(statement));
+    expect(inTransaction).toHaveLength(4);
+    expect(statements.filter((statement) => /^(begin|start transaction)/.test(statement))).toHaveLength(1);
+  });
+
   it('listMembershipsOfUser is one statement however many tenants the user belongs to', async () => {
     const userId = `qe-user-${randomUUID()}`;
     const seed = database.store();

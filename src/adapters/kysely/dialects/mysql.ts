@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { readText } from '../column-values.js';
 import { errorField, isDestroyedDriverError } from './driver-error.js';
+import { mysqlCounters } from './mysql-counters.js';
 import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
 
 /**
@@ -44,6 +45,12 @@ function toUtcDatetime(date: Date): string {
  * `'a '` stay distinct. Timestamps are `datetime(3)` holding UTC, written as
  * UTC text and read back with `cast(... as char)` so the connection's
  * `timezone` setting never shifts them.
+ *
+ * Counters are written with `INSERT ... ON DUPLICATE KEY UPDATE`, reporting
+ * the new value through `LAST_INSERT_ID(expr)` (`mysql-counters.ts`). There
+ * are no partial indexes: at most one active package assignment per
+ * (tenant, package) is a unique index over a stored generated column that is
+ * NULL once the assignment is cancelled (migration 0003).
  */
 export const mysqlDialect = Object.freeze<StoreDialect>({
   name: 'mysql',
@@ -54,8 +61,14 @@ export const mysqlDialect = Object.freeze<StoreDialect>({
   // A duplicate-key error undoes only the failed statement in InnoDB, and
   // MySQL has no ON CONFLICT DO NOTHING (INSERT IGNORE would also hide other errors).
   duplicateInserts: 'error',
+  upserts: 'on_duplicate_key',
   lockTenant: (query) => query.forUpdate(),
   readLatestMemberships: (query) => query.forUpdate(),
+  lockRows: (query) => query.forUpdate(),
+  // MariaDB has no FOR SHARE; both servers accept the older spelling.
+  readLatestShared: (query) => query.modifyEnd(sql`lock in share mode`),
+  counters: mysqlCounters,
+  isDeadlock: (error) => errorField(error, 'errno') === 1213,
   writeTimestamp: toUtcDatetime,
   selectTimestamp: (column) => sql`cast(${sql.ref(column)} as char)`,
   readTimestamp: (value) => new Date(`${readText(value).replace(' ', 'T')}Z`),

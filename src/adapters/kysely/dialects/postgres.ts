@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { errorField, isDestroyedDriverError } from './driver-error.js';
+import { postgresCounters } from './postgres-counters.js';
 import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
 
 /**
@@ -32,6 +33,11 @@ function classifyPostgresError(error: unknown): DriverErrorKind | undefined {
  * a membership takes through the foreign key). Duplicates are inserted with
  * `ON CONFLICT DO NOTHING` because a failed statement would abort the
  * caller's whole transaction. Timestamps are `timestamptz(3)`.
+ *
+ * A single counter consume outside a transaction is one upsert whose
+ * `DO UPDATE ... WHERE` is the guard (`postgres-counters.ts`). At most one
+ * active package assignment per (tenant, package) is a partial unique index
+ * (`WHERE cancelled_at IS NULL`, migration 0003).
  */
 export const postgresDialect = Object.freeze<StoreDialect>({
   name: 'postgres',
@@ -40,11 +46,16 @@ export const postgresDialect = Object.freeze<StoreDialect>({
   },
   singleWritesNeedTransaction: false,
   duplicateInserts: 'skip',
+  upserts: 'on_conflict',
   lockTenant: (query) => query.forNoKeyUpdate(),
   // Under the default READ COMMITTED each statement already sees the latest
   // rows; FOR UPDATE keeps that true under a stricter isolation level (where
   // a concurrent change then aborts with 40001 instead of being missed).
   readLatestMemberships: (query) => query.forUpdate(),
+  lockRows: (query) => query.forUpdate(),
+  readLatestShared: (query) => query.forShare(),
+  counters: postgresCounters,
+  isDeadlock: (error) => typeof errorField(error, 'severity') === 'string' && errorField(error, 'code') === '40P01',
   writeTimestamp: (date) => date,
   selectTimestamp: (column) => sql.ref(column),
   readTimestamp: (value) => (value instanceof Date ? new Date(value.getTime()) : new Date(String(value))),

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { readText } from '../column-values.js';
 import { beginImmediate } from './sqlite-begin-immediate.js';
 import { errorField, isDestroyedDriverError } from './driver-error.js';
+import { sqliteCounters } from './sqlite-counters.js';
 import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
 
 /**
@@ -30,6 +31,11 @@ function classifySqliteError(error: unknown): DriverErrorKind | undefined {
  * which is also why single-statement writes go through a transaction.
  * Identifier columns use SQLite's default BINARY collation; timestamps are
  * ISO-8601 text in UTC (`2024-05-01T12:30:00.123Z`).
+ *
+ * Counters are written with an upsert and `RETURNING` (`sqlite-counters.ts`);
+ * at most one active package assignment per (tenant, package) is a partial
+ * unique index (migration 0003). Entitlement rows rely on foreign keys to
+ * report a missing tenant or feature: keep `foreign_keys` on (better-sqlite3's default).
  */
 export const sqliteDialect = Object.freeze<StoreDialect>({
   name: 'sqlite',
@@ -38,9 +44,15 @@ export const sqliteDialect = Object.freeze<StoreDialect>({
   // A failed statement does not end a SQLite transaction, but ON CONFLICT DO
   // NOTHING avoids raising (and catching) an error for an expected outcome.
   duplicateInserts: 'skip',
+  upserts: 'on_conflict',
   // BEGIN IMMEDIATE already excludes every other writer.
   lockTenant: (query) => query,
   readLatestMemberships: (query) => query,
+  lockRows: (query) => query,
+  readLatestShared: (query) => query,
+  counters: sqliteCounters,
+  // One writer at a time: waits end in SQLITE_BUSY, never in a deadlock.
+  isDeadlock: () => false,
   writeTimestamp: (date) => date.toISOString(),
   selectTimestamp: (column) => sql.ref(column),
   readTimestamp: (value) => new Date(readText(value)),

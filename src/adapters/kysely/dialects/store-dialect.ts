@@ -25,6 +25,40 @@ export type DriverErrorKind = 'unique_violation' | 'foreign_key_violation' | 'un
 /** A Kysely instance over the store's tables; either the host's instance or one bound to a single connection. */
 export type StoreQueries = Kysely<TenantryDatabase>;
 
+/** The timestamp columns of the store's tables, each read through {@link StoreDialect.selectTimestamp}. */
+export type TimestampColumnName = 'created_at' | 'assigned_at' | 'cancelled_at' | 'expires_at' | 'window_start';
+
+/** The primary key of one usage counter, with `windowStart` already in the dialect's written form. */
+export interface CounterKeyValues {
+  readonly tenantId: string;
+  readonly featureKey: string;
+  readonly namespace: string;
+  readonly windowStart: Date | string;
+}
+
+/**
+ * The guarded counter writes, one statement each: the `WHERE` clause that
+ * selects the row is also the guard, and the arithmetic happens in SQL, so
+ * no other writer can interleave between the check and the write.
+ */
+export interface CounterStatements {
+  /**
+   * Adds `amount` to the counter, creating it at `amount` when it does not
+   * exist, provided the result stays within `limit` (`null`: no limit).
+   * Resolves with the value after the write, or `undefined` when refused
+   * (nothing written; the existing row stays locked until the transaction
+   * ends). The caller refuses `amount > limit` itself, so creating the row
+   * needs no guard.
+   */
+  increment(q: StoreQueries, table: string, key: CounterKeyValues, amount: number, limit: number | null): Promise<number | undefined>;
+  /**
+   * Subtracts `amount` from the counter if it holds at least that much.
+   * Resolves with the value after the write, or `undefined` when the counter
+   * is missing or holds less (nothing written).
+   */
+  decrement(q: StoreQueries, table: string, key: CounterKeyValues, amount: number): Promise<number | undefined>;
+}
+
 /**
  * Everything that differs between the SQL dialects, declared in one place per
  * dialect (`postgres.ts`, `mysql.ts`, `sqlite.ts`) so the operations read the
@@ -53,6 +87,14 @@ export interface StoreDialect {
   readonly duplicateInserts: 'skip' | 'error';
 
   /**
+   * How an insert turns into an update of the row with the same key.
+   *
+   * - `on_conflict`: `ON CONFLICT (key) DO UPDATE SET ...` (PostgreSQL, SQLite).
+   * - `on_duplicate_key`: `ON DUPLICATE KEY UPDATE ...` (MySQL/MariaDB).
+   */
+  readonly upserts: 'on_conflict' | 'on_duplicate_key';
+
+  /**
    * Makes a select of the tenant row lock it until the transaction ends, so
    * guarded writes to one tenant run one at a time.
    */
@@ -69,8 +111,29 @@ export interface StoreDialect {
   /** The value to write into a timestamp column. */
   writeTimestamp(date: Date): Date | string;
 
+  /**
+   * Makes a select lock the rows it reads until the transaction ends and
+   * read their latest committed version (`FOR UPDATE`; nothing on SQLite,
+   * whose immediate transactions already exclude every other writer).
+   */
+  lockRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+
+  /**
+   * Makes a select read the latest committed version under a shared lock.
+   * Used to read an idempotency record after a duplicate insert: on InnoDB
+   * that insert leaves a shared lock, and two transactions holding one each
+   * would deadlock if both asked for an exclusive lock.
+   */
+  readLatestShared<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+
+  /** The dialect's guarded counter statements; see `docs/storage.md` for each one's SQL. */
+  readonly counters: CounterStatements;
+
+  /** True when `error` is a deadlock: the server rolled the whole transaction back, so running it again is safe. */
+  isDeadlock(error: unknown): boolean;
+
   /** The expression that selects timestamp column `column` in the form {@link readTimestamp} parses. */
-  selectTimestamp(column: 'created_at'): AliasableExpression<unknown>;
+  selectTimestamp(column: TimestampColumnName): AliasableExpression<unknown>;
 
   /** Parses a timestamp read through {@link selectTimestamp}. */
   readTimestamp(value: unknown): Date;

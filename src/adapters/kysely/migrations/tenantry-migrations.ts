@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { resolveTableOptions, type KyselyTableOptions } from '../kysely-store-options.js';
 import { tenantsAndMemberships } from './0001-tenants-and-memberships.js';
+import { auditLog } from './0002-audit-log.js';
+import { entitlements } from './0003-entitlements.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
  * that run their own `Migrator`. Names are zero-padded sequence numbers
- * (`0001_tenants_and_memberships`, then `0002_...` as features are added) and
+ * (`0001_tenants_and_memberships`, `0002_audit_log`, `0003_entitlements`, ...) and
  * a released migration is never edited, so merging them into your own
  * provider is safe.
  *
@@ -33,6 +35,8 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
   const resolved = resolveTableOptions(options, 'tenantryMigrations() options');
   const migrations: Readonly<Record<string, Migration>> = Object.freeze({
     '0001_tenants_and_memberships': tenantsAndMemberships(resolved),
+    '0002_audit_log': auditLog(resolved),
+    '0003_entitlements': entitlements(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }

@@ -1,0 +1,75 @@
+import type { ConsumeRequest, CounterChange } from '../../../store/entitlement-records.js';
+import { readText } from '../column-values.js';
+import { insertUnlessDuplicate } from './insert-rows.js';
+import type { QueryContext } from './query-context.js';
+
+/** The idempotency part of a consume request. */
+type Idempotency = NonNullable<ConsumeRequest['idempotency']>;
+
+/** What an earlier consumption under the same key recorded. */
+export interface StoredConsumption {
+  readonly fingerprint: string;
+  readonly counters: readonly CounterChange[];
+}
+
+// Fingerprints may contain NUL (the service separates its parts with
+// U+0000), which PostgreSQL text cannot hold: they are stored JSON-encoded.
+const encode = (fingerprint: string) => JSON.stringify(fingerprint);
+
+function decodeCounters(value: string): readonly CounterChange[] {
+  const parsed = JSON.parse(value) as readonly { readonly before: number; readonly after: number }[];
+  return Object.freeze(parsed.map((change) => Object.freeze({ before: change.before, after: change.after })));
+}
+
+/**
+ * Claims `idempotency.key` for this tenant by inserting its record first,
+ * in the consumption's transaction. Resolves `undefined` when claimed (the
+ * consumption goes ahead and completes the record with
+ * {@link completeClaim}), or with the earlier consumption's record.
+ *
+ * A concurrent claim of the same key waits on the unique key until the
+ * first transaction ends: if it committed, the insert finds a duplicate and
+ * the record is read (with a shared lock, so it is the latest committed
+ * version even inside an older snapshot); if it rolled back, the insert goes
+ * through and this call owns the key.
+ */
+export async function claimKey(ctx: QueryContext, tenantId: string, idempotency: Idempotency, now: Date): Promise<StoredConsumption | undefined> {
+  const { q, tables, dialect } = ctx;
+  const outcome = await insertUnlessDuplicate(
+    ctx,
+    q.insertInto(tables.idempotency_keys).values({
+      tenant_id: tenantId,
+      idempotency_key: idempotency.key,
+      fingerprint: encode(idempotency.fingerprint),
+      result: null,
+      created_at: dialect.writeTimestamp(now),
+    }),
+  );
+  if (outcome === 1n) return undefined;
+  const row = await dialect
+    .readLatestShared(
+      q.selectFrom(tables.idempotency_keys).select(['fingerprint', 'result']).where('tenant_id', '=', tenantId).where('idempotency_key', '=', idempotency.key),
+    )
+    .executeTakeFirst();
+  // A duplicate is reported only once the other transaction has committed,
+  // result included. Not seeing it means this transaction reads an older
+  // snapshot (an isolation level stricter than the default).
+  if (row?.result == null) throw new Error(`The idempotency record "${idempotency.key}" exists but is not visible to this transaction.`);
+  return Object.freeze({ fingerprint: JSON.parse(readText(row.fingerprint)) as string, counters: decodeCounters(readText(row.result)) });
+}
+
+/** Stores the claimed consumption's result in its record, in the same transaction. */
+export async function completeClaim(ctx: QueryContext, tenantId: string, key: string, counters: readonly CounterChange[]): Promise<void> {
+  await ctx.q
+    .updateTable(ctx.tables.idempotency_keys)
+    .set({ result: JSON.stringify(counters) })
+    .where('tenant_id', '=', tenantId)
+    .where('idempotency_key', '=', key)
+    .execute();
+}
+
+/** Whether `key` is recorded for the tenant (committed). One statement. */
+export async function keyRecorded(ctx: QueryContext, tenantId: string, key: string): Promise<boolean> {
+  const row = await ctx.q.selectFrom(ctx.tables.idempotency_keys).select('tenant_id').where('tenant_id', '=', tenantId).where('idempotency_key', '=', key).executeTakeFirst();
+  return row !== undefined;
+}

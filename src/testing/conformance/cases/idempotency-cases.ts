@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import type { StoreConformanceCase } from '../conformance-case.js';
+import { EntitlementFixtures } from '../entitlement-fixtures.js';
+
+/** consume with an idempotency key. */
+export const idempotencyCases = [
+  {
+    name: 'consume with an idempotency key replays the first result and counts once',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const tenantId = await f.seedEntitled('a', { child: 'pool', pool: null });
+      const targets = [f.target('child', 10), f.target('pool', 10)];
+      await store.consume(f.consumeRequest(tenantId, 1, targets));
+      const first = await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp-4']));
+      const counters = [
+        { before: 1, after: 5 },
+        { before: 1, after: 5 },
+      ];
+      assert.deepEqual(first, { outcome: 'consumed', counters });
+      await store.consume(f.consumeRequest(tenantId, 2, targets));
+      // Replayed with the original counters, although usage has moved on since.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp-4'])), { outcome: 'replayed', counters });
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp-4'])), { outcome: 'replayed', counters });
+      assert.deepEqual(await store.readCounters(tenantId, targets), [7, 7]);
+    },
+  },
+  {
+    name: 'a reused idempotency key with a different fingerprint is an idempotency_conflict and writes nothing',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const tenantId = await f.seedEntitled('a');
+      const counter = f.target('f', 10);
+      await store.consume(f.consumeRequest(tenantId, 2, [counter], ['request-1', 'fp-2']));
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, [counter], ['request-1', 'fp-3'])), { outcome: 'idempotency_conflict' });
+      // Fingerprints are compared exactly, control characters included.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 2, [counter], ['request-1', 'fp-2\u0000'])), { outcome: 'idempotency_conflict' });
+      assert.deepEqual(await store.readCounters(tenantId, [counter]), [2]);
+      assert.equal((await store.consume(f.consumeRequest(tenantId, 2, [counter], ['request-1', 'fp-2']))).outcome, 'replayed');
+    },
+  },
+  {
+    name: 'an idempotency key whose consumption was refused stays free for a retry',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const tenantId = await f.seedEntitled('a', { child: 'pool', pool: null });
+      const targets = [f.target('child', 10), f.target('pool', 3)];
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp\u00004'])), { outcome: 'exceeded', index: 1, used: 0 });
+      assert.deepEqual(await store.readCounters(tenantId, targets), [0, 0]);
+      const retried = [f.target('child', 10), f.target('pool', 5)];
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, retried, ['request-1', 'fp\u00004'])), {
+        outcome: 'consumed',
+        counters: [
+          { before: 0, after: 4 },
+          { before: 0, after: 4 },
+        ],
+      });
+    },
+  },
+  {
+    name: 'idempotency keys are scoped to the tenant and compared exactly',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const a = await f.seedEntitled('a');
+      const b = (await f.seedTenant('b', f.userId('owner'))).id;
+      const counter = f.target('f', 10);
+      for (const tenantId of [a, b]) assert.equal((await store.consume(f.consumeRequest(tenantId, 1, [counter], ['key', 'fp']))).outcome, 'consumed');
+      for (const key of ['Key', 'key ', 'ke']) assert.equal((await store.consume(f.consumeRequest(a, 1, [counter], [key, 'fp']))).outcome, 'consumed', key);
+      assert.deepEqual(await store.readCounters(a, [counter]), [4]);
+      assert.deepEqual(await store.readCounters(b, [counter]), [1]);
+    },
+  },
+] as const satisfies readonly StoreConformanceCase[];
