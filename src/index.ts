@@ -105,6 +105,9 @@ export type {
   ReleaseRequest,
   ReleaseResult,
   TenantGrants,
+  RateLimitHit,
+  RateLimitOperations,
+  RateLimitResult,
 } from './store/index.js';
 export {
   defineFeatures,
@@ -127,6 +130,7 @@ export type * from './core/entitlements/index.js';
 export { createEntitlements } from './entitlements/create-entitlements.js';
 export { seatPolicy } from './entitlements/seat-policy.js';
 export type { Entitlements, EntitlementsOptions } from './entitlements/create-entitlements.js';
+export type { GrantsCacheOptions } from './entitlements/grants-cache.js';
 export type { ConsumeOptions } from './entitlements/entitlement-service.js';
 export { EntitlementService } from './entitlements/entitlement-service.js';
 export { ProvisioningService } from './entitlements/provisioning-service.js';

@@ -10,7 +10,6 @@ import {
   tenantOf,
   tenantryPlugin,
 } from 'tenantry/fastify';
-import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../catalog.js';
 import { packages } from '../plans.js';
 import { createExampleStore } from '../shared/default-store.js';
@@ -50,9 +49,8 @@ export async function buildApp(): Promise<FastifyExample> {
   // The free plan: 1000 AI tokens a month, among others (see ../plans.ts).
   await entitlements.provisioning.assignPackage({ actor: seed, tenantId: tenant.id, package: 'free' });
 
-  // Rate-limit counters in this process. With several instances, pass one store they all
-  // share (the database store), and the limit holds across them.
-  const rateLimitStore = memoryStore();
+  // Rate counters live in the same database, so the limit holds across every instance.
+  const rateLimitStore = store;
   // Per member (tenant and user), because the limiters run after the tenantContext() hook.
   const aiRateLimit = rateLimit({ store: rateLimitStore, name: 'ai', limit: 5, windowMs: 60_000 });
   const usageRateLimit = rateLimit({ store: rateLimitStore, name: 'usage', limit: 30, windowMs: 60_000 });

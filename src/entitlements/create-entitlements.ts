@@ -6,6 +6,7 @@ import { timeOrderedIdGenerator } from '../audit/time-ordered-id.js';
 import type { Store } from '../store/store.js';
 import { EntitlementService } from './entitlement-service.js';
 import type { UsageAlertHook } from './entitlement-types.js';
+import { GrantsCache, type GrantsCacheOptions } from './grants-cache.js';
 import { ProvisioningService } from './provisioning-service.js';
 
 /** Options of {@link createEntitlements}. */
@@ -22,6 +23,12 @@ export interface EntitlementsOptions<F extends string, L extends F, P extends st
   readonly now?: () => Date;
   /** Id generator for assignments and boosts. Default is `crypto.randomUUID()`. */
   readonly generateId?: () => string;
+  /**
+   * Cache each tenant's grants between consumptions, saving a read per
+   * consume. Default is off. Provisioning through this instance invalidates
+   * at once; `ttlMs` bounds how late other instances' provisioning is seen.
+   */
+  readonly grantsCache?: GrantsCacheOptions | false;
 }
 
 /** The entitlement API: checks and consumption, plus provisioning. */
@@ -44,6 +51,9 @@ const optionsSchema = z.object({
   tenantIdPattern: z.instanceof(RegExp).optional(),
   now: z.function().optional(),
   generateId: z.function().optional(),
+  grantsCache: z
+    .union([z.literal(false), z.object({ max: z.number().int().min(1).max(10_000_000), ttlMs: z.number().int().min(1) }).strict()])
+    .optional(),
 });
 
 /**
@@ -61,11 +71,18 @@ export function createEntitlements<F extends string, L extends F, P extends stri
   const now = options.now ?? (() => new Date());
   const tenantIdPattern = options.tenantIdPattern ?? UUID_PATTERN;
   const common = { store: options.store, packages: options.packages, tenantIdPattern, now };
+  const grantsCache = options.grantsCache ? new GrantsCache(options.grantsCache) : undefined;
   const provisioning = new ProvisioningService<F, L, P>({
     ...common,
+    onGrantsChanged: (tenantId) => grantsCache?.invalidate(tenantId),
     generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
     generateAuditId: timeOrderedIdGenerator(() => now().getTime()),
   });
-  const usage = new EntitlementService<F, L, P>({ ...common, onAlert: options.onAlert, ensureCatalog: () => provisioning.syncCatalog() });
+  const usage = new EntitlementService<F, L, P>({
+    ...common,
+    onAlert: options.onAlert,
+    ensureCatalog: () => provisioning.syncCatalog(),
+    grantsCache,
+  });
   return Object.freeze({ packages: options.packages, usage, provisioning });
 }

@@ -12,6 +12,7 @@ import { TENANT_POOL, type ConsumeResult, type CounterChange, type TenantGrants 
 import type { StoreOperations } from '../store/store.js';
 import { lockOrdered, planLevels, toPoolLevels, type PlannedLevel } from './counter-plan.js';
 import { toDecision } from './decision-builder.js';
+import type { GrantsCache } from './grants-cache.js';
 import { entitlementSchemas } from './entitlement-inputs.js';
 import type { EntitlementDecision, FeatureUsage, UsageAlertHook } from './entitlement-types.js';
 
@@ -25,6 +26,8 @@ export interface EntitlementServiceDependencies<F extends string, L extends F, P
   readonly onAlert: UsageAlertHook | undefined;
   /** Resolves once the feature catalog is in storage (memoized: free after the first call). */
   readonly ensureCatalog: () => Promise<void>;
+  /** Serves tenants' grants between consumptions, when configured. */
+  readonly grantsCache: GrantsCache | undefined;
 }
 
 /** Options of a consumption. */
@@ -224,7 +227,8 @@ export class EntitlementService<F extends string, L extends F, P extends string>
   }
 
   async #context(tenantId: string): Promise<TenantContext<F, L>> {
-    const grants = await this.#deps.store.readGrants(tenantId);
+    const { store, grantsCache } = this.#deps;
+    const grants = await (grantsCache === undefined ? store.readGrants(tenantId) : grantsCache.read(tenantId, () => store.readGrants(tenantId)));
     const now = this.#deps.now();
     const effective = effectiveEntitlements(this.#deps.packages, this.#grantsOf(grants), now);
     // Cycle-anchored periods count from the oldest active package's assignment;

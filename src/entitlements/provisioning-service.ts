@@ -17,6 +17,8 @@ export interface ProvisioningDependencies<F extends string, L extends F, P exten
   readonly generateId: () => string;
   /** Time-ordered ids for audit entries. */
   readonly generateAuditId: () => string;
+  /** Called after every committed provisioning change, to drop cached grants. */
+  readonly onGrantsChanged: (tenantId: string) => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
       await tx.assignPackage(record);
       await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.package_assign', { package: packageKey });
     });
+    this.#deps.onGrantsChanged(parsed.tenantId);
     return record;
   }
 
@@ -80,12 +83,14 @@ export class ProvisioningService<F extends string, L extends F, P extends string
   async cancelPackage(input: { readonly actor: Actor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
     const parsed = parseInput(this.#schemas.assign, input, 'package cancellation');
     const packageKey = this.#deps.packages.assert(parsed.package);
-    return this.#deps.store.transaction(async (tx) => {
-      const cancelled = await tx.cancelPackage({ tenantId: parsed.tenantId, packageKey, cancelledBy: provenanceOf(parsed.actor), cancelledAt: this.#deps.now() });
-      if (cancelled === undefined) throw new NotFoundError(`Package "${packageKey}" is not active for this tenant.`);
+    const cancelled = await this.#deps.store.transaction(async (tx) => {
+      const record = await tx.cancelPackage({ tenantId: parsed.tenantId, packageKey, cancelledBy: provenanceOf(parsed.actor), cancelledAt: this.#deps.now() });
+      if (record === undefined) throw new NotFoundError(`Package "${packageKey}" is not active for this tenant.`);
       await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.package_cancel', { package: packageKey });
-      return cancelled;
+      return record;
     });
+    this.#deps.onGrantsChanged(parsed.tenantId);
+    return cancelled;
   }
 
   /** Adds a boost: extra allowance for a feature, optionally until `expiresAt`. */
@@ -119,6 +124,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
         expiresAt: record.expiresAt?.toISOString() ?? null,
       });
     });
+    this.#deps.onGrantsChanged(parsed.tenantId);
     return record;
   }
 
@@ -145,6 +151,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
         limit: parsed.limit,
       });
     });
+    this.#deps.onGrantsChanged(parsed.tenantId);
   }
 
   /** The tenant's usage-alert history, oldest first. */

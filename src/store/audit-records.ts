@@ -38,7 +38,7 @@ export type AuditMetadata = Readonly<Record<string, string | number | boolean | 
 
 /** One append-only audit entry. */
 export interface AuditRecord {
-  /** Time-ordered UUID (v7): sorting by id sorts by time. */
+  /** Lower-case time-ordered UUID (v7), unique: sorting by id sorts by time. */
   readonly id: string;
   readonly tenantId: string;
   readonly action: AuditAction;

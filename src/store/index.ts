@@ -4,3 +4,4 @@ export * from './audit-records.js';
 export * from './audit-operations.js';
 export * from './entitlement-records.js';
 export * from './entitlement-operations.js';
+export * from './rate-limit-operations.js';

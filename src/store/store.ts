@@ -10,6 +10,7 @@ import type {
 } from './records.js';
 import type { AuditOperations } from './audit-operations.js';
 import type { EntitlementOperations } from './entitlement-operations.js';
+import type { RateLimitOperations } from './rate-limit-operations.js';
 
 /**
  * The semantic storage operations on tenants and memberships. Each operation is atomic on
@@ -62,11 +63,11 @@ export interface MembershipOperations {
 }
 
 /**
- * Every semantic storage operation: memberships, the audit log and
- * entitlements. Each is atomic on its own; see {@link Store.transaction} for
+ * Every semantic storage operation: memberships, the audit log,
+ * entitlements and rate limits. Each is atomic on its own; see {@link Store.transaction} for
  * combining several.
  */
-export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations {}
+export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations {}
 
 /**
  * The storage port. Services depend on this interface only; `tenantry/memory`

@@ -26,6 +26,7 @@ const OPERATIONS: { readonly [K in keyof StoreOperations]: true } = {
   listCounters: true,
   recordAlert: true,
   listAlerts: true,
+  hitRateLimit: true,
 };
 
 /** Store operation names, plus `transaction`. */

@@ -159,4 +159,20 @@ export const ENTITLEMENT_MUTANTS = {
   'concurrent consumes with the same idempotency key count once': patched(racyIdempotency),
   'concurrent releases never take a counter below zero': patched(racyCounters),
   'concurrent recordAlert calls for the same alert: exactly one records it': patched(racyAlerts),
+  'hitRateLimit counts hits up to the limit, then refuses without counting; keys and windows are independent': patched((ops) => ({
+    // Ignores the window: every window shares one counter.
+    hitRateLimit: (h) => ops.hitRateLimit({ ...h, windowStart: new Date(0) }),
+  })),
+  'hitRateLimit weighs hits by cost and refuses a cost that does not fit, whole': patched((ops) => ({
+    hitRateLimit: (h) => ops.hitRateLimit({ ...h, cost: 1 }),
+  })),
+  '30 concurrent hits against a limit of 10: exactly 10 are allowed': patched((ops) => ({
+    // Read, then write after a pause: the check and the increment are no longer one step.
+    hitRateLimit: async (h) => {
+      const seen = await ops.hitRateLimit({ ...h, cost: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (seen.count + h.cost > h.limit) return { allowed: false, count: seen.count };
+      return ops.hitRateLimit({ ...h, limit: Number.MAX_SAFE_INTEGER });
+    },
+  })),
 } satisfies Partial<Record<StoreConformanceCaseName, () => Store>>;

@@ -70,6 +70,14 @@ export interface IdempotencyKeysTable {
 }
 
 /** Row type of the usage alert history. */
+/** Fixed-window rate-limit counters (migration 0004). */
+export interface RateLimitsTable {
+  limiter_key: TextColumn;
+  window_start: TimestampColumn;
+  hits: CountColumn;
+  expires_at: TimestampColumn;
+}
+
 export interface UsageAlertsTable {
   tenant_id: TextColumn;
   feature_key: TextColumn;

@@ -64,6 +64,7 @@ export class KyselyStore implements Store {
   listCounters: StoreOperations['listCounters'] = (...args) => this.#ops.listCounters(...args);
   recordAlert: StoreOperations['recordAlert'] = (...args) => this.#ops.recordAlert(...args);
   listAlerts: StoreOperations['listAlerts'] = (...args) => this.#ops.listAlerts(...args);
+  hitRateLimit: StoreOperations['hitRateLimit'] = (...args) => this.#ops.hitRateLimit(...args);
 
   /**
    * Runs `work` in one database transaction on one connection. Guarded

@@ -6,6 +6,7 @@ import type {
   NamespaceLimitsTable,
   PackageAssignmentsTable,
   UsageAlertsTable,
+  RateLimitsTable,
   UsageCountersTable,
 } from './entitlement-tables.js';
 
@@ -65,6 +66,7 @@ export interface TenantryDatabase {
   usage_counters: UsageCountersTable;
   idempotency_keys: IdempotencyKeysTable;
   usage_alerts: UsageAlertsTable;
+  rate_limits: RateLimitsTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -91,5 +93,6 @@ export function tableNames(prefix: string): TableNames {
     usage_counters: name('usage_counters'),
     idempotency_keys: name('idempotency_keys'),
     usage_alerts: name('usage_alerts'),
+    rate_limits: name('rate_limits'),
   });
 }

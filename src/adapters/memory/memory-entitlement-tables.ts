@@ -17,7 +17,7 @@ import type {
   TenantGrants,
 } from '../../store/entitlement-records.js';
 import type { NamespaceLimitChange, PackageCancellation } from '../../store/entitlement-operations.js';
-import type { Undo } from './memory-tables.js';
+import { compare, type Undo } from './memory-tables.js';
 
 const key = (...parts: readonly (string | number)[]) => parts.join('\u0000');
 const counterKey = (tenantId: string, target: Pick<CounterTarget, 'featureKey' | 'namespace' | 'windowStart'>) =>
@@ -63,7 +63,7 @@ export class MemoryEntitlementTables {
   }
 
   listFeatures(): readonly FeatureRecord[] {
-    return [...this.#features.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return [...this.#features.values()].sort((a, b) => compare(a.key, b.key));
   }
 
   deleteFeature(featureKey: string, undo: Undo[]): FeatureDeletion {
@@ -124,7 +124,9 @@ export class MemoryEntitlementTables {
         .filter((a) => a.tenantId === tenantId && a.cancelledAt === null)
         .sort((a, b) => byTime(a, b, (x) => x.assignedAt.getTime())),
       boosts: [...this.#boosts.values()].filter((b) => b.tenantId === tenantId).sort((a, b) => byTime(a, b, (x) => x.createdAt.getTime())),
-      namespaceLimits: [...this.#namespaceLimits.values()].filter((n) => n.tenantId === tenantId),
+      namespaceLimits: [...this.#namespaceLimits.values()]
+        .filter((n) => n.tenantId === tenantId)
+        .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.featureKey, b.featureKey)),
     };
   }
 
@@ -140,9 +142,12 @@ export class MemoryEntitlementTables {
     }
     this.#requireTenant(request.tenantId);
     const current = request.counters.map((target) => this.#counters.get(counterKey(request.tenantId, target))?.used ?? 0);
+    // Counters are taken in order and the first that fails decides, as in SQL:
+    // a counter without room refuses before its write, a write to an unknown feature throws.
     for (const [index, target] of request.counters.entries()) {
       const used = current[index] ?? 0;
       if (target.limit !== null && used + request.amount > target.limit) return { outcome: 'exceeded', index, used };
+      this.#requireFeature(target.featureKey);
     }
     const counters = this.#apply(request.tenantId, request.counters, current, request.amount, undo);
     if (idempotencyKey !== undefined && request.idempotency !== undefined) {
@@ -167,7 +172,7 @@ export class MemoryEntitlementTables {
   listCounters(tenantId: string): readonly CounterRecord[] {
     return [...this.#counters.values()]
       .filter((c) => c.tenantId === tenantId)
-      .sort((a, b) => (a.featureKey < b.featureKey ? -1 : a.featureKey > b.featureKey ? 1 : 0) || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0) || a.windowStart.getTime() - b.windowStart.getTime());
+      .sort((a, b) => compare(a.featureKey, b.featureKey) || compare(a.namespace, b.namespace) || a.windowStart.getTime() - b.windowStart.getTime());
   }
 
   recordAlert(alert: AlertRecord, undo: Undo[]): boolean {
@@ -181,7 +186,16 @@ export class MemoryEntitlementTables {
   }
 
   listAlerts(tenantId: string): readonly AlertRecord[] {
-    return [...this.#alerts.values()].filter((a) => a.tenantId === tenantId).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.threshold - b.threshold);
+    return [...this.#alerts.values()]
+      .filter((a) => a.tenantId === tenantId)
+      .sort(
+        (a, b) =>
+          a.createdAt.getTime() - b.createdAt.getTime() ||
+          a.threshold - b.threshold ||
+          compare(a.featureKey, b.featureKey) ||
+          compare(a.namespace, b.namespace) ||
+          a.windowStart.getTime() - b.windowStart.getTime(),
+      );
   }
 
   #apply(tenantId: string, targets: readonly CounterTarget[], current: readonly number[], delta: number, undo: Undo[]): CounterChange[] {

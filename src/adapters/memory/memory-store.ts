@@ -2,7 +2,6 @@ import type { Store, StoreOperations } from '../../store/store.js';
 import { MemoryAuditTables } from './memory-audit-tables.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
-import type { RateLimitOperations } from '../../store/rate-limit-operations.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 
 /** Every table of the memory store. */
@@ -20,7 +19,7 @@ interface Tables {
 function operationsOver(
   { memberships, audit, entitlements, rateLimits }: Tables,
   run: <T>(op: (undo: Undo[]) => T) => Promise<T>,
-): StoreOperations & RateLimitOperations {
+): StoreOperations {
   return {
     createTenant: (tenant, owner) => run((undo) => { memberships.createTenant(tenant, owner, undo); }),
     findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
@@ -61,14 +60,14 @@ function operationsOver(
  */
 // The operations are assigned in the constructor; the interface merge declares them.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface MemoryStore extends StoreOperations, RateLimitOperations {}
+export interface MemoryStore extends StoreOperations {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class MemoryStore implements Store {
   readonly #tables: Tables;
   /** Settles when the running transaction (if any) ends; calls queue behind it. */
   #lock: Promise<void> | undefined;
-  readonly #ops: StoreOperations & RateLimitOperations;
+  readonly #ops: StoreOperations;
 
   constructor() {
     const memberships = new MemoryTables();

@@ -1,4 +1,5 @@
 import { alertCases } from './cases/alert-cases.js';
+import { rateLimitCases } from './cases/rate-limit-cases.js';
 import { auditCases } from './cases/audit-cases.js';
 import { concurrencyCases } from './cases/concurrency-cases.js';
 import { consumeCases } from './cases/consume-cases.js';
@@ -29,6 +30,7 @@ const cases = [
   ...idempotencyCases,
   ...counterCases,
   ...alertCases,
+  ...rateLimitCases,
   ...entitlementTransactionCases,
   ...entitlementConcurrencyCases,
 ] as const;

@@ -117,3 +117,22 @@ describe('simulation', () => {
     expect(await store.readGrants(tenantId)).toEqual(grantsBefore);
   });
 });
+
+describe('grants cache', () => {
+  it('saves the grants read on repeated consumptions and sees provisioning through the same instance at once', async () => {
+    const { countingStore } = await import('tenantry/testing');
+    const { createEntitlements } = await import('tenantry');
+    const { packages } = await import('../../support/entitlements.js');
+    const world = await entitlementWorld();
+    const store = countingStore(world.store);
+    const cached = createEntitlements({ packages, store, grantsCache: { max: 100, ttlMs: 60_000 } });
+    await cached.usage.consume(world.tenantId, 'api.requests', 1);
+    await cached.usage.consume(world.tenantId, 'api.requests', 1);
+    await cached.usage.consume(world.tenantId, 'api.requests', 1);
+    expect(store.counts.readGrants).toBe(1);
+    expect((await cached.usage.check(world.tenantId, 'api.requests')).limit).toBe(1000);
+    await cached.provisioning.assignPackage({ actor: billing, tenantId: world.tenantId, package: 'pro' });
+    expect((await cached.usage.check(world.tenantId, 'api.requests')).limit).toBe(101_000);
+    expect(store.counts.readGrants).toBe(2);
+  });
+});

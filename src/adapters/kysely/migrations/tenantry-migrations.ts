@@ -3,6 +3,7 @@ import { resolveTableOptions, type KyselyTableOptions } from '../kysely-store-op
 import { tenantsAndMemberships } from './0001-tenants-and-memberships.js';
 import { auditLog } from './0002-audit-log.js';
 import { entitlements } from './0003-entitlements.js';
+import { rateLimits } from './0004-rate-limits.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -37,6 +38,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0001_tenants_and_memberships': tenantsAndMemberships(resolved),
     '0002_audit_log': auditLog(resolved),
     '0003_entitlements': entitlements(resolved),
+    '0004_rate_limits': rateLimits(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }
