@@ -11,7 +11,7 @@ import type { InvalidationBus, InvalidationMessage } from './authz/invalidation-
 import { MembershipCache, type MembershipCacheOptions } from './authz/membership-cache.js';
 import { RequestScope } from './authz/request-scope.js';
 import { timeOrderedIdGenerator } from './audit/time-ordered-id.js';
-import { MembershipAuditor } from './membership/membership-audit.js';
+import { Auditor } from './audit/auditor.js';
 import {
   membershipSchemas,
   type AddMemberInput,
@@ -215,7 +215,7 @@ export function createTenantry<C extends string, R extends string>(options: Tena
     manageCapability,
     previousOwnerRole,
     seats: options.seats,
-    auditor: new MembershipAuditor(timeOrderedIdGenerator(() => now().getTime()), now),
+    auditor: new Auditor(timeOrderedIdGenerator(() => now().getTime()), now),
     now,
     generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
     onMembershipChanged: invalidate,

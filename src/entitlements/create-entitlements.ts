@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PackageCatalog } from '../core/entitlements/define-packages.js';
 import { UUID_PATTERN } from '../core/ids/identifiers.js';
 import { parseConfig } from '../core/validation/parse-input.js';
+import { Auditor } from '../audit/auditor.js';
 import { timeOrderedIdGenerator } from '../audit/time-ordered-id.js';
 import type { Store } from '../store/store.js';
 import { EntitlementService } from './entitlement-service.js';
@@ -76,7 +77,7 @@ export function createEntitlements<F extends string, L extends F, P extends stri
     ...common,
     onGrantsChanged: (tenantId) => grantsCache?.invalidate(tenantId),
     generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
-    generateAuditId: timeOrderedIdGenerator(() => now().getTime()),
+    auditor: new Auditor(timeOrderedIdGenerator(() => now().getTime()), now),
   });
   const usage = new EntitlementService<F, L, P>({
     ...common,

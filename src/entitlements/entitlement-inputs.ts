@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '../core/ids/identifiers.js';
-import { actorSchema } from '../membership/actor.js';
+import { systemActorSchema } from '../membership/actor.js';
 
 /** Namespace names: short identifiers, so they are safe in keys, logs and URLs. */
 export const namespaceSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, {
@@ -20,10 +20,10 @@ export function entitlementSchemas(tenantIdPattern: RegExp) {
   return {
     tenantId,
     usage: z.object({ amount: amountSchema, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() }).strict(),
-    assign: z.object({ actor: actorSchema, tenantId, package: z.string().min(1).max(128) }).strict(),
+    assign: z.object({ actor: systemActorSchema, tenantId, package: z.string().min(1).max(128) }).strict(),
     boost: z
       .object({
-        actor: actorSchema,
+        actor: systemActorSchema,
         tenantId,
         feature: z.string().min(1).max(128),
         amount: z.union([amountSchema, z.literal('unlimited')]),
@@ -31,7 +31,7 @@ export function entitlementSchemas(tenantIdPattern: RegExp) {
       })
       .strict(),
     namespaceLimit: z
-      .object({ actor: actorSchema, tenantId, namespace: namespaceSchema, feature: z.string().min(1).max(128), limit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() })
+      .object({ actor: systemActorSchema, tenantId, namespace: namespaceSchema, feature: z.string().min(1).max(128), limit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() })
       .strict(),
   };
 }

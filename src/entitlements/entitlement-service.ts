@@ -74,7 +74,9 @@ export class EntitlementService<F extends string, L extends F, P extends string>
    * the transaction.
    */
   within(operations: StoreOperations): EntitlementService<F, L, P> {
-    return new EntitlementService({ ...this.#deps, store: operations });
+    // Alerts are still recorded (they commit or roll back with the transaction),
+    // but the hook is not called: it could announce a consumption that rolls back.
+    return new EntitlementService({ ...this.#deps, store: operations, onAlert: undefined });
   }
 
   /** Resolves once the feature catalog is in storage; free after the first call. */
@@ -94,7 +96,7 @@ export class EntitlementService<F extends string, L extends F, P extends string>
   async check(tenantId: string, feature: F, options: { readonly amount?: number; readonly namespace?: string } = {}): Promise<EntitlementDecision<F>> {
     const id = this.#tenantId(tenantId);
     const key = this.#features.assert(feature);
-    const { amount, namespace } = parseInput(this.#schemas.usage, { amount: options.amount ?? 1, ...options }, 'entitlement check');
+    const { amount, namespace } = parseInput(this.#schemas.usage, { ...options, amount: options.amount ?? 1 }, 'entitlement check');
     const context = await this.#context(id);
     const levels = this.#levels(context, key, namespace);
     if (levels.length === 0) return this.#booleanDecision(context, key, amount);
@@ -169,18 +171,21 @@ export class EntitlementService<F extends string, L extends F, P extends string>
     const context = await this.#context(id);
     const levels = this.#levels(context, key, input.namespace);
     const { targets, planIndexOf } = lockOrdered(levels);
-    let releasable = input.amount;
-    if (upTo === true) {
-      const held = await this.#deps.store.readCounters(id, counterKeys(levels));
-      releasable = Math.min(input.amount, ...held);
-      if (releasable === 0) return usageOf(key, levels[0], held[0] ?? 0);
+    // With upTo, a concurrent release between the read and the guarded write
+    // only means there is less to give back: read again rather than fail.
+    for (let attempt = 1; ; attempt += 1) {
+      let releasable = input.amount;
+      if (upTo === true) {
+        const held = await this.#deps.store.readCounters(id, counterKeys(levels));
+        releasable = Math.min(input.amount, ...held);
+        if (releasable === 0) return usageOf(key, levels[0], held[0] ?? 0);
+      }
+      const result = await this.#deps.store.release({ tenantId: id, amount: releasable, counters: targets });
+      if (result.outcome === 'released') return usageOf(key, levels[0], result.counters[planIndexOf.indexOf(0)]?.after ?? 0);
+      if (upTo !== true || attempt >= 5) {
+        throw new ValidationError(`Cannot release ${releasable} of "${key}": only ${result.used} in use.`, [{ path: ['amount'], message: 'More than is in use.' }]);
+      }
     }
-    const result = await this.#deps.store.release({ tenantId: id, amount: releasable, counters: targets });
-    if (result.outcome === 'insufficient') {
-      throw new ValidationError(`Cannot release ${input.amount} of "${key}": only ${result.used} in use.`, [{ path: ['amount'], message: 'More than is in use.' }]);
-    }
-    const own = result.counters[planIndexOf.indexOf(0)]?.after ?? 0;
-    return usageOf(key, levels[0], own);
   }
 
   /** Usage of every limit feature in its current window, for the tenant pool or one namespace. */

@@ -2,7 +2,8 @@ import type { PackageCatalog } from '../core/entitlements/define-packages.js';
 import { grantProblem } from '../core/entitlements/define-packages.js';
 import { NotFoundError, ValidationError } from '../core/errors/index.js';
 import { parseInput } from '../core/validation/parse-input.js';
-import { provenanceOf, type Actor } from '../membership/actor.js';
+import { provenanceOf, type SystemActor } from '../membership/actor.js';
+import type { Auditor } from '../audit/auditor.js';
 import type { AuditAction, AuditMetadata } from '../store/audit-records.js';
 import type { AlertRecord, BoostRecord, PackageAssignmentRecord } from '../store/entitlement-records.js';
 import type { Store, StoreOperations } from '../store/store.js';
@@ -15,16 +16,17 @@ export interface ProvisioningDependencies<F extends string, L extends F, P exten
   readonly tenantIdPattern: RegExp;
   readonly now: () => Date;
   readonly generateId: () => string;
-  /** Time-ordered ids for audit entries. */
-  readonly generateAuditId: () => string;
+  /** Writes the audit entry of each change in its transaction. */
+  readonly auditor: Auditor;
   /** Called after every committed provisioning change, to drop cached grants. */
   readonly onGrantsChanged: (tenantId: string) => void;
 }
 
 /**
  * Provisioning: which packages, boosts and namespace limits a tenant has.
- * Trusted server code (billing webhooks, admin tools) calls it; every change
- * records its actor and time and writes an audit entry in the same transaction.
+ * Only trusted server code (billing webhooks, admin tools) calls it, so it
+ * takes the system actor only; every change records that actor and the time
+ * and writes an audit entry in the same transaction.
  */
 export class ProvisioningService<F extends string, L extends F, P extends string> {
   readonly #deps: ProvisioningDependencies<F, L, P>;
@@ -58,7 +60,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
   }
 
   /** Assigns a package. `AlreadyExistsError` when it is already active for the tenant. */
-  async assignPackage(input: { readonly actor: Actor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
+  async assignPackage(input: { readonly actor: SystemActor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
     const parsed = parseInput(this.#schemas.assign, input, 'package assignment');
     const packageKey = this.#deps.packages.assert(parsed.package);
     await this.syncCatalog();
@@ -80,7 +82,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
   }
 
   /** Cancels an active package. `NotFoundError` when it is not active for the tenant. */
-  async cancelPackage(input: { readonly actor: Actor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
+  async cancelPackage(input: { readonly actor: SystemActor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
     const parsed = parseInput(this.#schemas.assign, input, 'package cancellation');
     const packageKey = this.#deps.packages.assert(parsed.package);
     const cancelled = await this.#deps.store.transaction(async (tx) => {
@@ -95,7 +97,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
 
   /** Adds a boost: extra allowance for a feature, optionally until `expiresAt`. */
   async addBoost(input: {
-    readonly actor: Actor;
+    readonly actor: SystemActor;
     readonly tenantId: string;
     readonly feature: L;
     readonly amount: number | 'unlimited';
@@ -130,7 +132,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
 
   /** Sets (or, with `limit: null`, clears) a namespace's own limit on a limit feature. */
   async setNamespaceLimit(input: {
-    readonly actor: Actor;
+    readonly actor: SystemActor;
     readonly tenantId: string;
     readonly namespace: string;
     readonly feature: L;
@@ -161,16 +163,8 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     return this.#deps.store.listAlerts(parsed.data);
   }
 
-  async #audit(tx: StoreOperations, actor: Actor, tenantId: string, action: AuditAction, metadata: AuditMetadata): Promise<void> {
-    await tx.appendAudit({
-      id: this.#deps.generateAuditId(),
-      tenantId,
-      action,
-      actorType: actor.type,
-      actorId: actor.type === 'user' ? actor.userId : actor.label,
-      subjectUserId: null,
-      metadata,
-      createdAt: this.#deps.now(),
-    });
+  async #audit(tx: StoreOperations, actor: SystemActor, tenantId: string, action: AuditAction, metadata: AuditMetadata): Promise<void> {
+    await this.#deps.auditor.record(tx, { actor, tenantId, action, subjectUserId: null, metadata });
   }
+
 }

@@ -49,8 +49,8 @@ export function provenanceOf(actor: Actor): string {
   return actor.type === 'user' ? actor.userId : `system:${actor.label}`;
 }
 
+/** Zod schema for the system actor at the boundary. */
+export const systemActorSchema = z.object({ type: z.literal('system'), label: labelSchema });
+
 /** Zod schema for an actor at the boundary. */
-export const actorSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('user'), userId: userIdSchema }),
-  z.object({ type: z.literal('system'), label: labelSchema }),
-]);
+export const actorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('user'), userId: userIdSchema }), systemActorSchema]);

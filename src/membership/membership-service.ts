@@ -4,7 +4,7 @@ import { parseInput } from '../core/validation/parse-input.js';
 import type { GuardedWriteResult, MembershipRecord, MembershipSource, TenantRecord } from '../store/records.js';
 import type { Store, StoreOperations } from '../store/store.js';
 import { provenanceOf, type Actor } from './actor.js';
-import type { AuditFact, MembershipAuditor } from './membership-audit.js';
+import type { AuditFact, Auditor } from '../audit/auditor.js';
 import {
   membershipSchemas,
   type AddMemberInput,
@@ -26,7 +26,7 @@ export interface MembershipServiceDependencies<C extends string> {
   /** The role a previous owner keeps after transferring ownership. */
   readonly previousOwnerRole: string;
   readonly seats: SeatPolicy | undefined;
-  readonly auditor: MembershipAuditor;
+  readonly auditor: Auditor;
   readonly now: () => Date;
   readonly generateId: () => string;
   /** Called after every committed membership change, to drop cached lookups. */
@@ -83,7 +83,8 @@ export class MembershipService<C extends string, R extends string> {
     const { actor, tenantId, userId, role } = parsed;
     await this.#deps.seats?.prepare();
     const membership = await this.#deps.store.transaction(async (tx) => {
-      await this.#authorizeManager(tx, actor, tenantId);
+      const own = await this.#authorizeManager(tx, actor, tenantId);
+      this.#requireOwnerFor(own, role);
       const record = this.#membership(tenantId, userId, role, provenanceOf(actor), this.#deps.now(), actor.type === 'system' ? 'system' : 'member_add');
       await tx.insertMembership(record);
       await this.#deps.seats?.take(tx, tenantId);
@@ -99,7 +100,8 @@ export class MembershipService<C extends string, R extends string> {
     const parsed = parseInput(this.#deps.schemas.member, input, 'role change');
     const { actor, tenantId, userId, role } = parsed;
     const result = await this.#deps.store.transaction(async (tx) => {
-      await this.#authorizeManager(tx, actor, tenantId);
+      const own = await this.#authorizeManager(tx, actor, tenantId);
+      this.#requireOwnerFor(own, role, (await tx.findMembership(tenantId, userId))?.role);
       const write = await tx.updateMembershipRole({ tenantId, userId, role, ownerRole: this.#deps.roles.ownerRole });
       return this.#settle(tx, write, { actor, tenantId, subjectUserId: userId, action: 'tenant_membership.role_change' }, (previous) => ({
         from: previous.role,
@@ -117,7 +119,8 @@ export class MembershipService<C extends string, R extends string> {
     const { actor, tenantId, userId } = parsed;
     await this.#deps.seats?.prepare();
     const removed = await this.#deps.store.transaction(async (tx) => {
-      await this.#authorizeManager(tx, actor, tenantId);
+      const own = await this.#authorizeManager(tx, actor, tenantId);
+      this.#requireOwnerFor(own, undefined, (await tx.findMembership(tenantId, userId))?.role);
       return this.#delete(tx, actor, tenantId, userId, 'tenant_membership.remove');
     });
     this.#deps.onMembershipChanged(tenantId, userId);
@@ -152,18 +155,22 @@ export class MembershipService<C extends string, R extends string> {
     }
     const keeps = parsed.previousOwnerRole ?? this.#deps.previousOwnerRole;
     const transfer = await this.#deps.store.transaction(async (tx) => {
+      // A non-member learns nothing: 404 before anything about other members is read.
+      if (actor.type === 'user' && (await tx.findMembership(tenantId, actor.userId)) === undefined) throw new NotFoundError();
       const from = await tx.findMembership(tenantId, fromUserId);
-      if (actor.type === 'user') {
-        if (from === undefined) throw new NotFoundError();
-        if (actor.userId !== fromUserId) throw new ForbiddenError(`role:${roles.ownerRole}`, 'Only an owner can transfer their own ownership.');
-      } else if (from === undefined) {
-        throw new NotFoundError('Member not found.');
+      if (from === undefined) throw new NotFoundError('Member not found.');
+      if (actor.type === 'user' && actor.userId !== fromUserId) {
+        throw new ForbiddenError(`role:${roles.ownerRole}`, 'Only an owner can transfer their own ownership.');
       }
       if (!roles.isOwner(from.role)) throw new ForbiddenError(`role:${roles.ownerRole}`, 'Only an owner can transfer ownership.');
       const promoted = await tx.updateMembershipRole({ tenantId, userId: toUserId, role: roles.ownerRole, ownerRole: roles.ownerRole });
       if (promoted.outcome !== 'applied') throw new NotFoundError('Member not found.');
       const demoted = await tx.updateMembershipRole({ tenantId, userId: fromUserId, role: keeps, ownerRole: roles.ownerRole });
       if (demoted.outcome !== 'applied') throw new NotFoundError('Member not found.');
+      // The first read took no lock: a concurrent transfer may have demoted
+      // `from` since. The guarded write returns the row as it really was;
+      // if it was no longer an owner, this transfer must not mint one.
+      if (!roles.isOwner(demoted.previous.role)) throw new ForbiddenError(`role:${roles.ownerRole}`, 'Only an owner can transfer ownership.');
       await auditor.record(tx, {
         actor,
         tenantId,
@@ -190,7 +197,8 @@ export class MembershipService<C extends string, R extends string> {
   ): Promise<MembershipRecord | typeof BLOCKED> {
     const write = await tx.deleteMembership({ tenantId, userId, ownerRole: this.#deps.roles.ownerRole });
     const removed = await this.#settle(tx, write, { actor, tenantId, subjectUserId: userId, action }, (previous) => ({ role: previous.role }));
-    if (removed !== BLOCKED) await this.#deps.seats?.giveBack(tx, tenantId);
+    // The owner created with the tenant took no seat (there was no plan yet), so gives none back.
+    if (removed !== BLOCKED && removed.source !== 'tenant_create') await this.#deps.seats?.giveBack(tx, tenantId);
     return removed;
   }
 
@@ -215,17 +223,35 @@ export class MembershipService<C extends string, R extends string> {
     return write.previous;
   }
 
-  /** Throws unless `actor` may manage memberships of `tenantId` (read inside the write's transaction). */
-  async #authorizeManager(tx: StoreOperations, actor: Actor, tenantId: string): Promise<void> {
+  /**
+   * Throws unless `actor` may manage memberships of `tenantId` (read inside
+   * the write's transaction). Resolves with the actor's own role, or `null`
+   * for the system actor.
+   */
+  async #authorizeManager(tx: StoreOperations, actor: Actor, tenantId: string): Promise<string | null> {
     if (actor.type === 'system') {
       if ((await tx.findTenant(tenantId)) === undefined) throw new NotFoundError();
-      return;
+      return null;
     }
     const own = await tx.findMembership(tenantId, actor.userId);
     if (own === undefined) throw new NotFoundError();
     const { manageCapability, roles } = this.#deps;
     const allowed = manageCapability === undefined ? roles.isOwner(own.role) : roles.grants(own.role, manageCapability);
     if (!allowed) throw new ForbiddenError(manageCapability ?? `role:${roles.ownerRole}`);
+    return own.role;
+  }
+
+  /**
+   * Least privilege for delegated management: a manager who is not an owner
+   * may not grant the owner role, nor change or remove an owner. Without this,
+   * `manageMembersCapability` on a non-owner role would let its holders make
+   * themselves owners.
+   */
+  #requireOwnerFor(actorRole: string | null, grantedRole: string | undefined, targetRole?: string): void {
+    const { roles } = this.#deps;
+    if (actorRole === null || roles.isOwner(actorRole)) return;
+    const touchesOwner = (grantedRole !== undefined && roles.isOwner(grantedRole)) || (targetRole !== undefined && roles.isOwner(targetRole));
+    if (touchesOwner) throw new ForbiddenError(`role:${roles.ownerRole}`, 'Only an owner can grant the owner role or change an owner.');
   }
 
   #membership(tenantId: string, userId: string, role: string, createdBy: string, createdAt: Date, source: MembershipSource): MembershipRecord {

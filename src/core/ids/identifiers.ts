@@ -18,11 +18,13 @@ export const MAX_USER_ID_LENGTH = 255;
  * so a hostile multi-megabyte id costs nothing to reject.
  */
 export function tenantIdSchema(pattern: RegExp = UUID_PATTERN) {
+  // `g` and `y` make RegExp#test stateful (lastIndex), which would alternate answers.
+  const stateless = pattern.global || pattern.sticky ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')) : pattern;
   return z
     .string()
     .min(1)
     .max(MAX_TENANT_ID_LENGTH)
-    .refine((value) => pattern.test(value), { message: 'Malformed tenant id.' });
+    .refine((value) => stateless.test(value), { message: 'Malformed tenant id.' });
 }
 
 /**

@@ -123,5 +123,5 @@ function consumeOptions(idempotencyKey: string | undefined, namespace: string | 
 
 /** A tenantry error with a 4xx status: the request is refused, the server is fine. */
 function isClientRefusal(error: unknown): boolean {
-  return isTenantryError(error) && PROBLEM_CATALOG[error.code].status < 500;
+  return isTenantryError(error) && Object.hasOwn(PROBLEM_CATALOG, error.code) && PROBLEM_CATALOG[error.code].status < 500;
 }

@@ -60,7 +60,9 @@ export function catalogDetails(code: ProblemCode, instance: string | undefined):
  * @param instance - the request path, without query string. Ignored for 404s.
  */
 export function problemDetailsFor(error: unknown, instance?: string): ProblemDetails {
-  if (isTenantryError(error)) {
+  // Another copy of tenantry (newer or older) may throw a code this catalogue
+  // does not know: render it as an internal error rather than crash the handler.
+  if (isTenantryError(error) && Object.hasOwn(PROBLEM_CATALOG, error.code)) {
     const details = catalogDetails(error.code, instance);
     const extensions = problemExtensionsOf(error);
     return extensions === undefined ? details : { ...details, ...extensions };

@@ -85,10 +85,10 @@ describe('provisioning', () => {
     await entitlements.provisioning.cancelPackage({ actor: billing, tenantId, package: 'free' });
     const { items } = await tenantry.audit.list({ actor: systemActor('test'), tenantId });
     expect(items.map((e) => [e.action, e.actorType, e.actorId])).toEqual([
-      ['entitlement.package_cancel', 'system', 'billing'],
-      ['entitlement.namespace_limit_set', 'system', 'billing'],
-      ['entitlement.boost_add', 'system', 'billing'],
-      ['entitlement.package_assign', 'system', 'billing'],
+      ['entitlement.package_cancel', 'system', 'system:billing'],
+      ['entitlement.namespace_limit_set', 'system', 'system:billing'],
+      ['entitlement.boost_add', 'system', 'system:billing'],
+      ['entitlement.package_assign', 'system', 'system:billing'],
       ['tenant.create', 'user', 'owner'],
     ]);
     expect(items[2]?.metadata).toEqual({ feature: 'ai.tokens', amount: 500, expiresAt: null });

@@ -18,7 +18,7 @@ describe('audit log', () => {
     expect(items.map(({ action, actorType, actorId, subjectUserId, metadata }) => ({ action, actorType, actorId, subjectUserId, metadata }))).toEqual([
       { action: 'tenant_membership.remove', actorType: 'user', actorId: 'alice', subjectUserId: 'bob', metadata: { role: 'manager' } },
       { action: 'tenant_membership.leave', actorType: 'user', actorId: 'carl', subjectUserId: 'carl', metadata: { role: 'operator' } },
-      { action: 'tenant_membership.add', actorType: 'system', actorId: 'test', subjectUserId: 'carl', metadata: { role: 'operator' } },
+      { action: 'tenant_membership.add', actorType: 'system', actorId: 'system:test', subjectUserId: 'carl', metadata: { role: 'operator' } },
       { action: 'tenant_membership.role_change', actorType: 'user', actorId: 'alice', subjectUserId: 'bob', metadata: { from: 'readonly', to: 'manager' } },
       { action: 'tenant_membership.add', actorType: 'user', actorId: 'alice', subjectUserId: 'bob', metadata: { role: 'readonly' } },
       { action: 'tenant.create', actorType: 'user', actorId: 'alice', subjectUserId: 'alice', metadata: { role: 'owner' } },

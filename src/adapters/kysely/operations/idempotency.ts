@@ -1,3 +1,4 @@
+import { StorageUnavailableError } from '../../../core/errors/index.js';
 import type { ConsumeRequest, CounterChange } from '../../../store/entitlement-records.js';
 import { readText } from '../column-values.js';
 import { insertUnlessDuplicate } from './insert-rows.js';
@@ -54,7 +55,8 @@ export async function claimKey(ctx: QueryContext, tenantId: string, idempotency:
   // A duplicate is reported only once the other transaction has committed,
   // result included. Not seeing it means this transaction reads an older
   // snapshot (an isolation level stricter than the default).
-  if (row?.result == null) throw new Error(`The idempotency record "${idempotency.key}" exists but is not visible to this transaction.`);
+  // Never echo the client's key: it may be a request secret.
+  if (row?.result == null) throw new StorageUnavailableError('An idempotency record exists but is not visible to this transaction; retry the request.');
   return Object.freeze({ fingerprint: JSON.parse(readText(row.fingerprint)) as string, counters: decodeCounters(readText(row.result)) });
 }
 

@@ -1,8 +1,8 @@
 import type { AuditAction, AuditMetadata, AuditRecord } from '../store/audit-records.js';
 import type { StoreOperations } from '../store/store.js';
-import type { Actor } from './actor.js';
+import { provenanceOf, type Actor } from '../membership/actor.js';
 
-/** What one audit entry says; ids and time are added by {@link MembershipAuditor}. */
+/** What one audit entry says; id and time are added by {@link Auditor}. */
 export interface AuditFact {
   readonly actor: Actor;
   readonly tenantId: string;
@@ -12,8 +12,11 @@ export interface AuditFact {
   readonly metadata: AuditMetadata;
 }
 
-/** Writes audit entries through the transaction of the change they record. */
-export class MembershipAuditor {
+/**
+ * Writes audit entries through the transaction of the change they record.
+ * Shared by every service that audits, so entries look the same everywhere.
+ */
+export class Auditor {
   readonly #generateId: () => string;
   readonly #now: () => Date;
 
@@ -29,7 +32,8 @@ export class MembershipAuditor {
       tenantId: fact.tenantId,
       action: fact.action,
       actorType: fact.actor.type,
-      actorId: fact.actor.type === 'user' ? fact.actor.userId : fact.actor.label,
+      // The same spelling as provenance: a system actor can never pass for a user id.
+      actorId: provenanceOf(fact.actor),
       subjectUserId: fact.subjectUserId,
       metadata: Object.freeze({ ...fact.metadata }),
       createdAt: this.#now(),
