@@ -52,9 +52,9 @@ await describeSqlDatabases(['postgres', 'mysql'], (database) => {
 });
 
 await describeSqlDatabases(['sqlite-file'], (database) => {
-  it('keeps every counter within its limit and equal to its successful consumptions, 8 connections on one file', async ({ annotate }) => {
+  it(`keeps every counter within its limit and equal to its successful consumptions, ${CONNECTIONS} connections on one file`, async ({ annotate }) => {
     await stress(
-      Array.from({ length: 8 }, () => kyselyStore(database.connect())),
+      Array.from({ length: CONNECTIONS }, () => kyselyStore(database.connect())),
       annotate,
     );
   }, 60_000);
