@@ -59,7 +59,7 @@ function operationsOver(
  * throws leaves the tables exactly as they were.
  */
 // The operations are assigned in the constructor; the interface merge declares them.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface MemoryStore extends StoreOperations {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging

@@ -42,7 +42,7 @@ describe('defineRoles', () => {
     ['a role that does not map to an array', { owner: 'a.read' }, 'owner', 'must map to an array'],
   ])('rejects %s with ConfigurationError', (_label, map, ownerRole, message) => {
     const registry = defineCapabilities(['a.read'] as const);
-    const define = () => defineRoles(registry, map as never, { ownerRole: ownerRole as never });
+    const define = () => defineRoles(registry, map as never, { ownerRole });
     expect(define).toThrowError(message);
     try {
       define();

@@ -35,7 +35,7 @@ describe('delegated member management', () => {
 
   it('answers a non-member naming a real owner in a transfer with 404, like any other non-member', async () => {
     const tenantry = createTenantry({ capabilities, roles: delegating, store: memoryStore() });
-    const tenantId = await tenantWith(tenantry as never, 'olivia', { rita: 'readonly' });
+    const tenantId = await tenantWith(tenantry, 'olivia', { rita: 'readonly' });
     await expect(tenantry.members.transferOwnership({ actor: user('mallory'), tenantId, fromUserId: 'olivia', toUserId: 'rita' })).rejects.toThrow(
       NotFoundError,
     );
