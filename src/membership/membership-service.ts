@@ -132,7 +132,10 @@ export class MembershipService<C extends string, R extends string> {
     const parsed = parseInput(this.#deps.schemas.leave, input, 'leave');
     const { actor, tenantId } = parsed;
     await this.#deps.seats?.prepare();
-    const left = await this.#deps.store.transaction((tx) => this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave'));
+    const left = await this.#deps.store.transaction(async (tx) => {
+      if (!(await tx.lockTenant(tenantId))) throw new NotFoundError();
+      return this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave');
+    });
     this.#deps.onMembershipChanged(tenantId, actor.userId);
     return committed(left);
   }
@@ -155,6 +158,7 @@ export class MembershipService<C extends string, R extends string> {
     }
     const keeps = parsed.previousOwnerRole ?? this.#deps.previousOwnerRole;
     const transfer = await this.#deps.store.transaction(async (tx) => {
+      if (!(await tx.lockTenant(tenantId))) throw new NotFoundError();
       // A non-member learns nothing: 404 before anything about other members is read.
       if (actor.type === 'user' && (await tx.findMembership(tenantId, actor.userId)) === undefined) throw new NotFoundError();
       const from = await tx.findMembership(tenantId, fromUserId);
@@ -229,10 +233,10 @@ export class MembershipService<C extends string, R extends string> {
    * for the system actor.
    */
   async #authorizeManager(tx: StoreOperations, actor: Actor, tenantId: string): Promise<string | null> {
-    if (actor.type === 'system') {
-      if ((await tx.findTenant(tenantId)) === undefined) throw new NotFoundError();
-      return null;
-    }
+    // Lock first: the actor's own membership, read next, then cannot be changed
+    // (say, the actor removed) by another transaction before this one commits.
+    if (!(await tx.lockTenant(tenantId))) throw new NotFoundError();
+    if (actor.type === 'system') return null;
     const own = await tx.findMembership(tenantId, actor.userId);
     if (own === undefined) throw new NotFoundError();
     const { manageCapability, roles } = this.#deps;

@@ -32,6 +32,16 @@ export interface MembershipOperations {
   /** The tenant with this id, or `undefined`. */
   findTenant(tenantId: string): Promise<TenantRecord | undefined>;
 
+  /**
+   * Inside a transaction: locks the tenant against concurrent membership
+   * changes until the transaction ends, so that what is read next (the acting
+   * user's own membership) cannot change before the write commits. Resolves
+   * `false` when the tenant does not exist. Outside a transaction it only
+   * checks existence. Adapters whose transactions are already serialised
+   * (SQLite's immediate transactions, the memory store) only check existence.
+   */
+  lockTenant(tenantId: string): Promise<boolean>;
+
   /** One user's membership in one tenant, or `undefined`. One round trip. */
   findMembership(tenantId: string, userId: string): Promise<MembershipRecord | undefined>;
 

@@ -4,6 +4,7 @@ import type { Store, StoreOperations } from '../store/store.js';
 const OPERATIONS: { readonly [K in keyof StoreOperations]: true } = {
   createTenant: true,
   findTenant: true,
+  lockTenant: true,
   findMembership: true,
   listMembershipsOfUser: true,
   listMembers: true,

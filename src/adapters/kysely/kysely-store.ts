@@ -42,6 +42,7 @@ export class KyselyStore implements Store {
 
   createTenant: StoreOperations['createTenant'] = (...args) => this.#ops.createTenant(...args);
   findTenant: StoreOperations['findTenant'] = (...args) => this.#ops.findTenant(...args);
+  lockTenant: StoreOperations['lockTenant'] = (...args) => this.#ops.lockTenant(...args);
   findMembership: StoreOperations['findMembership'] = (...args) => this.#ops.findMembership(...args);
   listMembershipsOfUser: StoreOperations['listMembershipsOfUser'] = (...args) => this.#ops.listMembershipsOfUser(...args);
   listMembers: StoreOperations['listMembers'] = (...args) => this.#ops.listMembers(...args);

@@ -1,7 +1,7 @@
 import type { StoreOperations } from '../../store/store.js';
 import { appendAudit, listAudit } from './operations/audit.js';
 import { listAlerts, recordAlert } from './operations/alerts.js';
-import { hitRateLimit } from './operations/rate-limit.js';
+import { countRateLimitHit, openRateLimitWindow } from './operations/rate-limit.js';
 import { consume } from './operations/consume.js';
 import { listCounters, readCounters } from './operations/counter-reads.js';
 import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, syncFeatures } from './operations/features.js';
@@ -10,7 +10,7 @@ import { deleteMembership, updateMembershipRole } from './operations/guarded-wri
 import { createTenant, insertMembership } from './operations/inserts.js';
 import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
-import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
+import { findMembership, findTenant, listMembers, listMembershipsOfUser, lockTenant } from './operations/reads.js';
 import { release } from './operations/release.js';
 import { allOrNothing, atomic, atomicUnlessRefused, fallible, read, single, type Scope } from './scope.js';
 import { toStoreError } from './storage-errors.js';
@@ -56,6 +56,7 @@ export function operationsIn(scope: Scope): StoreOperations {
   return Object.freeze({
     createTenant: (tenant, owner) => run(() => allOrNothing(scope, (ctx) => createTenant(ctx, tenant, owner))),
     findTenant: (tenantId) => run(() => read(scope, (ctx) => findTenant(ctx, tenantId))),
+    lockTenant: (tenantId) => run(() => read(scope, (ctx) => lockTenant(ctx, tenantId))),
     findMembership: (tenantId, userId) => run(() => read(scope, (ctx) => findMembership(ctx, tenantId, userId))),
     listMembershipsOfUser: (userId) => run(() => read(scope, (ctx) => listMembershipsOfUser(ctx, userId))),
     listMembers: (tenantId, page) => run(() => read(scope, (ctx) => listMembers(ctx, tenantId, page))),
@@ -78,7 +79,11 @@ export function operationsIn(scope: Scope): StoreOperations {
     listCounters: (tenantId) => run(() => read(scope, (ctx) => listCounters(ctx, tenantId))),
     recordAlert: (alert) => parents(alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
     listAlerts: (tenantId) => run(() => read(scope, (ctx) => listAlerts(ctx, tenantId))),
-    // InnoDB can deadlock two first hits of a new window on the gap; the runner retries those.
-    hitRateLimit: (hit) => run(() => atomicUnlessRefused(scope, (ctx) => hitRateLimit(ctx, hit))),
+    hitRateLimit: (hit) =>
+      run(async () => {
+        const opened = await single(scope, (ctx) => openRateLimitWindow(ctx, hit));
+        // The transaction now only locks an existing row; the runner still retries a deadlock.
+        return atomicUnlessRefused(scope, (ctx) => countRateLimitHit(ctx, hit, opened));
+      }),
   } satisfies StoreOperations);
 }

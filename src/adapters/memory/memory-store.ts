@@ -23,6 +23,8 @@ function operationsOver(
   return {
     createTenant: (tenant, owner) => run((undo) => { memberships.createTenant(tenant, owner, undo); }),
     findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
+    // Transactions hold the store's lock already: existence is all there is to check.
+    lockTenant: (tenantId) => run(() => memberships.findTenant(tenantId) !== undefined),
     findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),
     listMembershipsOfUser: (userId) => run(() => memberships.listMembershipsOfUser(userId)),
     listMembers: (tenantId, page) => run(() => memberships.listMembers(tenantId, page)),

@@ -5,25 +5,36 @@ import { insertUnlessDuplicate } from './insert-rows.js';
 import type { QueryContext } from './query-context.js';
 
 /**
- * `hitRateLimit`, run in a transaction of its own: make sure the window's
- * row exists, then one guarded increment (`hits + cost <= limit` in the
- * `WHERE`, arithmetic in SQL: the same guarded write as a usage counter),
- * then read the count under the row lock the update took. A hit that opens
- * a new window also deletes the key's older windows, so a busy key keeps one
- * row.
+ * First step of `hitRateLimit`: make sure the window's row exists, as a
+ * statement of its own (outside any transaction where the dialect allows).
+ * Creating the row apart from the counting keeps InnoDB from deadlocking
+ * concurrent first hits on the new key's gap. Resolves whether this call
+ * created the row.
  */
-export async function hitRateLimit(ctx: QueryContext, hit: RateLimitHit): Promise<RateLimitResult> {
+export async function openRateLimitWindow(ctx: QueryContext, hit: RateLimitHit): Promise<boolean> {
   const { q, tables, dialect } = ctx;
-  const windowStart = dialect.writeTimestamp(hit.windowStart);
-  const opened = await insertUnlessDuplicate(
+  const inserted = await insertUnlessDuplicate(
     ctx,
     q.insertInto(tables.rate_limits).values({
       limiter_key: hit.key,
-      window_start: windowStart,
+      window_start: dialect.writeTimestamp(hit.windowStart),
       hits: 0,
       expires_at: dialect.writeTimestamp(hit.expiresAt),
     }),
   );
+  return inserted !== 'duplicate' && inserted > 0n;
+}
+
+/**
+ * Second step of `hitRateLimit`, in a transaction: one guarded increment
+ * (`hits + cost <= limit` in the `WHERE`, arithmetic in SQL: the same guarded
+ * write as a usage counter), then the count read under the row lock the update
+ * took. A hit that opened a new window also deletes the key's older windows,
+ * so a busy key keeps one row.
+ */
+export async function countRateLimitHit(ctx: QueryContext, hit: RateLimitHit, opened: boolean): Promise<RateLimitResult> {
+  const { q, tables, dialect } = ctx;
+  const windowStart = dialect.writeTimestamp(hit.windowStart);
   const updated = await q
     .updateTable(tables.rate_limits)
     .set({ hits: sql<number>`hits + ${hit.cost}` })
@@ -37,8 +48,6 @@ export async function hitRateLimit(ctx: QueryContext, hit: RateLimitHit): Promis
     .where('limiter_key', '=', hit.key)
     .where('window_start', '=', windowStart)
     .executeTakeFirstOrThrow();
-  if (opened !== 'duplicate' && opened > 0n) {
-    await q.deleteFrom(tables.rate_limits).where('limiter_key', '=', hit.key).where('window_start', '<', windowStart).execute();
-  }
+  if (opened) await q.deleteFrom(tables.rate_limits).where('limiter_key', '=', hit.key).where('window_start', '<', windowStart).execute();
   return Object.freeze({ allowed: updated.numUpdatedRows > 0n, count: readCount(row.hits) });
 }

@@ -34,6 +34,12 @@ export async function listMembers(ctx: QueryContext, tenantId: string, page: Mem
 }
 
 /** True when the tenant exists. */
+/** `Store.lockTenant`: the dialect's tenant-row lock (`FOR NO KEY UPDATE` / `FOR UPDATE`; none on SQLite). */
+export async function lockTenant(ctx: QueryContext, tenantId: string): Promise<boolean> {
+  const { q, dialect, tables } = ctx;
+  return (await dialect.lockTenant(q.selectFrom(tables.tenants).select('id').where('id', '=', tenantId)).executeTakeFirst()) !== undefined;
+}
+
 export async function tenantExists(ctx: QueryContext, tenantId: string): Promise<boolean> {
   const row = await ctx.q.selectFrom(ctx.tables.tenants).select('id').where('id', '=', tenantId).executeTakeFirst();
   return row !== undefined;

@@ -82,8 +82,8 @@ async function verify(store: Store, tenantId: string, ops: readonly Operation[],
     .filter((e) => e.action !== 'tenant.create' && e.action !== 'tenant_membership.add')
     .map((e) => {
       const attempted = e.action === 'tenant_membership.last_owner_blocked' ? ` (${String(e.metadata.attempted)})` : '';
-      const actor = e.actorType === 'system' ? `system:${e.actorId}` : e.actorId;
-      return `${e.action} ${actor} -> ${e.subjectUserId ?? ''}${attempted}`;
+      // actorId already spells system actors as `system:<label>`, like provenance.
+      return `${e.action} ${e.actorId} -> ${e.subjectUserId ?? ''}${attempted}`;
     });
   expect(recorded.sort(), `${tenantId}: audit log`).toEqual(expected.sort());
   expect(entries.filter((e) => e.action === 'tenant_membership.add')).toHaveLength(OWNERS - 1);
