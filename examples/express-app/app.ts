@@ -1,9 +1,8 @@
 import express, { type Express, type Request } from 'express';
-import { createEntitlements, createTenantry, systemActor, userActor, type RoleOf } from 'tenantry';
+import { userActor, type RoleOf } from 'tenantry';
 import { entitlementOf, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
-import { capabilities, roles } from '../catalog.js';
-import { packages } from '../plans.js';
-import { createExampleStore } from '../shared/default-store.js';
+import { roles } from '../catalog.js';
+import { createExampleWorld, tokensRequested } from '../shared/example-world.js';
 
 /** The running example: the app (not yet listening), the seeded tenant, and how to release the store. */
 export interface ExpressExample {
@@ -14,12 +13,6 @@ export interface ExpressExample {
   readonly close: () => Promise<void>;
 }
 
-/** The `/ai` route's amount: the body's `tokens`, unchecked, so that tenantry answers a bad one with a 400. */
-function tokensRequested(body: unknown): number {
-  const tokens = (body as { tokens?: unknown } | undefined)?.tokens;
-  return typeof tokens === 'number' ? tokens : Number.NaN;
-}
-
 /**
  * Builds the Express example: tenant routes behind `tenantContext()`,
  * capability-guarded routes, an AI route that is rate-limited and metered
@@ -27,25 +20,12 @@ function tokensRequested(body: unknown): number {
  * can start it; `server.ts` listens.
  */
 export async function buildApp(): Promise<ExpressExample> {
-  const { store, close } = await createExampleStore();
-  const tenantry = createTenantry({ capabilities, roles, store, manageMembersCapability: 'membership.manage' });
-  const entitlements = createEntitlements({ packages, store });
-
-  // Seeding is trusted server code: it acts as the explicit system actor, never as a user.
-  const seed = systemActor('seed');
-  const { tenant } = await tenantry.tenants.create({ ownerId: 'alice', actor: seed });
-  await tenantry.members.add({ actor: seed, tenantId: tenant.id, userId: 'bob', role: 'operator' });
-  await tenantry.members.add({ actor: seed, tenantId: tenant.id, userId: 'carol', role: 'readonly' });
-  // mallory exists but belongs to another tenant: to her, this one answers 404.
-  await tenantry.tenants.create({ ownerId: 'mallory', actor: seed });
-  // The free plan: 1000 AI tokens a month, among others (see ../plans.ts).
-  await entitlements.provisioning.assignPackage({ actor: seed, tenantId: tenant.id, package: 'free' });
+  const { store, close, tenantry, entitlements, tenantId } = await createExampleWorld();
 
   // Rate counters live in the same database, so the limit holds across every instance.
-  const rateLimitStore = store;
   // Per member (tenant and user), because the limiters run after tenantContext().
-  const aiRateLimit = rateLimit({ store: rateLimitStore, name: 'ai', limit: 5, windowMs: 60_000 });
-  const usageRateLimit = rateLimit({ store: rateLimitStore, name: 'usage', limit: 30, windowMs: 60_000 });
+  const aiRateLimit = rateLimit({ store, name: 'ai', limit: 5, windowMs: 60_000 });
+  const usageRateLimit = rateLimit({ store, name: 'usage', limit: 30, windowMs: 60_000 });
 
   // Demo only: the actor comes from a header. A real app reads its verified session or token here.
   const actor = (req: Request) => req.get('x-user-id');
@@ -114,5 +94,5 @@ export async function buildApp(): Promise<ExpressExample> {
   // Last: renders every error (tenantry's and the body parser's) as application/problem+json.
   app.use(problemHandler());
 
-  return { app, tenantId: tenant.id, close };
+  return { app, tenantId, close };
 }

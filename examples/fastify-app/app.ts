@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { createEntitlements, createTenantry, systemActor, userActor, type RoleOf } from 'tenantry';
+import { userActor, type RoleOf } from 'tenantry';
 import {
   entitlementOf,
   problemHandler,
@@ -10,21 +10,14 @@ import {
   tenantOf,
   tenantryPlugin,
 } from 'tenantry/fastify';
-import { capabilities, roles } from '../catalog.js';
-import { packages } from '../plans.js';
-import { createExampleStore } from '../shared/default-store.js';
+import { roles } from '../catalog.js';
+import { createExampleWorld, tokensRequested } from '../shared/example-world.js';
 
 /** The example: the app (ready, not yet listening; closing it releases the store) and the seeded tenant. */
 export interface FastifyExample {
   readonly app: FastifyInstance;
   /** The tenant seeded for alice (owner), bob (operator) and carol (readonly). */
   readonly tenantId: string;
-}
-
-/** The `/ai` route's amount: the body's `tokens`, unchecked, so that tenantry answers a bad one with a 400. */
-function tokensRequested(body: unknown): number {
-  const tokens = (body as { tokens?: unknown } | undefined)?.tokens;
-  return typeof tokens === 'number' ? tokens : Number.NaN;
 }
 
 /**
@@ -35,25 +28,12 @@ function tokensRequested(body: unknown): number {
  * it; `server.ts` listens.
  */
 export async function buildApp(): Promise<FastifyExample> {
-  const { store, close } = await createExampleStore();
-  const tenantry = createTenantry({ capabilities, roles, store, manageMembersCapability: 'membership.manage' });
-  const entitlements = createEntitlements({ packages, store });
-
-  // Seeding is trusted server code: it acts as the explicit system actor, never as a user.
-  const seed = systemActor('seed');
-  const { tenant } = await tenantry.tenants.create({ ownerId: 'alice', actor: seed });
-  await tenantry.members.add({ actor: seed, tenantId: tenant.id, userId: 'bob', role: 'operator' });
-  await tenantry.members.add({ actor: seed, tenantId: tenant.id, userId: 'carol', role: 'readonly' });
-  // mallory exists but belongs to another tenant: to her, this one answers 404.
-  await tenantry.tenants.create({ ownerId: 'mallory', actor: seed });
-  // The free plan: 1000 AI tokens a month, among others (see ../plans.ts).
-  await entitlements.provisioning.assignPackage({ actor: seed, tenantId: tenant.id, package: 'free' });
+  const { store, close, tenantry, entitlements, tenantId } = await createExampleWorld();
 
   // Rate counters live in the same database, so the limit holds across every instance.
-  const rateLimitStore = store;
   // Per member (tenant and user), because the limiters run after the tenantContext() hook.
-  const aiRateLimit = rateLimit({ store: rateLimitStore, name: 'ai', limit: 5, windowMs: 60_000 });
-  const usageRateLimit = rateLimit({ store: rateLimitStore, name: 'usage', limit: 30, windowMs: 60_000 });
+  const aiRateLimit = rateLimit({ store, name: 'ai', limit: 5, windowMs: 60_000 });
+  const usageRateLimit = rateLimit({ store, name: 'usage', limit: 30, windowMs: 60_000 });
 
   // Demo only: the actor comes from a header. A real app reads its verified session or token here.
   const actor = (request: FastifyRequest) => {
@@ -146,5 +126,5 @@ export async function buildApp(): Promise<FastifyExample> {
   );
 
   await app.ready();
-  return { app, tenantId: tenant.id };
+  return { app, tenantId };
 }
