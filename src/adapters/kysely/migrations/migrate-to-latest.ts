@@ -1,6 +1,9 @@
-import { Migrator, type Kysely, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
 import { z } from 'zod';
 import { parseConfig } from '../../../core/validation/parse-input.js';
+import { beginImmediate } from '../dialects/sqlite-begin-immediate.js';
+import { resolveDialect } from '../dialects/resolve-dialect.js';
+import type { StoreQueries } from '../dialects/store-dialect.js';
 import { tableOptionsShape, withTableDefaults, type KyselyTableOptions } from '../kysely-store-options.js';
 import { tenantryMigrations } from './tenantry-migrations.js';
 
@@ -32,13 +35,22 @@ const optionsSchema = z
  * Brings tenantry's tables up to date on `db` with Kysely's `Migrator`:
  * runs every migration that has not run yet, in order, and resolves with what
  * ran (an empty list when the schema was already current, so calling it on
- * every start-up is cheap and safe). Concurrent calls from several instances
- * are serialised by the migrator's lock table.
+ * every start-up is cheap and safe).
  *
- * Rejects with the error of the failing migration. On PostgreSQL each
- * migration runs in a transaction and is rolled back as a whole; Kysely runs
- * SQLite and MySQL/MariaDB migrations without one, so there a failure can
- * leave the statements before it applied.
+ * Concurrent calls are serialised on every dialect, so several app processes
+ * may start (and migrate) at once: PostgreSQL and MySQL/MariaDB through the
+ * migrator's own lock (an advisory lock, `GET_LOCK`), SQLite by running the
+ * whole migration in one `BEGIN IMMEDIATE` transaction, which holds the
+ * database's write lock from before the migrator reads what already ran
+ * until it has recorded what it ran (Kysely's SQLite adapter takes no lock of
+ * its own). Waiting for that lock follows the connection's busy timeout
+ * (better-sqlite3's `timeout` option, 5000 ms by default).
+ *
+ * Rejects with the error of the failing migration. On PostgreSQL and SQLite
+ * the run is transactional: a failing migration is rolled back as a whole
+ * (on SQLite, the whole run is). Kysely runs MySQL/MariaDB migrations
+ * without a transaction (MySQL commits DDL implicitly), so there a failure
+ * can leave the statements before it applied.
  *
  * @example
  * ```ts
@@ -53,14 +65,43 @@ export async function migrateToLatest(db: Kysely<any>, options?: MigrateToLatest
   const parsed = parseConfig(optionsSchema, options ?? {}, 'migrateToLatest() options');
   const tables = withTableDefaults(parsed);
   const migrationTableName = parsed.migrationTableName ?? `${tables.tablePrefix === '' ? 'tenantry_' : tables.tablePrefix}migration`;
-  const migrator = new Migrator({
-    db,
-    provider: tenantryMigrations({ tablePrefix: tables.tablePrefix, ...(tables.dialect === undefined ? {} : { dialect: tables.dialect }) }),
-    migrationTableName,
-    migrationLockTableName: parsed.migrationLockTableName ?? `${migrationTableName}_lock`,
-    ...(parsed.migrationTableSchema === undefined ? {} : { migrationTableSchema: parsed.migrationTableSchema }),
-  });
-  const { error, results = [] } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error('A tenantry migration failed.', { cause: error });
-  return Object.freeze(results.filter((result) => result.status !== 'NotExecuted'));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator is typed over any schema.
+  const migrate = async (target: Kysely<any>) => {
+    const migrator = new Migrator({
+      db: target,
+      provider: tenantryMigrations({ tablePrefix: tables.tablePrefix, ...(tables.dialect === undefined ? {} : { dialect: tables.dialect }) }),
+      migrationTableName,
+      migrationLockTableName: parsed.migrationLockTableName ?? `${migrationTableName}_lock`,
+      ...(parsed.migrationTableSchema === undefined ? {} : { migrationTableSchema: parsed.migrationTableSchema }),
+    });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error instanceof Error ? error : new Error('A tenantry migration failed.', { cause: error });
+    return Object.freeze(results.filter((result) => result.status !== 'NotExecuted'));
+  };
+  if (resolveDialect(db, tables.dialect).name !== 'sqlite') return migrate(db);
+  return db.connection().execute((connection) => migrateUnderWriteLock(connection as StoreQueries, migrate));
+}
+
+/**
+ * Runs `migrate` on `connection` inside `BEGIN IMMEDIATE ... COMMIT`. The
+ * migrator, given this connection-bound instance, runs every statement on
+ * the same connection, hence inside the transaction (on SQLite it opens none
+ * of its own), so a second process waits at `BEGIN IMMEDIATE` and then finds
+ * every migration recorded.
+ */
+async function migrateUnderWriteLock<T>(connection: StoreQueries, migrate: (target: StoreQueries) => Promise<T>): Promise<T> {
+  await beginImmediate(connection);
+  let result: T;
+  try {
+    result = await migrate(connection);
+  } catch (error) {
+    try {
+      await sql`rollback`.execute(connection);
+    } catch {
+      // The failure that got us here is the one worth reporting.
+    }
+    throw error;
+  }
+  await sql`commit`.execute(connection);
+  return result;
 }
