@@ -1,8 +1,8 @@
 /**
  * `tenantry/express`: Express 5 middleware for tenant context (404 for
  * non-members), capability guards (403), entitlement guards (atomic,
- * idempotent consumption), store-backed rate limits (429) and RFC 9457
- * problem responses.
+ * idempotent consumption), store-backed rate limits (429), RFC 9457
+ * problem responses and the canonical 404 for unmatched routes.
  * Requires `express` (an optional peer dependency).
  *
  * @packageDocumentation
@@ -15,5 +15,6 @@ export { requireEntitlement } from './integrations/express/require-entitlement.j
 export { entitlementOf } from './integrations/express/entitlement-of.js';
 export { rateLimit } from './integrations/express/rate-limit.js';
 export { problemHandler } from './integrations/express/problem-handler.js';
+export { notFoundHandler } from './integrations/express/not-found-handler.js';
 export { tenantOf } from './integrations/express/tenant-of.js';
 export * from './integrations/http/public.js';

@@ -1,8 +1,8 @@
 /**
  * `tenantry/fastify`: a Fastify 5 plugin and hooks for tenant context (404
  * for non-members), capability guards (403), entitlement guards (atomic,
- * idempotent consumption), store-backed rate limits (429) and RFC 9457
- * problem responses.
+ * idempotent consumption), store-backed rate limits (429), RFC 9457
+ * problem responses and the canonical 404 for unmatched routes.
  * Requires `fastify` (an optional peer dependency).
  *
  * @packageDocumentation
@@ -17,5 +17,6 @@ export { requireEntitlement } from './integrations/fastify/require-entitlement.j
 export { entitlementOf } from './integrations/fastify/entitlement-of.js';
 export { rateLimit } from './integrations/fastify/rate-limit.js';
 export { problemHandler } from './integrations/fastify/problem-handler.js';
+export { notFoundHandler } from './integrations/fastify/not-found-handler.js';
 export { tenantOf } from './integrations/fastify/tenant-of.js';
 export * from './integrations/http/public.js';

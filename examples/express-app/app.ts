@@ -1,6 +1,6 @@
 import express, { type Express, type Request } from 'express';
 import { userActor, type RoleOf } from 'tenantry';
-import { entitlementOf, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
+import { entitlementOf, notFoundHandler, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
 import { roles } from '../catalog.js';
 import { createExampleWorld, tokensRequested } from '../shared/example-world.js';
 
@@ -16,8 +16,8 @@ export interface ExpressExample {
 /**
  * Builds the Express example: tenant routes behind `tenantContext()`,
  * capability-guarded routes, an AI route that is rate-limited and metered
- * against the tenant's plan, and problem+json errors. Importable so tests
- * can start it; `server.ts` listens.
+ * against the tenant's plan, problem+json errors and the canonical 404 for
+ * unmatched routes. Importable so tests can start it; `server.ts` listens.
  */
 export async function buildApp(): Promise<ExpressExample> {
   const { store, close, tenantry, entitlements, tenantId } = await createExampleWorld();
@@ -91,6 +91,8 @@ export async function buildApp(): Promise<ExpressExample> {
   });
 
   app.use('/tenants/:tenantId', tenantRoutes);
+  // After every route: an unmatched path gets the canonical 404, the same bytes as a non-member's.
+  app.use(notFoundHandler());
   // Last: renders every error (tenantry's and the body parser's) as application/problem+json.
   app.use(problemHandler());
 

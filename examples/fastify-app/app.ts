@@ -24,8 +24,8 @@ export interface FastifyExample {
  * Builds the Fastify example: tenant routes in an encapsulated context
  * prefixed `/tenants/:tenantId` with the tenant-context hook, capability
  * guards per route, an AI route that is rate-limited and metered against
- * the tenant's plan, and problem+json errors. Importable so tests can start
- * it; `server.ts` listens.
+ * the tenant's plan, problem+json errors and the canonical 404 for
+ * unmatched routes. Importable so tests can start it; `server.ts` listens.
  */
 export async function buildApp(): Promise<FastifyExample> {
   const { store, close, tenantry, entitlements, tenantId } = await createExampleWorld();
@@ -44,8 +44,9 @@ export async function buildApp(): Promise<FastifyExample> {
   // frameworkErrors: the router's own refusals (bad URL encoding, over-long parameters) as problems too.
   const app = Fastify({ frameworkErrors: problemHandler() });
   app.addHook('onClose', () => close());
-  // At the root: request decoration and the problem+json error handler for the whole app.
-  await app.register(tenantryPlugin);
+  // At the root: request decoration, the problem+json error handler and, for unmatched
+  // routes, the canonical 404 (the same bytes as a non-member's) for the whole app.
+  await app.register(tenantryPlugin, { notFoundHandler: true });
 
   await app.register(
     (tenantRoutes, _options, done) => {

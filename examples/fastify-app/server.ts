@@ -20,9 +20,10 @@ Try it (the x-user-id header stands in for a real session):
   curl -i -H 'x-user-id: alice' ${base}/billing
   # 403 problem+json: operators lack billing.read
   curl -i -H 'x-user-id: bob' ${base}/billing
-  # 404: mallory is not a member; a malformed id gets the very same bytes
+  # 404: mallory is not a member; a malformed id and an unmatched route get the very same bytes
   curl -i -H 'x-user-id: mallory' ${base}/billing
   curl -i -H 'x-user-id: alice' ${origin}/tenants/not-a-uuid/billing
+  curl -i ${origin}/no-such-route
   # 401: no actor
   curl -i ${base}/projects
   # action states for a UI (carol is read-only)

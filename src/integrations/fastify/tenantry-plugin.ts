@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { ConfigurationError } from '../../core/errors/index.js';
 import type { ProblemHandlerOptions } from '../http/error-response.js';
+import { notFoundHandler } from './not-found-handler.js';
 import { problemHandler } from './problem-handler.js';
 
 /** Options of {@link tenantryPlugin}. */
@@ -11,12 +12,25 @@ export interface TenantryPluginOptions {
    * options, `false` to keep your own error handler. Default is `true`.
    */
   readonly problemHandler?: boolean | ProblemHandlerOptions<FastifyRequest>;
+  /**
+   * Installs {@link notFoundHandler} as the not-found handler of the context
+   * the plugin is registered in, so unmatched routes get the canonical 404.
+   * Fastify allows one not-found handler per prefix, and a second one is a
+   * start-up error (`ConfigurationError`), so this is opt-in: `true` to
+   * install it, `false` to keep Fastify's or your own. Default is `false`.
+   */
+  readonly notFoundHandler?: boolean;
 }
 
 function register(fastify: FastifyInstance, options: TenantryPluginOptions, done: (error?: Error) => void): void {
   const handlerOption: unknown = options.problemHandler ?? true;
   if (typeof handlerOption !== 'boolean' && (typeof handlerOption !== 'object' || handlerOption === null)) {
     done(new ConfigurationError('Invalid tenantryPlugin options: problemHandler: expected a boolean or problem handler options.'));
+    return;
+  }
+  const notFoundOption: unknown = options.notFoundHandler ?? false;
+  if (typeof notFoundOption !== 'boolean') {
+    done(new ConfigurationError('Invalid tenantryPlugin options: notFoundHandler: expected a boolean.'));
     return;
   }
   // Decorating up front keeps every request object the same shape (Fastify's
@@ -26,27 +40,39 @@ function register(fastify: FastifyInstance, options: TenantryPluginOptions, done
   if (handlerOption !== false) {
     fastify.setErrorHandler(problemHandler(handlerOption === true ? {} : (handlerOption as ProblemHandlerOptions<FastifyRequest>)));
   }
+  if (notFoundOption) {
+    try {
+      fastify.setNotFoundHandler(notFoundHandler());
+    } catch (error) {
+      // Fastify refuses a second not-found handler for the same prefix with a plain Error.
+      const prefix = fastify.prefix === '' ? '/' : fastify.prefix;
+      done(new ConfigurationError(`tenantryPlugin: notFoundHandler: a not-found handler is already set for prefix '${prefix}'.`, { cause: error }));
+      return;
+    }
+  }
   done();
 }
 
 /**
  * The Fastify plugin: decorates requests with `tenantry` (`null` until the
  * `tenantContext()` hook sets it) and `tenantryEntitlements` (`null` until a
- * `requireEntitlement()` guard sets it) and, by default, installs the
- * problem+json error handler.
+ * `requireEntitlement()` guard sets it), by default installs the
+ * problem+json error handler and, with `{ notFoundHandler: true }`, the
+ * canonical 404 for unmatched routes.
  *
  * It skips Fastify's encapsulation (like plugins wrapped in
- * `fastify-plugin`), so its decoration and error handler apply to the
- * context that registers it and that context's children. Register it once at
- * the root for the whole application, or inside an encapsulated plugin (for
+ * `fastify-plugin`), so its decoration and handlers apply to the context
+ * that registers it and that context's children. Register it once at the
+ * root for the whole application, or inside an encapsulated plugin (for
  * example one registered with `{ prefix: '/tenants/:tenantId' }`) to confine
- * the error handler to those routes. It adds no hooks: tenant context,
- * capability and entitlement guards and rate limits are opted into per
- * context or per route.
+ * the handlers to those routes (a not-found handler needs a prefix of its
+ * own: an encapsulated context without one shares its parent's). It adds no
+ * hooks: tenant context, capability and entitlement guards and rate limits
+ * are opted into per context or per route.
  *
  * @example
  * ```ts
- * await app.register(tenantryPlugin);
+ * await app.register(tenantryPlugin, { notFoundHandler: true });
  * await app.register(async (tenantRoutes) => {
  *   tenantRoutes.addHook('preHandler', tenantContext(tenantry, { actor: (request) => request.user?.id }));
  *   tenantRoutes.get('/billing', { preHandler: requireCapability(tenantry, 'billing.read') }, () => ({ plan: 'pro' }));

@@ -4,6 +4,7 @@ import {
   isLimitExceededError,
   isValidationError,
   type TenantryError,
+  type ValidationIssue,
 } from '../../core/errors/index.js';
 
 /**
@@ -12,7 +13,8 @@ import {
  * copied, member by member, so a field added to an error class later never
  * leaks by default:
  *
- * - `validation_failed`: `issues` (path and message; they never contain input values);
+ * - `validation_failed`: `issues`, each rebuilt from its `path` and `message`
+ *   only (see {@link renderedIssue});
  * - `forbidden`: `capability`, the declared capability the member lacks;
  * - `limit_exceeded`: `feature`, `limit`, `used`, `requested`;
  * - `feature_not_enabled`: `feature`.
@@ -22,7 +24,7 @@ import {
  */
 export function problemExtensionsOf(error: TenantryError): Readonly<Record<string, unknown>> | undefined {
   if (isValidationError(error)) {
-    return { issues: error.issues.map((issue) => ({ path: [...issue.path], message: issue.message })) };
+    return { issues: error.issues.map(renderedIssue) };
   }
   if (isForbiddenError(error)) return { capability: error.capability };
   if (isLimitExceededError(error)) {
@@ -30,4 +32,22 @@ export function problemExtensionsOf(error: TenantryError): Readonly<Record<strin
   }
   if (isFeatureNotEnabledError(error)) return { feature: error.feature };
   return undefined;
+}
+
+/** Said for an issue whose message is not a string: only a plain JavaScript caller can build one. */
+const UNREADABLE_MESSAGE = 'Invalid value.';
+
+/**
+ * The body form of one validation issue: a new object with exactly `path`
+ * and `message`. Whatever else the issue carries never reaches the body:
+ * a `ValidationError` keeps extra fields a caller put on its issues (zod's
+ * `keys`, `input`, `received`, `params`, ...), and those may hold what the
+ * client sent. Path elements that are not strings or finite numbers (a
+ * symbol, an object with fields of its own) are dropped for the same
+ * reason, as the core's zod conversion drops symbols.
+ */
+function renderedIssue(issue: ValidationIssue): { path: (string | number)[]; message: string } {
+  const path = issue.path.filter((key) => typeof key === 'string' || (typeof key === 'number' && Number.isFinite(key)));
+  const message = typeof issue.message === 'string' ? issue.message : UNREADABLE_MESSAGE;
+  return { path, message };
 }

@@ -6,7 +6,7 @@ import { buildApp as buildExpressExample } from '../../../examples/express-app/a
 import { buildApp as buildFastifyExample } from '../../../examples/fastify-app/app.js';
 import { listenExpress } from './express-app.js';
 import { injectInto } from './fastify-app.js';
-import type { HttpHarness } from './http-cases.js';
+import { fingerprint, type HttpClient } from './http-cases.js';
 
 // The examples run on the embedded SQLite default; give this file its own database file.
 const directory = mkdtempSync(join(tmpdir(), 'tenantry-examples-'));
@@ -19,7 +19,7 @@ afterAll(() => {
 });
 
 /** The metered AI route: rate-limit headers, an idempotent replay that counts once, and the usage it leaves. */
-async function smokeAi(http: HttpHarness, tenantId: string): Promise<void> {
+async function smokeAi(http: HttpClient, tenantId: string): Promise<void> {
   const spend = () =>
     http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: 'alice', json: { tokens: 100 }, headers: { 'Idempotency-Key': 'smoke-1' } });
   const first = await spend();
@@ -35,7 +35,7 @@ async function smokeAi(http: HttpHarness, tenantId: string): Promise<void> {
   expect(usage.usage.find((entry) => entry.feature === 'ai.tokens')).toEqual({ feature: 'ai.tokens', used: 100, limit: 1_000 });
 }
 
-async function smoke(http: HttpHarness, tenantId: string): Promise<void> {
+async function smoke(http: HttpClient, tenantId: string): Promise<void> {
   try {
     const allowed = await http.send({ path: `/tenants/${tenantId}/billing`, user: 'alice' });
     expect(allowed.status).toBe(200);
@@ -51,7 +51,10 @@ async function smoke(http: HttpHarness, tenantId: string): Promise<void> {
         { userId: 'carol', role: 'readonly' },
       ],
     });
-    expect((await http.send({ path: `/tenants/${tenantId}`, user: 'mallory' })).status).toBe(404);
+    const notMember = await http.send({ path: `/tenants/${tenantId}`, user: 'mallory' });
+    expect(notMember.status).toBe(404);
+    // The not-found handler is wired in: an unmatched route gets the very same bytes.
+    expect(fingerprint(await http.send({ path: '/no-such-route' }))).toEqual(fingerprint(notMember));
     await smokeAi(http, tenantId);
   } finally {
     await http.close();

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { entitlementOf, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
+import { entitlementOf, notFoundHandler, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
 import type { HttpHarness, HttpRequest, HttpResult } from './http-cases.js';
+import { sendRaw } from './raw-request.js';
 import {
   actorFromHeaders,
   addMember,
@@ -90,11 +91,13 @@ export function buildExpressScenarioApp({ tenantry, entitlements, rateLimitStore
     res.json({ reached: true });
   });
 
+  // After every route: an unmatched one is answered with the canonical 404.
+  app.use(notFoundHandler());
   app.use(problemHandler());
   return app;
 }
 
-/** Starts `app` on an ephemeral loopback port and talks to it with `fetch`. */
+/** Starts `app` on an ephemeral loopback port and talks to it with `fetch` (or raw bytes on a socket). */
 export async function listenExpress(app: Express): Promise<HttpHarness> {
   const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {
     const listening = app.listen(0, '127.0.0.1', (error?: Error) => {
@@ -103,8 +106,10 @@ export async function listenExpress(app: Express): Promise<HttpHarness> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
   return {
-    send: (request) => fetchFrom(`http://127.0.0.1:${port}`, request),
+    send: (request) => fetchFrom(origin, request),
+    sendRaw: (request) => sendRaw(origin, request),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {

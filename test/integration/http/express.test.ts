@@ -3,6 +3,7 @@ import express from 'express';
 import { UnknownCapabilityError, ConfigurationError, FeatureNotFoundError, type EntitlementDecision, type RequestScope } from 'tenantry';
 import {
   entitlementOf,
+  notFoundHandler,
   problemHandler,
   rateLimit,
   requireCapability,
@@ -38,6 +39,19 @@ describe('express: construction', () => {
     expect(tenantContext(tenantry, { actor: () => undefined }).name).toBe('tenantContextMiddleware');
     expect(requireCapability(tenantry, 'tenant.read').name).toBe('requireCapabilityMiddleware');
     expect(problemHandler().name).toBe('problemHandlerMiddleware');
+    expect(notFoundHandler().name).toBe('notFoundMiddleware');
+  });
+
+  it('lets the not-found handler defer to Express once the response has started', () => {
+    const req = Object.create(express.request) as express.Request;
+    const written: unknown[] = [];
+    const res = { headersSent: true, setHeader: (...args: unknown[]) => written.push(args), end: (...args: unknown[]) => written.push(args) };
+    let deferred = 0;
+    notFoundHandler()(req, res as unknown as express.Response, () => {
+      deferred += 1;
+    });
+    expect(deferred).toBe(1);
+    expect(written).toEqual([]);
   });
 
   it('types req.tenantry through the Express request augmentation', () => {

@@ -9,7 +9,8 @@ import {
   tenantOf,
   tenantryPlugin,
 } from 'tenantry/fastify';
-import type { HttpHarness, HttpResult } from './http-cases.js';
+import type { HttpClient, HttpHarness, HttpResult } from './http-cases.js';
+import { sendRaw } from './raw-request.js';
 import {
   actorFromHeaders,
   addMember,
@@ -32,7 +33,8 @@ export async function buildFastifyScenarioApp({ tenantry, entitlements, rateLimi
   const app = Fastify({ frameworkErrors: problemHandler() });
   const actor = (request: FastifyRequest) => actorFromHeaders(request.headers);
   const policy = { limit: RATE_LIMIT, windowMs: RATE_WINDOW_MS, now: clock.now };
-  await app.register(tenantryPlugin);
+  // notFoundHandler: an unmatched route is answered with the canonical 404.
+  await app.register(tenantryPlugin, { notFoundHandler: true });
 
   await app.register(
     (tenants, _options, done) => {
@@ -92,7 +94,7 @@ export async function buildFastifyScenarioApp({ tenantry, entitlements, rateLimi
 }
 
 /** Talks to `app` in process through `inject()`. */
-export function injectInto(app: FastifyInstance): HttpHarness {
+export function injectInto(app: FastifyInstance): HttpClient {
   return {
     async send(request): Promise<HttpResult> {
       const headers: Record<string, string> = { ...request.headers };
@@ -109,4 +111,10 @@ export function injectInto(app: FastifyInstance): HttpHarness {
     },
     close: () => app.close(),
   };
+}
+
+/** Starts `app` on an ephemeral loopback port: `send` still injects, `sendRaw` writes on a real socket. */
+export async function listenFastify(app: FastifyInstance): Promise<HttpHarness> {
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...injectInto(app), sendRaw: (request) => sendRaw(origin, request) };
 }

@@ -3,6 +3,8 @@ import Fastify, { type FastifyRequest } from 'fastify';
 import { ConfigurationError, FeatureNotFoundError, UnknownCapabilityError, type EntitlementDecision } from 'tenantry';
 import {
   entitlementOf,
+  notFoundHandler,
+  notFoundResponse,
   problemHandler,
   rateLimit,
   requireCapability,
@@ -16,10 +18,10 @@ import { memoryStore } from 'tenantry/memory';
 import { setup } from '../../support/catalog.js';
 import { describeHttpAdapter, fingerprint, type HttpHarness } from './http-cases.js';
 import { fetchFrom } from './express-app.js';
-import { buildFastifyScenarioApp, injectInto } from './fastify-app.js';
+import { buildFastifyScenarioApp, injectInto, listenFastify } from './fastify-app.js';
 import { createScenario, type Scenario } from './http-scenario.js';
 
-describeHttpAdapter('fastify (inject)', async (scenario) => injectInto(await buildFastifyScenarioApp(scenario)));
+describeHttpAdapter('fastify (inject and socket)', async (scenario) => listenFastify(await buildFastifyScenarioApp(scenario)));
 
 describe('fastify: router refusals', () => {
   it('answers an over-long tenant id with the router 414, as a problem, without touching storage', async () => {
@@ -84,6 +86,7 @@ describe('fastify: construction and encapsulation', () => {
     expect(tenantContext(tenantry, { actor: () => undefined }).name).toBe('tenantContextHook');
     expect(requireCapability(tenantry, 'tenant.read').name).toBe('requireCapabilityHook');
     expect(problemHandler().name).toBe('problemErrorHandler');
+    expect(notFoundHandler().name).toBe('notFoundRouteHandler');
   });
 
   it('decorates the request once, even when registered twice, and keeps a host error handler with problemHandler: false', async () => {
@@ -157,6 +160,50 @@ describe('fastify: construction and encapsulation', () => {
     expect(response.statusCode).toBe(404);
     expect(handled).toBe(0);
     await app.close();
+  });
+
+  it('answers unmatched routes with the canonical 404 through setNotFoundHandler(notFoundHandler())', async () => {
+    const app = Fastify();
+    app.setNotFoundHandler(notFoundHandler());
+    const response = await app.inject({ method: 'POST', url: '/no/such/route?token=secret', payload: { a: 1 } });
+    expect(response.statusCode).toBe(404);
+    expect(response.body).toBe(notFoundResponse().body);
+    expect(response.headers).toMatchObject(notFoundResponse().headers);
+    await app.close();
+  });
+
+  it('installs the canonical 404 from the plugin only when asked, and only for the prefix it is registered under', async () => {
+    const canonical = notFoundResponse().body;
+    const byDefault = Fastify();
+    await byDefault.register(tenantryPlugin);
+    expect((await byDefault.inject({ url: '/nope' })).body).not.toBe(canonical);
+    await byDefault.close();
+
+    const app = Fastify();
+    await app.register(
+      (api, _options, done) => {
+        void api.register(tenantryPlugin, { notFoundHandler: true });
+        done();
+      },
+      { prefix: '/api' },
+    );
+    expect((await app.inject({ url: '/api/nope' })).body).toBe(canonical);
+    expect((await app.inject({ url: '/nope' })).body).not.toBe(canonical);
+    await app.close();
+  });
+
+  it('refuses a second not-found handler for the same prefix, or a notFoundHandler that is not a boolean, with ConfigurationError', async () => {
+    const twice = Fastify();
+    await twice.register(tenantryPlugin, { notFoundHandler: true });
+    await expect(twice.register(tenantryPlugin, { problemHandler: false, notFoundHandler: true })).rejects.toThrow(ConfigurationError);
+    await twice.close();
+    const hostFirst = Fastify();
+    hostFirst.setNotFoundHandler((_request, reply) => reply.code(404).send('host'));
+    await expect(hostFirst.register(tenantryPlugin, { notFoundHandler: true })).rejects.toThrow(/already set for prefix '\/'/);
+    await hostFirst.close();
+    const invalid = Fastify();
+    await expect(invalid.register(tenantryPlugin, { notFoundHandler: 'yes' } as never)).rejects.toThrow(/notFoundHandler/);
+    await invalid.close();
   });
 
   it('types request.tenantry through declaration merging', () => {

@@ -4,6 +4,7 @@ import { describeEntitlementGuard } from './entitlement-cases.js';
 import { createScenario, ERROR_CODES, WWW_AUTHENTICATE, type Scenario } from './http-scenario.js';
 import { expectNoSecrets, problemOf } from './problem-assertions.js';
 import { describeRateLimit } from './rate-limit-cases.js';
+import type { RawRequest } from './raw-request.js';
 
 /** One request, framework-neutral. */
 export interface HttpRequest {
@@ -23,10 +24,16 @@ export interface HttpResult {
   readonly body: string;
 }
 
-/** An app under test, started on the scenario; `close()` releases every resource. */
-export interface HttpHarness {
+/** A client of an app under test; `close()` releases every resource. */
+export interface HttpClient {
   readonly send: (request: HttpRequest) => Promise<HttpResult>;
   readonly close: () => Promise<void>;
+}
+
+/** An app under test, started on the scenario and listening on a real socket for `sendRaw`. */
+export interface HttpHarness extends HttpClient {
+  /** Writes the request line as given, for targets `fetch` and `inject()` normalize (absolute form, `//host`). */
+  readonly sendRaw: (request: RawRequest) => Promise<HttpResult>;
 }
 
 /** Builds and starts the scenario app (see `Scenario`) for one adapter. */
@@ -115,6 +122,66 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
         code: 'not_found',
       });
       expect(responses[0].body).not.toContain(scenario.tenantId);
+    });
+
+    it('answers an unmatched route with the canonical 404, byte-identical to a tenant 404, echoing nothing', async () => {
+      const probe = 'probe-secret-path';
+      const tenant404 = fingerprint(await http.send({ path: `/tenants/${scenario.tenantId}`, user: 'mallory' }));
+      const unmatched = await Promise.all([
+        http.send({ path: `/${probe}` }),
+        http.send({ path: `/${probe}/deeper?token=${probe}`, user: 'alice' }),
+        http.send({ method: 'POST', path: `/${probe}`, json: { probe } }),
+        // A member, on a sub-path of the tenant routes that no route serves.
+        http.send({ path: `/tenants/${scenario.tenantId}/${probe}`, user: 'alice' }),
+        // A route that exists, with a method it does not serve.
+        http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/billing`, user: 'alice' }),
+        http.sendRaw({ target: `http://evil.example/${probe}` }),
+        http.sendRaw({ target: `//evil.example/${probe}` }),
+      ]);
+      for (const result of unmatched) {
+        expect(fingerprint(result)).toEqual(tenant404);
+        expect(result.body).not.toContain(probe);
+      }
+      expect(tenant404).toMatchObject({ status: 404, headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' } });
+    });
+
+    it.each([
+      ['an absolute-form target', (path: string) => `http://evil.example${path}?token=secret-token`],
+      ['an absolute-form target with user info, a port and an upper-case scheme', (path: string) => `HTTPS://user:secret-token@evil.example:8443${path}`],
+    ])('derives instance from the path of %s only, never naming another origin', async (_case, target) => {
+      const path = `/tenants/${scenario.tenantId}/billing`;
+      const result = await http.sendRaw({ target: target(path), user: 'bob' });
+      expect(result.status).toBe(403);
+      expect(problemOf(result)).toMatchObject({ code: 'forbidden', instance: path });
+      expect(result.body).not.toContain('evil.example');
+      expect(result.body).not.toContain('secret-token');
+    });
+
+    it.each([
+      ['//evil.example/%zz', '/evil.example/%zz'],
+      ['/\\evil.example/%zz', '/evil.example/%zz'],
+      ['http://evil.example//evil.example/%zz', '/evil.example/%zz'],
+    ])('never renders %s as a protocol-relative instance', async (target, instance) => {
+      // A broken body (Express parses it on every path) and broken percent-encoding (Fastify's router
+      // refuses it before routing): a 400 with an instance on either framework, on a path no route serves.
+      const result = await http.sendRaw({ method: 'POST', target, json: '{"probe": ' });
+      expect(result.status).toBe(400);
+      expect(problemOf(result)).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, instance });
+    });
+
+    it('renders a malformed header under its lower-case name, without echoing the value', async () => {
+      const rejected = 'secret-token with spaces';
+      const result = await http.send({
+        method: 'POST',
+        path: `/tenants/${scenario.tenantId}/images`,
+        user: 'bob',
+        headers: { 'X-Request-Id': rejected, 'x-project': 'apollo' },
+      });
+      expect(result.status).toBe(400);
+      const problem = problemOf(result);
+      expect(problem).toMatchObject({ code: 'validation_failed', instance: `/tenants/${scenario.tenantId}/images` });
+      expect((problem.issues as { path: unknown }[]).map((issue) => issue.path)).toEqual([['headers', 'x-request-id']]);
+      expect(result.body).not.toContain('secret-token');
     });
 
     it('emits one denial event, without a capability, for each tenant-context 404', async () => {

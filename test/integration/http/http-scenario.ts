@@ -49,6 +49,9 @@ import { testClock } from '../../support/entitlements.js';
  * - `GET  /unguarded/billing`: `requireCapability('billing.read')` without `tenantContext()` (a wiring mistake);
  * - `POST /unguarded/ai`: `requireEntitlement('ai.tokens', 1)` without `tenantContext()` (a wiring mistake).
  *
+ * Any other method and path is answered by the adapter's `notFoundHandler()`
+ * with the canonical 404.
+ *
  * Every rate limiter allows {@link RATE_LIMIT} requests per {@link RATE_WINDOW_MS}
  * on `clock`, counted in `rateLimitStore`: apps built on the same scenario
  * share the limit, like two instances of one service.

@@ -92,6 +92,24 @@ describe('problemDetailsFor', () => {
     expect(Object.isFrozen(details.issues)).toBe(false);
   });
 
+  it('renders each validation issue from its own path and message only, whatever else the issue carries', () => {
+    const planted = 'attacker-chosen-key';
+    // What a plain JavaScript caller (or a raw zod issue passed through) can put in a ValidationError.
+    const issues = [
+      { path: ['metadata', 0], message: 'Unrecognized key', code: 'unrecognized_keys', keys: [planted], input: { [planted]: 1 } },
+      { path: ['headers', 'idempotency-key', Symbol(planted), { planted }, Number.NaN], message: 'Invalid header', received: planted },
+      { path: [], message: { planted } },
+    ] as unknown as ConstructorParameters<typeof ValidationError>[1];
+    const response = errorResponse(new ValidationError(`Invalid input: ${planted}`, issues), '/x');
+    // toEqual on plain parsed JSON: no member besides path and message survives.
+    expect((JSON.parse(response.body) as { issues: unknown }).issues).toEqual([
+      { path: ['metadata', 0], message: 'Unrecognized key' },
+      { path: ['headers', 'idempotency-key'], message: 'Invalid header' },
+      { path: [], message: 'Invalid value.' },
+    ]);
+    expect(response.body).not.toContain(planted);
+  });
+
   it('keeps a 4xx status of a foreign error without its message, and turns any 404 into the canonical one', () => {
     const badBody = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), { status: 400 });
     expect(problemDetailsFor(badBody, '/x')).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, instance: '/x' });
