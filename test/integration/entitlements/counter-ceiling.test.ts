@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { COUNTER_CEILING, LimitExceededError, MAX_CONSUME_AMOUNT, ValidationError } from 'tenantry';
 import { GAUGE_WINDOW } from '../../../src/entitlements/counter-plan.js';
@@ -12,6 +13,9 @@ import { billing, entitlementWorld } from '../../support/entitlements.js';
  * is refused without a write, and provisioning refuses grants whose sum would
  * overflow instead of storing them and breaking every later read.
  */
+
+/** Fixed so failures reproduce; override with TENANTRY_FC_SEED. fast-check prints seed and path on failure. */
+const SEED = Number(process.env.TENANTRY_FC_SEED ?? 20240229);
 
 /** Puts the tenant's seat gauge at `used` straight through the store (4 million maximal consumptions would take too long). */
 async function fillSeats(store: Store, tenantId: string, used: number): Promise<void> {
@@ -66,6 +70,40 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     expect(await entitlements.usage.consume(tenantId, 'seats', 2)).toMatchObject({ allowed: true, used: COUNTER_CEILING });
   });
 
+  it('property: near the ceiling, a counter takes exactly the consumptions that fit under it, all or nothing, and never passes it', async () => {
+    const { store, entitlements, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
+    await entitlements.usage.ensureCatalog();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: 20 }),
+        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 12 }), limited: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+        async (start, steps) => {
+          run += 1;
+          // A fresh pair of counters per run: a namespace of their own.
+          const namespace = `run-${run}`;
+          const unlimited = { featureKey: 'seats', namespace, windowStart: GAUGE_WINDOW, limit: null };
+          const limited = { featureKey: 'ai.tokens', namespace, windowStart: GAUGE_WINDOW, limit: 1000 };
+          if (start < 20) await store.consume({ tenantId, amount: COUNTER_CEILING - start, counters: [unlimited], now: new Date() });
+          const model = { unlimited: start < 20 ? COUNTER_CEILING - start : 0, limited: 0 };
+          for (const { amount, limited: withLimited } of steps) {
+            const counters = withLimited ? [limited, unlimited] : [unlimited];
+            const result = await store.consume({ tenantId, amount, counters, now: new Date() });
+            const fits = model.unlimited + amount <= COUNTER_CEILING && (!withLimited || model.limited + amount <= 1000);
+            expect(result.outcome).toBe(fits ? 'consumed' : 'exceeded');
+            if (fits) {
+              model.unlimited += amount;
+              if (withLimited) model.limited += amount;
+            }
+          }
+          expect(await store.readCounters(tenantId, [unlimited, limited])).toEqual([model.unlimited, model.limited]);
+          expect(model.unlimited).toBeLessThanOrEqual(COUNTER_CEILING);
+        },
+      ),
+      { numRuns: 25, seed: SEED },
+    );
+  });
+
   it('refuses a boost or a package assignment whose sum would pass COUNTER_CEILING with ValidationError, writing nothing, and the tenant keeps working', async () => {
     const { store, entitlements, tenantId } = await entitlementWorld({ store: database.store() });
     // free grants 3 seats: a boost up to exactly the ceiling fits.
@@ -92,5 +130,18 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     await entitlements.provisioning.addBoost({ actor: billing, tenantId, feature: 'api.requests', amount: 5 });
     expect((await entitlements.usage.check(tenantId, 'seats')).limit).toBe('unlimited');
     expect((await entitlements.usage.check(tenantId, 'api.requests')).limit).toBe(1005);
+  });
+
+  it('serialises concurrent boosts of one tenant: of three that each fit alone but not together, exactly one is stored', async () => {
+    const { store, entitlements, tenantId } = await entitlementWorld({ store: database.store() });
+    await entitlements.provisioning.syncCatalog();
+    const add = () => entitlements.provisioning.addBoost({ actor: billing, tenantId, feature: 'seats', amount: COUNTER_CEILING - 3 });
+    const results = await Promise.allSettled([add(), add(), add()]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ValidationError);
+    }
+    expect((await store.readGrants(tenantId)).boosts).toHaveLength(1);
+    expect((await entitlements.usage.effective(tenantId)).features.seats).toMatchObject({ limit: COUNTER_CEILING });
   });
 });
