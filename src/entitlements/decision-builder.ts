@@ -1,5 +1,5 @@
 import type { HierarchyEvaluation } from '../core/entitlements/evaluate-hierarchy.js';
-import type { Limit } from '../core/entitlements/limit.js';
+import { COUNTER_CEILING, type Limit } from '../core/entitlements/limit.js';
 import { TENANT_POOL } from '../store/entitlement-records.js';
 import type { PlannedLevel } from './counter-plan.js';
 import type { EntitlementDecision } from './entitlement-types.js';
@@ -31,7 +31,8 @@ export function toDecision<F extends string>(
         : Object.freeze({
             feature: blocked.feature,
             namespace: blocked.namespace === undefined || blocked.namespace === TENANT_POOL ? null : blocked.namespace,
-            limit: blocked.limit === 'unlimited' ? null : blocked.limit,
+            // Only the counter ceiling refuses an unlimited level.
+            limit: blocked.limit === 'unlimited' ? COUNTER_CEILING : blocked.limit,
             used: blocked.used,
           }),
     replayed,

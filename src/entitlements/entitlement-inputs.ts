@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COUNTER_CEILING, MAX_CONSUME_AMOUNT } from '../core/entitlements/limit.js';
 import { tenantIdSchema } from '../core/ids/identifiers.js';
 import { systemActorSchema } from '../membership/actor.js';
 
@@ -12,7 +13,11 @@ export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,128}$/, {
   message: 'Idempotency keys are 1 to 128 printable ASCII characters without spaces.',
 });
 
-const amountSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** What one check, consumption or release may ask for: see {@link MAX_CONSUME_AMOUNT}. */
+const amountSchema = z.number().int().min(1).max(MAX_CONSUME_AMOUNT);
+
+/** A boost's amount: any count a counter can hold (provisioning then checks the tenant's sum). */
+const grantAmountSchema = z.number().int().min(1).max(COUNTER_CEILING);
 
 /** Builds the boundary schemas for one tenant-id format. */
 export function entitlementSchemas(tenantIdPattern: RegExp) {
@@ -26,12 +31,12 @@ export function entitlementSchemas(tenantIdPattern: RegExp) {
         actor: systemActorSchema,
         tenantId,
         feature: z.string().min(1).max(128),
-        amount: z.union([amountSchema, z.literal('unlimited')]),
+        amount: z.union([grantAmountSchema, z.literal('unlimited')]),
         expiresAt: z.date().optional(),
       })
       .strict(),
     namespaceLimit: z
-      .object({ actor: systemActorSchema, tenantId, namespace: namespaceSchema, feature: z.string().min(1).max(128), limit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() })
+      .object({ actor: systemActorSchema, tenantId, namespace: namespaceSchema, feature: z.string().min(1).max(128), limit: z.number().int().min(0).max(COUNTER_CEILING).nullable() })
       .strict(),
   };
 }

@@ -3,6 +3,7 @@ import type { PackageCatalog } from '../core/entitlements/define-packages.js';
 import { effectiveEntitlements, type EffectiveEntitlements } from '../core/entitlements/effective-entitlements.js';
 import { evaluateHierarchicalConsumption } from '../core/entitlements/evaluate-hierarchy.js';
 import type { Boost } from '../core/entitlements/grants.js';
+import type { Limit } from '../core/entitlements/limit.js';
 import { simulatePackageChange, type PackageChangeSimulation, type UsageByFeature } from '../core/entitlements/simulate-package-change.js';
 import { crossedThresholds } from '../core/entitlements/thresholds.js';
 import { FeatureNotEnabledError, LimitExceededError, NotFoundError, ValidationError } from '../core/errors/index.js';
@@ -12,6 +13,7 @@ import { TENANT_POOL, type ConsumeResult, type CounterChange, type TenantGrants 
 import type { StoreOperations } from '../store/store.js';
 import { lockOrdered, planLevels, toPoolLevels, type PlannedLevel } from './counter-plan.js';
 import { toDecision } from './decision-builder.js';
+import { catalogGrants } from './tenant-grants.js';
 import type { GrantsCache } from './grants-cache.js';
 import { entitlementSchemas } from './entitlement-inputs.js';
 import type { EntitlementDecision, FeatureUsage, UsageAlertHook } from './entitlement-types.js';
@@ -105,8 +107,10 @@ export class EntitlementService<F extends string, L extends F, P extends string>
   }
 
   /**
-   * Consumes `amount` of a limit feature if every level has room, atomically;
-   * resolves with the decision either way (never throws for a refusal).
+   * Consumes `amount` (at most `MAX_CONSUME_AMOUNT`) of a limit feature if
+   * every level has room, atomically; resolves with the decision either way
+   * (never throws for a refusal). A retry with a recorded idempotency key
+   * replays the first decision, whatever the tenant's grants are now.
    */
   async tryConsume(tenantId: string, feature: L, amount: number, options: ConsumeOptions = {}): Promise<EntitlementDecision<L>> {
     const id = this.#tenantId(tenantId);
@@ -115,7 +119,10 @@ export class EntitlementService<F extends string, L extends F, P extends string>
     const context = await this.#context(id);
     const levels = this.#levels(context, key, input.namespace);
     const { store } = this.#deps;
-    if (levels.some((level) => level.limit === null)) {
+    // Not enabled and no key: refused without a write. With a key, the store
+    // still decides (the level's limit is 0), because a recorded key must
+    // replay even after the grant that allowed it is gone.
+    if (input.idempotencyKey === undefined && levels.some((level) => level.limit === null)) {
       const used = await store.readCounters(id, counterKeys(levels));
       return toDecision(key, input.namespace, input.amount, levels, evaluateHierarchicalConsumption(toPoolLevels(levels, used), input.amount), false);
     }
@@ -135,7 +142,9 @@ export class EntitlementService<F extends string, L extends F, P extends string>
 
   /**
    * Like {@link EntitlementService.tryConsume}, but throws on refusal:
-   * `FeatureNotEnabledError` or `LimitExceededError` (naming the level with no room).
+   * `FeatureNotEnabledError` or `LimitExceededError` (naming the level with
+   * no room; for an unlimited level at the counter ceiling, `limit` is
+   * `COUNTER_CEILING`).
    */
   async consume(tenantId: string, feature: L, amount: number, options: ConsumeOptions = {}): Promise<EntitlementDecision<L>> {
     const decision = await this.tryConsume(tenantId, feature, amount, options);
@@ -243,17 +252,7 @@ export class EntitlementService<F extends string, L extends F, P extends string>
   }
 
   #grantsOf(grants: TenantGrants): { packages: P[]; boosts: Boost<F, L>[] } {
-    return {
-      packages: grants.packages.map((assignment) => this.#deps.packages.assert(assignment.packageKey)),
-      boosts: grants.boosts.map(
-        (boost) =>
-          ({
-            feature: this.#features.assert(boost.featureKey),
-            amount: boost.amount ?? 'unlimited',
-            ...(boost.expiresAt === null ? {} : { expiresAt: boost.expiresAt }),
-          }) as Boost<F, L>,
-      ),
-    };
+    return catalogGrants(this.#deps.packages, grants);
   }
 
   #levels(context: TenantContext<F, L>, feature: F, namespace: string | undefined): PlannedLevel[] {
@@ -309,7 +308,9 @@ export class EntitlementService<F extends string, L extends F, P extends string>
       changes[planIndex] = result.counters[targetIndex] ?? { before: 0, after: 0 };
     });
     const before = changes.map((change) => change.before);
-    const decision = toDecision(feature, namespace, amount, levels, evaluateHierarchicalConsumption(toPoolLevels(levels, before), amount), result.outcome === 'replayed');
+    // A replay is decided under the limits the first call was applied under, not today's grants.
+    const decided = result.outcome === 'replayed' ? replayedLevels(levels, planIndexOf, changes, result.limits) : levels;
+    const decision = toDecision(feature, namespace, amount, decided, evaluateHierarchicalConsumption(toPoolLevels(decided, before), amount), result.outcome === 'replayed');
     if (result.outcome === 'consumed') await this.#alert(tenantId, levels, changes);
     return decision;
   }
@@ -352,6 +353,31 @@ export class EntitlementService<F extends string, L extends F, P extends string>
       }
     }
   }
+}
+
+/**
+ * `levels` with the limits a replayed consumption was applied under
+ * (`recorded`, in the store's target order; `null` is unlimited). Records
+ * from before limits were recorded keep a current limit that admits the
+ * recorded change, else take the recorded value itself, the tightest limit
+ * that admitted it: a replay is always the allowed decision it was.
+ */
+function replayedLevels(
+  levels: readonly PlannedLevel[],
+  planIndexOf: readonly number[],
+  changes: readonly CounterChange[],
+  recorded: readonly (number | null)[] | undefined,
+): PlannedLevel[] {
+  const limits: (Limit | undefined)[] = [];
+  planIndexOf.forEach((planIndex, targetIndex) => {
+    const limit = recorded?.[targetIndex];
+    limits[planIndex] = limit === undefined ? undefined : (limit ?? 'unlimited');
+  });
+  return levels.map((level, index) => {
+    const after = changes[index]?.after ?? 0;
+    const current = level.limit === 'unlimited' || (level.limit !== null && level.limit >= after) ? level.limit : after;
+    return { ...level, limit: limits[index] ?? current };
+  });
 }
 
 function counterKeys(levels: readonly PlannedLevel[]) {

@@ -5,7 +5,9 @@ import type { Limit } from '../core/entitlements/limit.js';
  *
  * - `allowed`: every level (the feature, its pools, the namespace) has room.
  * - `not_enabled`: the tenant's packages and boosts do not grant the feature (or one of its pools).
- * - `limit_exceeded`: enabled, but some level has no room for the amount.
+ * - `limit_exceeded`: enabled, but some level has no room for the amount. An
+ *   unlimited level has room up to `COUNTER_CEILING` (`Number.MAX_SAFE_INTEGER`);
+ *   refused there, its `blockedBy.limit` is that ceiling.
  */
 export type EntitlementReason = 'allowed' | 'not_enabled' | 'limit_exceeded';
 
@@ -14,6 +16,10 @@ export interface BlockingLevel {
   readonly feature: string;
   /** The namespace whose own limit refused it; `null` for the tenant pool. */
   readonly namespace: string | null;
+  /**
+   * The level's limit; `null` when it is not enabled; `COUNTER_CEILING` for
+   * an unlimited level whose counter cannot take the amount without passing it.
+   */
   readonly limit: number | null;
   readonly used: number;
 }
@@ -34,7 +40,12 @@ export interface EntitlementDecision<F extends string = string> {
   readonly remaining: Limit;
   /** Set when refused. */
   readonly blockedBy: BlockingLevel | null;
-  /** True when an idempotency key matched an earlier consumption and nothing was counted again. */
+  /**
+   * True when an idempotency key matched an earlier consumption and nothing
+   * was counted again. A replayed decision is the first one again (`limit`,
+   * `used` and `remaining` as they were then), whatever the tenant's grants
+   * are now: a retry after a cancelled package or a lowered limit replays.
+   */
   readonly replayed: boolean;
 }
 

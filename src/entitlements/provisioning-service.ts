@@ -8,6 +8,7 @@ import type { AuditAction, AuditMetadata } from '../store/audit-records.js';
 import type { AlertRecord, BoostRecord, PackageAssignmentRecord } from '../store/entitlement-records.js';
 import type { Store, StoreOperations } from '../store/store.js';
 import { entitlementSchemas } from './entitlement-inputs.js';
+import { assertLimitsFit, catalogGrants } from './tenant-grants.js';
 
 /** Wiring of {@link ProvisioningService}. */
 export interface ProvisioningDependencies<F extends string, L extends F, P extends string> {
@@ -59,7 +60,11 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     return this.#synced;
   }
 
-  /** Assigns a package. `AlreadyExistsError` when it is already active for the tenant. */
+  /**
+   * Assigns a package. `AlreadyExistsError` when it is already active for the
+   * tenant; `ValidationError` (issue `['package']`, nothing written) when the
+   * tenant's effective limit of some feature would pass `COUNTER_CEILING`.
+   */
   async assignPackage(input: { readonly actor: SystemActor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
     const parsed = parseInput(this.#schemas.assign, input, 'package assignment');
     const packageKey = this.#deps.packages.assert(parsed.package);
@@ -74,7 +79,9 @@ export class ProvisioningService<F extends string, L extends F, P extends string
       cancelledAt: null,
     });
     await this.#deps.store.transaction(async (tx) => {
+      await this.#lock(tx, parsed.tenantId);
       await tx.assignPackage(record);
+      await this.#assertLimitsFit(tx, parsed.tenantId, record.assignedAt, { what: 'package assignment', path: 'package' });
       await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.package_assign', { package: packageKey });
     });
     this.#deps.onGrantsChanged(parsed.tenantId);
@@ -95,7 +102,12 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     return cancelled;
   }
 
-  /** Adds a boost: extra allowance for a feature, optionally until `expiresAt`. */
+  /**
+   * Adds a boost: extra allowance for a feature, optionally until
+   * `expiresAt`. `ValidationError` (issue `['amount']`, nothing written) when
+   * the tenant's effective limit of the feature would pass `COUNTER_CEILING`
+   * (`Number.MAX_SAFE_INTEGER`); grant `'unlimited'` instead.
+   */
   async addBoost(input: {
     readonly actor: SystemActor;
     readonly tenantId: string;
@@ -119,7 +131,9 @@ export class ProvisioningService<F extends string, L extends F, P extends string
       createdAt: this.#deps.now(),
     });
     await this.#deps.store.transaction(async (tx) => {
+      await this.#lock(tx, parsed.tenantId);
       await tx.addBoost(record);
+      await this.#assertLimitsFit(tx, parsed.tenantId, record.createdAt, { what: 'boost', path: 'amount' });
       await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.boost_add', {
         feature: featureKey,
         amount: record.amount,
@@ -161,6 +175,26 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     const parsed = this.#schemas.tenantId.safeParse(tenantId);
     if (!parsed.success) throw new NotFoundError();
     return this.#deps.store.listAlerts(parsed.data);
+  }
+
+  /**
+   * Serialises grant changes of one tenant, so that two concurrent additions
+   * cannot each pass {@link ProvisioningService.#assertLimitsFit} on grants
+   * that lack the other. `NotFoundError` for a missing tenant.
+   */
+  async #lock(tx: StoreOperations, tenantId: string): Promise<void> {
+    if (!(await tx.lockTenant(tenantId))) throw new NotFoundError();
+  }
+
+  /**
+   * Reads the tenant's grants, the change just written included, and throws
+   * `ValidationError` (rolling the change back) when an effective limit
+   * would pass `COUNTER_CEILING`: refused here, such grants can never make
+   * every later read of the tenant fail.
+   */
+  async #assertLimitsFit(tx: StoreOperations, tenantId: string, now: Date, change: { readonly what: string; readonly path: string }): Promise<void> {
+    const { packages } = this.#deps;
+    assertLimitsFit(packages, catalogGrants(packages, await tx.readGrants(tenantId)), now, change);
   }
 
   async #audit(tx: StoreOperations, actor: SystemActor, tenantId: string, action: AuditAction, metadata: AuditMetadata): Promise<void> {

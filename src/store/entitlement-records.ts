@@ -3,6 +3,7 @@
  * computed by the entitlement service from the catalog and the tenant's grants;
  * the store's job is to apply a consumption against those limits atomically.
  */
+import { COUNTER_CEILING } from '../core/entitlements/limit.js';
 
 /** A feature as synced from the catalog, so grants, counters and alerts can reference it by foreign key. */
 export interface FeatureRecord {
@@ -75,8 +76,23 @@ export interface CounterTarget {
   /** {@link TENANT_POOL} for the tenant pool, or a namespace name. */
   readonly namespace: string;
   readonly windowStart: Date;
-  /** Maximum `used` after the write; `null` for unlimited. */
+  /**
+   * Maximum `used` after the write; `null` for unlimited. Either way no
+   * write may take the counter past `COUNTER_CEILING` (`Number.MAX_SAFE_INTEGER`):
+   * see {@link counterCeiling}.
+   */
   readonly limit: number | null;
+}
+
+/**
+ * The most a counter with this limit may hold after a write: the limit,
+ * never more than `COUNTER_CEILING` (`Number.MAX_SAFE_INTEGER`), which is also
+ * the bound of an unlimited (`null`) counter. Every store guards its
+ * increments with it, so a counter always reads back exactly and an
+ * unlimited counter cannot overflow.
+ */
+export function counterCeiling(limit: number | null): number {
+  return limit === null ? COUNTER_CEILING : Math.min(limit, COUNTER_CEILING);
 }
 
 /** Value of one counter before and after a write. */
@@ -97,8 +113,11 @@ export interface ConsumeRequest {
   readonly counters: readonly CounterTarget[];
   /**
    * When present, the consumption is recorded under this key (scoped to the
-   * tenant) in the same transaction; a second call with the same key returns
-   * the first result without counting again.
+   * tenant) in the same transaction, with its counter changes and the limits
+   * it was applied under. A later call with the same key returns that record
+   * without counting again, before and whatever its own counters and limits
+   * (the tenant's grants may have changed since; a limit of `0` is how the
+   * service asks for a replay of a feature it no longer grants).
    */
   readonly idempotency?: {
     readonly key: string;
@@ -113,13 +132,15 @@ export interface ConsumeRequest {
  *
  * - `consumed`: every counter was incremented; `counters[i]` matches `request.counters[i]`.
  * - `exceeded`: counter `index` had no room (`used` is its value); nothing was written.
- * - `replayed`: the idempotency key was used before for the same request; `counters` is the original result and nothing was counted.
+ * - `exceeded` is also the answer when the write would take counter `index` past {@link counterCeiling}, unlimited counters included.
+ * - `replayed`: the idempotency key was used before for the same request; `counters` is the original result, `limits` the
+ *   original request's limits (each counter's, in its order; absent from records an earlier version wrote), and nothing was counted.
  * - `idempotency_conflict`: the key was used before for a different request; nothing was written.
  */
 export type ConsumeResult =
   | { readonly outcome: 'consumed'; readonly counters: readonly CounterChange[] }
   | { readonly outcome: 'exceeded'; readonly index: number; readonly used: number }
-  | { readonly outcome: 'replayed'; readonly counters: readonly CounterChange[] }
+  | { readonly outcome: 'replayed'; readonly counters: readonly CounterChange[]; readonly limits?: readonly (number | null)[] }
   | { readonly outcome: 'idempotency_conflict' };
 
 /** Input of `release` (gauges only: seats given back). */

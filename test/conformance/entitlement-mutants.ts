@@ -5,7 +5,9 @@ import {
   byLocaleKey,
   counterByCounter,
   foldedNamespaces,
+  limitsBeforeKey,
   mapResult,
+  noCeiling,
   racyAlerts,
   racyAssignments,
   racyCounters,
@@ -108,9 +110,11 @@ export const ENTITLEMENT_MUTANTS = {
     consume: (r) => ops.consume({ ...r, counters: r.counters.map((c) => ({ ...c, limit: c.limit === null ? null : c.limit + 1 })) }),
   })),
   'consume of several counters is all or nothing: a later counter without room leaves the earlier ones untouched': patched(counterByCounter),
-  'consume of unlimited counters (limit null) always succeeds': patched((ops) => ({
+  'consume of unlimited counters (limit null) succeeds up to Number.MAX_SAFE_INTEGER': patched((ops) => ({
     consume: (r) => ops.consume({ ...r, counters: r.counters.map((c) => ({ ...c, limit: c.limit ?? 1000 })) }),
   })),
+  'consume refuses to take any counter past Number.MAX_SAFE_INTEGER, unlimited ones included, and writes nothing (not even the idempotency key)':
+    patched(noCeiling),
   'counters are separate per tenant, feature, namespace and window': patched(foldedNamespaces),
   'consume throws NotFoundError for a missing tenant and FeatureNotFoundError for a missing feature, writing nothing': patched((ops) => ({
     consume: (r) =>
@@ -125,6 +129,7 @@ export const ENTITLEMENT_MUTANTS = {
   'a reused idempotency key with a different fingerprint is an idempotency_conflict and writes nothing': patched((ops) => ({
     consume: (r) => ops.consume(r.idempotency === undefined ? r : { ...r, idempotency: { key: r.idempotency.key, fingerprint: '' } }),
   })),
+  'a recorded idempotency key replays whatever the limits of the retry, with the limits the consumption was applied under': patched(limitsBeforeKey),
   'an idempotency key whose consumption was refused stays free for a retry': patched(refusalsKeepTheKey),
   'idempotency keys are scoped to the tenant and compared exactly': patched((ops) => ({
     consume: (r) => ops.consume(r.idempotency === undefined ? r : { ...r, idempotency: { ...r.idempotency, key: r.idempotency.key.toLowerCase().trim() } }),

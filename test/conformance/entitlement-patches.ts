@@ -76,6 +76,32 @@ export const racyIdempotency: Patch = (ops) => {
   };
 };
 
+/** Checks every counter's room before the idempotency key: a retry under lower limits is refused instead of replayed. */
+export const limitsBeforeKey: Patch = (ops) => ({
+  async consume(request) {
+    if (request.idempotency !== undefined) {
+      const used = await ops.readCounters(request.tenantId, request.counters);
+      const index = request.counters.findIndex((c, i) => c.limit !== null && (used[i] ?? 0) + request.amount > c.limit);
+      if (index >= 0) return { outcome: 'exceeded', index, used: used[index] ?? 0 };
+    }
+    return ops.consume(request);
+  },
+});
+
+/**
+ * Guards only real limits, as an upsert without the ceiling would: a
+ * refusal of an unlimited counter is reported as consumed (past
+ * `Number.MAX_SAFE_INTEGER`, where the memory store cannot follow).
+ */
+export const noCeiling: Patch = (ops) => ({
+  async consume(request) {
+    const result = await ops.consume(request);
+    if (result.outcome !== 'exceeded' || request.counters[result.index]?.limit !== null) return result;
+    const used = await ops.readCounters(request.tenantId, request.counters);
+    return { outcome: 'consumed', counters: used.map((before) => ({ before, after: before + request.amount })) };
+  },
+});
+
 /** Keeps a refused key as used: a retry replays the refusal instead of trying again. */
 export const refusalsKeepTheKey: Patch = (ops) => {
   const refused = new Map<string, ConsumeResult>();

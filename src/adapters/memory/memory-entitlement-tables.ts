@@ -16,6 +16,7 @@ import type {
   ReleaseResult,
   TenantGrants,
 } from '../../store/entitlement-records.js';
+import { counterCeiling } from '../../store/entitlement-records.js';
 import type { NamespaceLimitChange, PackageCancellation } from '../../store/entitlement-operations.js';
 import { compare, type Undo } from './memory-tables.js';
 
@@ -44,7 +45,7 @@ export class MemoryEntitlementTables {
   readonly #boosts = new Map<string, BoostRecord>();
   readonly #namespaceLimits = new Map<string, NamespaceLimitRecord>();
   readonly #counters = new Map<string, CounterRecord>();
-  readonly #idempotency = new Map<string, { readonly fingerprint: string; readonly counters: readonly CounterChange[] }>();
+  readonly #idempotency = new Map<string, { readonly fingerprint: string; readonly counters: readonly CounterChange[]; readonly limits: readonly (number | null)[] }>();
   readonly #alerts = new Map<string, AlertRecord>();
   readonly #tenantExists: (tenantId: string) => boolean;
 
@@ -136,23 +137,25 @@ export class MemoryEntitlementTables {
       const previous = this.#idempotency.get(idempotencyKey);
       if (previous !== undefined) {
         return previous.fingerprint === request.idempotency?.fingerprint
-          ? { outcome: 'replayed', counters: previous.counters }
+          ? { outcome: 'replayed', counters: previous.counters, limits: previous.limits }
           : { outcome: 'idempotency_conflict' };
       }
     }
     this.#requireTenant(request.tenantId);
     const current = request.counters.map((target) => this.#counters.get(counterKey(request.tenantId, target))?.used ?? 0);
     // Counters are taken in order and the first that fails decides, as in SQL:
-    // a counter without room refuses before its write, a write to an unknown feature throws.
+    // a counter without room (under its limit and the ceiling) refuses before
+    // its write, a write to an unknown feature throws.
     for (const [index, target] of request.counters.entries()) {
       const used = current[index] ?? 0;
-      if (target.limit !== null && used + request.amount > target.limit) return { outcome: 'exceeded', index, used };
+      if (request.amount > counterCeiling(target.limit) - used) return { outcome: 'exceeded', index, used };
       this.#requireFeature(target.featureKey);
     }
     const counters = this.#apply(request.tenantId, request.counters, current, request.amount, undo);
     if (idempotencyKey !== undefined && request.idempotency !== undefined) {
       remember(this.#idempotency, idempotencyKey, undo);
-      this.#idempotency.set(idempotencyKey, { fingerprint: request.idempotency.fingerprint, counters });
+      const limits = Object.freeze(request.counters.map((target) => target.limit));
+      this.#idempotency.set(idempotencyKey, { fingerprint: request.idempotency.fingerprint, counters, limits });
     }
     return { outcome: 'consumed', counters };
   }

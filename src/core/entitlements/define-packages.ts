@@ -1,7 +1,7 @@
 import { ConfigurationError, FeatureNotFoundError, PackageNotFoundError } from '../errors/index.js';
 import { assertCatalogKey } from './catalog-keys.js';
 import type { FeatureCatalog } from './define-features.js';
-import type { Limit } from './limit.js';
+import { COUNTER_CEILING, type Limit } from './limit.js';
 
 /**
  * The value a package (or boost) grants for feature `K`: `true` for a boolean
@@ -107,13 +107,39 @@ function validatePackage(features: FeatureCatalog, key: string, input: unknown):
 }
 
 /**
+ * Throws {@link ConfigurationError} when a tenant holding every package at
+ * once would have an effective limit past {@link COUNTER_CEILING}. A tenant
+ * holds each package at most once, so afterwards packages alone can never
+ * overflow a limit, and provisioning only has boosts to check.
+ */
+function assertSumsFit(specs: Iterable<PackageSpec>): void {
+  const sums = new Map<string, number>();
+  for (const spec of specs) {
+    for (const [feature, value] of Object.entries(spec.grants)) {
+      // Rounding is monotone, so a rounded sum is above the ceiling exactly when the true one is.
+      if (typeof value === 'number') sums.set(feature, (sums.get(feature) ?? 0) + value);
+    }
+  }
+  for (const [feature, sum] of sums) {
+    if (sum > COUNTER_CEILING) {
+      throw new ConfigurationError(
+        `The packages' grants of "${feature}" add up to more than Number.MAX_SAFE_INTEGER, the most a counter can hold; grant 'unlimited' instead of a huge number.`,
+      );
+    }
+  }
+}
+
+/**
  * Declares the packages (plans, add-ons) and what each grants. Keys become a
  * literal union; a grant of an undeclared feature, a number for a boolean
  * feature or `true` for a limit feature is a compile error.
  *
  * At run time (for callers without the types) an undeclared feature throws
  * {@link FeatureNotFoundError}; a wrong grant value, a bad package key, a
- * missing `grants` object or an empty catalog throws {@link ConfigurationError}.
+ * missing `grants` object or an empty catalog throws {@link ConfigurationError},
+ * and so do numeric grants of one feature that add up, over all packages, to
+ * more than {@link COUNTER_CEILING} (a tenant holding them all could not be
+ * counted; grant `'unlimited'` instead).
  *
  * @example
  * ```ts
@@ -136,6 +162,7 @@ export function definePackages<F extends string, L extends F, const P extends Pa
   if (keys.length === 0) throw new ConfigurationError('definePackages() needs at least one package.');
   const specs = new Map<string, PackageSpec>();
   for (const key of keys) specs.set(key, validatePackage(features, key, packages[key]));
+  assertSumsFit(specs.values());
   const keyList = Object.freeze([...keys]);
   const has = (key: string): key is K => specs.has(key);
 

@@ -1,4 +1,4 @@
-import { assertCount, assertLimit, type Limit } from './limit.js';
+import { assertCount, assertLimit, COUNTER_CEILING, type Limit } from './limit.js';
 
 /** Input of {@link evaluateConsumption}. */
 export interface ConsumptionInput {
@@ -12,13 +12,19 @@ export interface ConsumptionInput {
 
 /** Outcome of {@link evaluateConsumption}. Frozen. */
 export interface ConsumptionEvaluation {
-  /** True when `used + amount <= limit`, or the limit is `'unlimited'`. */
+  /**
+   * True when `used + amount <= limit`; for `'unlimited'`, when
+   * `used + amount <= COUNTER_CEILING` (no counter passes it).
+   */
   readonly allowed: boolean;
   /** Usage after the consumption: `used + amount` when allowed, else `used` (nothing is consumed). */
   readonly usedAfter: number;
-  /** Room left once `usedAfter` is reached (never negative), or `'unlimited'`. */
+  /**
+   * Room left once `usedAfter` is reached (never negative), or `'unlimited'`;
+   * an unlimited level refused at the ceiling reports `COUNTER_CEILING - used`.
+   */
   readonly remaining: Limit;
-  /** How far the request goes past the limit: `used + amount - limit` when refused, else `0`. */
+  /** How far the request goes past the limit (or the ceiling): `used + amount - limit` when refused, else `0`. */
   readonly overage: number;
 }
 
@@ -26,7 +32,8 @@ export interface ConsumptionEvaluation {
  * Decides one consumption against one limit. All or nothing: a request that
  * does not fit entirely is refused entirely, never partly granted. Usage can
  * already be above the limit (after a downgrade); then every non-zero amount is
- * refused and `remaining` is `0`.
+ * refused and `remaining` is `0`. An unlimited limit still stops at
+ * {@link COUNTER_CEILING}, as every store does.
  *
  * Throws `ValidationError` unless `used` and `amount` are non-negative safe
  * integers and `limit` is one or `'unlimited'`.
@@ -41,14 +48,13 @@ export function evaluateConsumption({ limit, used, amount }: ConsumptionInput): 
   assertLimit(limit, 'limit');
   assertCount(used, 'used');
   assertCount(amount, 'amount');
-  if (limit === 'unlimited') {
-    return Object.freeze({ allowed: true, usedAfter: used + amount, remaining: 'unlimited', overage: 0 });
+  // `amount - (limit - used)` rather than `used + amount - limit`: both
+  // operands are safe integers, so the difference is exact even when the sum is not.
+  const room = (limit === 'unlimited' ? COUNTER_CEILING : limit) - used;
+  if (amount <= room) {
+    return Object.freeze({ allowed: true, usedAfter: used + amount, remaining: limit === 'unlimited' ? 'unlimited' : room - amount, overage: 0 });
   }
-  const wanted = used + amount;
-  if (wanted <= limit) {
-    return Object.freeze({ allowed: true, usedAfter: wanted, remaining: limit - wanted, overage: 0 });
-  }
-  return Object.freeze({ allowed: false, usedAfter: used, remaining: Math.max(0, limit - used), overage: wanted - limit });
+  return Object.freeze({ allowed: false, usedAfter: used, remaining: Math.max(0, room), overage: amount - room });
 }
 
 /** Input of {@link evaluateRelease}. */

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/index.js';
 import { evaluateConsumption, evaluateRelease } from './evaluate-consumption.js';
-import { assertCount, type Limit } from './limit.js';
+import { assertCount, COUNTER_CEILING, type Limit } from './limit.js';
 
 /**
  * One level a consumption must find room in: the feature itself, one of its
@@ -22,7 +22,7 @@ export interface PoolLevel<F extends string = string> {
  *
  * - `allowed`: every level has room.
  * - `not_enabled`: some level's feature is not granted (`limit: null`); reported before any limit problem, because the remedy is a different plan.
- * - `limit_exceeded`: every level is enabled, but at least one has no room for the amount.
+ * - `limit_exceeded`: every level is enabled, but at least one has no room for the amount (an unlimited level has room up to `COUNTER_CEILING`).
  */
 export type HierarchyReason = 'allowed' | 'not_enabled' | 'limit_exceeded';
 
@@ -64,6 +64,11 @@ function minLimit(a: Limit, b: Limit): Limit {
   if (a === 'unlimited') return b;
   if (b === 'unlimited') return a;
   return Math.min(a, b);
+}
+
+/** An unlimited level has unlimited room, unless the counter ceiling refused the amount: then what is left below it. */
+function unlimitedRoom(hasRoom: boolean, used: number): Limit {
+  return hasRoom ? 'unlimited' : COUNTER_CEILING - used;
 }
 
 function assertLevels(levels: readonly unknown[]): void {
@@ -117,7 +122,7 @@ export function evaluateHierarchicalConsumption<F extends string>(
 
   const evaluated = levels.map((level, index): LevelEvaluation<F> => {
     const usedAfter = level.used + charged;
-    const room = level.limit === null ? 0 : level.limit === 'unlimited' ? 'unlimited' : Math.max(0, level.limit - usedAfter);
+    const room = level.limit === null ? 0 : level.limit === 'unlimited' ? unlimitedRoom(verdicts[index] === true, usedAfter) : Math.max(0, level.limit - usedAfter);
     return Object.freeze({ level, hasRoom: verdicts[index] === true, usedAfter, remaining: room });
   });
   return Object.freeze({

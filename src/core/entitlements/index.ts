@@ -35,9 +35,9 @@ export type {
   EntitlementOf,
   LimitEntitlement,
 } from './grants.js';
-export { effectiveEntitlements } from './effective-entitlements.js';
+export { effectiveEntitlements, overflowingLimits } from './effective-entitlements.js';
 export type { EffectiveEntitlements, EntitlementMap } from './effective-entitlements.js';
-export { compareLimits } from './limit.js';
+export { compareLimits, COUNTER_CEILING, MAX_CONSUME_AMOUNT } from './limit.js';
 export type { Limit } from './limit.js';
 export { evaluateConsumption, evaluateRelease } from './evaluate-consumption.js';
 export type { ConsumptionEvaluation, ConsumptionInput, ReleaseEvaluation, ReleaseInput } from './evaluate-consumption.js';

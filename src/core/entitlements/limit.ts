@@ -8,6 +8,29 @@ import { ValidationError } from '../errors/index.js';
 export type Limit = number | 'unlimited';
 
 /**
+ * The highest value a usage counter can hold: `Number.MAX_SAFE_INTEGER`
+ * (2^53 - 1), the largest count every store and JavaScript itself represent
+ * exactly. It caps unlimited counters too: a consumption that would take any
+ * counter past it is refused (as `limit_exceeded`, with this number as the
+ * limit) and counts nothing, so usage always reads back exactly.
+ */
+export const COUNTER_CEILING = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The largest amount one consumption (or check, or release) may ask for:
+ * 2^31 - 1 = 2_147_483_647. Larger amounts are a `ValidationError`.
+ *
+ * Amounts often come from request bodies (the tokens a call asks for); the
+ * bound keeps one request from filling an unlimited counter up to
+ * {@link COUNTER_CEILING} (it takes over four million maximal consumptions
+ * in one window), and it fits a 32-bit integer in every language and column
+ * type. It is far above what one operation consumes in a sensible unit
+ * (tokens, requests, `MB`); count bulk quantities in a unit where one call
+ * stays below it (2^31 - 1 bytes is only 2 GiB: use `MB`).
+ */
+export const MAX_CONSUME_AMOUNT = 2_147_483_647;
+
+/**
  * Throws {@link ValidationError} unless `value` is a non-negative safe
  * integer. The arithmetic functions call it on every count they receive, so a
  * corrupt counter or a negative amount fails loudly instead of skewing a limit.

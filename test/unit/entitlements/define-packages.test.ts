@@ -6,6 +6,7 @@ import {
   isPackageNotFoundError,
   PackageNotFoundError,
 } from '../../../src/core/errors/index.js';
+import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
 import { features, packages, thrownBy } from './fixtures.js';
 
 /** Calls definePackages with definitions the types would reject, to test the run-time checks. */
@@ -69,6 +70,15 @@ describe('definePackages', () => {
       expect(define).toThrow(ConfigurationError);
       expect(define).toThrow(/Package "free"/);
       expect(define).toThrow(message);
+    });
+
+    it('rejects packages whose grants of one feature add up past COUNTER_CEILING, and accepts them up to it', () => {
+      const half = 2 ** 52;
+      const define = defineUnchecked({ a: { grants: { seats: half } }, b: { grants: { seats: half } } });
+      expect(define).toThrow(ConfigurationError);
+      expect(define).toThrow(/"seats" add up to more than Number.MAX_SAFE_INTEGER/);
+      expect(defineUnchecked({ a: { grants: { seats: half } }, b: { grants: { seats: COUNTER_CEILING - half, 'ai.tokens': 'unlimited' } } })).not.toThrow();
+      expect(defineUnchecked({ a: { grants: { seats: COUNTER_CEILING } }, b: { grants: { seats: 'unlimited' } } })).not.toThrow();
     });
 
     it.each([

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { effectiveEntitlements } from '../../../src/core/entitlements/effective-entitlements.js';
+import { effectiveEntitlements, overflowingLimits } from '../../../src/core/entitlements/effective-entitlements.js';
+import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
 import type { Boost } from '../../../src/core/entitlements/grants.js';
 import {
   FeatureNotFoundError,
@@ -118,12 +119,50 @@ describe('effectiveEntitlements', () => {
       expect(() => effectiveEntitlements(packages, { packages: [] }, new Date(Number.NaN))).toThrow(ValidationError);
     });
 
-    it('throws ValidationError when a sum leaves the safe-integer range', () => {
-      const boosts = [
-        { feature: 'seats' as const, amount: Number.MAX_SAFE_INTEGER },
-        { feature: 'seats' as const, amount: 1 },
-      ];
-      expect(() => effectiveEntitlements(packages, { packages: [], boosts }, NOW)).toThrow(/MAX_SAFE_INTEGER/);
+  });
+
+  describe('sums past the counter ceiling', () => {
+    const huge = [
+      { feature: 'seats' as const, amount: Number.MAX_SAFE_INTEGER },
+      { feature: 'seats' as const, amount: 1 },
+    ];
+
+    it('caps a sum past COUNTER_CEILING at it instead of failing, so stored grants never make a tenant unreadable', () => {
+      const effective = effectiveEntitlements(packages, { packages: ['free'], boosts: huge }, NOW);
+      expect(effective.features.seats).toEqual({ feature: 'seats', kind: 'limit', enabled: true, limit: COUNTER_CEILING });
+      expect(effective.features['ai.tokens']).toMatchObject({ limit: 1000 });
+    });
+
+    it('overflowingLimits names the features whose sum passes COUNTER_CEILING, and only those', () => {
+      expect(overflowingLimits(packages, { packages: ['free'], boosts: huge }, NOW)).toEqual(['seats']);
+      // Exactly the ceiling fits; unlimited never overflows; an expired boost does not count.
+      const exact = [{ feature: 'seats' as const, amount: COUNTER_CEILING - 3 }];
+      expect(overflowingLimits(packages, { packages: ['free'], boosts: exact }, NOW)).toEqual([]);
+      expect(overflowingLimits(packages, { packages: ['free', 'enterprise'], boosts: huge }, NOW)).toEqual([]);
+      const expired = huge.map((boost) => ({ ...boost, expiresAt: NOW }));
+      expect(overflowingLimits(packages, { packages: ['free'], boosts: expired }, NOW)).toEqual([]);
+    });
+
+    it('property: overflowingLimits is empty exactly when every limit is a safe integer below the ceiling, which effectiveEntitlements then reports unchanged', () => {
+      const amountArb = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(COUNTER_CEILING), fc.integer({ min: COUNTER_CEILING - 1000, max: COUNTER_CEILING }));
+      const boostsArb = fc.array(fc.record({ feature: fc.constantFrom('seats' as const, 'ai.tokens' as const), amount: amountArb }), { maxLength: 4 });
+      fc.assert(
+        fc.property(fc.subarray([...packages.keys()]), boostsArb, (assigned, boosts) => {
+          const effective = effectiveEntitlements(packages, { packages: assigned, boosts }, NOW);
+          const over = overflowingLimits(packages, { packages: assigned, boosts }, NOW);
+          for (const feature of ['seats', 'ai.tokens'] as const) {
+            const fromPackages = assigned.map((key) => packages.get(key).grants[feature]).filter((value) => value !== undefined);
+            const granted = [...fromPackages, ...boosts.filter((b) => b.feature === feature).map((b) => b.amount)];
+            if (granted.includes('unlimited')) continue;
+            // BigInt: the exact sum, whatever floating point would round it to.
+            const exact = granted.reduce<bigint>((sum, value) => sum + BigInt(value), 0n);
+            expect(over.includes(feature)).toBe(exact > BigInt(COUNTER_CEILING));
+            const limit = effective.features[feature].limit;
+            if (granted.length > 0) expect(limit).toBe(exact > BigInt(COUNTER_CEILING) ? COUNTER_CEILING : Number(exact));
+          }
+        }),
+        propertyOptions,
+      );
     });
   });
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateConsumption, evaluateRelease } from '../../../src/core/entitlements/evaluate-consumption.js';
 import { ValidationError } from '../../../src/core/errors/index.js';
+import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
 import { limitArb } from './arbitraries.js';
 import { propertyOptions } from './fixtures.js';
 
@@ -35,6 +36,39 @@ describe('evaluateConsumption', () => {
       remaining: 'unlimited',
       overage: 0,
     });
+  });
+
+  it('stops an unlimited limit at COUNTER_CEILING: up to it is allowed, past it refused with what is left below it', () => {
+    expect(evaluateConsumption({ limit: 'unlimited', used: COUNTER_CEILING - 5, amount: 5 })).toEqual({
+      allowed: true,
+      usedAfter: COUNTER_CEILING,
+      remaining: 'unlimited',
+      overage: 0,
+    });
+    expect(evaluateConsumption({ limit: 'unlimited', used: COUNTER_CEILING - 5, amount: 6 })).toEqual({
+      allowed: false,
+      usedAfter: COUNTER_CEILING - 5,
+      remaining: 5,
+      overage: 1,
+    });
+    // The case: the second of two maximal consumptions.
+    expect(evaluateConsumption({ limit: 'unlimited', used: Number.MAX_SAFE_INTEGER, amount: Number.MAX_SAFE_INTEGER })).toMatchObject({
+      allowed: false,
+      overage: Number.MAX_SAFE_INTEGER,
+    });
+  });
+
+  it('allows an unlimited consumption exactly when the exact sum stays within COUNTER_CEILING, and reports safe integers (property)', () => {
+    const nearCeiling = fc.oneof(fc.nat({ max: 1000 }), fc.integer({ min: COUNTER_CEILING - 1000, max: COUNTER_CEILING }));
+    fc.assert(
+      fc.property(nearCeiling, nearCeiling, (used, amount) => {
+        const result = evaluateConsumption({ limit: 'unlimited', used, amount });
+        expect(result.allowed).toBe(BigInt(used) + BigInt(amount) <= BigInt(COUNTER_CEILING));
+        expect(Number.isSafeInteger(result.usedAfter)).toBe(true);
+        expect(BigInt(result.overage)).toBe(result.allowed ? 0n : BigInt(used) + BigInt(amount) - BigInt(COUNTER_CEILING));
+      }),
+      propertyOptions,
+    );
   });
 
   it('freezes the result', () => {

@@ -7,6 +7,7 @@ import {
 } from '../../../src/core/entitlements/evaluate-hierarchy.js';
 import { effectiveEntitlements } from '../../../src/core/entitlements/effective-entitlements.js';
 import { ValidationError } from '../../../src/core/errors/index.js';
+import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
 import { limitArb } from './arbitraries.js';
 import { features, packages, propertyOptions } from './fixtures.js';
 
@@ -89,6 +90,21 @@ describe('evaluateHierarchicalConsumption', () => {
       ),
     ).toMatchObject({ allowed: true, remaining: 10 });
     expect(evaluateHierarchicalConsumption([{ feature: 'x', limit: 'unlimited', used: 0 }], 5).remaining).toBe('unlimited');
+  });
+
+  it('refuses an unlimited level whose counter would pass COUNTER_CEILING, as limit_exceeded naming it', () => {
+    const result = evaluateHierarchicalConsumption(
+      [
+        { feature: 'child', limit: 'unlimited', used: 0 },
+        { feature: 'pool', limit: 'unlimited', used: COUNTER_CEILING - 2 },
+      ],
+      3,
+    );
+    expect(result).toMatchObject({ allowed: false, reason: 'limit_exceeded', blockedBy: { feature: 'pool' }, remaining: 2 });
+    expect(result.levels.map((level) => [level.hasRoom, level.remaining])).toEqual([
+      [true, 'unlimited'],
+      [false, 2],
+    ]);
   });
 
   it('combines a namespace limit with the tenant pool: room is the minimum of both', () => {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { counterCeiling } from '../../../store/entitlement-records.js';
 import type { CounterStatements } from './store-dialect.js';
 
 /**
@@ -13,17 +14,15 @@ import type { CounterStatements } from './store-dialect.js';
  * inserted with `LAST_INSERT_ID(amount)`; an existing one (locked exclusively
  * by the upsert, a record lock on the primary key, never a shared lock that
  * two waiters could both hold and deadlock on) gets `used + amount` when that
- * stays within the limit, else keeps its value and sets `LAST_INSERT_ID(0)`.
+ * stays within the ceiling (the limit, and `Number.MAX_SAFE_INTEGER` for an
+ * unlimited counter), else keeps its value and sets `LAST_INSERT_ID(0)`.
  * A counter's value after a consume is at least 1, so 0 means refused.
  * Affected-row counts cannot tell these cases apart: mysql2 connects with
  * `CLIENT_FOUND_ROWS`, which reports an unchanged row like an inserted one.
  */
 export const mysqlCounters: CounterStatements = Object.freeze<CounterStatements>({
   async increment(q, table, key, amount, limit) {
-    const update =
-      limit === null
-        ? sql`last_insert_id(used + ${amount})`
-        : sql`if(used + ${amount} <= ${limit}, last_insert_id(used + ${amount}), last_insert_id(0) + used)`;
+    const update = sql`if(used + ${amount} <= ${counterCeiling(limit)}, last_insert_id(used + ${amount}), last_insert_id(0) + used)`;
     const result = await sql`insert into ${sql.table(table)} (tenant_id, feature_key, namespace, window_start, used)
 values (${key.tenantId}, ${key.featureKey}, ${key.namespace}, ${key.windowStart}, last_insert_id(${amount}))
 on duplicate key update used = ${update}`.execute(q);

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../../core/errors/index.js';
-import type { ConsumeRequest, ConsumeResult, CounterChange, CounterTarget } from '../../../store/entitlement-records.js';
+import { counterCeiling, type ConsumeRequest, type ConsumeResult, type CounterChange, type CounterTarget } from '../../../store/entitlement-records.js';
 import type { CounterKeyValues } from '../dialects/store-dialect.js';
 import { atomicUnlessRefused, type Scope } from '../scope.js';
 import { counterKeyOf, readCounterLatest, readCounters } from './counter-reads.js';
@@ -14,8 +14,8 @@ function consumed(counters: readonly CounterChange[]): ConsumeResult {
   return Object.freeze({ outcome: 'consumed', counters: Object.freeze(counters) });
 }
 
-/** Whether `amount` can never fit under `target`'s limit, whatever the counter holds. */
-const tooLarge = (target: CounterTarget, amount: number) => target.limit !== null && amount > target.limit;
+/** Whether `amount` can never fit under `target`'s limit (or the counter ceiling), whatever the counter holds. */
+const tooLarge = (target: CounterTarget, amount: number) => amount > counterCeiling(target.limit);
 
 /**
  * The one-statement path: one counter, no idempotency key, outside any
@@ -53,7 +53,8 @@ async function consumeAll(ctx: QueryContext, request: ConsumeRequest, refuse: (r
   if (idempotency !== undefined) {
     const earlier = await claimKey(ctx, tenantId, idempotency, request.now);
     if (earlier !== undefined) {
-      return earlier.fingerprint === idempotency.fingerprint ? Object.freeze({ outcome: 'replayed', counters: earlier.counters }) : CONFLICT;
+      if (earlier.fingerprint !== idempotency.fingerprint) return CONFLICT;
+      return Object.freeze({ outcome: 'replayed', counters: earlier.counters, ...(earlier.limits === undefined ? {} : { limits: earlier.limits }) });
     }
   }
   // With no counter to write (and no key to claim) no foreign key checks the tenant.
@@ -65,7 +66,7 @@ async function consumeAll(ctx: QueryContext, request: ConsumeRequest, refuse: (r
     if (after === undefined) return refuse(await exceeded(ctx, tenantId, index, key));
     changes.push(Object.freeze({ before: after - amount, after }));
   }
-  if (idempotency !== undefined) await completeClaim(ctx, tenantId, idempotency.key, changes);
+  if (idempotency !== undefined) await completeClaim(ctx, tenantId, idempotency.key, changes, request.counters);
   return consumed(changes);
 }
 
@@ -79,7 +80,7 @@ async function consumeAll(ctx: QueryContext, request: ConsumeRequest, refuse: (r
  */
 async function refusedByRead(ctx: QueryContext, request: ConsumeRequest): Promise<ConsumeResult | undefined> {
   const used = await readCounters(ctx, request.tenantId, request.counters);
-  const index = request.counters.findIndex((target, i) => target.limit !== null && (used[i] ?? 0) + request.amount > target.limit);
+  const index = request.counters.findIndex((target, i) => request.amount > counterCeiling(target.limit) - (used[i] ?? 0));
   if (index < 0) return undefined;
   if (request.idempotency !== undefined && (await keyRecorded(ctx, request.tenantId, request.idempotency.key))) return undefined;
   if (!(await tenantExists(ctx, request.tenantId))) throw new NotFoundError();

@@ -1,5 +1,5 @@
 import { StorageUnavailableError } from '../../../core/errors/index.js';
-import type { ConsumeRequest, CounterChange } from '../../../store/entitlement-records.js';
+import type { ConsumeRequest, CounterChange, CounterTarget } from '../../../store/entitlement-records.js';
 import { readText } from '../column-values.js';
 import { insertUnlessDuplicate } from './insert-rows.js';
 import type { QueryContext } from './query-context.js';
@@ -11,15 +11,31 @@ type Idempotency = NonNullable<ConsumeRequest['idempotency']>;
 export interface StoredConsumption {
   readonly fingerprint: string;
   readonly counters: readonly CounterChange[];
+  /** The limit of each counter it was applied under; absent from records written before limits were recorded. */
+  readonly limits: readonly (number | null)[] | undefined;
+}
+
+/** One counter of a stored result: its change and, since limits are recorded, its limit. */
+interface StoredChange {
+  readonly before: number;
+  readonly after: number;
+  readonly limit?: number | null;
 }
 
 // Fingerprints may contain NUL (the service separates its parts with
 // U+0000), which PostgreSQL text cannot hold: they are stored JSON-encoded.
 const encode = (fingerprint: string) => JSON.stringify(fingerprint);
 
-function decodeCounters(value: string): readonly CounterChange[] {
-  const parsed = JSON.parse(value) as readonly { readonly before: number; readonly after: number }[];
-  return Object.freeze(parsed.map((change) => Object.freeze({ before: change.before, after: change.after })));
+/** The `result` column: each counter's change and limit, in request order. */
+function encodeResult(counters: readonly CounterChange[], targets: readonly CounterTarget[]): string {
+  return JSON.stringify(counters.map((change, index): StoredChange => ({ before: change.before, after: change.after, limit: targets[index]?.limit ?? null })));
+}
+
+function decodeResult(value: string): Pick<StoredConsumption, 'counters' | 'limits'> {
+  const parsed = JSON.parse(value) as readonly StoredChange[];
+  const counters = Object.freeze(parsed.map((change) => Object.freeze({ before: change.before, after: change.after })));
+  const recorded = parsed.every((change) => change.limit !== undefined);
+  return { counters, limits: recorded ? Object.freeze(parsed.map((change) => change.limit ?? null)) : undefined };
 }
 
 /**
@@ -57,14 +73,14 @@ export async function claimKey(ctx: QueryContext, tenantId: string, idempotency:
   // snapshot (an isolation level stricter than the default).
   // Never echo the client's key: it may be a request secret.
   if (row?.result == null) throw new StorageUnavailableError('An idempotency record exists but is not visible to this transaction; retry the request.');
-  return Object.freeze({ fingerprint: JSON.parse(readText(row.fingerprint)) as string, counters: decodeCounters(readText(row.result)) });
+  return Object.freeze({ fingerprint: JSON.parse(readText(row.fingerprint)) as string, ...decodeResult(readText(row.result)) });
 }
 
-/** Stores the claimed consumption's result in its record, in the same transaction. */
-export async function completeClaim(ctx: QueryContext, tenantId: string, key: string, counters: readonly CounterChange[]): Promise<void> {
+/** Stores the claimed consumption's result (changes and the limits they were applied under) in its record, in the same transaction. */
+export async function completeClaim(ctx: QueryContext, tenantId: string, key: string, counters: readonly CounterChange[], targets: readonly CounterTarget[]): Promise<void> {
   await ctx.q
     .updateTable(ctx.tables.idempotency_keys)
-    .set({ result: JSON.stringify(counters) })
+    .set({ result: encodeResult(counters, targets) })
     .where('tenant_id', '=', tenantId)
     .where('idempotency_key', '=', key)
     .execute();

@@ -67,7 +67,7 @@ export const consumeCases = [
     },
   },
   {
-    name: 'consume of unlimited counters (limit null) always succeeds',
+    name: 'consume of unlimited counters (limit null) succeeds up to Number.MAX_SAFE_INTEGER',
     async run({ store }) {
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a', { f: null, g: null });
@@ -81,6 +81,52 @@ export const consumeCases = [
           { before: 0, after: 10 },
         ],
       });
+    },
+  },
+  {
+    name: 'consume refuses to take any counter past Number.MAX_SAFE_INTEGER, unlimited ones included, and writes nothing (not even the idempotency key)',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const tenantId = await f.seedEntitled('a', { f: null, g: null });
+      const unlimited = f.target('f', null);
+      const limited = f.target('g', 100);
+      await store.consume(f.consumeRequest(tenantId, Number.MAX_SAFE_INTEGER - 5, [unlimited]));
+      // One past the ceiling: refused, on the unlimited counter, with the value it holds.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 6, [unlimited])), { outcome: 'exceeded', index: 0, used: Number.MAX_SAFE_INTEGER - 5 });
+      // All or nothing: the limited counter before it (with room) is not written either; the key stays free.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 6, [limited, unlimited], ['key', 'fp-6'])), {
+        outcome: 'exceeded',
+        index: 1,
+        used: Number.MAX_SAFE_INTEGER - 5,
+      });
+      // A limit at the ceiling guards the same way; a new counter cannot start past it.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 6, [f.target('f', Number.MAX_SAFE_INTEGER)])), { outcome: 'exceeded', index: 0, used: Number.MAX_SAFE_INTEGER - 5 });
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 2 ** 53, [f.target('g', null, { namespace: 'other' })])), { outcome: 'exceeded', index: 0, used: 0 });
+      // A new counter may start exactly at it.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, Number.MAX_SAFE_INTEGER, [f.target('f', null, { namespace: 'team' })])), {
+        outcome: 'consumed',
+        counters: [{ before: 0, after: Number.MAX_SAFE_INTEGER }],
+      });
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [f.target('g', null, { namespace: 'team' }), f.target('f', null, { namespace: 'team' })])), {
+        outcome: 'exceeded',
+        index: 1,
+        used: Number.MAX_SAFE_INTEGER,
+      });
+      assert.deepEqual(await store.readCounters(tenantId, [limited, unlimited]), [0, Number.MAX_SAFE_INTEGER - 5]);
+      assert.equal((await store.listCounters(tenantId)).length, 2);
+      // Exactly up to the ceiling is allowed, under the key the refusal left free.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 5, [limited, unlimited], ['key', 'fp-5'])), {
+        outcome: 'consumed',
+        counters: [
+          { before: 0, after: 5 },
+          { before: Number.MAX_SAFE_INTEGER - 5, after: Number.MAX_SAFE_INTEGER },
+        ],
+      });
+      assert.deepEqual(await store.listCounters(tenantId), [
+        { tenantId, featureKey: unlimited.featureKey, namespace: '', windowStart: unlimited.windowStart, used: Number.MAX_SAFE_INTEGER },
+        { tenantId, featureKey: unlimited.featureKey, namespace: 'team', windowStart: unlimited.windowStart, used: Number.MAX_SAFE_INTEGER },
+        { tenantId, featureKey: limited.featureKey, namespace: '', windowStart: limited.windowStart, used: 5 },
+      ]);
     },
   },
   {

@@ -18,9 +18,9 @@ export const idempotencyCases = [
       ];
       assert.deepEqual(first, { outcome: 'consumed', counters });
       await store.consume(f.consumeRequest(tenantId, 2, targets));
-      // Replayed with the original counters, although usage has moved on since.
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp-4'])), { outcome: 'replayed', counters });
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp-4'])), { outcome: 'replayed', counters });
+      // Replayed with the original counters and limits, although usage has moved on since.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp-4'])), { outcome: 'replayed', counters, limits: [10, 10] });
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, targets, ['request-1', 'fp-4'])), { outcome: 'replayed', counters, limits: [10, 10] });
       assert.deepEqual(await store.readCounters(tenantId, targets), [7, 7]);
     },
   },
@@ -36,6 +36,31 @@ export const idempotencyCases = [
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 2, [counter], ['request-1', 'fp-2\u0000'])), { outcome: 'idempotency_conflict' });
       assert.deepEqual(await store.readCounters(tenantId, [counter]), [2]);
       assert.equal((await store.consume(f.consumeRequest(tenantId, 2, [counter], ['request-1', 'fp-2']))).outcome, 'replayed');
+    },
+  },
+  {
+    name: 'a recorded idempotency key replays whatever the limits of the retry, with the limits the consumption was applied under',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const tenantId = await f.seedEntitled('a', { child: 'pool', pool: null });
+      const targets = [f.target('child', 10), f.target('pool', null)];
+      const counters = [
+        { before: 0, after: 3 },
+        { before: 0, after: 3 },
+      ];
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, targets, ['request-1', 'fp-3'])), { outcome: 'consumed', counters });
+      // The grants changed since: a limit of 0 (no longer enabled), a lower limit, a counter now unlimited.
+      const retries = [
+        [f.target('child', 0), f.target('pool', 0)],
+        [f.target('child', 2), f.target('pool', 1)],
+        [f.target('child', null), f.target('pool', 3)],
+      ];
+      for (const retry of retries) {
+        assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, retry, ['request-1', 'fp-3'])), { outcome: 'replayed', counters, limits: [10, null] });
+      }
+      // Another request under the key is still a conflict, whatever its limits.
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, retries[0] ?? [], ['request-1', 'fp-4'])), { outcome: 'idempotency_conflict' });
+      assert.deepEqual(await store.readCounters(tenantId, targets), [3, 3]);
     },
   },
   {
