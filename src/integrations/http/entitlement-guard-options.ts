@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { parseConfig } from '../../core/validation/parse-input.js';
 import { DEFAULT_IDEMPOTENCY_KEY_HEADER } from './idempotency-key-header.js';
-import { headerNameSchema, isFunction, positiveIntegerSchema } from './option-schemas.js';
+import { MAX_CONSUME_AMOUNT } from '../../core/entitlements/limit.js';
+import { headerNameSchema, isFunction } from './option-schemas.js';
 
 /**
  * How much of the feature a guarded request consumes: a fixed positive
- * integer, or a function of the request (for example the number of tokens
+ * integer of at most `MAX_CONSUME_AMOUNT` (2^31 - 1), or a function of the request (for example the number of tokens
  * its body asks for). A computed amount that is not a positive integer is
  * answered 400 `validation_failed`, and nothing is consumed.
  */
@@ -41,7 +42,9 @@ export interface ResolvedEntitlementGuardOptions<Request> {
 
 const optionsSchema = z
   .object({
-    amount: z.union([positiveIntegerSchema, z.custom(isFunction)], { message: 'expected a positive integer or a function of the request' }),
+    amount: z.union([z.number().int().min(1).max(MAX_CONSUME_AMOUNT), z.custom(isFunction)], {
+      message: `expected a positive integer up to ${MAX_CONSUME_AMOUNT} or a function of the request`,
+    }),
     idempotencyKeyHeader: headerNameSchema.optional(),
     namespace: z.custom(isFunction, { message: 'expected a function of the request returning the namespace' }).optional(),
   })

@@ -74,6 +74,8 @@ describe('express: entitlement guard and rate limiter construction', () => {
     const { entitlements } = await createScenario();
     expect(() => requireEntitlement(entitlements, 'ai.tokens', 0)).toThrow(/amount/);
     expect(() => requireEntitlement(entitlements, 'ai.tokens', 1.5)).toThrow(/amount/);
+    // Above MAX_CONSUME_AMOUNT the service would refuse every request: refused at start-up instead.
+    expect(() => requireEntitlement(entitlements, 'ai.tokens', 2 ** 31)).toThrow(ConfigurationError);
     expect(() => requireEntitlement(entitlements, 'ai.tokens', 1, { idempotencyKeyHeader: 'bad header' })).toThrow(/idempotencyKeyHeader/);
     expect(() => requireEntitlement(entitlements, 'ai.tokens', 1, { namespace: 'apollo' as never })).toThrow(/namespace/);
     expect(() => requireEntitlement(entitlements, 'ai.tokens', 1, { header: 'x' } as never)).toThrow(ConfigurationError);
