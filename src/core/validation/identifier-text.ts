@@ -45,9 +45,11 @@ export function isSafeIdentifierText(value: string): boolean {
 }
 
 /**
- * The length of `value` in code points (a surrogate pair counts as one), or
- * any number above `max` once it is certainly longer: a string of more than
- * `2 * max` code units is rejected without being scanned.
+ * `value`'s length in code points (a surrogate pair counts as one), exact as
+ * far as comparing it with `max` goes: a string of at most `max` code units is
+ * within the limit and one of more than `2 * max` beyond it whatever it
+ * holds, so only lengths in between are counted, and never by a full scan of
+ * a hostile multi-megabyte string.
  */
 function codePointLength(value: string, max: number): number {
   if (value.length <= max || value.length > 2 * max) return value.length;
