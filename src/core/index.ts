@@ -5,3 +5,4 @@ export * from './decisions/decision.js';
 export * from './decisions/action-state.js';
 export * from './ids/identifiers.js';
 export * from './validation/parse-input.js';
+export * from './validation/identifier-text.js';

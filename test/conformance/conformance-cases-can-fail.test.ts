@@ -8,6 +8,7 @@ import {
   deferredInserts,
   folding,
   ignoring,
+  lossyAstral,
   NO_OWNER_ROLE,
   noTransaction,
   ownersAreStuck,
@@ -68,6 +69,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   'user ids are compared exactly: case, trailing spaces and Unicode normalization': patched(
     folding('user', (id) => id.toLowerCase().trimEnd().normalize('NFC')),
   ),
+  'distinct accepted identifiers are never equal: look-alikes, normalization forms, U+FFFD, astral characters, maximum lengths': patched(lossyAstral),
   'listMembershipsOfUser returns every membership of the user ordered by tenant id in code-unit order': patched((ops) => ({
     listMembershipsOfUser: async (u) => byLocale(await ops.listMembershipsOfUser(u), 'tenantId'),
   })),

@@ -98,6 +98,16 @@ export function folding(kind: 'tenant' | 'user', fold: (id: string) => string): 
   });
 }
 
+/**
+ * A store behind a lossy encoder, like a MySQL connection with the 3-byte
+ * `utf8` character set: every character above U+FFFF becomes U+FFFD in tenant
+ * and user ids, so two emoji are one id and both equal `'\ufffd'`.
+ */
+export const lossyAstral: Patch = (ops) => {
+  const lossy = (id: string) => id.replace(/[\u{10000}-\u{10ffff}]/gu, '\ufffd');
+  return folding('tenant', lossy)({ ...ops, ...folding('user', lossy)(ops) });
+};
+
 export function byLocale(records: readonly MembershipRecord[], key: 'tenantId' | 'userId'): MembershipRecord[] {
   return [...records].sort((a, b) => a[key].localeCompare(b[key]));
 }

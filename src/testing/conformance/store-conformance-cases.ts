@@ -8,6 +8,7 @@ import { entitlementConcurrencyCases } from './cases/entitlement-concurrency-cas
 import { entitlementTransactionCases } from './cases/entitlement-transaction-cases.js';
 import { featureCases } from './cases/feature-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
+import { identifierCases } from './cases/identifier-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { membershipCases } from './cases/membership-cases.js';
@@ -19,6 +20,7 @@ import type { StoreConformanceCase } from './conformance-case.js';
 const cases = [
   ...tenantCases,
   ...membershipCases,
+  ...identifierCases,
   ...listingCases,
   ...guardedWriteCases,
   ...transactionCases,
@@ -42,7 +44,8 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
  * Every behaviour a {@link Store} must have, as framework-agnostic cases
  * asserting with `node:assert/strict`: each operation's results and errors
  * (duplicates, missing tenants and features, `not_found` and `last_owner`
- * outcomes), exact identifier comparison, code-unit ordering and keyset
+ * outcomes), exact identifier comparison (distinct accepted identifiers,
+ * look-alikes and maximum lengths included, never collide), code-unit ordering and keyset
  * paging, millisecond timestamps, transaction commit, rollback and isolation
  * of the `tx` handle, atomicity of `createTenant`, and the last-owner guard
  * and unique keys under concurrent calls; the audit log (newest-first paging,
