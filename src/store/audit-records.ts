@@ -9,6 +9,9 @@
  * - `tenant_membership.leave`: a member left on their own.
  * - `tenant_membership.ownership_transfer`: ownership moved to another member (metadata: `previousOwnerRole`).
  * - `tenant_membership.last_owner_blocked`: a change was refused because it would leave no owner (metadata: `attempted`).
+ * - `tenant_membership.denied`: a membership write was refused with `ForbiddenError` (HTTP 403) (metadata:
+ *   `attempted`, the refused action id; `reason`, a `MembershipDenialReason`; `capability`, what the error names;
+ *   `role`, the role the attempt would have granted, or `null`). Refusals of non-members (404) are not recorded.
  * - `entitlement.package_assign` / `entitlement.package_cancel`: a package was assigned or cancelled (metadata: `package`).
  * - `entitlement.boost_add`: a boost was added (metadata: `feature`, `amount`, `expiresAt`).
  * - `entitlement.namespace_limit_set`: a namespace limit was set or cleared (metadata: `namespace`, `feature`, `limit`).
@@ -21,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'tenant_membership.leave',
   'tenant_membership.ownership_transfer',
   'tenant_membership.last_owner_blocked',
+  'tenant_membership.denied',
   'entitlement.package_assign',
   'entitlement.package_cancel',
   'entitlement.boost_add',

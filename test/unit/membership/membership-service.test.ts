@@ -96,6 +96,21 @@ describe('members', () => {
     await expect(tenantry.members.remove({ actor: bootstrap, tenantId, userId: 'bob' })).rejects.toThrow(LastOwnerError);
   });
 
+  it('leave() answers an unknown tenant and a tenant the actor is not a member of with the same NotFoundError', async () => {
+    const { tenantry } = setup();
+    const tenantId = await tenantWith(tenantry, 'alice', { bob: 'readonly' });
+    const refusal = async (id: string) => {
+      const error = await tenantry.members.leave({ actor: user('eve'), tenantId: id }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(NotFoundError);
+      const { name, code, message, cause } = error as NotFoundError;
+      return { name, code, message, cause, keys: Object.keys(error as object) };
+    };
+    expect(await refusal(tenantId)).toEqual(await refusal('00000000-0000-4000-8000-000000000000'));
+  });
+
   it('pages the member list with a cursor', async () => {
     const { tenantry } = setup();
     const tenantId = await tenantWith(tenantry, 'u00', Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`u0${i + 1}`, 'readonly' as const])));
