@@ -68,8 +68,9 @@ export type { SeatPolicy } from './membership/seat-policy.js';
 export { createTenantry } from './tenantry.js';
 export type { RequestActor, Tenantry, TenantryOptions } from './tenantry.js';
 export type { ErrorHook, ErrorHookContext } from './core/hooks/error-hook.js';
-export { MEMBERSHIP_SOURCES } from './store/records.js';
+export { ACTOR_TYPES, MEMBERSHIP_SOURCES } from './store/records.js';
 export type {
+  ActorType,
   GuardedWriteResult,
   MemberPageRequest,
   MembershipRecord,

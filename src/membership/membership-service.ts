@@ -93,9 +93,8 @@ export class MembershipService<C extends string, R extends string> {
     const { now, generateId, roles, store, auditor } = this.#deps;
     const actor: Actor = parsed.actor ?? { type: 'user', userId: parsed.ownerId };
     const createdAt = now();
-    const createdBy = provenanceOf(actor);
-    const tenant: TenantRecord = Object.freeze({ id: parsed.id ?? generateId(), createdBy, createdAt });
-    const owner = this.#membership(tenant.id, parsed.ownerId, roles.ownerRole, createdBy, createdAt, 'tenant_create');
+    const tenant: TenantRecord = Object.freeze({ id: parsed.id ?? generateId(), createdByType: actor.type, createdBy: provenanceOf(actor), createdAt });
+    const owner = this.#membership(tenant.id, parsed.ownerId, roles.ownerRole, actor, createdAt, 'tenant_create');
     await store.transaction(async (tx) => {
       await tx.createTenant(tenant, owner);
       await auditor.record(tx, { actor, tenantId: tenant.id, action: 'tenant.create', subjectUserId: parsed.ownerId, metadata: { role: owner.role } });
@@ -113,7 +112,7 @@ export class MembershipService<C extends string, R extends string> {
     const membership = await this.#deps.store.transaction(async (tx) => {
       const refusal = await this.#authorize(tx, actor, attempt, undefined);
       if (refusal !== undefined) return refusal;
-      const record = this.#membership(tenantId, userId, role, provenanceOf(actor), this.#deps.now(), actor.type === 'system' ? 'system' : 'member_add');
+      const record = this.#membership(tenantId, userId, role, actor, this.#deps.now(), actor.type === 'system' ? 'system' : 'member_add');
       await tx.insertMembership(record);
       await this.#deps.seats?.take(tx, tenantId);
       await this.#deps.auditor.record(tx, { actor, tenantId, action: attempt.action, subjectUserId: userId, metadata: { role } });
@@ -331,8 +330,9 @@ export class MembershipService<C extends string, R extends string> {
     }
   }
 
-  #membership(tenantId: string, userId: string, role: string, createdBy: string, createdAt: Date, source: MembershipSource): MembershipRecord {
-    return Object.freeze({ id: this.#deps.generateId(), tenantId, userId, role, createdBy, createdAt, source });
+  /** A new membership row, with the actor's type and id as provenance. */
+  #membership(tenantId: string, userId: string, role: string, actor: Actor, createdAt: Date, source: MembershipSource): MembershipRecord {
+    return Object.freeze({ id: this.#deps.generateId(), tenantId, userId, role, createdByType: actor.type, createdBy: provenanceOf(actor), createdAt, source });
   }
 }
 

@@ -1,3 +1,5 @@
+import type { ActorType } from './records.js';
+
 /**
  * Canonical audit action ids. Stable: once released, an id never changes
  * meaning, so audit consumers can rely on them for years.
@@ -46,9 +48,13 @@ export interface AuditRecord {
   readonly id: string;
   readonly tenantId: string;
   readonly action: AuditAction;
-  /** `user` or `system`. */
-  readonly actorType: 'user' | 'system';
-  /** The user id, or the system actor's label. */
+  /** `user` or `system`: who `actorId` is. Always read the two together. */
+  readonly actorType: ActorType;
+  /**
+   * The user id (`actorType: 'user'`), or `system:<label>` for the system
+   * actor (`actorType: 'system'`), spelled like provenance. Not unique on its
+   * own: a user id may read `system:<label>` too.
+   */
   readonly actorId: string;
   /** The user the action was about, if any. */
   readonly subjectUserId: string | null;

@@ -11,6 +11,7 @@ import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { membershipCases } from './cases/membership-cases.js';
+import { provenanceCases } from './cases/provenance-cases.js';
 import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
@@ -19,6 +20,7 @@ import type { StoreConformanceCase } from './conformance-case.js';
 const cases = [
   ...tenantCases,
   ...membershipCases,
+  ...provenanceCases,
   ...listingCases,
   ...guardedWriteCases,
   ...transactionCases,
@@ -44,7 +46,8 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
  * (duplicates, missing tenants and features, `not_found` and `last_owner`
  * outcomes), exact identifier comparison, code-unit ordering and keyset
  * paging, millisecond timestamps, transaction commit, rollback and isolation
- * of the `tx` handle, atomicity of `createTenant`, and the last-owner guard
+ * of the `tx` handle, atomicity of `createTenant`, provenance kept as actor type
+ * and id, and the last-owner guard
  * and unique keys under concurrent calls; the audit log (newest-first paging,
  * exact metadata); features, packages, boosts and namespace limits;
  * consumption (limits, all-or-nothing over several counters, idempotent
