@@ -67,8 +67,10 @@ export type { Page } from './membership/membership-queries.js';
 export type { SeatPolicy } from './membership/seat-policy.js';
 export { createTenantry } from './tenantry.js';
 export type { RequestActor, Tenantry, TenantryOptions } from './tenantry.js';
-export { MEMBERSHIP_SOURCES } from './store/records.js';
+export type { ErrorHook, ErrorHookContext } from './core/hooks/error-hook.js';
+export { ACTOR_TYPES, MEMBERSHIP_SOURCES } from './store/records.js';
 export type {
+  ActorType,
   GuardedWriteResult,
   MemberPageRequest,
   MembershipRecord,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigurationError } from './core/errors/index.js';
 import type { CapabilityRegistry } from './core/capabilities/define-capabilities.js';
 import type { DisabledReasonFormatter } from './core/decisions/action-state.js';
+import type { ErrorHook } from './core/hooks/error-hook.js';
 import type { MembershipFact } from './core/decisions/decision.js';
 import { tenantIdSchema, userIdSchema, UUID_PATTERN } from './core/ids/identifiers.js';
 import type { RoleMap } from './core/roles/define-roles.js';
@@ -38,8 +39,12 @@ export interface TenantryOptions<C extends string, R extends string> {
   /** Where tenants and memberships live: `memoryStore()`, `kyselyStore(db)`, or your own adapter. */
   readonly store: Store;
   /**
-   * Capability that lets a member manage memberships (add members, later change
+   * Capability that lets a member manage memberships (add members, change
    * roles and remove). Default: only members holding the owner role may.
+   *
+   * Holders who are not owners manage under the delegation rule: they grant,
+   * change and remove only roles whose capabilities are a subset of their own,
+   * never touch the owner role or an owner, and never change their own role.
    */
   readonly manageMembersCapability?: NoInfer<C>;
   /** Capability needed to read the audit log. Default: only members holding the owner role may. */
@@ -64,8 +69,29 @@ export interface TenantryOptions<C extends string, R extends string> {
   readonly invalidationBus?: InvalidationBus;
   /** Receives a structured event for every denied check. */
   readonly onDenied?: DenialHook;
-  /** Tooltip text for visible-but-disabled actions. Default names the role and the capability. */
+  /**
+   * Tooltip text for visible-but-disabled actions. Default names the role and
+   * the capability. If it throws (or returns a non-string), `actionState()`
+   * still resolves, with the default text, and the failure goes to `onError`.
+   */
   readonly formatDisabledReason?: DisabledReasonFormatter;
+  /**
+   * Receives failures that must not change an outcome: a host hook that
+   * throws (`formatDisabledReason` so far; the other hooks will report here
+   * too) and an effect after a committed change (cache invalidation, the
+   * invalidation bus) that throws. `context.source` says which; see
+   * `ErrorHookContext`. The operation itself still succeeds. An exception
+   * thrown by `onError` is dropped.
+   *
+   * Default is `console.error`, so failures are not silent. Pass your
+   * logger; pass `() => {}` to silence them.
+   *
+   * @example
+   * ```ts
+   * createTenantry({ ..., onError: (error, { source }) => logger.warn({ err: error, source }, 'tenantry hook failed') });
+   * ```
+   */
+  readonly onError?: ErrorHook;
   /**
    * Accepted tenant-id format, checked before any storage access (ids are
    * also limited to 64 characters). Default is a canonical lower-case UUID.
@@ -97,13 +123,29 @@ export interface Tenantry<C extends string, R extends string> {
      * Adds an existing user to a tenant. A user actor must hold the managing
      * capability (404 `NotFoundError` if not a member, 403 `ForbiddenError`
      * if lacking it); `AlreadyExistsError` for an existing member.
+     *
+     * A manager who is not an owner may grant only a role whose capabilities
+     * are all its own, never the owner role, and never to itself
+     * (`ForbiddenError`). Every `ForbiddenError` is audited as
+     * `tenant_membership.denied`.
      */
     add(input: AddMemberInput<R>): Promise<MembershipRecord>;
-    /** Changes a member's role; `LastOwnerError` if it would leave no owner. */
+    /**
+     * Changes a member's role; `LastOwnerError` (audited) if it would leave no
+     * owner. Checked like `add`; besides, a non-owner may not change a member
+     * whose current role holds a capability it lacks, nor an owner, nor itself.
+     */
     changeRole(input: ChangeRoleInput<R>): Promise<MembershipRecord>;
-    /** Removes a member; `LastOwnerError` for the last owner. Resolves with the removed row. */
+    /**
+     * Removes a member; `LastOwnerError` (audited) for the last owner. A
+     * non-owner may not remove a member whose role holds a capability it
+     * lacks, nor an owner. Resolves with the removed row.
+     */
     remove(input: RemoveMemberInput): Promise<MembershipRecord>;
-    /** The acting user leaves; `LastOwnerError` for the last owner. */
+    /**
+     * The acting user leaves; `LastOwnerError` for the last owner. An unknown
+     * tenant and a non-member get the same `NotFoundError`.
+     */
     leave(input: LeaveTenantInput): Promise<MembershipRecord>;
     /** Hands ownership to another member atomically; the previous owner keeps `previousOwnerRole`. */
     transferOwnership(input: TransferOwnershipInput<R>): Promise<OwnershipTransfer>;
@@ -152,6 +194,7 @@ const optionsSchema = z.object({
   invalidationBus: z.custom<InvalidationBus>((value) => typeof (value as InvalidationBus | null)?.subscribe === 'function').optional(),
   onDenied: z.function().optional(),
   formatDisabledReason: z.function().optional(),
+  onError: z.function().optional(),
   tenantIdPattern: z.instanceof(RegExp).optional(),
   now: z.function().optional(),
   generateId: z.function().optional(),
@@ -206,6 +249,7 @@ export function createTenantry<C extends string, R extends string>(options: Tena
     ? (tenantId: string, userId: string) => cache.lookup(tenantId, userId, () => fromStore(tenantId, userId))
     : fromStore;
 
+  const onError: ErrorHook = options.onError ?? defaultOnError;
   const now = options.now ?? (() => new Date());
   const schemas = membershipSchemas(roles, tenantIdPattern);
   const memberships = new MembershipService<C, R>({
@@ -219,6 +263,7 @@ export function createTenantry<C extends string, R extends string>(options: Tena
     now,
     generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
     onMembershipChanged: invalidate,
+    onError,
   });
   const queries = new MembershipQueries<C>({ store, roles, schemas, auditCapability });
 
@@ -229,6 +274,7 @@ export function createTenantry<C extends string, R extends string>(options: Tena
     listMemberships: (userId: string) => store.listMembershipsOfUser(userId),
     onDenied: options.onDenied,
     formatDisabledReason: options.formatDisabledReason,
+    onError,
   });
 
   return Object.freeze({
@@ -251,4 +297,9 @@ export function createTenantry<C extends string, R extends string>(options: Tena
     invalidate,
     close: () => unsubscribe?.(),
   });
+}
+
+/** The default `onError`: a library must not swallow failures silently. */
+function defaultOnError(error: unknown, context: { readonly source: string }): void {
+  console.error(`tenantry: ${context.source} failed`, error);
 }

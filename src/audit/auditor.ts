@@ -32,7 +32,8 @@ export class Auditor {
       tenantId: fact.tenantId,
       action: fact.action,
       actorType: fact.actor.type,
-      // The same spelling as provenance: a system actor can never pass for a user id.
+      // Spelled like provenance. The type, stored beside it, is what tells a
+      // system actor from a user whose id happens to read `system:<label>`.
       actorId: provenanceOf(fact.actor),
       subjectUserId: fact.subjectUserId,
       metadata: Object.freeze({ ...fact.metadata }),

@@ -1,6 +1,7 @@
 import { decide, type Decision, type MembershipFact } from '../core/decisions/decision.js';
 import { toActionState, type ActionState, type DisabledReasonFormatter } from '../core/decisions/action-state.js';
 import { ForbiddenError, NotFoundError, UnknownCapabilityError } from '../core/errors/index.js';
+import { reportError, type ErrorHook } from '../core/hooks/error-hook.js';
 import type { RoleMap } from '../core/roles/define-roles.js';
 import type { MembershipRecord } from '../store/records.js';
 import type { DenialEvent, DenialHook } from './denial-event.js';
@@ -24,6 +25,8 @@ export interface ScopeDependencies<C extends string> {
   readonly listMemberships: (userId: string) => Promise<readonly MembershipRecord[]>;
   readonly onDenied: DenialHook | undefined;
   readonly formatDisabledReason: DisabledReasonFormatter | undefined;
+  /** Receives failures of the host's tooltip formatter. */
+  readonly onError: ErrorHook;
 }
 
 /** A memoized decision and, for denials, the event it emits each time it is served. */
@@ -110,10 +113,17 @@ export class RequestScope<C extends string = string> {
    * UI state for an action guarded by `capability`: hidden for non-members,
    * visible-but-disabled with a tooltip for members lacking it, enabled
    * otherwise. Never use it as enforcement; `authorize()` the action itself.
+   *
+   * A `formatDisabledReason` hook that throws (or returns a non-string) does
+   * not reject: the default tooltip is used and the failure goes to `onError`
+   * with source `formatDisabledReason`.
    */
   async actionState(tenantId: string, capability: C): Promise<ActionState> {
     const decision = await this.check(tenantId, capability);
-    return toActionState(decision, this.#facts.get(tenantId)?.role, this.#deps.formatDisabledReason);
+    const { formatDisabledReason, onError } = this.#deps;
+    return toActionState(decision, this.#facts.get(tenantId)?.role, formatDisabledReason, (error) => {
+      reportError(onError, error, 'formatDisabledReason');
+    });
   }
 
   /**

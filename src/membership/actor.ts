@@ -10,8 +10,10 @@ export interface UserActor {
 
 /**
  * Trusted server code (bootstrap scripts, provisioning, imports). Bypasses
- * capability checks and is recorded as `system:<label>` in provenance and
- * audit, never as a user. Create it explicitly with {@link systemActor}; it is
+ * capability checks and is recorded with actor type `system` and id
+ * `system:<label>` in provenance and audit, never as a user: a user whose id
+ * happens to be `system:<label>` is recorded with type `user`, so the two are
+ * told apart by the type. Create it explicitly with {@link systemActor}; it is
  * never a default.
  */
 export interface SystemActor {
@@ -44,7 +46,11 @@ export function userActor(userId: string): UserActor {
   return Object.freeze({ type: 'user', userId: parseInput(userIdSchema, userId, 'user id') });
 }
 
-/** The provenance string stored for `actor`: the user id, or `system:<label>`. */
+/**
+ * The provenance id stored for `actor`: the user id, or `system:<label>`.
+ * Not unique on its own (a user id may read `system:<label>` too): store and
+ * compare it together with `actor.type`.
+ */
 export function provenanceOf(actor: Actor): string {
   return actor.type === 'user' ? actor.userId : `system:${actor.label}`;
 }

@@ -1,3 +1,5 @@
+import type { ActorType } from './records.js';
+
 /**
  * Canonical audit action ids. Stable: once released, an id never changes
  * meaning, so audit consumers can rely on them for years.
@@ -9,6 +11,9 @@
  * - `tenant_membership.leave`: a member left on their own.
  * - `tenant_membership.ownership_transfer`: ownership moved to another member (metadata: `previousOwnerRole`).
  * - `tenant_membership.last_owner_blocked`: a change was refused because it would leave no owner (metadata: `attempted`).
+ * - `tenant_membership.denied`: a membership write was refused with `ForbiddenError` (HTTP 403) (metadata:
+ *   `attempted`, the refused action id; `reason`, a `MembershipDenialReason`; `capability`, what the error names;
+ *   `role`, the role the attempt would have granted, or `null`). Refusals of non-members (404) are not recorded.
  * - `entitlement.package_assign` / `entitlement.package_cancel`: a package was assigned or cancelled (metadata: `package`).
  * - `entitlement.boost_add`: a boost was added (metadata: `feature`, `amount`, `expiresAt`).
  * - `entitlement.namespace_limit_set`: a namespace limit was set or cleared (metadata: `namespace`, `feature`, `limit`).
@@ -21,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'tenant_membership.leave',
   'tenant_membership.ownership_transfer',
   'tenant_membership.last_owner_blocked',
+  'tenant_membership.denied',
   'entitlement.package_assign',
   'entitlement.package_cancel',
   'entitlement.boost_add',
@@ -42,9 +48,13 @@ export interface AuditRecord {
   readonly id: string;
   readonly tenantId: string;
   readonly action: AuditAction;
-  /** `user` or `system`. */
-  readonly actorType: 'user' | 'system';
-  /** The user id, or the system actor's label. */
+  /** `user` or `system`: who `actorId` is. Always read the two together. */
+  readonly actorType: ActorType;
+  /**
+   * The user id (`actorType: 'user'`), or `system:<label>` for the system
+   * actor (`actorType: 'system'`), spelled like provenance. Not unique on its
+   * own: a user id may read `system:<label>` too.
+   */
   readonly actorId: string;
   /** The user the action was about, if any. */
   readonly subjectUserId: string | null;

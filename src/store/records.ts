@@ -11,10 +11,23 @@ export const MEMBERSHIP_SOURCES = ['tenant_create', 'member_add', 'system', 'inv
 /** See {@link MEMBERSHIP_SOURCES}. */
 export type MembershipSource = (typeof MEMBERSHIP_SOURCES)[number];
 
+/**
+ * Who wrote a row, as the provenance fields record it: `user` for a user
+ * actor, `system` for the system actor. The pair (`createdByType`,
+ * `createdBy`) identifies the writer; `createdBy` alone does not, because a
+ * host's user id may itself look like `system:<label>`.
+ */
+export const ACTOR_TYPES = ['user', 'system'] as const;
+
+/** See {@link ACTOR_TYPES}. */
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
 /** A tenant as stored. */
 export interface TenantRecord {
   readonly id: string;
-  /** Who created it: a user id, or `system:<label>` for the system actor. */
+  /** Whether `createdBy` is a user id or a system actor. Always read it together with `createdBy`. */
+  readonly createdByType: ActorType;
+  /** Who created it: the user id (`createdByType: 'user'`), or `system:<label>` (`createdByType: 'system'`). */
   readonly createdBy: string;
   readonly createdAt: Date;
 }
@@ -27,18 +40,16 @@ export interface MembershipRecord {
   readonly userId: string;
   /** Role name. The store treats it as an opaque string; services validate it against the role map. */
   readonly role: string;
-  /** Who created the membership: a user id, or `system:<label>`. */
+  /** Whether `createdBy` is a user id or a system actor. Always read it together with `createdBy`. */
+  readonly createdByType: ActorType;
+  /** Who created the membership: the user id, or `system:<label>` for the system actor. */
   readonly createdBy: string;
   readonly createdAt: Date;
   readonly source: MembershipSource;
 }
 
-/** Input of `Store.createTenant`. */
-export interface NewTenant {
-  readonly id: string;
-  readonly createdBy: string;
-  readonly createdAt: Date;
-}
+/** Input of `Store.createTenant`; every field is chosen by the service. */
+export type NewTenant = TenantRecord;
 
 /** Input of `Store.insertMembership`; every field is chosen by the service. */
 export type NewMembership = MembershipRecord;

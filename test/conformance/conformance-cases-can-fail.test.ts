@@ -16,6 +16,7 @@ import {
   poisonedAfterFailure,
   racyGuards,
   splitCreateTenant,
+  typeFromPrefix,
 } from './store-mutants.js';
 import { ENTITLEMENT_MUTANTS } from './entitlement-mutants.js';
 
@@ -25,6 +26,7 @@ const ghost = (userId: string) => ({
   tenantId: 'ghost',
   userId,
   role: 'member',
+  createdByType: 'user' as const,
   createdBy: 'ghost',
   createdAt: new Date(0),
   source: 'system' as const,
@@ -39,7 +41,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
     createTenant: (t, o) => ops.createTenant(t, { ...o, role: 'member' }),
   })),
   'findTenant returns undefined for an unknown tenant': patched((ops) => ({
-    findTenant: async (id) => (await ops.findTenant(id)) ?? { id, createdBy: 'ghost', createdAt: new Date(0) },
+    findTenant: async (id) => (await ops.findTenant(id)) ?? { id, createdByType: 'user', createdBy: 'ghost', createdAt: new Date(0) },
   })),
   'createTenant rejects a taken id with AlreadyExistsError(tenant) and changes nothing': patched((ops) => ({
     createTenant: (t, o) => ops.createTenant(t, o).catch(ignoring('already_exists')),
@@ -53,11 +55,13 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   'insertMembership stores every field, for every source': patched((ops) => ({
     insertMembership: (m) => ops.insertMembership({ ...m, source: 'member_add' }),
   })),
+  'provenance keeps the actor type: a user "system:seed" and the system actor "seed" stay distinguishable in tenants, memberships and audit entries':
+    patched(typeFromPrefix),
   'insertMembership into a missing tenant throws NotFoundError and writes nothing': patched((ops) => ({
     insertMembership: (m) =>
       ops.insertMembership(m).catch(async (error: unknown) => {
         ignoring('not_found')(error);
-        await ops.createTenant({ id: m.tenantId, createdBy: m.createdBy, createdAt: m.createdAt }, m);
+        await ops.createTenant({ id: m.tenantId, createdByType: m.createdByType, createdBy: m.createdBy, createdAt: m.createdAt }, m);
       }),
   })),
   'insertMembership of an existing member throws AlreadyExistsError(membership) and keeps the row': patched((ops) => ({

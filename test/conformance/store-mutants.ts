@@ -112,6 +112,20 @@ export function byLocale(records: readonly MembershipRecord[], key: 'tenantId' |
   return [...records].sort((a, b) => a[key].localeCompare(b[key]));
 }
 
+/**
+ * Keeps no actor type: derives it from the id's `system:` prefix on every
+ * write, as an adapter that stored only `created_by` / `actor_id` would have to.
+ */
+export const typeFromPrefix: Patch = (ops) => {
+  const typeOf = (id: string) => (id.startsWith('system:') ? ('system' as const) : ('user' as const));
+  return {
+    createTenant: (tenant, owner) =>
+      ops.createTenant({ ...tenant, createdByType: typeOf(tenant.createdBy) }, { ...owner, createdByType: typeOf(owner.createdBy) }),
+    insertMembership: (m) => ops.insertMembership({ ...m, createdByType: typeOf(m.createdBy) }),
+    appendAudit: (entry) => ops.appendAudit({ ...entry, actorType: typeOf(entry.actorId) }),
+  };
+};
+
 /** Refuses to take the owner role from anyone (the guard is too strict). */
 export const ownersAreStuck: Patch = (ops) => ({
   async updateMembershipRole(change: RoleChange) {

@@ -26,6 +26,8 @@ export type TimestampColumn = ColumnType<unknown, Date | string, never>;
 /** Row type of the tenants table. */
 export interface TenantsTable {
   id: TextColumn;
+  /** `user` or `system` (`0005_provenance_actor_type`); says what `created_by` is. */
+  created_by_type: TextColumn;
   created_by: TextColumn;
   created_at: TimestampColumn;
 }
@@ -36,6 +38,8 @@ export interface MembershipsTable {
   tenant_id: TextColumn;
   user_id: TextColumn;
   role: TextColumn;
+  /** `user` or `system` (`0005_provenance_actor_type`); says what `created_by` is. */
+  created_by_type: TextColumn;
   created_by: TextColumn;
   created_at: TimestampColumn;
   source: TextColumn;

@@ -35,11 +35,16 @@ const ENABLED: ActionState = Object.freeze({ visible: true, disabled: false, rea
 /**
  * Derives the UI state from a decision. `role` is the actor's role in the
  * tenant (known whenever the decision is a 403).
+ *
+ * A `formatReason` that throws, or returns something other than a string,
+ * never fails the call: the tooltip falls back to {@link defaultDisabledReason}
+ * and the failure goes to `onFormatError` (tenantry passes its `onError` hook).
  */
 export function toActionState(
   decision: Decision,
   role: string | undefined,
   formatReason: DisabledReasonFormatter = defaultDisabledReason,
+  onFormatError?: (error: unknown) => void,
 ): ActionState {
   switch (decision.reason) {
     case 'allowed':
@@ -50,7 +55,25 @@ export function toActionState(
       return Object.freeze({
         visible: true,
         disabled: true,
-        reason: formatReason({ capability: decision.capability, role: role ?? 'unknown' }),
+        reason: disabledReason({ capability: decision.capability, role: role ?? 'unknown' }, formatReason, onFormatError),
       });
   }
+}
+
+/** The host's tooltip, or the default one when the host's formatter fails. */
+function disabledReason(context: DisabledReasonContext, formatReason: DisabledReasonFormatter, onFormatError: ((error: unknown) => void) | undefined): string {
+  let failure: unknown;
+  try {
+    const text: unknown = formatReason(Object.freeze({ ...context }));
+    if (typeof text === 'string') return text;
+    failure = new TypeError(`formatDisabledReason must return a string, got ${text === null ? 'null' : typeof text}.`);
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    onFormatError?.(failure);
+  } catch {
+    // Reporting is best effort: a tooltip is never worth a failed request.
+  }
+  return defaultDisabledReason(context);
 }

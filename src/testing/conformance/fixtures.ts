@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MembershipSource, NewMembership, NewTenant } from '../../store/records.js';
+import type { ActorType, MembershipSource, NewMembership, NewTenant } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 
 /** The owner role the cases use, unless a case is about the role name itself. */
@@ -34,20 +34,21 @@ export class Fixtures {
   }
 
   tenant(label: string, createdAt: Date = CREATED_AT): NewTenant {
-    return { id: this.tenantId(label), createdBy: this.userId('creator'), createdAt };
+    return { id: this.tenantId(label), createdByType: 'user', createdBy: this.userId('creator'), createdAt };
   }
 
   membership(
     tenantId: string,
     userId: string,
     role: string,
-    options: { readonly source?: MembershipSource; readonly createdAt?: Date; readonly createdBy?: string } = {},
+    options: { readonly source?: MembershipSource; readonly createdAt?: Date; readonly createdBy?: string; readonly createdByType?: ActorType } = {},
   ): NewMembership {
     return {
       id: randomUUID(),
       tenantId,
       userId,
       role,
+      createdByType: options.createdByType ?? 'user',
       createdBy: options.createdBy ?? this.userId('creator'),
       createdAt: options.createdAt ?? CREATED_AT,
       source: options.source ?? 'member_add',

@@ -12,6 +12,7 @@ import { identifierCases } from './cases/identifier-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { membershipCases } from './cases/membership-cases.js';
+import { provenanceCases } from './cases/provenance-cases.js';
 import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
@@ -21,6 +22,7 @@ const cases = [
   ...tenantCases,
   ...membershipCases,
   ...identifierCases,
+  ...provenanceCases,
   ...listingCases,
   ...guardedWriteCases,
   ...transactionCases,
@@ -47,7 +49,8 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
  * outcomes), exact identifier comparison (distinct accepted identifiers,
  * look-alikes and maximum lengths included, never collide), code-unit ordering and keyset
  * paging, millisecond timestamps, transaction commit, rollback and isolation
- * of the `tx` handle, atomicity of `createTenant`, and the last-owner guard
+ * of the `tx` handle, atomicity of `createTenant`, provenance kept as actor type
+ * and id, and the last-owner guard
  * and unique keys under concurrent calls; the audit log (newest-first paging,
  * exact metadata); features, packages, boosts and namespace limits;
  * consumption (limits, all-or-nothing over several counters, idempotent

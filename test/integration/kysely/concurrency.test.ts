@@ -16,7 +16,7 @@ const ROUNDS = 3;
 const at = new Date('2024-05-01T12:00:00.000Z');
 
 function membership(tenantId: string, userId: string, role: string): NewMembership {
-  return { id: randomUUID(), tenantId, userId, role, createdBy: 'system:race', createdAt: at, source: 'system' };
+  return { id: randomUUID(), tenantId, userId, role, createdByType: 'system', createdBy: 'system:race', createdAt: at, source: 'system' };
 }
 
 /** One way of taking the owner role away, chosen per owner so demotions, removals and transactions interleave. */
@@ -36,7 +36,7 @@ async function race(stores: readonly Store[]): Promise<void> {
   if (setup === undefined) throw new Error('no store');
   const tenantIds = Array.from({ length: TENANTS }, () => `race-${randomUUID()}`);
   for (const tenantId of tenantIds) {
-    await setup.createTenant({ id: tenantId, createdBy: 'system:race', createdAt: at }, membership(tenantId, OWNERS[0], 'owner'));
+    await setup.createTenant({ id: tenantId, createdByType: 'system', createdBy: 'system:race', createdAt: at }, membership(tenantId, OWNERS[0], 'owner'));
     for (const userId of OWNERS.slice(1)) await setup.insertMembership(membership(tenantId, userId, 'owner'));
   }
   let next = 0;

@@ -10,11 +10,11 @@ import { postgresAdmin } from '../../support/db-postgres.js';
 const at = new Date('2024-05-01T12:00:00.000Z');
 
 function tenant(): NewTenant {
-  return { id: `kill-${randomUUID()}`, createdBy: 'u', createdAt: at };
+  return { id: `kill-${randomUUID()}`, createdByType: 'user', createdBy: 'u', createdAt: at };
 }
 
 function membership(tenantId: string, userId: string, role = 'owner'): NewMembership {
-  return { id: randomUUID(), tenantId, userId, role, createdBy: 'u', createdAt: at, source: 'member_add' };
+  return { id: randomUUID(), tenantId, userId, role, createdByType: 'user', createdBy: 'u', createdAt: at, source: 'member_add' };
 }
 
 await describeSqlDatabases(['postgres'], (database) => {

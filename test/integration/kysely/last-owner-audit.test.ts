@@ -7,8 +7,9 @@ import { raceOwners, tenantries, type OwnerRaceFigures } from './support/owner-r
  * Owners demoting and removing each other concurrently through the public
  * API on real databases: every tenant keeps an owner, and the audit log
  * (written in each change's own transaction) has one `role_change` or
- * `remove` entry per applied change and one `last_owner_blocked` entry per
- * refusal, nothing for operations refused otherwise. Fixed seeds (override
+ * `remove` entry per applied change, one `last_owner_blocked` entry per
+ * last-owner refusal, one `denied` entry per `ForbiddenError` (an owner
+ * demoted before its own operation ran), nothing for `NotFoundError`. Fixed seeds (override
  * with TENANTRY_STRESS_SEED); figures are attached as annotations.
  */
 const SEED = Number(process.env.TENANTRY_STRESS_SEED ?? 20240301);

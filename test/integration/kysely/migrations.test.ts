@@ -9,7 +9,7 @@ import type { TestKysely } from '../../support/db-config.js';
 const at = new Date('2024-05-01T12:00:00.000Z');
 
 /** Every migration tenantry ships, in order. */
-const MIGRATIONS = ['0001_tenants_and_memberships', '0002_audit_log', '0003_entitlements', '0004_rate_limits'];
+const MIGRATIONS = ['0001_tenants_and_memberships', '0002_audit_log', '0003_entitlements', '0004_rate_limits', '0005_provenance_actor_type'];
 
 /** Every table they create, without the prefix. */
 const TABLES = [
@@ -33,7 +33,7 @@ async function tableNames(db: TestKysely): Promise<string[]> {
 async function createAndFind(database: SqlTestDatabase, tablePrefix: string): Promise<void> {
   const store = kyselyStore(database.db, { tablePrefix });
   const id = `mig-${randomUUID()}`;
-  await store.createTenant({ id, createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+  await store.createTenant({ id, createdByType: 'user', createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' });
   expect((await store.findTenant(id))?.id).toBe(id);
 }
 
@@ -58,7 +58,7 @@ await describeSqlDatabases(
       // Tenants written with one prefix are invisible through the other.
       const acme = kyselyStore(database.db, { tablePrefix: 'acme_' });
       const id = `only-default-${randomUUID()}`;
-      await kyselyStore(database.db).createTenant({ id, createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+      await kyselyStore(database.db).createTenant({ id, createdByType: 'user', createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' });
       expect(await acme.findTenant(id)).toBeUndefined();
       expect(await acme.listMembershipsOfUser('u')).toHaveLength(1);
     });
@@ -111,7 +111,7 @@ await describeSqlDatabases(
       expect(columns).toEqual(expect.arrayContaining(['tenant_id', 'user_id', 'created_at']));
       const store = kyselyStore(camel, { tablePrefix: 'camel_' });
       const id = `camel-${randomUUID()}`;
-      await store.createTenant({ id, createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+      await store.createTenant({ id, createdByType: 'user', createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' });
       expect((await store.findMembership(id, 'u'))?.tenantId).toBe(id);
     });
 

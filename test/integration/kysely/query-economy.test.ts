@@ -8,7 +8,7 @@ import { describeSqlDatabases, SQL_DATABASE_NAMES } from '../../support/database
 const at = new Date('2024-05-01T12:00:00.000Z');
 
 function owner(tenantId: string, userId: string): NewMembership {
-  return { id: randomUUID(), tenantId, userId, role: 'owner', createdBy: userId, createdAt: at, source: 'tenant_create' };
+  return { id: randomUUID(), tenantId, userId, role: 'owner', createdByType: 'user', createdBy: userId, createdAt: at, source: 'tenant_create' };
 }
 
 await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
@@ -25,7 +25,7 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
 
   it('findMembership, findTenant and listMembers are one statement each', async () => {
     const tenantId = `qe-${randomUUID()}`;
-    await database.store().createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
+    await database.store().createTenant({ id: tenantId, createdByType: 'user', createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
     const { store, statements } = recordedStore();
 
     await store.findMembership(tenantId, 'u');
@@ -41,7 +41,7 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
   it('a consume of one counter without an idempotency key is one statement on PostgreSQL and MySQL', async () => {
     const tenantId = `qe-${randomUUID()}`;
     const seed = database.store();
-    await seed.createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
+    await seed.createTenant({ id: tenantId, createdByType: 'user', createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
     await seed.syncFeatures([{ key: 'qe.calls', kind: 'limit', parentKey: null }]);
     const { store, statements } = recordedStore();
     const counter = { featureKey: 'qe.calls', namespace: '', windowStart: at, limit: 2 };
@@ -64,7 +64,7 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
   it('a consume of two counters with an idempotency key is one transaction of four statements', async () => {
     const tenantId = `qe-${randomUUID()}`;
     const seed = database.store();
-    await seed.createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
+    await seed.createTenant({ id: tenantId, createdByType: 'user', createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
     await seed.syncFeatures([
       { key: 'qe.child', kind: 'limit', parentKey: 'qe.pool' },
       { key: 'qe.pool', kind: 'limit', parentKey: null },
@@ -86,7 +86,7 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
     const seed = database.store();
     for (let i = 0; i < 25; i += 1) {
       const tenantId = `qe-${String(i).padStart(2, '0')}-${randomUUID()}`;
-      await seed.createTenant({ id: tenantId, createdBy: userId, createdAt: at }, owner(tenantId, userId));
+      await seed.createTenant({ id: tenantId, createdByType: 'user', createdBy: userId, createdAt: at }, owner(tenantId, userId));
     }
     const { store, statements } = recordedStore();
     const memberships = await store.listMembershipsOfUser(userId);

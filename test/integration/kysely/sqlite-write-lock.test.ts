@@ -10,7 +10,7 @@ const at = new Date('2024-05-01T12:00:00.000Z');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function membership(tenantId: string, userId: string, role = 'owner'): NewMembership {
-  return { id: randomUUID(), tenantId, userId, role, createdBy: 'u', createdAt: at, source: 'system' };
+  return { id: randomUUID(), tenantId, userId, role, createdByType: 'user', createdBy: 'u', createdAt: at, source: 'system' };
 }
 
 await describeSqlDatabases(['sqlite-file'], (database) => {
@@ -31,7 +31,7 @@ await describeSqlDatabases(['sqlite-file'], (database) => {
 
   it('a writer on another connection waits for the write lock instead of failing with SQLITE_BUSY', async () => {
     const tenantId = `lock-${randomUUID()}`;
-    await database.store().createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, membership(tenantId, 'owner'));
+    await database.store().createTenant({ id: tenantId, createdByType: 'user', createdBy: 'u', createdAt: at }, membership(tenantId, 'owner'));
     const holder = holdWriteLock(tenantId, 300);
     const heldSince = await holder.held;
     const waiter = kyselyStore(database.connect());
@@ -44,7 +44,7 @@ await describeSqlDatabases(['sqlite-file'], (database) => {
 
   it("waits no longer than the connection's busy_timeout, then fails with StorageUnavailableError, and restores busy_timeout", async () => {
     const tenantId = `lock-${randomUUID()}`;
-    await database.store().createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, membership(tenantId, 'owner'));
+    await database.store().createTenant({ id: tenantId, createdByType: 'user', createdBy: 'u', createdAt: at }, membership(tenantId, 'owner'));
     const impatient = database.connect();
     await sql`pragma busy_timeout = 50`.execute(impatient);
     const holder = holdWriteLock(tenantId, 600);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, LastOwnerError, NotFoundError, systemActor, ValidationError, type DenialEvent } from 'tenantry';
+import { AlreadyExistsError, ForbiddenError, LastOwnerError, NotFoundError, systemActor, ValidationError, type DenialEvent } from 'tenantry';
 import { bootstrap, setup, tenantWith } from '../../support/catalog.js';
 
 const user = (userId: string) => ({ type: 'user', userId }) as const;
@@ -39,13 +39,67 @@ describe('audit log', () => {
     ]);
   });
 
-  it('writes no audit entry for a change that failed for another reason', async () => {
-    const { tenantry } = setup();
+  it('audits a refusal with ForbiddenError as tenant_membership.denied, and nothing for other failures', async () => {
+    const { tenantry, store } = setup();
     const tenantId = await tenantWith(tenantry, 'alice', { max: 'manager' });
     await expect(tenantry.members.add({ actor: user('max'), tenantId, userId: 'x', role: 'readonly' })).rejects.toThrow(ForbiddenError);
-    await expect(tenantry.members.add({ actor: user('alice'), tenantId, userId: 'max', role: 'readonly' })).rejects.toThrow();
+    await expect(tenantry.members.changeRole({ actor: user('max'), tenantId, userId: 'alice', role: 'readonly' })).rejects.toThrow(ForbiddenError);
+    await expect(tenantry.members.transferOwnership({ actor: user('max'), tenantId, fromUserId: 'alice', toUserId: 'max' })).rejects.toThrow(ForbiddenError);
+    // Refused for other reasons: a duplicate, a non-member (404: outsiders never write to a tenant's log), bad input.
+    await expect(tenantry.members.add({ actor: user('alice'), tenantId, userId: 'max', role: 'readonly' })).rejects.toThrow(AlreadyExistsError);
+    await expect(tenantry.members.remove({ actor: user('eve'), tenantId, userId: 'max' })).rejects.toThrow(NotFoundError);
+    await expect(tenantry.members.add({ actor: user('max'), tenantId, userId: 'x', role: 'nope' as never })).rejects.toThrow(ValidationError);
+    // Nothing but the entries was written.
+    expect(await store.findMembership(tenantId, 'x')).toBeUndefined();
+    expect((await store.findMembership(tenantId, 'alice'))?.role).toBe('owner');
     const { items } = await tenantry.audit.list({ actor: user('alice'), tenantId });
-    expect(items.map((e) => e.action)).toEqual(['tenant_membership.add', 'tenant.create']);
+    expect(items.map(({ action, actorType, actorId, subjectUserId, metadata }) => ({ action, actorType, actorId, subjectUserId, metadata }))).toEqual([
+      {
+        action: 'tenant_membership.denied',
+        actorType: 'user',
+        actorId: 'max',
+        subjectUserId: 'max',
+        metadata: { attempted: 'tenant_membership.ownership_transfer', reason: 'not_owner', capability: 'role:owner', role: null },
+      },
+      {
+        action: 'tenant_membership.denied',
+        actorType: 'user',
+        actorId: 'max',
+        subjectUserId: 'alice',
+        metadata: { attempted: 'tenant_membership.role_change', reason: 'missing_capability', capability: 'membership.manage', role: 'readonly' },
+      },
+      {
+        action: 'tenant_membership.denied',
+        actorType: 'user',
+        actorId: 'max',
+        subjectUserId: 'x',
+        metadata: { attempted: 'tenant_membership.add', reason: 'missing_capability', capability: 'membership.manage', role: 'readonly' },
+      },
+      expect.objectContaining({ action: 'tenant_membership.add', subjectUserId: 'max' }),
+      expect.objectContaining({ action: 'tenant.create' }),
+    ]);
+  });
+
+  it('audits refusals of the delegation rule with their reason', async () => {
+    const { tenantry } = setup();
+    const tenantId = await tenantWith(tenantry, 'alice', { dana: 'owner' });
+    // A delegated manager that holds the managing capability but not billing.manage.
+    const delegated = setup({ manageMembersCapability: 'project.write' });
+    const otherTenant = await tenantWith(delegated.tenantry, 'olivia', { opal: 'operator', mia: 'manager' });
+    const opal = user('opal');
+    await expect(delegated.tenantry.members.add({ actor: opal, tenantId: otherTenant, userId: 'x', role: 'manager' })).rejects.toThrow(ForbiddenError);
+    await expect(delegated.tenantry.members.remove({ actor: opal, tenantId: otherTenant, userId: 'mia' })).rejects.toThrow(ForbiddenError);
+    await expect(delegated.tenantry.members.changeRole({ actor: opal, tenantId: otherTenant, userId: 'opal', role: 'readonly' })).rejects.toThrow(ForbiddenError);
+    await expect(delegated.tenantry.members.changeRole({ actor: opal, tenantId: otherTenant, userId: 'olivia', role: 'readonly' })).rejects.toThrow(ForbiddenError);
+    const { items } = await delegated.tenantry.audit.list({ actor: user('olivia'), tenantId: otherTenant, limit: 4 });
+    expect(items.map((e) => [e.subjectUserId, e.metadata['attempted'], e.metadata['reason'], e.metadata['capability']])).toEqual([
+      ['olivia', 'tenant_membership.role_change', 'owner_role', 'role:owner'],
+      ['opal', 'tenant_membership.role_change', 'own_role', 'role:owner'],
+      ['mia', 'tenant_membership.remove', 'target_exceeds_actor', 'tenant.manage'],
+      ['x', 'tenant_membership.add', 'role_exceeds_actor', 'tenant.manage'],
+    ]);
+    // Owners are never refused by the rule: dana, a second owner, may demote alice.
+    await tenantry.members.changeRole({ actor: user('dana'), tenantId, userId: 'alice', role: 'readonly' });
   });
 
   it('pages newest first with a cursor and restricts reading to the audit capability', async () => {

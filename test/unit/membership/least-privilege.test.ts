@@ -33,6 +33,63 @@ describe('delegated member management', () => {
     ]);
   });
 
+  it('lets a non-owner grant, change to or remove only roles whose capabilities are a subset of its own', async () => {
+    // "lead" manages members and reads billing; "clerk" manages billing, which a lead does not hold.
+    const staffed = defineRoles(
+      capabilities,
+      {
+        owner: capabilities.all(),
+        lead: ['tenant.read', 'membership.manage', 'billing.read'],
+        clerk: ['tenant.read', 'billing.read', 'billing.manage'],
+        viewer: ['tenant.read'],
+      },
+      { ownerRole: 'owner' },
+    );
+    const tenantry = createTenantry({ capabilities, roles: staffed, store: memoryStore(), manageMembersCapability: 'membership.manage' });
+    const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
+    const tenantId = tenant.id;
+    for (const [userId, role] of [['lena', 'lead'], ['carl', 'clerk'], ['vic', 'viewer'], ['lou', 'lead']] as const) {
+      await tenantry.members.add({ actor: systemActor('seed'), tenantId, userId, role });
+    }
+    const lena = user('lena');
+    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as ForbiddenError);
+
+    // Granting a role with a capability the actor lacks, by add or changeRole.
+    expect(await refusal(tenantry.members.add({ actor: lena, tenantId, userId: 'new', role: 'clerk' }))).toMatchObject({ code: 'forbidden', capability: 'billing.manage' });
+    expect(await refusal(tenantry.members.changeRole({ actor: lena, tenantId, userId: 'vic', role: 'clerk' }))).toMatchObject({ capability: 'billing.manage' });
+    // Changing or removing a member whose current role holds more than the actor.
+    expect(await refusal(tenantry.members.changeRole({ actor: lena, tenantId, userId: 'carl', role: 'viewer' }))).toMatchObject({ capability: 'billing.manage' });
+    expect(await refusal(tenantry.members.remove({ actor: lena, tenantId, userId: 'carl' }))).toMatchObject({ capability: 'billing.manage' });
+    // Never their own role, upwards or downwards; re-adding themselves is the same attempt.
+    expect(await refusal(tenantry.members.changeRole({ actor: lena, tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ capability: 'role:owner' });
+    expect(await refusal(tenantry.members.add({ actor: lena, tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ capability: 'role:owner' });
+
+    // Within their own capabilities everything works: equal or smaller roles, on others.
+    await tenantry.members.add({ actor: lena, tenantId, userId: 'new', role: 'viewer' });
+    await tenantry.members.changeRole({ actor: lena, tenantId, userId: 'vic', role: 'lead' });
+    await tenantry.members.changeRole({ actor: lena, tenantId, userId: 'lou', role: 'viewer' });
+    await tenantry.members.remove({ actor: lena, tenantId, userId: 'new' });
+    // Removing themselves is leaving, which every member may do.
+    await tenantry.members.remove({ actor: lena, tenantId, userId: 'lena' });
+    expect((await tenantry.members.list({ actor: user('olivia'), tenantId })).items.map((m) => [m.userId, m.role])).toEqual([
+      ['carl', 'clerk'],
+      ['lou', 'viewer'],
+      ['olivia', 'owner'],
+      ['vic', 'lead'],
+    ]);
+    // Owners are exempt from the subset rule.
+    await tenantry.members.changeRole({ actor: user('olivia'), tenantId, userId: 'vic', role: 'clerk' });
+  });
+
+  it('keeps the owner role for owners even when it holds no more than a manager', async () => {
+    const flat = defineRoles(capabilities, { owner: ['tenant.read'], admin: capabilities.all() }, { ownerRole: 'owner' });
+    const tenantry = createTenantry({ capabilities, roles: flat, store: memoryStore(), manageMembersCapability: 'membership.manage' });
+    const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
+    await tenantry.members.add({ actor: systemActor('seed'), tenantId: tenant.id, userId: 'ada', role: 'admin' });
+    await expect(tenantry.members.add({ actor: user('ada'), tenantId: tenant.id, userId: 'eve', role: 'owner' })).rejects.toMatchObject({ capability: 'role:owner' });
+    await expect(tenantry.members.remove({ actor: user('ada'), tenantId: tenant.id, userId: 'olivia' })).rejects.toThrow(ForbiddenError);
+  });
+
   it('answers a non-member naming a real owner in a transfer with 404, like any other non-member', async () => {
     const tenantry = createTenantry({ capabilities, roles: delegating, store: memoryStore() });
     const tenantId = await tenantWith(tenantry, 'olivia', { rita: 'readonly' });

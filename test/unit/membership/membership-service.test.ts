@@ -19,15 +19,16 @@ describe('tenants.create', () => {
     const now = new Date('2026-01-02T03:04:05.678Z');
     const { tenantry } = setup({ now: () => now });
     const { tenant, owner } = await tenantry.tenants.create({ ownerId: 'alice' });
-    expect(tenant).toMatchObject({ createdBy: 'alice', createdAt: now });
-    expect(owner).toMatchObject({ tenantId: tenant.id, userId: 'alice', role: 'owner', createdBy: 'alice', source: 'tenant_create' });
+    expect(tenant).toMatchObject({ createdByType: 'user', createdBy: 'alice', createdAt: now });
+    expect(owner).toMatchObject({ tenantId: tenant.id, userId: 'alice', role: 'owner', createdByType: 'user', createdBy: 'alice', source: 'tenant_create' });
     expect(owner.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('records the system actor as such', async () => {
     const { tenantry } = setup();
-    const { tenant } = await tenantry.tenants.create({ ownerId: 'alice', actor: systemActor('signup') });
-    expect(tenant.createdBy).toBe('system:signup');
+    const { tenant, owner } = await tenantry.tenants.create({ ownerId: 'alice', actor: systemActor('signup') });
+    expect(tenant).toMatchObject({ createdByType: 'system', createdBy: 'system:signup' });
+    expect(owner).toMatchObject({ createdByType: 'system', createdBy: 'system:signup' });
   });
 
   it('rejects a malformed or taken id and writes nothing', async () => {
@@ -52,7 +53,7 @@ describe('members', () => {
     const { tenantry } = setup();
     const tenantId = await tenantWith(tenantry, 'alice');
     const added = await tenantry.members.add({ actor: user('alice'), tenantId, userId: 'bob', role: 'operator' });
-    expect(added).toMatchObject({ userId: 'bob', role: 'operator', createdBy: 'alice', source: 'member_add' });
+    expect(added).toMatchObject({ userId: 'bob', role: 'operator', createdByType: 'user', createdBy: 'alice', source: 'member_add' });
     expect(await tenantry.members.changeRole({ actor: user('alice'), tenantId, userId: 'bob', role: 'manager' })).toMatchObject({ role: 'manager' });
     expect(await tenantry.members.remove({ actor: user('alice'), tenantId, userId: 'bob' })).toMatchObject({ userId: 'bob' });
     expect((await tenantry.members.list({ actor: user('alice'), tenantId })).items.map((m) => m.userId)).toEqual(['alice']);
@@ -94,6 +95,21 @@ describe('members', () => {
     await tenantry.members.add({ actor: user('alice'), tenantId, userId: 'bob', role: 'owner' });
     await tenantry.members.changeRole({ actor: user('alice'), tenantId, userId: 'alice', role: 'manager' });
     await expect(tenantry.members.remove({ actor: bootstrap, tenantId, userId: 'bob' })).rejects.toThrow(LastOwnerError);
+  });
+
+  it('leave() answers an unknown tenant and a tenant the actor is not a member of with the same NotFoundError', async () => {
+    const { tenantry } = setup();
+    const tenantId = await tenantWith(tenantry, 'alice', { bob: 'readonly' });
+    const refusal = async (id: string) => {
+      const error = await tenantry.members.leave({ actor: user('eve'), tenantId: id }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(NotFoundError);
+      const { name, code, message, cause } = error as NotFoundError;
+      return { name, code, message, cause, keys: Object.keys(error as object) };
+    };
+    expect(await refusal(tenantId)).toEqual(await refusal('00000000-0000-4000-8000-000000000000'));
   });
 
   it('pages the member list with a cursor', async () => {

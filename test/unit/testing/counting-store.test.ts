@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { memoryStore } from 'tenantry/memory';
 import { countingStore } from 'tenantry/testing';
 
-const tenant = { id: 't1', createdBy: 'a', createdAt: new Date(0) };
-const owner = { id: 'm1', tenantId: 't1', userId: 'a', role: 'owner', createdBy: 'a', createdAt: new Date(0), source: 'tenant_create' as const };
+const tenant = { id: 't1', createdByType: 'user' as const, createdBy: 'a', createdAt: new Date(0) };
+const owner = { id: 'm1', tenantId: 't1', userId: 'a', role: 'owner', createdByType: 'user' as const, createdBy: 'a', createdAt: new Date(0), source: 'tenant_create' as const };
 
 describe('countingStore', () => {
   it('counts each operation, including those made inside a transaction, and resets', async () => {

@@ -4,6 +4,7 @@ import { tenantsAndMemberships } from './0001-tenants-and-memberships.js';
 import { auditLog } from './0002-audit-log.js';
 import { entitlements } from './0003-entitlements.js';
 import { rateLimits } from './0004-rate-limits.js';
+import { provenanceActorType } from './0005-provenance-actor-type.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -39,6 +40,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0002_audit_log': auditLog(resolved),
     '0003_entitlements': entitlements(resolved),
     '0004_rate_limits': rateLimits(resolved),
+    '0005_provenance_actor_type': provenanceActorType(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }

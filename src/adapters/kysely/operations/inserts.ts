@@ -40,7 +40,7 @@ export async function insertMembership(ctx: QueryContext, membership: NewMembers
     ctx,
     q
       .insertInto(tables.memberships)
-      .columns(['id', 'tenant_id', 'user_id', 'role', 'created_by', 'created_at', 'source'])
+      .columns(['id', 'tenant_id', 'user_id', 'role', 'created_by_type', 'created_by', 'created_at', 'source'])
       .expression(
         q
           .selectFrom(tables.tenants)
@@ -49,6 +49,7 @@ export async function insertMembership(ctx: QueryContext, membership: NewMembers
             eb.ref('id').as('tenant_id'),
             eb.val(membership.userId).as('user_id'),
             eb.val(membership.role).as('role'),
+            eb.val(membership.createdByType).as('created_by_type'),
             eb.val(membership.createdBy).as('created_by'),
             eb.val(dialect.writeTimestamp(membership.createdAt)).as('created_at'),
             eb.val(membership.source).as('source'),
@@ -77,6 +78,7 @@ export async function createTenant(ctx: QueryContext, tenant: NewTenant, owner: 
     ctx,
     ctx.q.insertInto(ctx.tables.tenants).values({
       id: tenant.id,
+      created_by_type: tenant.createdByType,
       created_by: tenant.createdBy,
       created_at: ctx.dialect.writeTimestamp(tenant.createdAt),
     }),

@@ -1,4 +1,4 @@
-import { MEMBERSHIP_SOURCES, type MembershipRecord, type MembershipSource, type TenantRecord } from '../../../store/records.js';
+import { ACTOR_TYPES, MEMBERSHIP_SOURCES, type ActorType, type MembershipRecord, type MembershipSource, type TenantRecord } from '../../../store/records.js';
 import { readText } from '../column-values.js';
 import type { QueryContext } from './query-context.js';
 
@@ -6,12 +6,12 @@ import type { QueryContext } from './query-context.js';
 export function selectMemberships(ctx: QueryContext) {
   return ctx.q
     .selectFrom(ctx.tables.memberships)
-    .select(['id', 'tenant_id', 'user_id', 'role', 'created_by', 'source', ctx.dialect.selectTimestamp('created_at').as('created_at')]);
+    .select(['id', 'tenant_id', 'user_id', 'role', 'created_by_type', 'created_by', 'source', ctx.dialect.selectTimestamp('created_at').as('created_at')]);
 }
 
 /** Select of tenant rows with every column in a form {@link toTenantRecord} reads. */
 export function selectTenants(ctx: QueryContext) {
-  return ctx.q.selectFrom(ctx.tables.tenants).select(['id', 'created_by', ctx.dialect.selectTimestamp('created_at').as('created_at')]);
+  return ctx.q.selectFrom(ctx.tables.tenants).select(['id', 'created_by_type', 'created_by', ctx.dialect.selectTimestamp('created_at').as('created_at')]);
 }
 
 /** A membership row as selected by {@link selectMemberships}. */
@@ -20,6 +20,7 @@ export interface MembershipRow {
   readonly tenant_id: string | Uint8Array;
   readonly user_id: string | Uint8Array;
   readonly role: string | Uint8Array;
+  readonly created_by_type: string | Uint8Array;
   readonly created_by: string | Uint8Array;
   readonly source: string | Uint8Array;
   readonly created_at: unknown;
@@ -28,8 +29,15 @@ export interface MembershipRow {
 /** A tenant row as selected by {@link selectTenants}. */
 export interface TenantRow {
   readonly id: string | Uint8Array;
+  readonly created_by_type: string | Uint8Array;
   readonly created_by: string | Uint8Array;
   readonly created_at: unknown;
+}
+
+function toActorType(value: string): ActorType {
+  const type = ACTOR_TYPES.find((known) => known === value);
+  if (type === undefined) throw new TypeError(`Unknown provenance actor type in storage: "${value}".`);
+  return type;
 }
 
 function toSource(value: string): MembershipSource {
@@ -45,6 +53,7 @@ export function toMembershipRecord(ctx: QueryContext, row: MembershipRow): Membe
     tenantId: readText(row.tenant_id),
     userId: readText(row.user_id),
     role: readText(row.role),
+    createdByType: toActorType(readText(row.created_by_type)),
     createdBy: readText(row.created_by),
     createdAt: ctx.dialect.readTimestamp(row.created_at),
     source: toSource(readText(row.source)),
@@ -55,6 +64,7 @@ export function toMembershipRecord(ctx: QueryContext, row: MembershipRow): Membe
 export function toTenantRecord(ctx: QueryContext, row: TenantRow): TenantRecord {
   return Object.freeze({
     id: readText(row.id),
+    createdByType: toActorType(readText(row.created_by_type)),
     createdBy: readText(row.created_by),
     createdAt: ctx.dialect.readTimestamp(row.created_at),
   });

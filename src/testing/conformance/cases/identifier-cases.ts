@@ -52,10 +52,10 @@ export const identifierCases = [
       assert.ok(tenantIds.length <= userIds.length);
       const ownerOf = (index: number) => userIds[index] ?? '';
       for (const [index, id] of tenantIds.entries()) {
-        await store.createTenant({ id, createdBy: ownerOf(index), createdAt: CREATED_AT }, f.membership(id, ownerOf(index), OWNER, { source: 'tenant_create' }));
+        await store.createTenant({ id, createdBy: ownerOf(index), createdByType: 'user', createdAt: CREATED_AT }, f.membership(id, ownerOf(index), OWNER, { source: 'tenant_create' }));
       }
       for (const [index, id] of tenantIds.entries()) {
-        assert.deepEqual(await store.findTenant(id), { id, createdBy: ownerOf(index), createdAt: CREATED_AT });
+        assert.deepEqual(await store.findTenant(id), { id, createdBy: ownerOf(index), createdByType: 'user', createdAt: CREATED_AT });
         assert.deepEqual(
           (await store.listMembers(id, { limit: 10 })).map((m) => m.userId),
           [ownerOf(index)],

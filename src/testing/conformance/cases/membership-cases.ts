@@ -14,6 +14,7 @@ export const membershipCases = [
       for (const [index, source] of MEMBERSHIP_SOURCES.entries()) {
         const membership = f.membership(tenant.id, f.userId(`m${index}`), `role-${index}`, {
           source,
+          createdByType: source === 'system' ? 'system' : 'user',
           createdBy: source === 'system' ? 'system:conformance' : f.userId('owner'),
           createdAt: new Date(Date.UTC(2025, index, 1 + index, index, index, index, 100 + index)),
         });

@@ -116,7 +116,7 @@ export async function seedEntitlementRun(store: Store, ids: EntitlementIds): Pro
   const at = new Date('2024-02-01T00:00:00.000Z');
   for (const index of [0, 1]) {
     const tenantId = ids.tenant(index);
-    await store.createTenant({ id: tenantId, createdBy: 'model', createdAt: at }, { id: ids.rowId(), tenantId, userId: 'owner', role: 'owner', createdBy: 'model', createdAt: at, source: 'system' });
+    await store.createTenant({ id: tenantId, createdByType: 'user', createdBy: 'model', createdAt: at }, { id: ids.rowId(), tenantId, userId: 'owner', role: 'owner', createdByType: 'user', createdBy: 'model', createdAt: at, source: 'system' });
   }
 }
 

@@ -52,7 +52,7 @@ export async function prepareStress(store: Store, prefix: string): Promise<strin
   ]);
   const tenantId = `stress-${randomUUID()}`;
   const at = new Date();
-  await store.createTenant({ id: tenantId, createdBy: 'system:stress', createdAt: at }, { id: randomUUID(), tenantId, userId: 'owner', role: 'owner', createdBy: 'system:stress', createdAt: at, source: 'system' });
+  await store.createTenant({ id: tenantId, createdByType: 'system', createdBy: 'system:stress', createdAt: at }, { id: randomUUID(), tenantId, userId: 'owner', role: 'owner', createdByType: 'system', createdBy: 'system:stress', createdAt: at, source: 'system' });
   return tenantId;
 }
 

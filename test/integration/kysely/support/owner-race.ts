@@ -75,13 +75,15 @@ async function verify(store: Store, tenantId: string, ops: readonly Operation[],
         blocked += 1;
         expected.push(`tenant_membership.last_owner_blocked ${op.actor} -> ${op.target} (tenant_membership.${op.kind})`);
       }
+      // An owner demoted before its own operation is still a member: its refusal is audited.
+      if (reason.code === 'forbidden') expected.push(`tenant_membership.denied ${op.actor} -> ${op.target} (tenant_membership.${op.kind})`);
     }
   }
   const entries: readonly AuditRecord[] = await store.listAudit(tenantId, { limit: 1000 });
   const recorded = entries
     .filter((e) => e.action !== 'tenant.create' && e.action !== 'tenant_membership.add')
     .map((e) => {
-      const attempted = e.action === 'tenant_membership.last_owner_blocked' ? ` (${String(e.metadata.attempted)})` : '';
+      const attempted = e.metadata.attempted === undefined ? '' : ` (${String(e.metadata.attempted)})`;
       // actorId already spells system actors as `system:<label>`, like provenance.
       return `${e.action} ${e.actorId} -> ${e.subjectUserId ?? ''}${attempted}`;
     });

@@ -100,8 +100,8 @@ function applyWrite(ops: StoreOperations, ids: Ids, op: WriteOp): Promise<unknow
       const tenantId = ids.tenant(op.tenant);
       const userId = ids.user(op.owner);
       return ops.createTenant(
-        { id: tenantId, createdBy: userId, createdAt: op.at },
-        { id: op.id, tenantId, userId, role: OWNER, createdBy: userId, createdAt: op.at, source: 'tenant_create' },
+        { id: tenantId, createdByType: 'user', createdBy: userId, createdAt: op.at },
+        { id: op.id, tenantId, userId, role: OWNER, createdByType: 'user', createdBy: userId, createdAt: op.at, source: 'tenant_create' },
       );
     }
     case 'insertMembership':
@@ -110,6 +110,7 @@ function applyWrite(ops: StoreOperations, ids: Ids, op: WriteOp): Promise<unknow
         tenantId: ids.tenant(op.tenant),
         userId: ids.user(op.user),
         role: op.role,
+        createdByType: 'system',
         createdBy: 'system:model',
         createdAt: op.at,
         source: op.source,

@@ -1,0 +1,32 @@
+/**
+ * Where a failure reported to an {@link ErrorHook} came from. `source` names
+ * the host hook or the after-commit effect that failed:
+ *
+ * - `formatDisabledReason`: the tooltip formatter threw or returned a non-string;
+ *   the default tooltip was used instead.
+ * - `membership.changed`: an effect run after a committed membership change
+ *   (cache invalidation, the invalidation bus) threw; the change stays committed.
+ *
+ * More sources will be added (every host hook's failures are meant to end up
+ * here), so treat `source` as an open string.
+ */
+export interface ErrorHookContext {
+  readonly source: string;
+}
+
+/**
+ * Receives failures that tenantry must not let change an outcome: a host hook
+ * that throws, or a side effect after a commit. It is for logging and
+ * metrics; what it does cannot change the result of the operation, and an
+ * exception it throws itself is dropped.
+ */
+export type ErrorHook = (error: unknown, context: ErrorHookContext) => void;
+
+/** Hands `error` to `hook`, never letting the hook's own failure escape. */
+export function reportError(hook: ErrorHook, error: unknown, source: string): void {
+  try {
+    hook(error, Object.freeze({ source }));
+  } catch {
+    // The error hook is the last resort: there is nowhere left to report to.
+  }
+}
