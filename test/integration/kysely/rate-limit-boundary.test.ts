@@ -45,8 +45,8 @@ await describeSqlDatabases(['postgres', 'mysql', 'sqlite-file'], (database) => {
       const settled = await Promise.allSettled(instants.map((now, i) => (stores[i % stores.length] as Store).hitRateLimit(hitAt(now))));
       const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : (failures.push(outcome.reason), [])));
       expect(failures, `round ${String(round)}`).toEqual([]);
-      const ending = results.filter((_, i) => instants[i] !== undefined && (instants[i] as number) < boundary);
-      const starting = results.filter((_, i) => instants[i] !== undefined && (instants[i] as number) >= boundary);
+      const ending = results.filter((_, i) => (instants[i] ?? boundary) < boundary);
+      const starting = results.filter((_, i) => (instants[i] ?? boundary) >= boundary);
       expect(sortedCounts(ending), `round ${String(round)}, ending window`).toEqual(expectedCounts(WARM_UP, HITS / 2));
       expect(sortedCounts(starting), `round ${String(round)}, starting window`).toEqual(expectedCounts(0, HITS / 2));
       // Every refusal reports the full window.
