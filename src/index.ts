@@ -88,6 +88,7 @@ export type {
 } from './store/records.js';
 export type { MembershipOperations, Store, StoreOperations } from './store/store.js';
 export { AUDIT_ACTIONS, TENANT_POOL } from './store/index.js';
+export { MAX_RATE_LIMIT_KEY_LENGTH, RATE_LIMIT_RETENTION_MS, rateLimitKeyProblem } from './store/rate-limit-hit-rules.js';
 export type {
   AlertRecord,
   AuditAction,

@@ -20,7 +20,7 @@ function hit(key: string, windowStart: number, windowMs = WINDOW_MS): RateLimitH
 function iterationSteps(work: () => void): number {
   let steps = 0;
   const restore: (() => void)[] = [];
-  for (const proto of [Map.prototype, Set.prototype] as Record<PropertyKey, unknown>[]) {
+  for (const proto of [Map.prototype, Set.prototype] as unknown as Record<PropertyKey, unknown>[]) {
     for (const name of ['entries', 'keys', 'values', Symbol.iterator] as const) {
       const original = proto[name] as (this: unknown) => Iterator<unknown>;
       proto[name] = function counted(this: unknown) {
