@@ -20,6 +20,7 @@ export {
   isValidationError,
   AlreadyExistsError,
   StorageUnavailableError,
+  STORAGE_UNAVAILABLE_REASONS,
   isAlreadyExistsError,
   isStorageUnavailableError,
   LastOwnerError,
@@ -35,7 +36,13 @@ export {
   isFeatureNotEnabledError,
   isIdempotencyConflictError,
 } from './core/errors/index.js';
-export type { TenantryErrorCode, TenantryErrorOptions, ValidationIssue } from './core/errors/index.js';
+export type {
+  StorageUnavailableErrorOptions,
+  StorageUnavailableReason,
+  TenantryErrorCode,
+  TenantryErrorOptions,
+  ValidationIssue,
+} from './core/errors/index.js';
 export { defineCapabilities } from './core/capabilities/define-capabilities.js';
 export type { CapabilityRegistry, CapabilityOf } from './core/capabilities/define-capabilities.js';
 export { defineRoles } from './core/roles/define-roles.js';
@@ -83,6 +90,7 @@ export type {
 } from './store/records.js';
 export type { MembershipOperations, Store, StoreOperations } from './store/store.js';
 export { AUDIT_ACTIONS, TENANT_POOL } from './store/index.js';
+export { MAX_RATE_LIMIT_KEY_LENGTH, RATE_LIMIT_RETENTION_MS, rateLimitKeyProblem } from './store/rate-limit-hit-rules.js';
 export type {
   AlertRecord,
   AuditAction,

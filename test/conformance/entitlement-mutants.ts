@@ -1,6 +1,6 @@
 import type { StoreConformanceCaseName } from 'tenantry/testing';
 import type { ConsumeResult } from '../../src/store/entitlement-records.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store, StoreOperations } from '../../src/store/store.js';
 import {
   byLocaleKey,
   counterByCounter,
@@ -18,6 +18,25 @@ import {
   withoutKey,
 } from './entitlement-patches.js';
 import { ignoring, noTransaction, patched, poisonedAfterFailure } from './store-mutants.js';
+
+/**
+ * A rate limiter that deletes a key's older windows as soon as a newer one
+ * opens (the pre-0.3 Kysely store): a hit still on its way for the older
+ * window finds no row and starts the window again from zero.
+ */
+function eagerPruning(ops: StoreOperations): Pick<StoreOperations, 'hitRateLimit'> {
+  const latest = new Map<string, number>();
+  let reopened = 0;
+  return {
+    hitRateLimit: (h) => {
+      const start = h.windowStart.getTime();
+      const newest = Math.max(latest.get(h.key) ?? start, start);
+      latest.set(h.key, newest);
+      reopened += 1;
+      return ops.hitRateLimit(start < newest ? { ...h, key: `${h.key}:reopened:${String(reopened)}` } : h);
+    },
+  };
+}
 
 /** For every audit and entitlement case, a store broken in the way that case exists to catch. */
 export const ENTITLEMENT_MUTANTS = {
@@ -179,5 +198,12 @@ export const ENTITLEMENT_MUTANTS = {
       if (seen.count + h.cost > h.limit) return { allowed: false, count: seen.count };
       return ops.hitRateLimit({ ...h, limit: Number.MAX_SAFE_INTEGER });
     },
+  })),
+  'a window outlives its end: a late hit after the next window opened still counts in it': patched(eagerPruning),
+  'concurrent hits straddling a window boundary are counted exactly, each in its own window, without errors': patched(eagerPruning),
+  'hitRateLimit rejects a key with a control character or a lone surrogate, empty or over 200 characters, with ValidationError': patched((ops) => ({
+    // Repairs the key instead of refusing it.
+    // eslint-disable-next-line no-control-regex
+    hitRateLimit: (h) => ops.hitRateLimit({ ...h, key: (h.key.replace(/[\u0000-\u001f\u007f-\u009f]|\p{Cs}/gu, '?') || '?').slice(0, 200) }),
   })),
 } satisfies Partial<Record<StoreConformanceCaseName, () => Store>>;

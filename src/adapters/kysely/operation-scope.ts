@@ -1,7 +1,7 @@
 import type { StoreOperations } from '../../store/store.js';
 import { appendAudit, listAudit } from './operations/audit.js';
 import { listAlerts, recordAlert } from './operations/alerts.js';
-import { countRateLimitHit, openRateLimitWindow } from './operations/rate-limit.js';
+import { hitRateLimit } from './operations/rate-limit.js';
 import { consume } from './operations/consume.js';
 import { listCounters, readCounters } from './operations/counter-reads.js';
 import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, syncFeatures } from './operations/features.js';
@@ -12,7 +12,7 @@ import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser, lockTenant } from './operations/reads.js';
 import { release } from './operations/release.js';
-import { allOrNothing, atomic, atomicUnlessRefused, fallible, read, single, type Scope } from './scope.js';
+import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
 import { toStoreError } from './storage-errors.js';
 
 /**
@@ -79,11 +79,6 @@ export function operationsIn(scope: Scope): StoreOperations {
     listCounters: (tenantId) => run(() => read(scope, (ctx) => listCounters(ctx, tenantId))),
     recordAlert: (alert) => parents(alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
     listAlerts: (tenantId) => run(() => read(scope, (ctx) => listAlerts(ctx, tenantId))),
-    hitRateLimit: (hit) =>
-      run(async () => {
-        const opened = await single(scope, (ctx) => openRateLimitWindow(ctx, hit));
-        // The transaction now only locks an existing row; the runner still retries a deadlock.
-        return atomicUnlessRefused(scope, (ctx) => countRateLimitHit(ctx, hit, opened));
-      }),
+    hitRateLimit: (hit) => run(() => hitRateLimit(scope, hit)),
   } satisfies StoreOperations);
 }

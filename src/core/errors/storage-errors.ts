@@ -18,15 +18,73 @@ export class AlreadyExistsError extends TenantryError {
 }
 
 /**
+ * Why the storage backend failed, as far as the adapter can tell. Every
+ * reason means the operation did not take effect; they differ in what a
+ * retry can expect.
+ *
+ * - `unreachable`: no connection could be made (refused, unknown host, network down, connect timeout, server still starting up).
+ * - `connection_lost`: the connection broke or was ended mid-operation (reset, terminated with `pg_terminate_backend` or `KILL`, server shutdown, idle timeout).
+ * - `closed`: the store's own database handle was closed (`db.destroy()`, a closed pool or SQLite connection); retrying in this process will fail the same way.
+ * - `timeout`: a server-side time limit expired while the operation waited or ran: lock wait timeout (PostgreSQL `lock_timeout`, InnoDB `innodb_lock_wait_timeout`), statement timeout (`statement_timeout`, `max_statement_time`, `max_execution_time`).
+ * - `deadlock`: the server chose this transaction as a deadlock victim and rolled it back.
+ * - `serialization_failure`: the transaction could not be serialized with a concurrent one (PostgreSQL `40001`).
+ * - `busy`: SQLite's database lock stayed taken past the busy timeout.
+ * - `resources_exhausted`: too many connections, out of memory or disk space.
+ * - `server_error`: the server or the file system failed (I/O error, system error, read-only or unopenable database file, interrupted query).
+ * - `unknown`: the failure was not classified, e.g. a `StorageUnavailableError` built without a reason, or the HTTP rate limiter refusing a request because a third-party store threw.
+ */
+export const STORAGE_UNAVAILABLE_REASONS = [
+  'unreachable',
+  'connection_lost',
+  'closed',
+  'timeout',
+  'deadlock',
+  'serialization_failure',
+  'busy',
+  'resources_exhausted',
+  'server_error',
+  'unknown',
+] as const;
+
+/** See {@link STORAGE_UNAVAILABLE_REASONS}. */
+export type StorageUnavailableReason = (typeof STORAGE_UNAVAILABLE_REASONS)[number];
+
+/** Options of {@link StorageUnavailableError}. */
+export interface StorageUnavailableErrorOptions extends TenantryErrorOptions {
+  /** Why the backend failed. Default is `'unknown'`. */
+  readonly reason?: StorageUnavailableReason;
+}
+
+/**
  * The storage backend failed: connection lost, server shut down, transaction
- * aborted. The operation did not take effect (adapters run multi-step writes
- * in a transaction), so retrying is safe. The driver error is in `cause`.
+ * aborted, a lock or statement timeout. The operation did not take effect
+ * (adapters run multi-step writes in a transaction), so retrying is safe;
+ * `reason` says what happened. The Kysely store keeps a sanitized copy of
+ * the driver error in `cause` (its `code`, `errno`, `sqlState`, `severity`
+ * and message, without SQL text or parameter values), so the error is safe
+ * to log whole.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await store.hitRateLimit(hit);
+ * } catch (error) {
+ *   if (isStorageUnavailableError(error) && error.reason === 'timeout') {
+ *     // A lock was held too long: try again shortly.
+ *   }
+ *   throw error;
+ * }
+ * ```
  */
 export class StorageUnavailableError extends TenantryError {
   readonly code = 'storage_unavailable' as const;
 
-  constructor(message = 'The storage backend is unavailable.', options?: TenantryErrorOptions) {
+  /** Why the backend failed; see {@link STORAGE_UNAVAILABLE_REASONS}. */
+  readonly reason: StorageUnavailableReason;
+
+  constructor(message = 'The storage backend is unavailable.', options: StorageUnavailableErrorOptions = {}) {
     super(message, options);
+    this.reason = options.reason ?? 'unknown';
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigurationError, isStorageUnavailableError, StorageUnavailableError } from '../../core/errors/index.js';
+import { ConfigurationError, isTenantryError, StorageUnavailableError } from '../../core/errors/index.js';
 import type { RateLimitResult } from '../../store/rate-limit-operations.js';
 import { catalogDetails } from './problem-details.js';
 import { renderProblem, type ProblemResponse } from './problem-response.js';
@@ -25,11 +25,12 @@ export type RateLimitOutcome =
  * 3. allowed: the rate-limit headers for the response; refused: the 429
  *    `rate_limited` problem with `Retry-After` and the same headers.
  *
- * A failing store rejects with `StorageUnavailableError` (the driver error,
- * if any, as `cause`), which the problem handler renders 503: the limiter
- * fails closed, because letting requests through unmetered is exactly what
- * it exists to prevent. A key or cost function that returns nonsense is a
- * `ConfigurationError` (500).
+ * A failing store rejects with `StorageUnavailableError`, which the
+ * problem handler renders 503: the limiter fails closed, because letting
+ * requests through unmetered is exactly what it exists to prevent. A key or
+ * cost function that returns nonsense is a `ConfigurationError` (500); a
+ * key (custom or derived) with a control character or a lone surrogate is a
+ * `ValidationError` (400), checked before the store is called.
  */
 export async function enforceRateLimit<Request>(
   options: ResolvedRateLimitOptions<Request>,
@@ -73,7 +74,12 @@ async function computedCost<Request>(cost: (request: Request) => number | Promis
   return value;
 }
 
-/** The one store call. Any failure becomes `StorageUnavailableError`, so it renders 503 rather than a generic 500. */
+/**
+ * The one store call. Tenantry errors (a store's `StorageUnavailableError`
+ * or `ValidationError`) pass through as they are; any other failure of a
+ * third-party store becomes `StorageUnavailableError` (reason `unknown`,
+ * the error as `cause`), so it renders 503 rather than a generic 500.
+ */
 async function hit<Request>(options: ResolvedRateLimitOptions<Request>, key: string, window: FixedWindow, cost: number): Promise<RateLimitResult> {
   try {
     return await options.store.hitRateLimit({
@@ -84,7 +90,7 @@ async function hit<Request>(options: ResolvedRateLimitOptions<Request>, key: str
       expiresAt: new Date(window.end),
     });
   } catch (error) {
-    if (isStorageUnavailableError(error)) throw error;
-    throw new StorageUnavailableError('The rate-limit store failed; the request was refused.', { cause: error });
+    if (isTenantryError(error)) throw error;
+    throw new StorageUnavailableError('The rate-limit store failed; the request was refused.', { cause: error, reason: 'unknown' });
   }
 }

@@ -7,8 +7,11 @@ import { isFunction, positiveIntegerSchema } from './option-schemas.js';
  * What a request is counted against, e.g. `(req) => req.params.email` for
  * login attempts per address. The limiter prefixes it with its `name`, so
  * different limiters never share a counter by accident. Must return a
- * non-empty string; keys longer than the store's 200 characters are
- * replaced by their SHA-256 digest.
+ * non-empty string (else `ConfigurationError`, 500) without control
+ * characters or lone surrogates (else `ValidationError`, 400: such a key is
+ * usually built from client input); keys longer than the store's 200
+ * characters are replaced by their SHA-256 digest, in a form no short key
+ * can spell.
  */
 export type RateLimitKeyResolver<Request> = (request: Request) => string | Promise<string>;
 

@@ -1,3 +1,4 @@
+import { NoResultError, SelectQueryNode } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { mysqlDialect } from '../../../src/adapters/kysely/dialects/mysql.js';
 import { postgresDialect } from '../../../src/adapters/kysely/dialects/postgres.js';
@@ -51,6 +52,97 @@ describe('driver error classification', () => {
 
   it('every dialect: Kysely refusing to run on a destroyed driver', () => {
     const destroyed = new Error('driver has already been destroyed');
-    for (const dialect of [postgresDialect, mysqlDialect, sqliteDialect]) expect(dialect.classifyError(destroyed)).toBe('unavailable');
+    for (const dialect of [postgresDialect, mysqlDialect, sqliteDialect]) {
+      expect(dialect.classifyError(destroyed)).toBe('unavailable');
+      expect(dialect.unavailableReason(destroyed)).toBe('closed');
+    }
+  });
+
+  it('every dialect: "no result" and programming errors are not outages', () => {
+    const notOutages = [
+      new NoResultError(SelectQueryNode.create()),
+      new TypeError("Cannot read properties of undefined (reading 'hits')"),
+      new RangeError('Invalid time value'),
+      new URIError('URI malformed'),
+      new Error('This transaction has already ended; use the store, not tx.'),
+    ];
+    for (const dialect of [postgresDialect, mysqlDialect, sqliteDialect]) {
+      for (const error of notOutages) {
+        expect(dialect.classifyError(error), `${dialect.name}: ${error.message}`).toBeUndefined();
+        expect(dialect.unavailableReason(error), `${dialect.name}: ${error.message}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('postgres: the reason of each outage', () => {
+    const reason = postgresDialect.unavailableReason;
+    const server: Record<string, string> = {
+      '55P03': 'timeout',
+      '57014': 'timeout',
+      '40P01': 'deadlock',
+      '40001': 'serialization_failure',
+      '57P01': 'connection_lost',
+      '57P02': 'connection_lost',
+      '57P05': 'connection_lost',
+      '25P03': 'connection_lost',
+      '57P03': 'unreachable',
+      '08001': 'unreachable',
+      '08006': 'connection_lost',
+      '53300': 'resources_exhausted',
+      '53100': 'resources_exhausted',
+      '58030': 'server_error',
+    };
+    for (const [code, expected] of Object.entries(server)) expect(reason(driverError({ severity: 'ERROR', code })), code).toBe(expected);
+    expect(postgresDialect.classifyError(driverError({ severity: 'ERROR', code: '55P03' }))).toBe('unavailable');
+    expect(postgresDialect.classifyError(driverError({ severity: 'ERROR', code: '57014' }))).toBe('unavailable');
+    // Other codes of the same classes stay bugs: 55000 object_not_in_prerequisite_state, 57P04 database_dropped.
+    expect(reason(driverError({ severity: 'ERROR', code: '55000' }))).toBeUndefined();
+    expect(reason(driverError({ severity: 'ERROR', code: '57P04' }))).toBeUndefined();
+    expect(reason(new Error('Connection terminated unexpectedly'))).toBe('connection_lost');
+    expect(reason(new Error('Client has encountered a connection error and is not queryable'))).toBe('connection_lost');
+    expect(reason(new Error('Cannot use a pool after calling end on the pool'))).toBe('closed');
+    expect(reason(new Error('timeout exceeded when trying to connect'))).toBe('resources_exhausted');
+    expect(reason(new Error('Query read timeout'))).toBe('timeout');
+    expect(reason(driverError({ code: 'ECONNREFUSED', syscall: 'connect' }))).toBe('unreachable');
+    expect(reason(driverError({ code: 'ECONNRESET', syscall: 'read' }))).toBe('connection_lost');
+    expect(reason(new AggregateError([driverError({ code: 'ECONNREFUSED' }), driverError({ code: 'ECONNREFUSED' })]))).toBe('unreachable');
+    expect(reason(new AggregateError([driverError({ code: 'ECONNREFUSED' }), new TypeError('bug')]))).toBeUndefined();
+  });
+
+  it('mysql: the reason of each outage', () => {
+    const reason = mysqlDialect.unavailableReason;
+    const server: Record<number, string> = {
+      1205: 'timeout',
+      1969: 'timeout',
+      3024: 'timeout',
+      1213: 'deadlock',
+      1040: 'resources_exhausted',
+      1053: 'connection_lost',
+      1927: 'connection_lost',
+      2006: 'connection_lost',
+      2013: 'connection_lost',
+      4031: 'connection_lost',
+      2002: 'unreachable',
+      2003: 'unreachable',
+      1317: 'server_error',
+    };
+    for (const [errno, expected] of Object.entries(server)) expect(reason(driverError({ errno: Number(errno), sqlState: 'HY000' })), errno).toBe(expected);
+    expect(reason(driverError({ code: 'PROTOCOL_CONNECTION_LOST', fatal: true }))).toBe('connection_lost');
+    expect(reason(driverError({ code: 'ECONNREFUSED', errno: -111, fatal: true }))).toBe('unreachable');
+    expect(reason(new Error('Pool is closed.'))).toBe('closed');
+    expect(reason(new Error('Queue limit reached.'))).toBe('resources_exhausted');
+    // A client-side error mysql2 does not raise for an outage is a bug, SQL state or not.
+    expect(reason(new Error('Bind parameters must not contain undefined. To pass SQL NULL specify JS null'))).toBeUndefined();
+  });
+
+  it('sqlite: the reason of each outage', () => {
+    const reason = sqliteDialect.unavailableReason;
+    expect(reason(driverError({ code: 'SQLITE_BUSY' }))).toBe('busy');
+    expect(reason(driverError({ code: 'SQLITE_BUSY_SNAPSHOT' }))).toBe('busy');
+    expect(reason(driverError({ code: 'SQLITE_LOCKED_SHAREDCACHE' }))).toBe('busy');
+    expect(reason(driverError({ code: 'SQLITE_FULL' }))).toBe('resources_exhausted');
+    expect(reason(driverError({ code: 'SQLITE_IOERR_WRITE' }))).toBe('server_error');
+    expect(reason(driverError({ code: 'SQLITE_BUSYX' }))).toBeUndefined();
+    expect(reason(new TypeError('The database connection is not open'))).toBe('closed');
   });
 });

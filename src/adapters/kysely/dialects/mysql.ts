@@ -1,31 +1,67 @@
 import { sql } from 'kysely';
+import type { StorageUnavailableReason } from '../../../core/errors/index.js';
 import { readText } from '../column-values.js';
-import { errorField, isDestroyedDriverError } from './driver-error.js';
+import { errorField, isDestroyedDriverError, networkErrorReason } from './driver-error.js';
 import { mysqlCounters } from './mysql-counters.js';
 import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
 
 /**
- * Server error numbers that mean "the backend failed, nothing was written,
- * retrying is safe": too many connections (1040), shutdown (1053), lock wait
- * timeout (1205), deadlock (1213), query interrupted (1317), connection
- * killed (1927), server gone or lost (2002, 2003, 2006, 2013), disconnected
- * for inactivity (4031).
+ * Server (and client library) error numbers that mean "the backend failed,
+ * nothing was written, retrying is safe", with why.
  */
-const UNAVAILABLE = new Set([1040, 1053, 1205, 1213, 1317, 1927, 2002, 2003, 2006, 2013, 4031]);
+const ERRNO_REASONS: ReadonlyMap<number, StorageUnavailableReason> = new Map([
+  // ER_CON_COUNT_ERROR: too many connections.
+  [1040, 'resources_exhausted'],
+  // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED, ER_CLIENT_INTERACTION_TIMEOUT (4031).
+  [1053, 'connection_lost'],
+  [1927, 'connection_lost'],
+  [4031, 'connection_lost'],
+  // CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR: could not connect.
+  [2002, 'unreachable'],
+  [2003, 'unreachable'],
+  // CR_SERVER_GONE_ERROR, CR_SERVER_LOST.
+  [2006, 'connection_lost'],
+  [2013, 'connection_lost'],
+  // ER_LOCK_WAIT_TIMEOUT (innodb_lock_wait_timeout), MariaDB's ER_STATEMENT_TIMEOUT
+  // (max_statement_time), MySQL's ER_QUERY_TIMEOUT (max_execution_time).
+  [1205, 'timeout'],
+  [1969, 'timeout'],
+  [3024, 'timeout'],
+  [1213, 'deadlock'],
+  // ER_QUERY_INTERRUPTED: KILL QUERY, or the server interrupting it.
+  [1317, 'server_error'],
+]);
+
+/** Errors `mysql2` raises on the client side without an error number, by their exact message. */
+const CLIENT_ERROR_REASONS: ReadonlyMap<string, StorageUnavailableReason> = new Map([
+  ['Pool is closed.', 'closed'],
+  ['No connections available.', 'resources_exhausted'],
+  ['Queue limit reached.', 'resources_exhausted'],
+  ["Can't add new command when connection is in closed state", 'connection_lost'],
+]);
+
+function mysqlUnavailableReason(error: unknown): StorageUnavailableReason | undefined {
+  if (isDestroyedDriverError(error)) return 'closed';
+  const errno = errorField(error, 'errno');
+  const known = typeof errno === 'number' ? ERRNO_REASONS.get(errno) : undefined;
+  if (known !== undefined) return known;
+  const network = networkErrorReason(error);
+  if (network !== undefined) return network;
+  if (!(error instanceof Error)) return undefined;
+  const client = CLIENT_ERROR_REASONS.get(error.message);
+  if (client !== undefined) return client;
+  // mysql2 marks errors that killed the connection as fatal (a lost
+  // connection, a protocol error, a failed handshake).
+  return errorField(error, 'fatal') === true ? 'connection_lost' : undefined;
+}
 
 function classifyMysqlError(error: unknown): DriverErrorKind | undefined {
-  if (isDestroyedDriverError(error)) return 'unavailable';
   const errno = errorField(error, 'errno');
   // 1062 ER_DUP_ENTRY, 1586 ER_DUP_ENTRY_WITH_KEY_NAME.
   if (errno === 1062 || errno === 1586) return 'unique_violation';
   // 1452 ER_NO_REFERENCED_ROW_2, 1216 ER_NO_REFERENCED_ROW.
   if (errno === 1452 || errno === 1216) return 'foreign_key_violation';
-  if (typeof errno === 'number' && UNAVAILABLE.has(errno)) return 'unavailable';
-  // mysql2 marks errors that killed the connection as fatal (socket errors,
-  // PROTOCOL_CONNECTION_LOST); errors without an SQL state come from the
-  // client side (closed pool, closed connection), so the query never ran.
-  if (errorField(error, 'fatal') === true) return 'unavailable';
-  return error instanceof Error && errorField(error, 'sqlState') === undefined ? 'unavailable' : undefined;
+  return mysqlUnavailableReason(error) === undefined ? undefined : 'unavailable';
 }
 
 /** `2024-05-01 12:30:00.123` (UTC) from a Date. */
@@ -73,4 +109,5 @@ export const mysqlDialect = Object.freeze<StoreDialect>({
   selectTimestamp: (column) => sql`cast(${sql.ref(column)} as char)`,
   readTimestamp: (value) => new Date(`${readText(value).replace(' ', 'T')}Z`),
   classifyError: classifyMysqlError,
+  unavailableReason: mysqlUnavailableReason,
 });

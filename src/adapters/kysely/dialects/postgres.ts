@@ -1,30 +1,76 @@
 import { sql } from 'kysely';
-import { errorField, isDestroyedDriverError } from './driver-error.js';
+import type { StorageUnavailableReason } from '../../../core/errors/index.js';
+import { errorField, isDestroyedDriverError, networkErrorReason } from './driver-error.js';
 import { postgresCounters } from './postgres-counters.js';
 import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
 
 /**
- * SQLSTATE classes and codes that mean "the backend failed, nothing was
- * written, retrying is safe": connection exceptions (08), operator
- * intervention such as `pg_terminate_backend` or a shutdown (57P01-57P03),
- * insufficient resources (53), system errors (58), serialization failures
- * and deadlocks (40001, 40P01).
+ * SQLSTATE codes that mean "the backend failed, nothing was written,
+ * retrying is safe", with why. Exact codes first, then whole classes:
+ * connection exceptions (08), insufficient resources (53), system errors (58).
  */
-const UNAVAILABLE = /^(08|53|58|57P0[1-3]|40001|40P01)/;
+const SQLSTATE_REASONS: ReadonlyMap<string, StorageUnavailableReason> = new Map([
+  // sqlclient_unable_to_establish_sqlconnection, sqlserver_rejected_establishment_of_sqlconnection.
+  ['08001', 'unreachable'],
+  ['08004', 'unreachable'],
+  // admin_shutdown (pg_terminate_backend, smart or fast shutdown), crash_shutdown.
+  ['57P01', 'connection_lost'],
+  ['57P02', 'connection_lost'],
+  // cannot_connect_now: the server is starting up or shutting down.
+  ['57P03', 'unreachable'],
+  // idle_session_timeout, idle_in_transaction_session_timeout: the server closed the session.
+  ['57P05', 'connection_lost'],
+  ['25P03', 'connection_lost'],
+  // lock_not_available (lock_timeout), query_canceled (statement_timeout, or pg_cancel_backend).
+  ['55P03', 'timeout'],
+  ['57014', 'timeout'],
+  ['40001', 'serialization_failure'],
+  ['40P01', 'deadlock'],
+]);
+const SQLSTATE_CLASS_REASONS: ReadonlyMap<string, StorageUnavailableReason> = new Map([
+  ['08', 'connection_lost'],
+  ['53', 'resources_exhausted'],
+  ['58', 'server_error'],
+]);
+
+/**
+ * Errors `pg` and `pg-pool` raise on the client side, by their exact
+ * message (they carry no code). Anything else without an SQLSTATE (a
+ * Kysely `NoResultError`, a `TypeError` from a bug) is not an outage.
+ */
+const CLIENT_ERROR_REASONS: ReadonlyMap<string, StorageUnavailableReason> = new Map([
+  ['Connection terminated unexpectedly', 'connection_lost'],
+  ['Connection terminated', 'connection_lost'],
+  ['Client has encountered a connection error and is not queryable', 'connection_lost'],
+  ['Connection terminated due to connection timeout', 'unreachable'],
+  ['timeout expired', 'unreachable'],
+  ['Query read timeout', 'timeout'],
+  // pg-pool: every client busy for connectionTimeoutMillis.
+  ['timeout exceeded when trying to connect', 'resources_exhausted'],
+  ['Client was closed and is not queryable', 'closed'],
+  ['Cannot use a pool after calling end on the pool', 'closed'],
+]);
+
+function postgresUnavailableReason(error: unknown): StorageUnavailableReason | undefined {
+  if (isDestroyedDriverError(error)) return 'closed';
+  // Errors sent by the server carry a severity and an SQLSTATE code.
+  if (typeof errorField(error, 'severity') === 'string') {
+    const code = errorField(error, 'code');
+    if (typeof code !== 'string') return undefined;
+    return SQLSTATE_REASONS.get(code) ?? SQLSTATE_CLASS_REASONS.get(code.slice(0, 2));
+  }
+  const network = networkErrorReason(error);
+  if (network !== undefined) return network;
+  return error instanceof Error ? CLIENT_ERROR_REASONS.get(error.message) : undefined;
+}
 
 function classifyPostgresError(error: unknown): DriverErrorKind | undefined {
-  if (isDestroyedDriverError(error)) return 'unavailable';
-  // Errors sent by the server carry a severity and an SQLSTATE code.
   if (typeof errorField(error, 'severity') === 'string') {
     const code = errorField(error, 'code');
     if (code === '23505') return 'unique_violation';
     if (code === '23503') return 'foreign_key_violation';
-    return typeof code === 'string' && UNAVAILABLE.test(code) ? 'unavailable' : undefined;
   }
-  // Everything else `pg` raises comes from the client side: a refused or reset
-  // socket, "Connection terminated unexpectedly", a client that is no longer
-  // queryable, a pool that timed out or was ended. The query never completed.
-  return error instanceof Error ? 'unavailable' : undefined;
+  return postgresUnavailableReason(error) === undefined ? undefined : 'unavailable';
 }
 
 /**
@@ -60,4 +106,5 @@ export const postgresDialect = Object.freeze<StoreDialect>({
   selectTimestamp: (column) => sql.ref(column),
   readTimestamp: (value) => (value instanceof Date ? new Date(value.getTime()) : new Date(String(value))),
   classifyError: classifyPostgresError,
+  unavailableReason: postgresUnavailableReason,
 });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { StorageUnavailableReason } from '../../../core/errors/index.js';
 import { readText } from '../column-values.js';
 import { beginImmediate } from './sqlite-begin-immediate.js';
 import { errorField, isDestroyedDriverError } from './driver-error.js';
@@ -6,21 +7,41 @@ import { sqliteCounters } from './sqlite-counters.js';
 import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
 
 /**
- * Result codes (better-sqlite3 reports extended codes such as
- * `SQLITE_BUSY_SNAPSHOT`) that mean the database could not be used: locked
- * past the busy timeout, I/O failure, unopenable or read-only file, out of
- * space or memory, interrupted.
+ * Primary result codes (better-sqlite3 reports extended codes such as
+ * `SQLITE_BUSY_SNAPSHOT`, which start with them) that mean the database
+ * could not be used, with why.
  */
-const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|NOMEM|PROTOCOL|INTERRUPT|READONLY)/;
+const RESULT_CODE_REASONS: readonly (readonly [string, StorageUnavailableReason])[] = [
+  // Locked past the busy timeout.
+  ['SQLITE_BUSY', 'busy'],
+  ['SQLITE_LOCKED', 'busy'],
+  ['SQLITE_FULL', 'resources_exhausted'],
+  ['SQLITE_NOMEM', 'resources_exhausted'],
+  // I/O failure, unopenable or read-only file, locking protocol error, interrupted.
+  ['SQLITE_IOERR', 'server_error'],
+  ['SQLITE_CANTOPEN', 'server_error'],
+  ['SQLITE_PROTOCOL', 'server_error'],
+  ['SQLITE_READONLY', 'server_error'],
+  ['SQLITE_INTERRUPT', 'server_error'],
+];
+
+function sqliteUnavailableReason(error: unknown): StorageUnavailableReason | undefined {
+  if (isDestroyedDriverError(error)) return 'closed';
+  const code = errorField(error, 'code');
+  if (typeof code === 'string') {
+    // `SQLITE_BUSY` and `SQLITE_BUSY_SNAPSHOT`, not `SQLITE_BUSYX`.
+    const match = RESULT_CODE_REASONS.find(([primary]) => code === primary || code.startsWith(`${primary}_`));
+    if (match !== undefined) return match[1];
+  }
+  // better-sqlite3's error for a statement on a closed database.
+  return error instanceof TypeError && error.message === 'The database connection is not open' ? 'closed' : undefined;
+}
 
 function classifySqliteError(error: unknown): DriverErrorKind | undefined {
-  if (isDestroyedDriverError(error)) return 'unavailable';
   const code = errorField(error, 'code');
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique_violation';
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign_key_violation';
-  if (typeof code === 'string' && UNAVAILABLE.test(code)) return 'unavailable';
-  // better-sqlite3's error for a statement on a closed database.
-  return error instanceof TypeError && error.message === 'The database connection is not open' ? 'unavailable' : undefined;
+  return sqliteUnavailableReason(error) === undefined ? undefined : 'unavailable';
 }
 
 /**
@@ -57,4 +78,5 @@ export const sqliteDialect = Object.freeze<StoreDialect>({
   selectTimestamp: (column) => sql.ref(column),
   readTimestamp: (value) => new Date(readText(value)),
   classifyError: classifySqliteError,
+  unavailableReason: sqliteUnavailableReason,
 });

@@ -1,4 +1,5 @@
 import type { AliasableExpression, Kysely, SelectQueryBuilder } from 'kysely';
+import type { StorageUnavailableReason } from '../../../core/errors/index.js';
 import type { TenantryDatabase } from '../tables.js';
 
 /**
@@ -18,7 +19,7 @@ export type StoreDialectName = (typeof STORE_DIALECT_NAMES)[number];
  *
  * - `unique_violation`: a unique or primary key rejected the row.
  * - `foreign_key_violation`: a referenced row does not exist.
- * - `unavailable`: the backend could not be reached, the connection was lost, or the transaction was aborted (deadlock, serialization failure, busy timeout); nothing was written.
+ * - `unavailable`: the backend could not be reached, the connection was lost, or the transaction was aborted (deadlock, serialization failure, lock or statement timeout, busy timeout); nothing was written. Only errors that provably come from the driver, the network or the server: a Kysely `NoResultError` or a programming error is none of these kinds.
  */
 export type DriverErrorKind = 'unique_violation' | 'foreign_key_violation' | 'unavailable';
 
@@ -141,4 +142,10 @@ export interface StoreDialect {
 
   /** Classifies a driver error; `undefined` when it is none of the known kinds (a bug, rethrown as is). */
   classifyError(error: unknown): DriverErrorKind | undefined;
+
+  /**
+   * Why `error` means the backend is unavailable; `undefined` exactly when
+   * {@link classifyError} does not answer `unavailable`.
+   */
+  unavailableReason(error: unknown): StorageUnavailableReason | undefined;
 }
