@@ -12,7 +12,7 @@ import { defaultRateLimitSubject, rateLimitKey } from '../../../src/integrations
 import { resolveRateLimitOptions } from '../../../src/integrations/http/rate-limit-options.js';
 import type { RequestReader } from '../../../src/integrations/http/tenant-context-flow.js';
 import type { RateLimitHit, RateLimitOperations } from '../../../src/store/rate-limit-operations.js';
-import type { HttpHarness } from './http-cases.js';
+import type { HttpClient } from './http-cases.js';
 import { listenExpress } from './express-app.js';
 import { injectInto } from './fastify-app.js';
 import { problemOf } from './problem-assertions.js';
@@ -111,7 +111,7 @@ describe('rate-limit keys', () => {
 });
 
 /** An app whose limiter is keyed by the JSON body's `email`, as the docs' attempt limiter is. */
-type StartApp = (store: RateLimitOperations) => Promise<HttpHarness>;
+type StartApp = (store: RateLimitOperations) => Promise<HttpClient>;
 
 const startExpress: StartApp = (store) => {
   const app = express();

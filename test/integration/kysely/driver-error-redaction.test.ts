@@ -34,7 +34,7 @@ await describeSqlDatabases(['postgres', 'mysql'], (database) => {
     const secret = `idem-SECRET-${randomUUID()}`;
     const setup = database.store();
     const tenantId = `redact-${randomUUID()}`;
-    await setup.createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId, userId: 'u', role: 'owner', createdBy: 'u', createdAt: at, source: 'system' });
+    await setup.createTenant({ id: tenantId, createdBy: 'u', createdByType: 'user', createdAt: at }, { id: randomUUID(), tenantId, userId: 'u', role: 'owner', createdBy: 'u', createdByType: 'user', createdAt: at, source: 'system' });
     await setup.syncFeatures([{ key: 'redact.calls', kind: 'limit', parentKey: null }]);
     const request: ConsumeRequest = {
       tenantId,

@@ -59,8 +59,8 @@ async function lockedWindow(db: SqlTestDatabase) {
 /** A tenant with two owners, and the select that locks its row. */
 async function lockedTenant(db: SqlTestDatabase) {
   const tenantId = `timeout-${randomUUID()}`;
-  const owner = (userId: string) => ({ id: randomUUID(), tenantId, userId, role: 'owner', createdBy: 'u', createdAt: at, source: 'system' as const });
-  await db.store().createTenant({ id: tenantId, createdBy: 'u', createdAt: at }, owner('a'));
+  const owner = (userId: string) => ({ id: randomUUID(), tenantId, userId, role: 'owner', createdBy: 'u', createdByType: 'user' as const, createdAt: at, source: 'system' as const });
+  await db.store().createTenant({ id: tenantId, createdBy: 'u', createdByType: 'user', createdAt: at }, owner('a'));
   await db.store().insertMembership(owner('b'));
   return { tenantId, lock: sql`select id from tenantry_tenants where id = ${tenantId} for update` };
 }
