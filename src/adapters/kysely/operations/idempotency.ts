@@ -72,7 +72,7 @@ export async function claimKey(ctx: QueryContext, tenantId: string, idempotency:
   // result included. Not seeing it means this transaction reads an older
   // snapshot (an isolation level stricter than the default).
   // Never echo the client's key: it may be a request secret.
-  if (row?.result == null) throw new StorageUnavailableError('An idempotency record exists but is not visible to this transaction; retry the request.');
+  if (row?.result == null) throw new StorageUnavailableError('An idempotency record exists but is not visible to this transaction; retry the request.', { reason: 'serialization_failure' });
   return Object.freeze({ fingerprint: JSON.parse(readText(row.fingerprint)) as string, ...decodeResult(readText(row.result)) });
 }
 
