@@ -52,14 +52,14 @@ export type { Decision, DecisionReason, DecisionStatus, MembershipFact } from '.
 export { defaultDisabledReason, toActionState } from './core/decisions/action-state.js';
 export type { ActionState, DisabledReasonContext, DisabledReasonFormatter } from './core/decisions/action-state.js';
 export { UUID_PATTERN, MAX_TENANT_ID_LENGTH, MAX_USER_ID_LENGTH } from './core/ids/identifiers.js';
-export { RequestScope } from './authz/request-scope.js';
-export type { TenantMembershipSummary } from './authz/request-scope.js';
-export type { DenialEvent, DenialEventReason, DenialHook } from './authz/denial-event.js';
-export { localInvalidationBus } from './authz/invalidation-bus.js';
-export type { InvalidationBus, InvalidationMessage } from './authz/invalidation-bus.js';
-export type { MembershipCacheOptions } from './authz/membership-cache.js';
-export { systemActor, userActor } from './membership/actor.js';
-export type { Actor, SystemActor, UserActor } from './membership/actor.js';
+export { RequestScope } from './services/authz/request-scope.js';
+export type { TenantMembershipSummary } from './services/authz/request-scope.js';
+export type { DenialEvent, DenialEventReason, DenialHook } from './services/authz/denial-event.js';
+export { localInvalidationBus } from './services/authz/invalidation-bus.js';
+export type { InvalidationBus, InvalidationMessage } from './services/authz/invalidation-bus.js';
+export type { MembershipCacheOptions } from './services/authz/membership-cache.js';
+export { systemActor, userActor } from './core/actors/actor.js';
+export type { Actor, SystemActor, UserActor } from './core/actors/actor.js';
 export type {
   AddMemberInput,
   ChangeRoleInput,
@@ -68,12 +68,12 @@ export type {
   PageInput,
   RemoveMemberInput,
   TransferOwnershipInput,
-} from './membership/membership-inputs.js';
-export type { CreatedTenant, OwnershipTransfer } from './membership/membership-service.js';
-export type { Page } from './membership/membership-queries.js';
-export type { SeatPolicy } from './membership/seat-policy.js';
-export { createTenantry } from './tenantry.js';
-export type { RequestActor, Tenantry, TenantryOptions } from './tenantry.js';
+} from './services/membership/membership-inputs.js';
+export type { CreatedTenant, OwnershipTransfer } from './services/membership/membership-service.js';
+export type { Page } from './services/membership/membership-queries.js';
+export type { SeatPolicy } from './services/membership/seat-policy.js';
+export { createTenantry } from './tenantry/create-tenantry.js';
+export type { RequestActor, Tenantry, TenantryOptions } from './tenantry/create-tenantry.js';
 export type { ErrorHook, ErrorHookContext } from './core/hooks/error-hook.js';
 export { ACTOR_TYPES, MEMBERSHIP_SOURCES } from './store/records.js';
 export type {
@@ -140,13 +140,13 @@ export {
   MAX_CATALOG_KEY_LENGTH,
 } from './core/entitlements/index.js';
 export type * from './core/entitlements/index.js';
-export { createEntitlements } from './entitlements/create-entitlements.js';
-export { seatPolicy } from './entitlements/seat-policy.js';
-export type { Entitlements, EntitlementsOptions } from './entitlements/create-entitlements.js';
-export type { GrantsCacheOptions } from './entitlements/grants-cache.js';
-export type { ConsumeOptions } from './entitlements/entitlement-service.js';
-export { EntitlementService } from './entitlements/entitlement-service.js';
-export { ProvisioningService } from './entitlements/provisioning-service.js';
+export { createEntitlements } from './services/entitlements/create-entitlements.js';
+export { seatPolicy } from './services/entitlements/seat-policy.js';
+export type { Entitlements, EntitlementsOptions } from './services/entitlements/create-entitlements.js';
+export type { GrantsCacheOptions } from './services/entitlements/grants-cache.js';
+export type { ConsumeOptions } from './services/entitlements/entitlement-service.js';
+export { EntitlementService } from './services/entitlements/entitlement-service.js';
+export { ProvisioningService } from './services/entitlements/provisioning-service.js';
 export type {
   BlockingLevel,
   EntitlementDecision,
@@ -154,4 +154,4 @@ export type {
   FeatureUsage,
   UsageAlert,
   UsageAlertHook,
-} from './entitlements/entitlement-types.js';
+} from './services/entitlements/entitlement-types.js';

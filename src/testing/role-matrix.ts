@@ -1,6 +1,6 @@
 import type { DecisionStatus } from '../core/decisions/decision.js';
-import { systemActor } from '../membership/actor.js';
-import type { Tenantry } from '../tenantry.js';
+import { systemActor } from '../core/actors/actor.js';
+import type { Tenantry } from '../tenantry/create-tenantry.js';
 
 /**
  * Golden expectations: for each role, the status expected for each listed

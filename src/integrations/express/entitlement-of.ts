@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { EntitlementDecision } from '../../entitlements/entitlement-types.js';
+import type { EntitlementDecision } from '../../services/entitlements/entitlement-types.js';
 import { decisionOf } from '../http/entitlement-decisions.js';
 import type { EntitlementSource } from '../http/entitlement-guard-flow.js';
 

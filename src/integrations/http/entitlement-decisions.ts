@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../core/errors/index.js';
-import type { EntitlementDecision } from '../../entitlements/entitlement-types.js';
+import type { EntitlementDecision } from '../../services/entitlements/entitlement-types.js';
 import type { EntitlementSource } from './entitlement-guard-flow.js';
 
 /**

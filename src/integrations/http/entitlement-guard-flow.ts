@@ -1,6 +1,6 @@
 import { ConfigurationError, isTenantryError, ValidationError } from '../../core/errors/index.js';
-import type { ConsumeOptions } from '../../entitlements/entitlement-service.js';
-import type { EntitlementDecision } from '../../entitlements/entitlement-types.js';
+import type { ConsumeOptions } from '../../services/entitlements/entitlement-service.js';
+import type { EntitlementDecision } from '../../services/entitlements/entitlement-types.js';
 import type { ResolvedEntitlementGuardOptions } from './entitlement-guard-options.js';
 import { errorResponse } from './error-response.js';
 import { guardIdempotencyKey } from './guard-idempotency-key.js';

@@ -1,4 +1,4 @@
-import { idempotencyKeySchema } from '../../entitlements/entitlement-inputs.js';
+import { idempotencyKeySchema } from '../../services/entitlements/entitlement-inputs.js';
 
 /** The header the entitlement guard reads the idempotency key from unless told otherwise. */
 export const DEFAULT_IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

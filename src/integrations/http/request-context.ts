@@ -1,4 +1,4 @@
-import type { RequestScope } from '../../authz/request-scope.js';
+import type { RequestScope } from '../../services/authz/request-scope.js';
 
 /**
  * What the tenant-context middleware attaches to a request once the actor is

@@ -1,4 +1,4 @@
-import type { RequestScope } from '../../authz/request-scope.js';
+import type { RequestScope } from '../../services/authz/request-scope.js';
 import { notFoundResponse } from './not-found-response.js';
 import { catalogDetails } from './problem-details.js';
 import { renderProblem, type ProblemResponse } from './problem-response.js';

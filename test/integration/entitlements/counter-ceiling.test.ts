@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { COUNTER_CEILING, LimitExceededError, MAX_CONSUME_AMOUNT, ValidationError } from 'tenantry';
-import { GAUGE_WINDOW } from '../../../src/entitlements/counter-plan.js';
+import { GAUGE_WINDOW } from '../../../src/services/entitlements/counter-plan.js';
 import { TENANT_POOL } from '../../../src/store/entitlement-records.js';
 import type { Store } from '../../../src/store/store.js';
 import { DATABASE_NAMES, describeDatabases } from '../../support/databases.js';

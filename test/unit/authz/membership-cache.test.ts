@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createTenantry, localInvalidationBus } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
 import { countingStore } from 'tenantry/testing';
-import { MembershipCache } from '../../../src/authz/membership-cache.js';
+import { MembershipCache } from '../../../src/services/authz/membership-cache.js';
 import { capabilities, roles, setup, tenantWith } from '../../support/catalog.js';
 
 const owner = (userId: string) => ({ type: 'user', userId }) as const;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_TENANT_ID_LENGTH, MAX_USER_ID_LENGTH, tenantIdSchema, userIdSchema } from '../../../src/core/ids/identifiers.js';
 import { identifierTextSchema, isSafeIdentifierText } from '../../../src/core/validation/identifier-text.js';
-import { idempotencyKeySchema, namespaceSchema } from '../../../src/entitlements/entitlement-inputs.js';
+import { idempotencyKeySchema, namespaceSchema } from '../../../src/services/entitlements/entitlement-inputs.js';
 
 /** Every C0 and C1 control character, and DEL. */
 const CONTROLS = [...Array.from({ length: 0x20 }, (_, i) => i), ...Array.from({ length: 0x21 }, (_, i) => 0x7f + i)].map((c) => String.fromCharCode(c));

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { PackageCatalog } from '../core/entitlements/define-packages.js';
-import { UUID_PATTERN } from '../core/ids/identifiers.js';
-import { parseConfig } from '../core/validation/parse-input.js';
+import type { PackageCatalog } from '../../core/entitlements/define-packages.js';
+import { UUID_PATTERN } from '../../core/ids/identifiers.js';
+import { parseConfig } from '../../core/validation/parse-input.js';
 import { Auditor } from '../audit/auditor.js';
 import { timeOrderedIdGenerator } from '../audit/time-ordered-id.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../../store/store.js';
 import { EntitlementService } from './entitlement-service.js';
 import type { UsageAlertHook } from './entitlement-types.js';
 import { GrantsCache, type GrantsCacheOptions } from './grants-cache.js';

@@ -1,4 +1,4 @@
-import type { RoleMap } from '../core/roles/define-roles.js';
+import type { RoleMap } from '../../core/roles/define-roles.js';
 
 /**
  * Why a membership write by a user actor was refused with `ForbiddenError`.

@@ -1,10 +1,10 @@
-import type { FeatureCatalog } from '../core/entitlements/define-features.js';
-import type { EffectiveEntitlements } from '../core/entitlements/effective-entitlements.js';
-import type { PoolLevel } from '../core/entitlements/evaluate-hierarchy.js';
-import type { Limit } from '../core/entitlements/limit.js';
-import { periodWindow } from '../core/entitlements/period-window.js';
-import { isGauge } from '../core/entitlements/reset-period.js';
-import { TENANT_POOL, type CounterTarget, type NamespaceLimitRecord } from '../store/entitlement-records.js';
+import type { FeatureCatalog } from '../../core/entitlements/define-features.js';
+import type { EffectiveEntitlements } from '../../core/entitlements/effective-entitlements.js';
+import type { PoolLevel } from '../../core/entitlements/evaluate-hierarchy.js';
+import type { Limit } from '../../core/entitlements/limit.js';
+import { periodWindow } from '../../core/entitlements/period-window.js';
+import { isGauge } from '../../core/entitlements/reset-period.js';
+import { TENANT_POOL, type CounterTarget, type NamespaceLimitRecord } from '../../store/entitlement-records.js';
 
 /** Gauges (seats) never reset: their only window starts at the epoch. */
 export const GAUGE_WINDOW = new Date(0);

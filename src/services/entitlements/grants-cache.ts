@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { TenantGrants } from '../store/entitlement-records.js';
+import type { TenantGrants } from '../../store/entitlement-records.js';
 
 /** Options of the optional grants cache. */
 export interface GrantsCacheOptions {

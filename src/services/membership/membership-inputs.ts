@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { tenantIdSchema, userIdSchema } from '../core/ids/identifiers.js';
-import type { RoleMap } from '../core/roles/define-roles.js';
-import { actorSchema, type Actor } from './actor.js';
+import { tenantIdSchema, userIdSchema } from '../../core/ids/identifiers.js';
+import type { RoleMap } from '../../core/roles/define-roles.js';
+import { actorSchema, type Actor } from '../../core/actors/actor.js';
 
 /** Input of `tenants.create`. */
 export interface CreateTenantInput {

@@ -1,12 +1,12 @@
-import { ForbiddenError, LastOwnerError, NotFoundError, ValidationError, type TenantryError } from '../core/errors/index.js';
-import { reportError, type ErrorHook } from '../core/hooks/error-hook.js';
-import type { RoleMap } from '../core/roles/define-roles.js';
-import { parseInput } from '../core/validation/parse-input.js';
-import type { GuardedWriteResult, MembershipRecord, MembershipSource, TenantRecord } from '../store/records.js';
-import type { Store, StoreOperations } from '../store/store.js';
-import { provenanceOf, type Actor } from './actor.js';
+import { ForbiddenError, LastOwnerError, NotFoundError, ValidationError, type TenantryError } from '../../core/errors/index.js';
+import { reportError, type ErrorHook } from '../../core/hooks/error-hook.js';
+import type { RoleMap } from '../../core/roles/define-roles.js';
+import { parseInput } from '../../core/validation/parse-input.js';
+import type { GuardedWriteResult, MembershipRecord, MembershipSource, TenantRecord } from '../../store/records.js';
+import type { Store, StoreOperations } from '../../store/store.js';
+import { provenanceOf, type Actor } from '../../core/actors/actor.js';
 import type { AuditFact, Auditor } from '../audit/auditor.js';
-import type { AuditAction } from '../store/audit-records.js';
+import type { AuditAction } from '../../store/audit-records.js';
 import { delegationDenial, type MembershipDenial } from './delegation-rule.js';
 import {
   membershipSchemas,

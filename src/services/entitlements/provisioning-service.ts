@@ -1,12 +1,12 @@
-import type { PackageCatalog } from '../core/entitlements/define-packages.js';
-import { grantProblem } from '../core/entitlements/define-packages.js';
-import { NotFoundError, ValidationError } from '../core/errors/index.js';
-import { parseInput } from '../core/validation/parse-input.js';
-import { provenanceOf, type SystemActor } from '../membership/actor.js';
+import type { PackageCatalog } from '../../core/entitlements/define-packages.js';
+import { grantProblem } from '../../core/entitlements/define-packages.js';
+import { NotFoundError, ValidationError } from '../../core/errors/index.js';
+import { parseInput } from '../../core/validation/parse-input.js';
+import { provenanceOf, type SystemActor } from '../../core/actors/actor.js';
 import type { Auditor } from '../audit/auditor.js';
-import type { AuditAction, AuditMetadata } from '../store/audit-records.js';
-import type { AlertRecord, BoostRecord, PackageAssignmentRecord } from '../store/entitlement-records.js';
-import type { Store, StoreOperations } from '../store/store.js';
+import type { AuditAction, AuditMetadata } from '../../store/audit-records.js';
+import type { AlertRecord, BoostRecord, PackageAssignmentRecord } from '../../store/entitlement-records.js';
+import type { Store, StoreOperations } from '../../store/store.js';
 import { entitlementSchemas } from './entitlement-inputs.js';
 import { assertLimitsFit, catalogGrants } from './tenant-grants.js';
 

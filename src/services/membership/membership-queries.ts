@@ -1,10 +1,10 @@
-import { ForbiddenError, NotFoundError } from '../core/errors/index.js';
-import type { RoleMap } from '../core/roles/define-roles.js';
-import { parseInput } from '../core/validation/parse-input.js';
-import type { AuditRecord } from '../store/audit-records.js';
-import type { MembershipRecord } from '../store/records.js';
-import type { Store } from '../store/store.js';
-import type { Actor } from './actor.js';
+import { ForbiddenError, NotFoundError } from '../../core/errors/index.js';
+import type { RoleMap } from '../../core/roles/define-roles.js';
+import { parseInput } from '../../core/validation/parse-input.js';
+import type { AuditRecord } from '../../store/audit-records.js';
+import type { MembershipRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+import type { Actor } from '../../core/actors/actor.js';
 import type { membershipSchemas, PageInput } from './membership-inputs.js';
 
 /** One page of rows with the cursor of the next. */

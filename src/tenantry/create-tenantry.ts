@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { ConfigurationError } from './core/errors/index.js';
-import type { CapabilityRegistry } from './core/capabilities/define-capabilities.js';
-import type { DisabledReasonFormatter } from './core/decisions/action-state.js';
-import type { ErrorHook } from './core/hooks/error-hook.js';
-import type { MembershipFact } from './core/decisions/decision.js';
-import { tenantIdSchema, userIdSchema, UUID_PATTERN } from './core/ids/identifiers.js';
-import type { RoleMap } from './core/roles/define-roles.js';
-import { parseConfig, parseInput } from './core/validation/parse-input.js';
-import type { DenialHook } from './authz/denial-event.js';
-import type { InvalidationBus, InvalidationMessage } from './authz/invalidation-bus.js';
-import { MembershipCache, type MembershipCacheOptions } from './authz/membership-cache.js';
-import { RequestScope } from './authz/request-scope.js';
-import { timeOrderedIdGenerator } from './audit/time-ordered-id.js';
-import { Auditor } from './audit/auditor.js';
+import { ConfigurationError } from '../core/errors/index.js';
+import type { CapabilityRegistry } from '../core/capabilities/define-capabilities.js';
+import type { DisabledReasonFormatter } from '../core/decisions/action-state.js';
+import type { ErrorHook } from '../core/hooks/error-hook.js';
+import type { MembershipFact } from '../core/decisions/decision.js';
+import { tenantIdSchema, userIdSchema, UUID_PATTERN } from '../core/ids/identifiers.js';
+import type { RoleMap } from '../core/roles/define-roles.js';
+import { parseConfig, parseInput } from '../core/validation/parse-input.js';
+import type { DenialHook } from '../services/authz/denial-event.js';
+import type { InvalidationBus, InvalidationMessage } from '../services/authz/invalidation-bus.js';
+import { MembershipCache, type MembershipCacheOptions } from '../services/authz/membership-cache.js';
+import { RequestScope } from '../services/authz/request-scope.js';
+import { timeOrderedIdGenerator } from '../services/audit/time-ordered-id.js';
+import { Auditor } from '../services/audit/auditor.js';
 import {
   membershipSchemas,
   type AddMemberInput,
@@ -22,13 +22,13 @@ import {
   type PageInput,
   type RemoveMemberInput,
   type TransferOwnershipInput,
-} from './membership/membership-inputs.js';
-import { MembershipQueries, type Page } from './membership/membership-queries.js';
-import { MembershipService, type CreatedTenant, type OwnershipTransfer } from './membership/membership-service.js';
-import type { SeatPolicy } from './membership/seat-policy.js';
-import type { AuditRecord } from './store/audit-records.js';
-import type { MembershipRecord } from './store/records.js';
-import type { Store } from './store/store.js';
+} from '../services/membership/membership-inputs.js';
+import { MembershipQueries, type Page } from '../services/membership/membership-queries.js';
+import { MembershipService, type CreatedTenant, type OwnershipTransfer } from '../services/membership/membership-service.js';
+import type { SeatPolicy } from '../services/membership/seat-policy.js';
+import type { AuditRecord } from '../store/audit-records.js';
+import type { MembershipRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
 
 /** Options of {@link createTenantry}. */
 export interface TenantryOptions<C extends string, R extends string> {

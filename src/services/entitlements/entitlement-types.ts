@@ -1,4 +1,4 @@
-import type { Limit } from '../core/entitlements/limit.js';
+import type { Limit } from '../../core/entitlements/limit.js';
 
 /**
  * Why an entitlement decision came out as it did.

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { COUNTER_CEILING, MAX_CONSUME_AMOUNT } from '../core/entitlements/limit.js';
-import { tenantIdSchema } from '../core/ids/identifiers.js';
-import { MAX_CATALOG_KEY_LENGTH } from '../core/entitlements/catalog-keys.js';
-import { identifierTextSchema } from '../core/validation/identifier-text.js';
-import { systemActorSchema } from '../membership/actor.js';
+import { COUNTER_CEILING, MAX_CONSUME_AMOUNT } from '../../core/entitlements/limit.js';
+import { tenantIdSchema } from '../../core/ids/identifiers.js';
+import { MAX_CATALOG_KEY_LENGTH } from '../../core/entitlements/catalog-keys.js';
+import { identifierTextSchema } from '../../core/validation/identifier-text.js';
+import { systemActorSchema } from '../../core/actors/actor.js';
 
 /** Namespace names: short identifiers, so they are safe in keys, logs and URLs. */
 export const namespaceSchema = identifierTextSchema(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, {

@@ -1,9 +1,9 @@
-import { decide, type Decision, type MembershipFact } from '../core/decisions/decision.js';
-import { toActionState, type ActionState, type DisabledReasonFormatter } from '../core/decisions/action-state.js';
-import { ForbiddenError, NotFoundError, UnknownCapabilityError } from '../core/errors/index.js';
-import { reportError, type ErrorHook } from '../core/hooks/error-hook.js';
-import type { RoleMap } from '../core/roles/define-roles.js';
-import type { MembershipRecord } from '../store/records.js';
+import { decide, type Decision, type MembershipFact } from '../../core/decisions/decision.js';
+import { toActionState, type ActionState, type DisabledReasonFormatter } from '../../core/decisions/action-state.js';
+import { ForbiddenError, NotFoundError, UnknownCapabilityError } from '../../core/errors/index.js';
+import { reportError, type ErrorHook } from '../../core/hooks/error-hook.js';
+import type { RoleMap } from '../../core/roles/define-roles.js';
+import type { MembershipRecord } from '../../store/records.js';
 import type { DenialEvent, DenialHook } from './denial-event.js';
 
 /** One entry of the tenant switcher. */

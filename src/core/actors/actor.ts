@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseInput } from '../core/validation/parse-input.js';
-import { userIdSchema } from '../core/ids/identifiers.js';
+import { parseInput } from '../validation/parse-input.js';
+import { userIdSchema } from '../ids/identifiers.js';
 
 /** A signed-in user acting through the API: subject to membership and capability checks. */
 export interface UserActor {

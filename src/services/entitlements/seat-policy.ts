@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors/index.js';
+import { ValidationError } from '../../core/errors/index.js';
 import type { SeatPolicy } from '../membership/seat-policy.js';
 import type { Entitlements } from './create-entitlements.js';
 

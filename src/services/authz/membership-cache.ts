@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { MembershipFact } from '../core/decisions/decision.js';
+import type { MembershipFact } from '../../core/decisions/decision.js';
 
 /** Options of the optional cross-request membership cache. */
 export interface MembershipCacheOptions {

@@ -1,6 +1,6 @@
-import type { AuditAction, AuditMetadata, AuditRecord } from '../store/audit-records.js';
-import type { StoreOperations } from '../store/store.js';
-import { provenanceOf, type Actor } from '../membership/actor.js';
+import type { AuditAction, AuditMetadata, AuditRecord } from '../../store/audit-records.js';
+import type { StoreOperations } from '../../store/store.js';
+import { provenanceOf, type Actor } from '../../core/actors/actor.js';
 
 /** What one audit entry says; id and time are added by {@link Auditor}. */
 export interface AuditFact {

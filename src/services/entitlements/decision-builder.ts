@@ -1,6 +1,6 @@
-import type { HierarchyEvaluation } from '../core/entitlements/evaluate-hierarchy.js';
-import { COUNTER_CEILING, type Limit } from '../core/entitlements/limit.js';
-import { TENANT_POOL } from '../store/entitlement-records.js';
+import type { HierarchyEvaluation } from '../../core/entitlements/evaluate-hierarchy.js';
+import { COUNTER_CEILING, type Limit } from '../../core/entitlements/limit.js';
+import { TENANT_POOL } from '../../store/entitlement-records.js';
 import type { PlannedLevel } from './counter-plan.js';
 import type { EntitlementDecision } from './entitlement-types.js';
 

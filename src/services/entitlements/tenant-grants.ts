@@ -1,8 +1,8 @@
-import type { PackageCatalog } from '../core/entitlements/define-packages.js';
-import { overflowingLimits } from '../core/entitlements/effective-entitlements.js';
-import type { Boost, EntitlementGrants } from '../core/entitlements/grants.js';
-import { ValidationError } from '../core/errors/index.js';
-import type { TenantGrants } from '../store/entitlement-records.js';
+import type { PackageCatalog } from '../../core/entitlements/define-packages.js';
+import { overflowingLimits } from '../../core/entitlements/effective-entitlements.js';
+import type { Boost, EntitlementGrants } from '../../core/entitlements/grants.js';
+import { ValidationError } from '../../core/errors/index.js';
+import type { TenantGrants } from '../../store/entitlement-records.js';
 
 /**
  * A tenant's stored grants as the pure core reads them. Stale keys (a
