@@ -3,7 +3,6 @@ import type {
   BoostRecord,
   ConsumeRequest,
   ConsumeResult,
-  CounterRecord,
   CounterTarget,
   FeatureDeletion,
   FeatureRecord,
@@ -21,12 +20,15 @@ export interface PackageCancellation {
   readonly cancelledAt: Date;
 }
 
-/** Input of `setNamespaceLimit`; `limit: null` clears the namespace's own limit. */
+/**
+ * Input of `setNamespaceLimit`. `limit: 'unlimited'` removes the namespace's
+ * own limit (the namespace is then bounded by the tenant pool only).
+ */
 export interface NamespaceLimitChange {
   readonly tenantId: string;
   readonly namespace: string;
   readonly featureKey: string;
-  readonly limit: number | null;
+  readonly limit: number | 'unlimited';
 }
 
 /** A counter to read, without a limit. */
@@ -81,9 +83,6 @@ export interface EntitlementOperations {
 
   /** Current values of the given counters (0 for a counter never written), in the same order. */
   readCounters(tenantId: string, counters: readonly CounterKey[]): Promise<readonly number[]>;
-
-  /** Every counter of a tenant, ordered by feature, namespace and window. */
-  listCounters(tenantId: string): Promise<readonly CounterRecord[]>;
 
   /** Records an alert once; resolves `true` when newly recorded, `false` when it already was. */
   recordAlert(alert: AlertRecord): Promise<boolean>;

@@ -39,8 +39,8 @@ export interface BoostRecord {
   readonly id: string;
   readonly tenantId: string;
   readonly featureKey: string;
-  /** A positive count, or `null` for unlimited. */
-  readonly amount: number | null;
+  /** A positive count, or `'unlimited'`. */
+  readonly amount: number | 'unlimited';
   readonly expiresAt: Date | null;
   readonly createdBy: string;
   readonly createdAt: Date;
@@ -77,22 +77,23 @@ export interface CounterTarget {
   readonly namespace: string;
   readonly windowStart: Date;
   /**
-   * Maximum `used` after the write; `null` for unlimited. Either way no
-   * write may take the counter past `COUNTER_CEILING` (`Number.MAX_SAFE_INTEGER`):
-   * see {@link counterCeiling}.
+   * Maximum `used` after the write, or `'unlimited'`. Either way no write
+   * may take the counter past `COUNTER_CEILING` (`Number.MAX_SAFE_INTEGER`):
+   * see {@link counterCeiling}. A feature the tenant's grants do not enable
+   * is sent with limit `0` (only an idempotent replay can succeed then).
    */
-  readonly limit: number | null;
+  readonly limit: number | 'unlimited';
 }
 
 /**
  * The most a counter with this limit may hold after a write: the limit,
  * never more than `COUNTER_CEILING` (`Number.MAX_SAFE_INTEGER`), which is also
- * the bound of an unlimited (`null`) counter. Every store guards its
+ * the bound of an unlimited counter. Every store guards its
  * increments with it, so a counter always reads back exactly and an
  * unlimited counter cannot overflow.
  */
-export function counterCeiling(limit: number | null): number {
-  return limit === null ? COUNTER_CEILING : Math.min(limit, COUNTER_CEILING);
+export function counterCeiling(limit: number | 'unlimited'): number {
+  return limit === 'unlimited' ? COUNTER_CEILING : Math.min(limit, COUNTER_CEILING);
 }
 
 /** Value of one counter before and after a write. */
@@ -107,8 +108,9 @@ export interface ConsumeRequest {
   /** A positive integer. */
   readonly amount: number;
   /**
-   * Every counter to increment, already in the catalog's lock order. All are
-   * incremented or none is.
+   * Every counter to increment, distinct. All are incremented or none is.
+   * Adapters receive them in the global lock order (feature key, namespace,
+   * window start; code-unit order), which the store wrapper establishes.
    */
   readonly counters: readonly CounterTarget[];
   /**
@@ -140,7 +142,7 @@ export interface ConsumeRequest {
 export type ConsumeResult =
   | { readonly outcome: 'consumed'; readonly counters: readonly CounterChange[] }
   | { readonly outcome: 'exceeded'; readonly index: number; readonly used: number }
-  | { readonly outcome: 'replayed'; readonly counters: readonly CounterChange[]; readonly limits?: readonly (number | null)[] }
+  | { readonly outcome: 'replayed'; readonly counters: readonly CounterChange[]; readonly limits?: readonly (number | 'unlimited')[] }
   | { readonly outcome: 'idempotency_conflict' };
 
 /** Input of `release` (gauges only: seats given back). */
@@ -148,7 +150,7 @@ export interface ReleaseRequest {
   readonly tenantId: string;
   /** A positive integer. */
   readonly amount: number;
-  /** Every counter to decrement, in lock order; `limit` is ignored. */
+  /** Every counter to decrement, distinct (adapters receive them in lock order); `limit` is ignored. */
   readonly counters: readonly CounterTarget[];
 }
 

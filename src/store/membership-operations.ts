@@ -1,0 +1,60 @@
+import type {
+  GuardedWriteResult,
+  MemberPageRequest,
+  MembershipRecord,
+  MembershipRemoval,
+  NewMembership,
+  NewTenant,
+  RoleChange,
+  TenantRecord,
+} from './records.js';
+
+/**
+ * The semantic storage operations on tenants and memberships. Each operation is atomic on
+ * its own: an adapter makes it so in whatever way its backend allows (a single
+ * guarded statement, a row lock, an immediate transaction), never with a
+ * read-then-write that another writer could interleave.
+ *
+ * Inputs reaching a store are already validated by the services; adapters
+ * translate their driver errors into tenantry errors
+ * (`AlreadyExistsError`, `NotFoundError`, `StorageUnavailableError`).
+ */
+export interface MembershipOperations {
+  /**
+   * Creates a tenant together with its first membership (the owner), all or
+   * nothing. Throws `AlreadyExistsError` (entity `tenant`) when the id is taken.
+   */
+  createTenant(tenant: NewTenant, owner: NewMembership): Promise<void>;
+
+  /** The tenant with this id, or `undefined`. */
+  findTenant(tenantId: string): Promise<TenantRecord | undefined>;
+
+  /** One user's membership in one tenant, or `undefined`. One round trip. */
+  findMembership(tenantId: string, userId: string): Promise<MembershipRecord | undefined>;
+
+  /**
+   * Every membership of one user (the tenant switcher), ordered by tenant id.
+   * One round trip however many tenants.
+   */
+  listMembershipsOfUser(userId: string): Promise<readonly MembershipRecord[]>;
+
+  /** One page of a tenant's members ordered by user id ascending. */
+  listMembers(tenantId: string, page: MemberPageRequest): Promise<readonly MembershipRecord[]>;
+
+  /**
+   * Inserts a membership. Throws `NotFoundError` when the tenant does not
+   * exist and `AlreadyExistsError` (entity `membership`) when the user is
+   * already a member or the membership id is taken (ids are unique).
+   */
+  insertMembership(membership: NewMembership): Promise<void>;
+
+  /**
+   * Changes a member's role unless that would leave the tenant without an
+   * owner. The owner count and the write are one atomic step: two owners
+   * demoting each other at the same instant cannot both succeed.
+   */
+  updateMembershipRole(change: RoleChange): Promise<GuardedWriteResult>;
+
+  /** Removes a membership unless it is the tenant's last owner; atomic like `updateMembershipRole`. */
+  deleteMembership(removal: MembershipRemoval): Promise<GuardedWriteResult>;
+}
