@@ -132,7 +132,7 @@ export function effectiveEntitlements<F extends string, L extends F, P extends s
       total.kind === 'boolean'
         ? { feature, kind: 'boolean', enabled: total.enabled }
         : total.limit === null
-          ? { feature, kind: 'limit', enabled: false, limit: null }
+          ? { feature, kind: 'limit', enabled: false, limit: 0 }
           : { feature, kind: 'limit', enabled: true, limit: total.limit === 'unlimited' ? 'unlimited' : Math.min(total.limit, COUNTER_CEILING) },
     );
   }

@@ -11,8 +11,10 @@ export interface PoolLevel<F extends string = string> {
   readonly feature: F;
   /** The namespace of a namespace-level limit; absent for the tenant level. */
   readonly namespace?: string;
-  /** The level's limit, or `null` when the feature is not enabled at this level. */
-  readonly limit: Limit | null;
+  /** False when the tenant's grants do not enable the feature at this level; the level then refuses everything. */
+  readonly enabled: boolean;
+  /** The level's limit (`0` when not enabled). */
+  readonly limit: Limit;
   /** Usage of this level (in its own current window, for a resetting feature). */
   readonly used: number;
 }
@@ -21,7 +23,7 @@ export interface PoolLevel<F extends string = string> {
  * Why a hierarchical consumption came out as it did.
  *
  * - `allowed`: every level has room.
- * - `not_enabled`: some level's feature is not granted (`limit: null`); reported before any limit problem, because the remedy is a different plan.
+ * - `not_enabled`: some level's feature is not granted (`enabled: false`); reported before any limit problem, because the remedy is a different plan.
  * - `limit_exceeded`: every level is enabled, but at least one has no room for the amount (an unlimited level has room up to `COUNTER_CEILING`).
  */
 export type HierarchyReason = 'allowed' | 'not_enabled' | 'limit_exceeded';
@@ -98,8 +100,8 @@ function assertLevels(levels: readonly unknown[]): void {
  * @example
  * ```ts
  * evaluateHierarchicalConsumption([
- *   { feature: 'ai.tokens.images', limit: 500, used: 100 },
- *   { feature: 'ai.tokens', limit: 1000, used: 950 },
+ *   { feature: 'ai.tokens.images', enabled: true, limit: 500, used: 100 },
+ *   { feature: 'ai.tokens', enabled: true, limit: 1000, used: 950 },
  * ], 100);
  * // allowed: false, reason: 'limit_exceeded', blockedBy: the 'ai.tokens' level, remaining: 50
  * ```
@@ -112,17 +114,17 @@ export function evaluateHierarchicalConsumption<F extends string>(
   assertCount(amount, 'amount');
   const verdicts = levels.map((level) => {
     assertCount(level.used, 'used');
-    return level.limit !== null && evaluateConsumption({ limit: level.limit, used: level.used, amount }).allowed;
+    return level.enabled && evaluateConsumption({ limit: level.limit, used: level.used, amount }).allowed;
   });
-  const disabled = levels.find((level) => level.limit === null);
-  const exceeded = levels.find((level, index) => level.limit !== null && !verdicts[index]);
+  const disabled = levels.find((level) => !level.enabled);
+  const exceeded = levels.find((level, index) => level.enabled && !verdicts[index]);
   const blocked = disabled ?? exceeded;
   // All or nothing: every level is charged, or none is.
   const charged = blocked === undefined ? amount : 0;
 
   const evaluated = levels.map((level, index): LevelEvaluation<F> => {
     const usedAfter = level.used + charged;
-    const room = level.limit === null ? 0 : level.limit === 'unlimited' ? unlimitedRoom(verdicts[index] === true, usedAfter) : Math.max(0, level.limit - usedAfter);
+    const room = !level.enabled ? 0 : level.limit === 'unlimited' ? unlimitedRoom(verdicts[index] === true, usedAfter) : Math.max(0, level.limit - usedAfter);
     return Object.freeze({ level, hasRoom: verdicts[index] === true, usedAfter, remaining: room });
   });
   return Object.freeze({

@@ -44,13 +44,16 @@ export interface BooleanEntitlement<K extends string = string> {
 }
 
 /**
- * A limit feature's effective state. `limit` is `null` exactly when no
- * package or active boost grants the feature: it is not enabled, which is
- * different from an enabled feature with limit `0`.
+ * A limit feature's effective state. `enabled` is false exactly when no
+ * package or active boost grants the feature, which is different from an
+ * enabled feature with limit `0` (the remedy is another plan, not waiting).
+ * A feature that is not enabled also reads `limit: 0`, so code that forgets
+ * to look at `enabled` still refuses every consumption: "not enabled" and
+ * "unlimited" can never be confused.
  */
 export type LimitEntitlement<K extends string = string> =
   | { readonly feature: K; readonly kind: 'limit'; readonly enabled: true; readonly limit: Limit }
-  | { readonly feature: K; readonly kind: 'limit'; readonly enabled: false; readonly limit: null };
+  | { readonly feature: K; readonly kind: 'limit'; readonly enabled: false; readonly limit: 0 };
 
 /** The effective state of any feature. */
 export type EffectiveEntitlement<K extends string = string> = BooleanEntitlement<K> | LimitEntitlement<K>;

@@ -52,16 +52,14 @@ export type UsageByFeature<L extends string = string> = { readonly [K in L]?: nu
 
 function changeOf(current: EffectiveEntitlement, proposed: EffectiveEntitlement): EntitlementChange {
   if (current.enabled !== proposed.enabled) return proposed.enabled ? 'gained' : 'lost';
-  if (current.kind !== 'limit' || proposed.kind !== 'limit' || current.limit === null || proposed.limit === null) {
-    return 'unchanged';
-  }
+  if (current.kind !== 'limit' || proposed.kind !== 'limit' || !current.enabled || !proposed.enabled) return 'unchanged';
   const order = compareLimits(proposed.limit, current.limit);
   return order > 0 ? 'increased' : order < 0 ? 'decreased' : 'unchanged';
 }
 
 function isOver(proposed: EffectiveEntitlement, used: number): boolean {
   if (proposed.kind !== 'limit' || used === 0) return false;
-  return proposed.limit === null || (proposed.limit !== 'unlimited' && used > proposed.limit);
+  return !proposed.enabled || (proposed.limit !== 'unlimited' && used > proposed.limit);
 }
 
 /**

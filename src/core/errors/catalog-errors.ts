@@ -4,7 +4,7 @@ import { hasCode, TenantryError, type TenantryErrorOptions } from './tenantry-er
  * A capability string that is not in the registry reached the runtime. This is
  * a programming error (a typo that escaped the type checker, or a string built
  * at run time) and is thrown before any storage access, whatever the actor's
- * membership. HTTP adapters render it as 500, never as an allow.
+ * membership. Status 500, code `unknown_capability`: never an allow.
  */
 export class UnknownCapabilityError extends TenantryError {
   readonly code = 'unknown_capability' as const;
@@ -18,7 +18,7 @@ export class UnknownCapabilityError extends TenantryError {
   }
 }
 
-/** A role string that is not in the role map. */
+/** A role string that is not in the role map. Status 400, code `unknown_role`. */
 export class UnknownRoleError extends TenantryError {
   readonly code = 'unknown_role' as const;
 
@@ -34,6 +34,7 @@ export class UnknownRoleError extends TenantryError {
 /**
  * A catalog or `createTenantry` option is invalid. Thrown at definition time,
  * so a misconfigured application fails on start-up rather than on a request.
+ * Status 500, code `configuration_invalid`.
  */
 export class ConfigurationError extends TenantryError {
   readonly code = 'configuration_invalid' as const;

@@ -3,7 +3,8 @@ import { hasCode, TenantryError, type TenantryErrorOptions } from './tenantry-er
 /**
  * A consumption would take usage past a limit. Nothing was consumed. When the
  * feature draws on a pool, `feature` names the level that had no room, which
- * may be an ancestor of the feature that was requested.
+ * may be an ancestor of the feature that was requested. Status 403, code
+ * `limit_exceeded`.
  */
 export class LimitExceededError extends TenantryError {
   readonly code = 'limit_exceeded' as const;
@@ -37,7 +38,8 @@ export class LimitExceededError extends TenantryError {
  * A feature key that is not in the feature catalog reached the runtime: a
  * typo that escaped the type checker, a string built at run time, or stored
  * data that names a feature since removed from the catalog. A programming or
- * data error, thrown before any storage access.
+ * data error, thrown before any storage access. Status 500, code
+ * `feature_not_found`.
  */
 export class FeatureNotFoundError extends TenantryError {
   readonly code = 'feature_not_found' as const;
@@ -51,7 +53,7 @@ export class FeatureNotFoundError extends TenantryError {
   }
 }
 
-/** A package key that is not in the package catalog reached the runtime. */
+/** A package key that is not in the package catalog reached the runtime. Status 404, code `package_not_found`. */
 export class PackageNotFoundError extends TenantryError {
   readonly code = 'package_not_found' as const;
 
@@ -68,7 +70,8 @@ export class PackageNotFoundError extends TenantryError {
  * The feature exists in the catalog, but none of the tenant's packages or
  * active boosts grants it (or, for a pooled feature, one of its pools).
  * Distinct from {@link LimitExceededError}: the remedy is a different plan,
- * not waiting for a reset or releasing usage.
+ * not waiting for a reset or releasing usage. Status 403, code
+ * `feature_not_enabled`.
  */
 export class FeatureNotEnabledError extends TenantryError {
   readonly code = 'feature_not_enabled' as const;

@@ -2,7 +2,8 @@ import { hasCode, TenantryError, type TenantryErrorOptions } from './tenantry-er
 
 /**
  * An idempotency key was reused for a different request (another feature,
- * amount or namespace). Nothing was consumed. Maps to HTTP 409.
+ * amount or namespace). Nothing was consumed. Status 409, code
+ * `idempotency_conflict`.
  */
 export class IdempotencyConflictError extends TenantryError {
   readonly code = 'idempotency_conflict' as const;

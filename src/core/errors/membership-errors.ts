@@ -3,7 +3,7 @@ import { hasCode, TenantryError, type TenantryErrorOptions } from './tenantry-er
 /**
  * The change would leave the tenant without an owner: demoting, removing, or
  * letting the last owner leave. Nothing was changed; transfer ownership first.
- * Maps to HTTP 409.
+ * Status 409, code `last_owner`.
  */
 export class LastOwnerError extends TenantryError {
   readonly code = 'last_owner' as const;

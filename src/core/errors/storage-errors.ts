@@ -3,7 +3,7 @@ import { hasCode, TenantryError, type TenantryErrorOptions } from './tenantry-er
 /**
  * The record being created already exists, for example a second membership
  * for the same (tenant, user) pair. Store adapters translate their driver's
- * unique-violation errors into this.
+ * unique-violation errors into this. Status 409, code `already_exists`.
  */
 export class AlreadyExistsError extends TenantryError {
   readonly code = 'already_exists' as const;
@@ -58,7 +58,7 @@ export interface StorageUnavailableErrorOptions extends TenantryErrorOptions {
 /**
  * The storage backend failed: connection lost, server shut down, transaction
  * aborted, a lock or statement timeout. The operation did not take effect
- * (adapters run multi-step writes in a transaction), so retrying is safe;
+ * (adapters run multi-step writes in a transaction), so retrying is safe (status 503, code `storage_unavailable`);
  * `reason` says what happened. The Kysely store keeps a sanitized copy of
  * the driver error in `cause` (its `code`, `errno`, `sqlState`, `severity`
  * and message, without SQL text or parameter values), so the error is safe

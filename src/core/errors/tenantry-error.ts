@@ -6,39 +6,51 @@
 const TENANTRY_ERROR = Symbol.for('tenantry.error');
 
 /**
- * Stable, machine-readable error codes. They never change meaning once
- * released; HTTP adapters map them to statuses and problem types.
+ * Every stable, machine-readable error code with its HTTP-ish status, in one
+ * table: the error classes read their `status` from it and the HTTP adapters
+ * render it, so the two cannot disagree. Codes never change meaning once
+ * released.
  *
- * - `not_found`: the tenant does not exist or the actor is not a member (the two are deliberately indistinguishable).
- * - `forbidden`: the actor is a member but its role lacks the capability.
- * - `unknown_capability`: a capability string that is not in the registry reached the runtime (a programming error).
- * - `unknown_role`: a role string that is not in the role map.
- * - `validation_failed`: input failed validation at the boundary; nothing was written.
- * - `configuration_invalid`: `defineCapabilities`, `defineRoles` or `createTenantry` received an invalid configuration.
- * - `already_exists`: the record being created exists already (for example a second membership for the same user).
- * - `idempotency_conflict`: an idempotency key was reused for a different request; nothing was consumed.
- * - `last_owner`: the change would leave a tenant without an owner; nothing was changed.
- * - `storage_unavailable`: the storage backend could not be reached or failed mid-operation; nothing was written.
- * - `limit_exceeded`: a consumption would take usage of a feature (or one of its pools) past its limit; nothing was consumed.
- * - `feature_not_found`: a feature key that is not in the feature catalog reached the runtime.
- * - `package_not_found`: a package key that is not in the package catalog reached the runtime.
- * - `feature_not_enabled`: the feature exists, but no package or active boost of the tenant grants it.
+ * - `not_found` (404): the tenant does not exist, the id is malformed, or the actor is not a member (deliberately indistinguishable); also a member or record that does not exist.
+ * - `forbidden` (403): the actor is a member but its role lacks the capability (`capability` names it).
+ * - `owner_required` (403): only an owner may do this: grant the owner role, change or remove an owner, transfer ownership.
+ * - `delegation_denied` (403): a non-owner manager tried to grant, change or remove a role holding more than their own, or to change their own role.
+ * - `actor_not_allowed` (403): the operation needs the other kind of actor: provisioning needs a system actor, `leave` a user.
+ * - `unknown_capability` (500): a capability string that is not in the registry reached the runtime (a programming error).
+ * - `unknown_role` (400): a role string that is not in the role map (the only code for an unknown role).
+ * - `validation_failed` (400): input failed validation at the boundary; nothing was written.
+ * - `configuration_invalid` (500): a catalog, an option or the wiring is invalid (a programming error).
+ * - `already_exists` (409): the record being created exists already (for example a second membership for the same user).
+ * - `idempotency_conflict` (409): an idempotency key was reused for a different request; nothing was consumed.
+ * - `last_owner` (409): the change would leave a tenant without an owner; nothing was changed.
+ * - `storage_unavailable` (503): the storage backend could not be reached or failed mid-operation; nothing was written, retrying is safe.
+ * - `limit_exceeded` (403): a consumption would take usage of a feature (or one of its pools) past its limit; nothing was consumed. Not 429: waiting does not fix a plan limit.
+ * - `feature_not_found` (500): a feature key that is not in the feature catalog reached the runtime.
+ * - `package_not_found` (404): a package key that is not in the package catalog.
+ * - `feature_not_enabled` (403): the feature exists, but no package or active boost of the tenant grants it.
  */
-export type TenantryErrorCode =
-  | 'not_found'
-  | 'forbidden'
-  | 'unknown_capability'
-  | 'unknown_role'
-  | 'validation_failed'
-  | 'configuration_invalid'
-  | 'already_exists'
-  | 'idempotency_conflict'
-  | 'last_owner'
-  | 'storage_unavailable'
-  | 'limit_exceeded'
-  | 'feature_not_found'
-  | 'package_not_found'
-  | 'feature_not_enabled';
+export const ERROR_STATUS = Object.freeze({
+  not_found: 404,
+  forbidden: 403,
+  owner_required: 403,
+  delegation_denied: 403,
+  actor_not_allowed: 403,
+  unknown_capability: 500,
+  unknown_role: 400,
+  validation_failed: 400,
+  configuration_invalid: 500,
+  already_exists: 409,
+  idempotency_conflict: 409,
+  last_owner: 409,
+  storage_unavailable: 503,
+  limit_exceeded: 403,
+  feature_not_found: 500,
+  package_not_found: 404,
+  feature_not_enabled: 403,
+} as const);
+
+/** See {@link ERROR_STATUS}. */
+export type TenantryErrorCode = keyof typeof ERROR_STATUS;
 
 /** Options accepted by every tenantry error constructor. */
 export interface TenantryErrorOptions {
@@ -64,6 +76,15 @@ export interface TenantryErrorOptions {
 export abstract class TenantryError extends Error {
   /** Stable machine-readable code. */
   abstract readonly code: TenantryErrorCode;
+
+  /**
+   * HTTP-ish status of this error (404, 403, 400, 409, 500, 503), the one the
+   * HTTP adapters answer with; readable by non-HTTP callers too. See
+   * {@link ERROR_STATUS}.
+   */
+  get status(): (typeof ERROR_STATUS)[TenantryErrorCode] {
+    return ERROR_STATUS[this.code];
+  }
 
   /** Brand read by {@link isTenantryError}; survives duplicate package copies. */
   readonly [TENANTRY_ERROR] = true;

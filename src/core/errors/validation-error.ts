@@ -11,6 +11,7 @@ export interface ValidationIssue {
 /**
  * Input failed validation at the library boundary. Nothing was written.
  * The rejected values are never copied into the error, so it is safe to log.
+ * Status 400, code `validation_failed`.
  */
 export class ValidationError extends TenantryError {
   readonly code = 'validation_failed' as const;

@@ -19,7 +19,7 @@ describe('effectiveEntitlements', () => {
     const effective = effectiveEntitlements(packages, { packages: [] }, NOW);
     expect(Object.keys(effective.features)).toEqual(features.keys());
     expect(effective.features.sso).toEqual({ feature: 'sso', kind: 'boolean', enabled: false });
-    expect(effective.features.seats).toEqual({ feature: 'seats', kind: 'limit', enabled: false, limit: null });
+    expect(effective.features.seats).toEqual({ feature: 'seats', kind: 'limit', enabled: false, limit: 0 });
     expect(effective.validUntil).toBeNull();
   });
 
@@ -46,7 +46,7 @@ describe('effectiveEntitlements', () => {
     const zero = effectiveEntitlements(packages, { packages: ['free'], boosts: [{ feature: 'api.requests', amount: 0 }] }, NOW);
     expect(zero.features['api.requests']).toEqual({ feature: 'api.requests', kind: 'limit', enabled: true, limit: 0 });
     const none = effectiveEntitlements(packages, { packages: ['free'] }, NOW);
-    expect(none.features['api.requests']).toMatchObject({ enabled: false, limit: null });
+    expect(none.features['api.requests']).toMatchObject({ enabled: false, limit: 0 });
   });
 
   it('adds active boosts and ignores expired ones (expiresAt is exclusive)', () => {

@@ -11,19 +11,18 @@ import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
 import { limitArb } from './arbitraries.js';
 import { features, packages, propertyOptions } from './fixtures.js';
 
-const levelArb: fc.Arbitrary<PoolLevel> = fc.record({
-  feature: fc.constantFrom('a', 'b', 'c'),
-  limit: fc.oneof({ weight: 5, arbitrary: limitArb }, { weight: 1, arbitrary: fc.constant(null) }),
-  used: fc.nat({ max: 1_000_000 }),
-});
+const levelArb: fc.Arbitrary<PoolLevel> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ feature: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(true), limit: limitArb, used: fc.nat({ max: 1_000_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ feature: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(false), limit: fc.constant(0), used: fc.nat({ max: 1_000_000 }) }) },
+);
 const levelsArb = fc.array(levelArb, { minLength: 1, maxLength: 4 });
 
 describe('evaluateHierarchicalConsumption', () => {
   it('allows when every level has room and reports the smallest remaining room', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'ai.tokens.images', limit: 500, used: 100 },
-        { feature: 'ai.tokens', limit: 1000, used: 800 },
+        { feature: 'ai.tokens.images', enabled: true, limit: 500, used: 100 },
+        { feature: 'ai.tokens', enabled: true, limit: 1000, used: 800 },
       ],
       50,
     );
@@ -33,16 +32,16 @@ describe('evaluateHierarchicalConsumption', () => {
   });
 
   it('refuses all levels when one pool has no room, naming it', () => {
-    const pool = { feature: 'ai.tokens', limit: 1000, used: 950 };
-    const result = evaluateHierarchicalConsumption([{ feature: 'ai.tokens.images', limit: 500, used: 100 }, pool], 100);
+    const pool = { feature: 'ai.tokens', enabled: true, limit: 1000, used: 950 };
+    const result = evaluateHierarchicalConsumption([{ feature: 'ai.tokens.images', enabled: true, limit: 500, used: 100 }, pool], 100);
     expect(result).toMatchObject({ allowed: false, reason: 'limit_exceeded', blockedBy: pool, remaining: 50 });
   });
 
   it('charges nothing anywhere when refused, even at levels that had room', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'child', limit: 'unlimited', used: 0 },
-        { feature: 'pool', limit: 0, used: 0 },
+        { feature: 'child', enabled: true, limit: 'unlimited', used: 0 },
+        { feature: 'pool', enabled: true, limit: 0, used: 0 },
       ],
       1,
     );
@@ -56,8 +55,8 @@ describe('evaluateHierarchicalConsumption', () => {
   it('reports the room as it stands when refused, since nothing is charged', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'child', limit: 10, used: 0 },
-        { feature: 'pool', limit: 100, used: 95 },
+        { feature: 'child', enabled: true, limit: 10, used: 0 },
+        { feature: 'pool', enabled: true, limit: 100, used: 95 },
       ],
       8,
     );
@@ -66,14 +65,14 @@ describe('evaluateHierarchicalConsumption', () => {
   });
 
   it('names the first blocking level in the given order', () => {
-    const child = { feature: 'child', limit: 1, used: 1 };
-    const result = evaluateHierarchicalConsumption([child, { feature: 'pool', limit: 1, used: 1 }], 1);
+    const child = { feature: 'child', enabled: true, limit: 1, used: 1 };
+    const result = evaluateHierarchicalConsumption([child, { feature: 'pool', enabled: true, limit: 1, used: 1 }], 1);
     expect(result.blockedBy).toBe(child);
   });
 
   it('reports not_enabled before limit_exceeded, with zero room', () => {
-    const disabled = { feature: 'pool', limit: null, used: 0 };
-    const result = evaluateHierarchicalConsumption([{ feature: 'child', limit: 0, used: 0 }, disabled], 1);
+    const disabled = { feature: 'pool', enabled: false, limit: 0, used: 0 };
+    const result = evaluateHierarchicalConsumption([{ feature: 'child', enabled: true, limit: 0, used: 0 }, disabled], 1);
     expect(result).toMatchObject({ allowed: false, reason: 'not_enabled', blockedBy: disabled, remaining: 0 });
     expect(result.levels[1]).toMatchObject({ hasRoom: false, usedAfter: 0, remaining: 0 });
   });
@@ -82,21 +81,21 @@ describe('evaluateHierarchicalConsumption', () => {
     expect(
       evaluateHierarchicalConsumption(
         [
-          { feature: 'hd', limit: 'unlimited', used: 5 },
-          { feature: 'images', limit: 'unlimited', used: 5 },
-          { feature: 'tokens', limit: 20, used: 5 },
+          { feature: 'hd', enabled: true, limit: 'unlimited', used: 5 },
+          { feature: 'images', enabled: true, limit: 'unlimited', used: 5 },
+          { feature: 'tokens', enabled: true, limit: 20, used: 5 },
         ],
         5,
       ),
     ).toMatchObject({ allowed: true, remaining: 10 });
-    expect(evaluateHierarchicalConsumption([{ feature: 'x', limit: 'unlimited', used: 0 }], 5).remaining).toBe('unlimited');
+    expect(evaluateHierarchicalConsumption([{ feature: 'x', enabled: true, limit: 'unlimited', used: 0 }], 5).remaining).toBe('unlimited');
   });
 
   it('refuses an unlimited level whose counter would pass COUNTER_CEILING, as limit_exceeded naming it', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'child', limit: 'unlimited', used: 0 },
-        { feature: 'pool', limit: 'unlimited', used: COUNTER_CEILING - 2 },
+        { feature: 'child', enabled: true, limit: 'unlimited', used: 0 },
+        { feature: 'pool', enabled: true, limit: 'unlimited', used: COUNTER_CEILING - 2 },
       ],
       3,
     );
@@ -108,8 +107,8 @@ describe('evaluateHierarchicalConsumption', () => {
   });
 
   it('combines a namespace limit with the tenant pool: room is the minimum of both', () => {
-    const namespaceLevel = { feature: 'api.requests', namespace: 'eu-project', limit: 100, used: 40 };
-    const tenantLevel = { feature: 'api.requests', limit: 1000, used: 980 };
+    const namespaceLevel = { feature: 'api.requests', namespace: 'eu-project', enabled: true, limit: 100, used: 40 };
+    const tenantLevel = { feature: 'api.requests', enabled: true, limit: 1000, used: 980 };
     const result = evaluateHierarchicalConsumption([namespaceLevel, tenantLevel], 0);
     expect(result.remaining).toBe(20);
     expect(evaluateHierarchicalConsumption([namespaceLevel, tenantLevel], 30)).toMatchObject({ allowed: false, blockedBy: tenantLevel });
@@ -120,8 +119,8 @@ describe('evaluateHierarchicalConsumption', () => {
   it('never lets a namespace limit enable a feature the tenant is not granted', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'api.requests', namespace: 'n', limit: 100, used: 0 },
-        { feature: 'api.requests', limit: null, used: 0 },
+        { feature: 'api.requests', namespace: 'n', enabled: true, limit: 100, used: 0 },
+        { feature: 'api.requests', enabled: false, limit: 0, used: 0 },
       ],
       1,
     );
@@ -133,6 +132,7 @@ describe('evaluateHierarchicalConsumption', () => {
     const usage: Record<string, number> = { 'ai.tokens.images': 20, 'ai.tokens': 990 };
     const levels = features.chainOf('ai.tokens.images').map((feature) => ({
       feature,
+      enabled: effective.features[feature].enabled,
       limit: effective.features[feature].limit,
       used: usage[feature] ?? 0,
     }));
@@ -141,6 +141,7 @@ describe('evaluateHierarchicalConsumption', () => {
     // The free package does not grant the hd child, so its chain is blocked at the child itself.
     const hdLevels = features.chainOf('ai.tokens.images.hd').map((feature) => ({
       feature,
+      enabled: effective.features[feature].enabled,
       limit: effective.features[feature].limit,
       used: 0,
     }));
@@ -149,8 +150,8 @@ describe('evaluateHierarchicalConsumption', () => {
 
   it('throws ValidationError for no levels, a bad amount or a bad usage', () => {
     expect(() => evaluateHierarchicalConsumption([], 1)).toThrow(ValidationError);
-    expect(() => evaluateHierarchicalConsumption([{ feature: 'x', limit: 1, used: 0 }], -1)).toThrow(ValidationError);
-    expect(() => evaluateHierarchicalConsumption([{ feature: 'x', limit: null, used: -1 }], 1)).toThrow(ValidationError);
+    expect(() => evaluateHierarchicalConsumption([{ feature: 'x', enabled: true, limit: 1, used: 0 }], -1)).toThrow(ValidationError);
+    expect(() => evaluateHierarchicalConsumption([{ feature: 'x', enabled: false, limit: 0, used: -1 }], 1)).toThrow(ValidationError);
   });
 
   it('allows iff every level is enabled and has room for the whole amount (property)', () => {
@@ -158,17 +159,17 @@ describe('evaluateHierarchicalConsumption', () => {
       fc.property(levelsArb, fc.nat({ max: 1_000_000 }), (levels, amount) => {
         const result = evaluateHierarchicalConsumption(levels, amount);
         const everyLevelHasRoom = levels.every(
-          (level) => level.limit !== null && (level.limit === 'unlimited' || level.used + amount <= level.limit),
+          (level) => level.enabled && (level.limit === 'unlimited' || level.used + amount <= level.limit),
         );
         expect(result.allowed).toBe(everyLevelHasRoom);
         expect(result.blockedBy === null).toBe(everyLevelHasRoom);
         expect(result.reason).toBe(
-          everyLevelHasRoom ? 'allowed' : levels.some((level) => level.limit === null) ? 'not_enabled' : 'limit_exceeded',
+          everyLevelHasRoom ? 'allowed' : levels.some((level) => !level.enabled) ? 'not_enabled' : 'limit_exceeded',
         );
         // All or nothing: every level is charged the amount, or none is.
         for (const { level, usedAfter, hasRoom } of result.levels) {
           expect(usedAfter).toBe(result.allowed ? level.used + amount : level.used);
-          expect(hasRoom).toBe(level.limit !== null && (level.limit === 'unlimited' || level.used + amount <= level.limit));
+          expect(hasRoom).toBe(level.enabled && (level.limit === 'unlimited' || level.used + amount <= level.limit));
         }
       }),
       propertyOptions,
@@ -181,7 +182,7 @@ describe('evaluateHierarchicalConsumption', () => {
         const result = evaluateHierarchicalConsumption(levels, amount);
         const charged = result.allowed ? amount : 0;
         const rooms = levels.map((level) =>
-          level.limit === null ? 0 : level.limit === 'unlimited' ? Number.POSITIVE_INFINITY : Math.max(0, level.limit - level.used - charged),
+          !level.enabled ? 0 : level.limit === 'unlimited' ? Number.POSITIVE_INFINITY : Math.max(0, level.limit - level.used - charged),
         );
         const expected = Math.min(...rooms);
         expect(result.remaining).toBe(expected === Number.POSITIVE_INFINITY ? 'unlimited' : expected);
