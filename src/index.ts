@@ -1,15 +1,28 @@
 /**
  * tenantry: tenant-scoped authorization and entitlements.
  *
+ * One composition root, {@link createTenantry}; one scope per actor
+ * (`tenantry.forRequest({ userId })`, `tenantry.as(systemActor(label))`)
+ * with every operation. The storage port lives in `tenantry/store`.
+ *
  * @packageDocumentation
  */
+
+// Errors
 export {
+  ERROR_STATUS,
   TenantryError,
   isTenantryError,
   NotFoundError,
   ForbiddenError,
+  OwnerRequiredError,
+  DelegationDeniedError,
+  ActorNotAllowedError,
   isNotFoundError,
   isForbiddenError,
+  isOwnerRequiredError,
+  isDelegationDeniedError,
+  isActorNotAllowedError,
   UnknownCapabilityError,
   UnknownRoleError,
   ConfigurationError,
@@ -37,12 +50,16 @@ export {
   isIdempotencyConflictError,
 } from './core/errors/index.js';
 export type {
-  StorageUnavailableErrorOptions,
-  StorageUnavailableReason,
   TenantryErrorCode,
   TenantryErrorOptions,
   ValidationIssue,
+  StorageUnavailableReason,
+  StorageUnavailableErrorOptions,
+  OwnerRequiredReason,
+  DelegationDeniedReason,
 } from './core/errors/index.js';
+
+// Catalog and decisions
 export { defineCapabilities } from './core/capabilities/define-capabilities.js';
 export type { CapabilityRegistry, CapabilityOf } from './core/capabilities/define-capabilities.js';
 export { defineRoles } from './core/roles/define-roles.js';
@@ -51,74 +68,45 @@ export { decide } from './core/decisions/decision.js';
 export type { Decision, DecisionReason, DecisionStatus, MembershipFact } from './core/decisions/decision.js';
 export { defaultDisabledReason, toActionState } from './core/decisions/action-state.js';
 export type { ActionState, DisabledReasonContext, DisabledReasonFormatter } from './core/decisions/action-state.js';
+
+// Identifiers, actors, paging
 export { UUID_PATTERN, MAX_TENANT_ID_LENGTH, MAX_USER_ID_LENGTH } from './core/ids/identifiers.js';
-export { RequestScope } from './services/authz/request-scope.js';
-export type { TenantMembershipSummary } from './services/authz/request-scope.js';
+export { isSafeIdentifierText } from './core/validation/identifier-text.js';
+export { systemActor, userActor } from './core/actors/actor.js';
+export type { Actor, ActorRef, SystemActor, UserActor } from './core/actors/actor.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './core/paging/page.js';
+export type { Page } from './core/paging/page.js';
+export type { ErrorHook, ErrorHookContext } from './core/hooks/error-hook.js';
+
+// The composition root and the scope
+export { createTenantry } from './tenantry/create-tenantry.js';
+export type { InvalidateInput, RequestActor, Tenantry } from './tenantry/create-tenantry.js';
+export type { CacheOptions, EntitlementsOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
+export { Scope } from './tenantry/scope.js';
+export type { AuditApi, MembersApi, MyTenantsInput, ProvisioningApi, TenantMembership, TenantsApi, UsageApi } from './tenantry/scope-apis.js';
 export type { DenialEvent, DenialEventReason, DenialHook } from './services/authz/denial-event.js';
 export { localInvalidationBus } from './services/authz/invalidation-bus.js';
 export type { InvalidationBus, InvalidationMessage } from './services/authz/invalidation-bus.js';
-export type { MembershipCacheOptions } from './services/authz/membership-cache.js';
-export { systemActor, userActor } from './core/actors/actor.js';
-export type { Actor, SystemActor, UserActor } from './core/actors/actor.js';
+export type { RateLimiter, RateLimitDecision, RateLimitHitInput } from './services/rate-limits/rate-limiter.js';
+
+// Membership, tenants, audit: inputs and views
 export type {
   AddMemberInput,
   ChangeRoleInput,
   CreateTenantInput,
   LeaveTenantInput,
-  PageInput,
   RemoveMemberInput,
   TransferOwnershipInput,
 } from './services/membership/membership-inputs.js';
-export type { CreatedTenant, OwnershipTransfer } from './services/membership/membership-service.js';
-export type { Page } from './services/membership/membership-queries.js';
-export type { SeatPolicy } from './services/membership/seat-policy.js';
-export { createTenantry } from './tenantry/create-tenantry.js';
-export type { RequestActor, Tenantry, TenantryOptions } from './tenantry/create-tenantry.js';
-export type { ErrorHook, ErrorHookContext } from './core/hooks/error-hook.js';
+export type { ListInput } from './services/shared/list-input.js';
+export type { CreatedTenant, Member, OwnershipTransfer, Tenant } from './services/membership/member-view.js';
+export type { AuditEntry } from './services/audit/audit-entry.js';
+export { AUDIT_ACTIONS } from './store/audit-records.js';
+export type { AuditAction, AuditMetadata } from './store/audit-records.js';
 export { ACTOR_TYPES, MEMBERSHIP_SOURCES } from './store/records.js';
-export type {
-  ActorType,
-  GuardedWriteResult,
-  MemberPageRequest,
-  MembershipRecord,
-  MembershipRemoval,
-  MembershipSource,
-  NewMembership,
-  NewTenant,
-  RoleChange,
-  TenantRecord,
-} from './store/records.js';
-export type { MembershipOperations, Store, StoreOperations } from './store/store.js';
-export { AUDIT_ACTIONS, TENANT_POOL } from './store/index.js';
-export { MAX_RATE_LIMIT_KEY_LENGTH, RATE_LIMIT_RETENTION_MS, rateLimitKeyProblem } from './store/rate-limit-hit-rules.js';
-export type {
-  AlertRecord,
-  AuditAction,
-  AuditMetadata,
-  AuditOperations,
-  AuditPageRequest,
-  AuditRecord,
-  BoostRecord,
-  ConsumeRequest,
-  ConsumeResult,
-  CounterChange,
-  CounterKey,
-  CounterRecord,
-  CounterTarget,
-  EntitlementOperations,
-  FeatureDeletion,
-  FeatureRecord,
-  NamespaceLimitChange,
-  NamespaceLimitRecord,
-  PackageAssignmentRecord,
-  PackageCancellation,
-  ReleaseRequest,
-  ReleaseResult,
-  TenantGrants,
-  RateLimitHit,
-  RateLimitOperations,
-  RateLimitResult,
-} from './store/index.js';
+export type { ActorType, MembershipSource } from './store/records.js';
+
+// Entitlements: catalog and pure arithmetic
 export {
   defineFeatures,
   definePackages,
@@ -132,26 +120,36 @@ export {
   crossedThresholds,
   simulatePackageChange,
   compareLimits,
-  COUNTER_CEILING,
-  MAX_CONSUME_AMOUNT,
   isGauge,
   PERIOD_UNITS,
   DEFAULT_THRESHOLDS,
   MAX_CATALOG_KEY_LENGTH,
+  COUNTER_CEILING,
+  MAX_CONSUME_AMOUNT,
 } from './core/entitlements/index.js';
 export type * from './core/entitlements/index.js';
-export { createEntitlements } from './services/entitlements/create-entitlements.js';
-export { seatPolicy } from './services/entitlements/seat-policy.js';
-export type { Entitlements, EntitlementsOptions } from './services/entitlements/create-entitlements.js';
-export type { GrantsCacheOptions } from './services/entitlements/grants-cache.js';
-export type { ConsumeOptions } from './services/entitlements/entitlement-service.js';
-export { EntitlementService } from './services/entitlements/entitlement-service.js';
-export { ProvisioningService } from './services/entitlements/provisioning-service.js';
+
+// Entitlements: inputs and views
+export type {
+  AddBoostInput,
+  AlertsInput,
+  ConsumeInput,
+  ReleaseInput,
+  SetNamespaceLimitInput,
+  SimulateInput,
+  TenantPackageInput,
+  UsageCheckInput,
+  UsageReportInput,
+} from './services/entitlements/entitlement-inputs.js';
 export type {
   BlockingLevel,
   EntitlementDecision,
   EntitlementReason,
   FeatureUsage,
   UsageAlert,
+  UsageAlertEntry,
   UsageAlertHook,
+  UsageReport,
 } from './services/entitlements/entitlement-types.js';
+export type { PackageAssignment, TenantBoost } from './services/entitlements/provisioning-service.js';
+export type { PrunedFeature } from './services/entitlements/catalog-sync.js';

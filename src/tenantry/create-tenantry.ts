@@ -1,305 +1,269 @@
-import { z } from 'zod';
-import { ConfigurationError } from '../core/errors/index.js';
+import { actorSchema, type SystemActor, systemActorSchema } from '../core/actors/actor.js';
 import type { CapabilityRegistry } from '../core/capabilities/define-capabilities.js';
-import type { DisabledReasonFormatter } from '../core/decisions/action-state.js';
+import type { PackageCatalog } from '../core/entitlements/define-packages.js';
+import { ConfigurationError } from '../core/errors/index.js';
 import type { ErrorHook } from '../core/hooks/error-hook.js';
-import type { MembershipFact } from '../core/decisions/decision.js';
-import { tenantIdSchema, userIdSchema, UUID_PATTERN } from '../core/ids/identifiers.js';
+import { isUserId, UUID_PATTERN } from '../core/ids/identifiers.js';
 import type { RoleMap } from '../core/roles/define-roles.js';
 import { parseConfig, parseInput } from '../core/validation/parse-input.js';
-import type { DenialHook } from '../services/authz/denial-event.js';
-import type { InvalidationBus, InvalidationMessage } from '../services/authz/invalidation-bus.js';
-import { MembershipCache, type MembershipCacheOptions } from '../services/authz/membership-cache.js';
-import { RequestScope } from '../services/authz/request-scope.js';
-import { timeOrderedIdGenerator } from '../services/audit/time-ordered-id.js';
+import { AuditQueries } from '../services/audit/audit-queries.js';
 import { Auditor } from '../services/audit/auditor.js';
-import {
-  membershipSchemas,
-  type AddMemberInput,
-  type ChangeRoleInput,
-  type CreateTenantInput,
-  type LeaveTenantInput,
-  type PageInput,
-  type RemoveMemberInput,
-  type TransferOwnershipInput,
-} from '../services/membership/membership-inputs.js';
-import { MembershipQueries, type Page } from '../services/membership/membership-queries.js';
-import { MembershipService, type CreatedTenant, type OwnershipTransfer } from '../services/membership/membership-service.js';
-import type { SeatPolicy } from '../services/membership/seat-policy.js';
-import type { AuditRecord } from '../store/audit-records.js';
-import type { MembershipRecord } from '../store/records.js';
-import type { Store } from '../store/store.js';
+import { timeOrderedIdGenerator } from '../services/audit/time-ordered-id.js';
+import type { InvalidationMessage } from '../services/authz/invalidation-bus.js';
+import { MembershipCache } from '../services/authz/membership-cache.js';
+import { Effects } from '../services/effects/effects.js';
+import { CatalogSync, type PrunedFeature } from '../services/entitlements/catalog-sync.js';
+import { ConsumptionService } from '../services/entitlements/consumption.js';
+import { GaugeRelease } from '../services/entitlements/gauge-release.js';
+import { GrantsCache } from '../services/entitlements/grants-cache.js';
+import { ProvisioningService } from '../services/entitlements/provisioning-service.js';
+import { seatPolicy } from '../services/entitlements/seats.js';
+import { EntitlementReader } from '../services/entitlements/tenant-entitlements.js';
+import { UsageAlerts } from '../services/entitlements/usage-alerts.js';
+import { UsageReads } from '../services/entitlements/usage-reads.js';
+import { MemberQueries } from '../services/membership/member-queries.js';
+import { MembershipService } from '../services/membership/membership-service.js';
+import { RateLimiter } from '../services/rate-limits/rate-limiter.js';
+import { TenantIdRule } from '../services/shared/tenant-id-rule.js';
+import { TenantService } from '../services/tenants/tenant-service.js';
+import type { Store } from '../store/index.js';
+import type { EntitlementServices, InstanceServices } from './instance-services.js';
+import { Scope } from './scope.js';
+import { tenantryOptionsSchema, type TenantryOptions } from './tenantry-options.js';
 
-/** Options of {@link createTenantry}. */
-export interface TenantryOptions<C extends string, R extends string> {
-  /** The capability registry from `defineCapabilities`. */
-  readonly capabilities: CapabilityRegistry<C>;
-  /** The role map from `defineRoles`, defined over the same registry. */
-  readonly roles: RoleMap<C, R>;
-  /** Where tenants and memberships live: `memoryStore()`, `kyselyStore(db)`, or your own adapter. */
-  readonly store: Store;
-  /**
-   * Capability that lets a member manage memberships (add members, change
-   * roles and remove). Default: only members holding the owner role may.
-   *
-   * Holders who are not owners manage under the delegation rule: they grant,
-   * change and remove only roles whose capabilities are a subset of their own,
-   * never touch the owner role or an owner, and never change their own role.
-   */
-  readonly manageMembersCapability?: NoInfer<C>;
-  /** Capability needed to read the audit log. Default: only members holding the owner role may. */
-  readonly auditCapability?: NoInfer<C>;
-  /**
-   * The role a previous owner keeps after transferring ownership (overridable
-   * per call). Default is the first declared role that is not the owner role.
-   */
-  readonly previousOwnerRole?: NoInfer<R>;
-  /**
-   * Seat accounting: adding a member takes a seat and removing one gives it
-   * back, in the same transaction. Build it with `seatPolicy()`.
-   */
-  readonly seats?: SeatPolicy;
-  /**
-   * Cross-request membership cache. Default is off: every request scope reads
-   * storage once per tenant. Changes made through this instance invalidate it
-   * at once; the TTL bounds staleness for changes made elsewhere.
-   */
-  readonly cache?: MembershipCacheOptions | false;
-  /** Propagates cache invalidations between instances. Only meaningful with `cache`. */
-  readonly invalidationBus?: InvalidationBus;
-  /** Receives a structured event for every denied check. */
-  readonly onDenied?: DenialHook;
-  /**
-   * Tooltip text for visible-but-disabled actions. Default names the role and
-   * the capability. If it throws (or returns a non-string), `actionState()`
-   * still resolves, with the default text, and the failure goes to `onError`.
-   */
-  readonly formatDisabledReason?: DisabledReasonFormatter;
-  /**
-   * Receives failures that must not change an outcome: a host hook that
-   * throws (`formatDisabledReason` so far; the other hooks will report here
-   * too) and an effect after a committed change (cache invalidation, the
-   * invalidation bus) that throws. `context.source` says which; see
-   * `ErrorHookContext`. The operation itself still succeeds. An exception
-   * thrown by `onError` is dropped.
-   *
-   * Default is `console.error`, so failures are not silent. Pass your
-   * logger; pass `() => {}` to silence them.
-   *
-   * @example
-   * ```ts
-   * createTenantry({ ..., onError: (error, { source }) => logger.warn({ err: error, source }, 'tenantry hook failed') });
-   * ```
-   */
-  readonly onError?: ErrorHook;
-  /**
-   * Accepted tenant-id format, checked before any storage access (ids are
-   * also limited to 64 characters). Default is a canonical lower-case UUID.
-   */
-  readonly tenantIdPattern?: RegExp;
-  /** Clock, for tests. Default is `() => new Date()`. */
-  readonly now?: () => Date;
-  /** Id generator for tenants and memberships, for tests. Default is `crypto.randomUUID()`. */
-  readonly generateId?: () => string;
-}
-
-/** The actor a request scope is created for. */
+/** The actor of a user request scope. */
 export interface RequestActor {
+  /** The signed-in user's id, as your authentication layer knows it. */
   readonly userId: string;
 }
 
-/** A configured tenantry instance. Create one per application with {@link createTenantry}. */
-export interface Tenantry<C extends string, R extends string> {
-  readonly capabilities: CapabilityRegistry<C>;
-  readonly roles: RoleMap<C, R>;
-  /** Tenant lifecycle. */
-  readonly tenants: {
-    /** Creates a tenant and its owner membership atomically. */
-    create(input: CreateTenantInput): Promise<CreatedTenant>;
-  };
-  /** Membership management, checked against the acting user. */
-  readonly members: {
-    /**
-     * Adds an existing user to a tenant. A user actor must hold the managing
-     * capability (404 `NotFoundError` if not a member, 403 `ForbiddenError`
-     * if lacking it); `AlreadyExistsError` for an existing member.
-     *
-     * A manager who is not an owner may grant only a role whose capabilities
-     * are all its own, never the owner role, and never to itself
-     * (`ForbiddenError`). Every `ForbiddenError` is audited as
-     * `tenant_membership.denied`.
-     */
-    add(input: AddMemberInput<R>): Promise<MembershipRecord>;
-    /**
-     * Changes a member's role; `LastOwnerError` (audited) if it would leave no
-     * owner. Checked like `add`; besides, a non-owner may not change a member
-     * whose current role holds a capability it lacks, nor an owner, nor itself.
-     */
-    changeRole(input: ChangeRoleInput<R>): Promise<MembershipRecord>;
-    /**
-     * Removes a member; `LastOwnerError` (audited) for the last owner. A
-     * non-owner may not remove a member whose role holds a capability it
-     * lacks, nor an owner. Resolves with the removed row.
-     */
-    remove(input: RemoveMemberInput): Promise<MembershipRecord>;
-    /**
-     * The acting user leaves; `LastOwnerError` for the last owner. An unknown
-     * tenant and a non-member get the same `NotFoundError`.
-     */
-    leave(input: LeaveTenantInput): Promise<MembershipRecord>;
-    /** Hands ownership to another member atomically; the previous owner keeps `previousOwnerRole`. */
-    transferOwnership(input: TransferOwnershipInput<R>): Promise<OwnershipTransfer>;
-    /** One page of members with roles, ordered by user id; any member may list. */
-    list(input: PageInput): Promise<Page<MembershipRecord>>;
-  };
-  /** The tenant audit log. */
-  readonly audit: {
-    /** Entries newest first, paginated; readers need `auditCapability` (default: owner role). */
-    list(input: PageInput): Promise<Page<AuditRecord>>;
-  };
-  /**
-   * Creates the memoizing scope for one request. Throws `ValidationError` for
-   * a malformed user id.
-   */
-  forRequest(actor: RequestActor): RequestScope<C>;
-  /**
-   * Drops cached memberships after a change made outside tenantry (for
-   * example a direct SQL import), here and, with a bus, on other instances.
-   */
-  invalidate(tenantId: string, userId?: string): void;
-  /** Unsubscribes from the invalidation bus. Call on shutdown. */
-  close(): void;
+/** Input of {@link Tenantry.invalidate}. */
+export interface InvalidateInput {
+  readonly tenantId: string;
+  /** Only this user's membership; default: every membership of the tenant (and its grants). */
+  readonly userId?: string;
 }
 
-const optionsSchema = z.object({
-  capabilities: z.custom<CapabilityRegistry>((value) => typeof (value as CapabilityRegistry | null)?.has === 'function', {
-    message: 'expected the result of defineCapabilities()',
-  }),
-  roles: z.custom<RoleMap>((value) => typeof (value as RoleMap | null)?.grants === 'function', {
-    message: 'expected the result of defineRoles()',
-  }),
-  store: z.custom<Store>((value) => typeof (value as Store | null)?.transaction === 'function', {
-    message: 'expected a Store (memoryStore(), kyselyStore(db), ...)',
-  }),
-  manageMembersCapability: z.string().optional(),
-  auditCapability: z.string().optional(),
-  previousOwnerRole: z.string().optional(),
-  seats: z.custom<SeatPolicy>((value) => typeof (value as SeatPolicy | null)?.take === 'function', { message: 'expected seatPolicy()' }).optional(),
-  cache: z
-    .union([
-      z.literal(false),
-      z.object({ max: z.number().int().min(1).max(10_000_000), ttlMs: z.number().int().min(1) }).strict(),
-    ])
-    .optional(),
-  invalidationBus: z.custom<InvalidationBus>((value) => typeof (value as InvalidationBus | null)?.subscribe === 'function').optional(),
-  onDenied: z.function().optional(),
-  formatDisabledReason: z.function().optional(),
-  onError: z.function().optional(),
-  tenantIdPattern: z.instanceof(RegExp).optional(),
-  now: z.function().optional(),
-  generateId: z.function().optional(),
-});
+/**
+ * A configured tenantry instance: create one per application with
+ * {@link createTenantry}, then bind an actor per request with
+ * {@link Tenantry.forRequest} or {@link Tenantry.as}.
+ */
+export interface Tenantry<C extends string, R extends string, F extends string = never, L extends F = never, P extends string = never> {
+  readonly capabilities: CapabilityRegistry<C>;
+  readonly roles: RoleMap<C, R>;
+  /** The package catalog, when entitlements are configured. */
+  readonly packages: PackageCatalog<F, L, P> | undefined;
+  /** Store-backed rate limiting (the HTTP `rateLimit()` guard and attempt limits use it). */
+  readonly limiter: RateLimiter;
+  /**
+   * The scope of a signed-in user for one request. Throws `ValidationError`
+   * for a malformed user id (HTTP adapters answer 400).
+   */
+  forRequest(actor: RequestActor): Scope<C, R, F, L, P>;
+  /** The scope of trusted server code (`systemActor('billing')`): the same verbs, no membership checks. */
+  as(actor: SystemActor): Scope<C, R, F, L, P>;
+  /**
+   * Resolves once the instance can serve: the feature catalog is in storage
+   * (with entitlements). Optional (everything that needs it does it lazily),
+   * but call it at start-up to fail early.
+   */
+  ready(): Promise<void>;
+  /**
+   * Deletes stored features that are no longer in the catalog, children
+   * first; ones still referenced (`in_use`) or with children (`has_children`)
+   * are kept and reported. Without entitlements: `ConfigurationError`.
+   */
+  pruneFeatures(): Promise<readonly PrunedFeature[]>;
+  /**
+   * Drops cached memberships (and grants) of a tenant after a change made
+   * outside tenantry (a direct SQL import), here and, with a bus, on other
+   * instances.
+   */
+  invalidate(input: InvalidateInput): void;
+  /** Unsubscribes from the invalidation bus. Call on shutdown. */
+  close(): Promise<void>;
+}
+
+const defaultOnError: ErrorHook = (error, context) => {
+  console.error(`tenantry: ${context.source} failed`, error);
+};
 
 /**
- * Creates a tenantry instance: the entry point of the library.
+ * Creates a tenantry instance: the one entry point of the library.
  *
- * Options are validated once and the instance is immutable; a wrong option
- * throws `ConfigurationError` naming it.
+ * Options are validated once, strictly (an unknown or wrong option throws
+ * `ConfigurationError` naming it), and the instance is immutable.
  *
  * @example
  * ```ts
- * const tenantry = createTenantry({ capabilities, roles, store: memoryStore() });
- * const { tenant } = await tenantry.tenants.create({ ownerId: 'user-1' });
- * const scope = tenantry.forRequest({ userId: 'user-1' });
+ * const tenantry = createTenantry({ store: memoryStore(), capabilities, roles });
+ * const scope = tenantry.forRequest({ userId: 'ada' });
+ * const { tenant } = await scope.tenants.create();
  * await scope.authorize(tenant.id, 'membership.manage');
  * ```
  */
-export function createTenantry<C extends string, R extends string>(options: TenantryOptions<C, R>): Tenantry<C, R> {
-  parseConfig(optionsSchema, options, 'createTenantry() options');
+export function createTenantry<C extends string, R extends string, F extends string = never, L extends F = never, P extends string = never>(
+  options: TenantryOptions<C, R, F, L, P>,
+): Tenantry<C, R, F, L, P> {
+  parseConfig(tenantryOptionsSchema, options, 'createTenantry() options');
   const { capabilities, roles, store } = options;
-  if (roles.capabilities !== capabilities) {
-    throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
-  }
-  const manageCapability = options.manageMembersCapability;
-  if (manageCapability !== undefined) capabilities.assert(manageCapability);
-  const auditCapability = options.auditCapability;
-  if (auditCapability !== undefined) capabilities.assert(auditCapability);
+  if (roles.capabilities !== capabilities) throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
+  if (options.manageMembers !== undefined) capabilities.assert(options.manageMembers);
+  if (options.readAudit !== undefined) capabilities.assert(options.readAudit);
   const previousOwnerRole = options.previousOwnerRole ?? roles.roleNames().find((role) => !roles.isOwner(role)) ?? roles.ownerRole;
   roles.assert(previousOwnerRole);
 
-  const tenantIdPattern = options.tenantIdPattern ?? UUID_PATTERN;
-  const tenantIds = tenantIdSchema(tenantIdPattern);
-  const isValidTenantId = (tenantId: string) => tenantIds.safeParse(tenantId).success;
-  const cache = options.cache ? new MembershipCache(options.cache) : undefined;
-  const bus = options.invalidationBus;
-
-  const dropLocal = (message: InvalidationMessage) => cache?.invalidate(message.tenantId, message.userId);
-  const unsubscribe = bus?.subscribe(dropLocal);
-  const invalidate = (tenantId: string, userId?: string) => {
-    const message: InvalidationMessage = userId === undefined ? { tenantId } : { tenantId, userId };
-    dropLocal(message);
-    bus?.publish(message);
-  };
-
-  const fromStore = async (tenantId: string, userId: string): Promise<MembershipFact | undefined> => {
-    const row = await store.findMembership(tenantId, userId);
-    return row === undefined ? undefined : { role: row.role };
-  };
-  const loadMembership = cache
-    ? (tenantId: string, userId: string) => cache.lookup(tenantId, userId, () => fromStore(tenantId, userId))
-    : fromStore;
-
-  const onError: ErrorHook = options.onError ?? defaultOnError;
   const now = options.now ?? (() => new Date());
-  const schemas = membershipSchemas(roles, tenantIdPattern);
+  const generateId = options.generateId ?? (() => globalThis.crypto.randomUUID());
+  const effects = new Effects(options.onError ?? defaultOnError);
+  const tenantIds = new TenantIdRule(options.tenantIds?.pattern ?? UUID_PATTERN);
+  const auditor = new Auditor(timeOrderedIdGenerator(() => now().getTime()), now);
+  const invalidation = cacheInvalidation(options, effects);
+
+  const tenants = new TenantService({ store, roles, tenantIds, auditor, now, generateId, onMembershipChanged: invalidation.membershipChanged });
+  const entitlements = options.entitlements === undefined ? undefined : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation });
   const memberships = new MembershipService<C, R>({
     store,
     roles,
-    schemas,
-    manageCapability,
+    tenantIds,
+    manageCapability: options.manageMembers,
     previousOwnerRole,
-    seats: options.seats,
-    auditor: new Auditor(timeOrderedIdGenerator(() => now().getTime()), now),
+    seats: entitlements?.seats,
+    auditor,
     now,
-    generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
-    onMembershipChanged: invalidate,
-    onError,
+    generateId,
+    onMembershipChanged: invalidation.membershipChanged,
   });
-  const queries = new MembershipQueries<C>({ store, roles, schemas, auditCapability });
-
-  const scopeDeps = Object.freeze({
-    roles,
-    isValidTenantId,
-    loadMembership,
+  const services: InstanceServices<C, R, F, L, P> = Object.freeze({
+    access: Object.freeze({
+      roles,
+      isValidTenantId: tenantIds.isValid,
+      loadMembership: invalidation.loadMembership(store),
+      tenantExists: async (tenantId: string) => (await store.findTenant(tenantId)) !== undefined,
+      onDenied: options.onDenied,
+      formatDisabledReason: options.formatDisabledReason,
+      effects,
+    }),
+    tenantIds,
     listMemberships: (userId: string) => store.listMembershipsOfUser(userId),
-    onDenied: options.onDenied,
-    formatDisabledReason: options.formatDisabledReason,
-    onError,
+    tenants,
+    memberships,
+    memberQueries: new MemberQueries({ store, tenantIds }),
+    auditQueries: new AuditQueries<C>({ store, roles, tenantIds, readCapability: options.readAudit }),
+    entitlements: entitlements?.services,
   });
 
   return Object.freeze({
     capabilities,
     roles,
-    tenants: Object.freeze({ create: (input: CreateTenantInput) => memberships.createTenant(input) }),
-    members: Object.freeze({
-      add: (input: AddMemberInput<R>) => memberships.addMember(input),
-      changeRole: (input: ChangeRoleInput<R>) => memberships.changeRole(input),
-      remove: (input: RemoveMemberInput) => memberships.removeMember(input),
-      leave: (input: LeaveTenantInput) => memberships.leave(input),
-      transferOwnership: (input: TransferOwnershipInput<R>) => memberships.transferOwnership(input),
-      list: (input: PageInput) => queries.listMembers(input),
-    }),
-    audit: Object.freeze({ list: (input: PageInput) => queries.listAudit(input) }),
-    forRequest(actor: RequestActor): RequestScope<C> {
-      const userId = parseInput(userIdSchema, (actor as RequestActor | undefined)?.userId, 'request actor user id');
-      return new RequestScope<C>(userId, scopeDeps);
+    packages: options.entitlements?.packages,
+    limiter: new RateLimiter(store, now),
+    forRequest(actor: RequestActor): Scope<C, R, F, L, P> {
+      const userId = (actor as RequestActor | undefined)?.userId;
+      // The plain predicate first: zod only runs (to build the error) for a bad id.
+      if (!isUserId(userId)) parseInput(actorSchema, { type: 'user', userId }, 'request actor');
+      return new Scope({ type: 'user', userId: userId as string }, services);
     },
-    invalidate,
-    close: () => unsubscribe?.(),
+    as(actor: SystemActor): Scope<C, R, F, L, P> {
+      return new Scope(parseInput(systemActorSchema, actor, 'system actor'), services);
+    },
+    ready: () => entitlements?.catalog.ensure() ?? Promise.resolve(),
+    pruneFeatures: () => (entitlements ?? missingEntitlements()).catalog.prune(),
+    invalidate(input: InvalidateInput) {
+      const tenantId = tenantIds.require(input.tenantId);
+      invalidation.membershipChanged(tenantId, input.userId);
+      if (input.userId === undefined) invalidation.grantsChanged(tenantId);
+    },
+    close: () => {
+      invalidation.close();
+      return Promise.resolve();
+    },
   });
 }
 
-/** The default `onError`: a library must not swallow failures silently. */
-function defaultOnError(error: unknown, context: { readonly source: string }): void {
-  console.error(`tenantry: ${context.source} failed`, error);
+function missingEntitlements(): never {
+  throw new ConfigurationError('Entitlements are not configured: pass createTenantry({ entitlements: { packages } }).');
+}
+
+/** The instance's caches and their invalidation, local and over the bus. */
+function cacheInvalidation(options: TenantryOptions<string, string, string, string, string>, effects: Effects) {
+  const memberships = options.cache?.memberships ? new MembershipCache(options.cache.memberships) : undefined;
+  const grants = options.cache?.grants ? new GrantsCache(options.cache.grants) : undefined;
+  const bus = options.cache?.bus;
+  const dropLocal = (message: InvalidationMessage) => {
+    if (message.topic === 'grants') grants?.invalidate(message.tenantId);
+    else memberships?.invalidate(message.tenantId, message.userId);
+  };
+  const unsubscribe = bus?.subscribe(dropLocal);
+  const publish = (message: InvalidationMessage) => {
+    effects.run('cache.invalidate', () => {
+      dropLocal(message);
+    });
+    if (bus !== undefined) effects.run('bus.publish', () => bus.publish(message));
+  };
+  return {
+    grants,
+    loadMembership(store: Store) {
+      const fromStore = async (tenantId: string, userId: string) => {
+        const row = await store.findMembership(tenantId, userId);
+        return row === undefined ? undefined : Object.freeze({ role: row.role });
+      };
+      return memberships === undefined ? fromStore : (tenantId: string, userId: string) => memberships.lookup(tenantId, userId, () => fromStore(tenantId, userId));
+    },
+    membershipChanged(tenantId: string, userId?: string) {
+      publish(userId === undefined ? { topic: 'membership', tenantId } : { topic: 'membership', tenantId, userId });
+    },
+    grantsChanged(tenantId: string) {
+      publish({ topic: 'grants', tenantId });
+    },
+    close() {
+      unsubscribe?.();
+    },
+  };
+}
+
+/** What the entitlement services share with the rest of the instance. */
+interface EntitlementWiring {
+  readonly store: Store;
+  readonly tenantIds: TenantIdRule;
+  readonly auditor: Auditor;
+  readonly now: () => Date;
+  readonly generateId: () => string;
+  readonly effects: Effects;
+  readonly invalidation: ReturnType<typeof cacheInvalidation>;
+}
+
+function entitlementServices<F extends string, L extends F, P extends string>(
+  options: NonNullable<TenantryOptions<string, string, F, L, P>['entitlements']>,
+  wiring: EntitlementWiring,
+): { services: EntitlementServices<F, L, P>; catalog: CatalogSync; seats: ReturnType<typeof seatPolicy> | undefined } {
+  const { packages } = options;
+  const { store, tenantIds, now } = wiring;
+  const catalog = new CatalogSync(store, packages.features);
+  const reader = new EntitlementReader<F, L, P>({ packages, now, grantsCache: wiring.invalidation.grants });
+  const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects });
+  const consumption = new ConsumptionService<F, L, P>({ store, tenantIds, reader, alerts, ensureCatalog: () => catalog.ensure() });
+  const release = new GaugeRelease<F, L, P>({ store, tenantIds, reader });
+  const provisioning = new ProvisioningService<F, L, P>({
+    store,
+    packages,
+    tenantIds,
+    catalog,
+    now,
+    generateId: wiring.generateId,
+    auditor: wiring.auditor,
+    onGrantsChanged: wiring.invalidation.grantsChanged,
+  });
+  let seats: ReturnType<typeof seatPolicy> | undefined;
+  if (options.seats !== undefined) {
+    const seatFeature = packages.features.assert(options.seats);
+    const spec = packages.features.get(seatFeature);
+    if (spec.kind !== 'limit' || spec.reset !== 'none') {
+      throw new ConfigurationError(`entitlements.seats must be a gauge feature (kind 'limit', reset 'none'); "${seatFeature}" is not one.`);
+    }
+    seats = seatPolicy(seatFeature as L, catalog, consumption, release);
+  }
+  const services: EntitlementServices<F, L, P> = Object.freeze({ reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader }), consumption, release, provisioning });
+  return { services, catalog, seats };
 }

@@ -60,3 +60,31 @@ export const systemActorSchema = z.object({ type: z.literal('system'), label: la
 
 /** Zod schema for an actor at the boundary. */
 export const actorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('user'), userId: userIdSchema }), systemActorSchema]);
+
+/**
+ * Who did something, as services report it (provenance of tenants and
+ * memberships, audit entries, denial events): the actor's type and its id,
+ * which is the user id or the system actor's label. Compare both fields: a
+ * user whose id is `seed` and `systemActor('seed')` differ only by `type`.
+ */
+export interface ActorRef {
+  readonly type: 'user' | 'system';
+  /** The user id, or the system actor's label. */
+  readonly id: string;
+}
+
+const SYSTEM_PREFIX = 'system:';
+
+/** The {@link ActorRef} of `actor`. */
+export function refOf(actor: Actor): ActorRef {
+  return Object.freeze(actor.type === 'user' ? { type: 'user', id: actor.userId } : { type: 'system', id: actor.label });
+}
+
+/**
+ * The {@link ActorRef} of a stored provenance pair (`createdByType`,
+ * `createdBy`): for a system actor the stored id is `system:<label>`, and the
+ * ref carries the bare label.
+ */
+export function refFromStored(type: 'user' | 'system', id: string): ActorRef {
+  return Object.freeze({ type, id: type === 'system' && id.startsWith(SYSTEM_PREFIX) ? id.slice(SYSTEM_PREFIX.length) : id });
+}

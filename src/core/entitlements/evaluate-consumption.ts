@@ -1,7 +1,7 @@
 import { assertCount, assertLimit, COUNTER_CEILING, type Limit } from './limit.js';
 
 /** Input of {@link evaluateConsumption}. */
-export interface ConsumptionInput {
+export interface ConsumptionEvaluationInput {
   /** The effective limit. */
   readonly limit: Limit;
   /** Usage so far (in the current window, for a resetting feature). */
@@ -44,7 +44,7 @@ export interface ConsumptionEvaluation {
  * // { allowed: false, usedAfter: 8, remaining: 2, overage: 1 }
  * ```
  */
-export function evaluateConsumption({ limit, used, amount }: ConsumptionInput): ConsumptionEvaluation {
+export function evaluateConsumption({ limit, used, amount }: ConsumptionEvaluationInput): ConsumptionEvaluation {
   assertLimit(limit, 'limit');
   assertCount(used, 'used');
   assertCount(amount, 'amount');
@@ -58,7 +58,7 @@ export function evaluateConsumption({ limit, used, amount }: ConsumptionInput): 
 }
 
 /** Input of {@link evaluateRelease}. */
-export interface ReleaseInput {
+export interface ReleaseEvaluationInput {
   /** Current usage of the gauge. */
   readonly used: number;
   /** The amount to give back. */
@@ -81,7 +81,7 @@ export interface ReleaseEvaluation {
  *
  * Throws `ValidationError` unless both numbers are non-negative safe integers.
  */
-export function evaluateRelease({ used, amount }: ReleaseInput): ReleaseEvaluation {
+export function evaluateRelease({ used, amount }: ReleaseEvaluationInput): ReleaseEvaluation {
   assertCount(used, 'used');
   assertCount(amount, 'amount');
   const released = Math.min(used, amount);

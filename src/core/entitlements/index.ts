@@ -40,7 +40,7 @@ export type { EffectiveEntitlements, EntitlementMap } from './effective-entitlem
 export { compareLimits, COUNTER_CEILING, MAX_CONSUME_AMOUNT } from './limit.js';
 export type { Limit } from './limit.js';
 export { evaluateConsumption, evaluateRelease } from './evaluate-consumption.js';
-export type { ConsumptionEvaluation, ConsumptionInput, ReleaseEvaluation, ReleaseInput } from './evaluate-consumption.js';
+export type { ConsumptionEvaluation, ConsumptionEvaluationInput, ReleaseEvaluation, ReleaseEvaluationInput } from './evaluate-consumption.js';
 export { evaluateHierarchicalConsumption, evaluateHierarchicalRelease } from './evaluate-hierarchy.js';
 export type {
   HierarchyEvaluation,

@@ -66,6 +66,19 @@ function codePointLength(value: string, max: number): number {
 }
 
 /**
+ * True when `value` is identifier text of 1 to `maxLength` characters (code
+ * points) that satisfies {@link isSafeIdentifierText}: the same rule as
+ * {@link identifierTextSchema}, as a plain predicate for hot paths (a request
+ * scope's tenant and user ids) where building a zod result per call costs
+ * more than the check.
+ */
+export function isIdentifierText(value: unknown, maxLength: number): value is string {
+  if (typeof value !== 'string' || value.length === 0) return false;
+  const length = codePointLength(value, maxLength);
+  return length <= maxLength && isSafeIdentifierText(value);
+}
+
+/**
  * A zod schema for identifier text: 1 to `maxLength` characters (Unicode code
  * points; an emoji made of a surrogate pair counts as one, which is how
  * PostgreSQL's `varchar(n)` counts, and at most 4 UTF-8 bytes each, which is

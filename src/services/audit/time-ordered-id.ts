@@ -1,21 +1,18 @@
-/**
- * The last millisecond and sequence handed out in this process. Shared by
- * every generator on purpose: audit entries written by different services
- * (memberships, provisioning) must still sort in the order they were created.
- */
-const state = { lastMs: -1, sequence: 0 };
-
 const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');
 
 /**
  * Returns a generator of UUIDv7 ids (RFC 9562): 48 bits of Unix milliseconds,
- * then randomness. Ids are strictly increasing across the whole process, even
+ * then randomness. Ids from one generator are strictly increasing, even
  * within one millisecond (a 12-bit sequence in `rand_a` is bumped, borrowing
  * the next millisecond when it overflows, and a clock that goes backwards is
  * ignored), so sorting audit entries by id sorts them by creation, which the
  * audit log's keyset pagination relies on.
  */
 export function timeOrderedIdGenerator(now: () => number = Date.now): () => string {
+  // Per generator, not per process: each tenantry instance has one, shared by
+  // all its services (memberships, provisioning) so their entries sort in
+  // creation order, and no test or instance depends on another's history.
+  const state = { lastMs: -1, sequence: 0 };
   return () => {
     let ms = now();
     if (ms <= state.lastMs) {

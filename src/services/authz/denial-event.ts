@@ -1,9 +1,11 @@
+import type { ActorRef } from '../../core/actors/actor.js';
+
 /**
  * Why a check was denied, for server-side diagnostics. Finer than the
  * decision's reason: a malformed tenant id is reported as such here, while the
  * decision (and any HTTP response) stays an indistinguishable `not_member`.
  *
- * - `not_member`: well-formed tenant id, but no membership (or no such tenant).
+ * - `not_member`: well-formed tenant id, but no membership (or no such tenant; for a system actor, no such tenant).
  * - `malformed_tenant_id`: the id failed validation and storage was not touched.
  * - `missing_capability`: member whose role lacks the capability.
  */
@@ -18,11 +20,15 @@ export interface DenialEvent {
   readonly capability: string | null;
   /** The checked tenant id; `null` when it was malformed (the raw input is never echoed). */
   readonly tenantId: string | null;
-  readonly userId: string;
+  /** Who was denied. */
+  readonly actor: ActorRef;
   readonly reason: DenialEventReason;
   /** 403 or 404, as in the decision. */
   readonly status: 403 | 404;
 }
 
-/** Receives denial events. Exceptions it throws are swallowed: diagnostics never change an outcome. */
-export type DenialHook = (event: DenialEvent) => void;
+/**
+ * Receives denial events. What it throws (or a promise it rejects) goes to
+ * the instance's `onError` hook: diagnostics never change an outcome.
+ */
+export type DenialHook = (event: DenialEvent) => unknown;

@@ -4,7 +4,7 @@ import type { PoolLevel } from '../../core/entitlements/evaluate-hierarchy.js';
 import type { Limit } from '../../core/entitlements/limit.js';
 import { periodWindow } from '../../core/entitlements/period-window.js';
 import { isGauge } from '../../core/entitlements/reset-period.js';
-import { TENANT_POOL, type CounterTarget, type NamespaceLimitRecord } from '../../store/entitlement-records.js';
+import { TENANT_POOL, type CounterKey, type CounterTarget, type NamespaceLimitRecord } from '../../store/index.js';
 
 /** Gauges (seats) never reset: their only window starts at the epoch. */
 export const GAUGE_WINDOW = new Date(0);
@@ -14,8 +14,9 @@ export interface PlannedLevel {
   readonly feature: string;
   /** {@link TENANT_POOL} for the tenant level. */
   readonly namespace: string;
-  /** `null`: not enabled; `'unlimited'`: no limit at this level. */
-  readonly limit: Limit | null;
+  /** False when the tenant's grants do not enable the feature; `limit` is then `0`. */
+  readonly enabled: boolean;
+  readonly limit: Limit;
   readonly windowStart: Date;
   readonly windowEnd: Date | null;
   readonly thresholds: readonly number[];
@@ -47,12 +48,12 @@ export function planLevels(input: PlanInput): PlannedLevel[] {
     if (spec.kind !== 'limit') continue;
     const window = isGauge(spec.reset) ? null : periodWindow(spec.reset, input.now, input.cycleAnchor);
     const entitlement = input.effective.features[key];
-    const tenantLimit = entitlement?.kind === 'limit' && entitlement.enabled ? entitlement.limit : null;
+    const enabled = entitlement?.kind === 'limit' && entitlement.enabled;
     const base = { feature: key, windowStart: window?.start ?? GAUGE_WINDOW, windowEnd: window?.end ?? null, thresholds: spec.thresholds };
-    levels.push({ ...base, namespace: TENANT_POOL, limit: tenantLimit });
+    levels.push({ ...base, namespace: TENANT_POOL, enabled, limit: enabled ? entitlement.limit : 0 });
     if (input.namespace !== undefined) {
       const own = input.namespaceLimits.find((n) => n.namespace === input.namespace && n.featureKey === key);
-      levels.push({ ...base, namespace: input.namespace, limit: own?.limit ?? 'unlimited' });
+      levels.push({ ...base, namespace: input.namespace, enabled: true, limit: own?.limit ?? 'unlimited' });
     }
   }
   return levels;
@@ -63,31 +64,22 @@ export function toPoolLevels(levels: readonly PlannedLevel[], used: readonly num
   return levels.map((level, index) => ({
     feature: level.feature,
     ...(level.namespace === TENANT_POOL ? {} : { namespace: level.namespace }),
+    enabled: level.enabled,
     limit: level.limit,
     used: used[index] ?? 0,
   }));
 }
 
 /**
- * The store targets for `levels`, sorted into the global lock order (feature
- * key, then namespace, then window; code-unit order), with the permutation
- * back to plan order. Every writer locks counters in this one order, so
- * concurrent consumptions over overlapping pools cannot deadlock.
- *
- * An unlimited level becomes a `null` limit (bounded by the counter ceiling
- * alone); a level that is not enabled becomes `0`: it has no room, so the
- * store refuses the consumption, but only after replaying a recorded
- * idempotency key, which is how a retry still replays once the tenant's
- * grants no longer enable the feature.
+ * The store targets of `levels`, in plan order (the store wrapper sorts them
+ * into the global lock order). A level that is not enabled goes with limit
+ * `0`: only a recorded idempotency key can then succeed, as a replay.
  */
-export function lockOrdered(levels: readonly PlannedLevel[]): { targets: CounterTarget[]; planIndexOf: number[] } {
-  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const ordered = levels
-    .map((level, index) => ({ level, index }))
-    .sort(({ level: a }, { level: b }) => compare(a.feature, b.feature) || compare(a.namespace, b.namespace) || a.windowStart.getTime() - b.windowStart.getTime());
-  const targets = ordered.map(({ level }) => {
-    const limit = level.limit === 'unlimited' ? null : (level.limit ?? 0);
-    return { featureKey: level.feature, namespace: level.namespace, windowStart: level.windowStart, limit };
-  });
-  return { targets, planIndexOf: ordered.map(({ index }) => index) };
+export function toTargets(levels: readonly PlannedLevel[]): CounterTarget[] {
+  return levels.map((level) => ({ featureKey: level.feature, namespace: level.namespace, windowStart: level.windowStart, limit: level.enabled ? level.limit : 0 }));
+}
+
+/** The counters of `levels`, for reads. */
+export function counterKeys(levels: readonly PlannedLevel[]): CounterKey[] {
+  return levels.map((level) => ({ featureKey: level.feature, namespace: level.namespace, windowStart: level.windowStart }));
 }

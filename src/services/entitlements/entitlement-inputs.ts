@@ -1,9 +1,93 @@
 import { z } from 'zod';
-import { COUNTER_CEILING, MAX_CONSUME_AMOUNT } from '../../core/entitlements/limit.js';
-import { tenantIdSchema } from '../../core/ids/identifiers.js';
 import { MAX_CATALOG_KEY_LENGTH } from '../../core/entitlements/catalog-keys.js';
+import { COUNTER_CEILING, MAX_CONSUME_AMOUNT } from '../../core/entitlements/limit.js';
+import { MAX_PAGE_SIZE } from '../../core/paging/page.js';
 import { identifierTextSchema } from '../../core/validation/identifier-text.js';
-import { systemActorSchema } from '../../core/actors/actor.js';
+
+/** Input of `usage.check`. */
+export interface UsageCheckInput<F extends string = string> {
+  readonly tenantId: string;
+  readonly featureKey: F;
+  /** How much would be consumed. Default is 1. */
+  readonly amount?: number;
+  /** Check inside this namespace too (and its own limit). */
+  readonly namespace?: string;
+}
+
+/** Input of `usage.tryConsume` and `usage.consume`. */
+export interface ConsumeInput<L extends string = string> {
+  readonly tenantId: string;
+  /** A limit feature. */
+  readonly featureKey: L;
+  /** A positive integer, at most `MAX_CONSUME_AMOUNT` (2^31 − 1). */
+  readonly amount: number;
+  /** Count this consumption in a namespace too (and respect the namespace's own limit). */
+  readonly namespace?: string;
+  /**
+   * Retries with the same key (scoped to the tenant) return the first result
+   * and count once, whatever the tenant's grants are by then. Reusing a key
+   * for a different feature, amount or namespace is an `IdempotencyConflictError`.
+   */
+  readonly idempotencyKey?: string;
+}
+
+/** Input of `usage.release`. */
+export interface ReleaseInput<L extends string = string> {
+  readonly tenantId: string;
+  /** A gauge feature (`reset: 'none'`), such as seats. */
+  readonly featureKey: L;
+  readonly amount: number;
+  readonly namespace?: string;
+  /** Give back as much as every level holds, up to `amount` (possibly nothing), instead of refusing. Default is false. */
+  readonly upTo?: boolean;
+}
+
+/** Input of `usage.report`. */
+export interface UsageReportInput {
+  readonly tenantId: string;
+  /** Report on this namespace instead of the tenant pool. */
+  readonly namespace?: string;
+}
+
+/** Input of `usage.simulate`. */
+export interface SimulateInput<P extends string = string> {
+  readonly tenantId: string;
+  /** The packages the tenant would have instead of its current ones (boosts are kept). */
+  readonly packageKeys: readonly P[];
+}
+
+/** Input of `provisioning.assignPackage` and `provisioning.cancelPackage`. */
+export interface TenantPackageInput<P extends string = string> {
+  readonly tenantId: string;
+  readonly packageKey: P;
+}
+
+/** Input of `provisioning.addBoost`. */
+export interface AddBoostInput<L extends string = string> {
+  readonly tenantId: string;
+  readonly featureKey: L;
+  /** Extra allowance: a positive count, or `'unlimited'`. */
+  readonly amount: number | 'unlimited';
+  /** When the boost stops counting. Default: never. */
+  readonly expiresAt?: Date;
+}
+
+/** Input of `provisioning.setNamespaceLimit`. */
+export interface SetNamespaceLimitInput<L extends string = string> {
+  readonly tenantId: string;
+  readonly namespace: string;
+  readonly featureKey: L;
+  /** The namespace's own limit; `'unlimited'` removes it (the namespace is then bounded by the tenant pool only). */
+  readonly limit: number | 'unlimited';
+}
+
+/** Input of `provisioning.alerts`. */
+export interface AlertsInput {
+  readonly tenantId: string;
+  /** Page size, 1 to 1000. Default is 100. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
 
 /** Namespace names: short identifiers, so they are safe in keys, logs and URLs. */
 export const namespaceSchema = identifierTextSchema(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, {
@@ -20,32 +104,31 @@ export const idempotencyKeySchema = identifierTextSchema(128).regex(/^[\x21-\x7e
  * they exist. Bounded and safe text first, so no unchecked string is quoted
  * or looked up.
  */
-const catalogKeySchema = identifierTextSchema(MAX_CATALOG_KEY_LENGTH);
+const catalogKey = identifierTextSchema(MAX_CATALOG_KEY_LENGTH);
 
 /** What one check, consumption or release may ask for: see {@link MAX_CONSUME_AMOUNT}. */
-const amountSchema = z.number().int().min(1).max(MAX_CONSUME_AMOUNT);
+const amount = z.number().int().min(1).max(MAX_CONSUME_AMOUNT);
 
 /** A boost's amount: any count a counter can hold (provisioning then checks the tenant's sum). */
-const grantAmountSchema = z.number().int().min(1).max(COUNTER_CEILING);
+const grantAmount = z.number().int().min(1).max(COUNTER_CEILING);
 
-/** Builds the boundary schemas for one tenant-id format. */
-export function entitlementSchemas(tenantIdPattern: RegExp) {
-  const tenantId = tenantIdSchema(tenantIdPattern);
-  return {
-    tenantId,
-    usage: z.object({ amount: amountSchema, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() }).strict(),
-    assign: z.object({ actor: systemActorSchema, tenantId, package: catalogKeySchema }).strict(),
-    boost: z
-      .object({
-        actor: systemActorSchema,
-        tenantId,
-        feature: catalogKeySchema,
-        amount: z.union([grantAmountSchema, z.literal('unlimited')]),
-        expiresAt: z.date().optional(),
-      })
-      .strict(),
-    namespaceLimit: z
-      .object({ actor: systemActorSchema, tenantId, namespace: namespaceSchema, feature: catalogKeySchema, limit: z.number().int().min(0).max(COUNTER_CEILING).nullable() })
-      .strict(),
-  };
-}
+const tenantId = z.string();
+
+/**
+ * Boundary schemas of the entitlement inputs. The tenant id is checked first
+ * by the instance's tenant-id rule (a malformed id is the canonical 404), so
+ * it is a plain string here.
+ */
+export const entitlementSchemas = Object.freeze({
+  check: z.object({ tenantId, featureKey: catalogKey, amount: amount.optional(), namespace: namespaceSchema.optional() }).strict(),
+  consume: z.object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() }).strict(),
+  release: z.object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), upTo: z.boolean().optional() }).strict(),
+  report: z.object({ tenantId, namespace: namespaceSchema.optional() }).strict(),
+  simulate: z.object({ tenantId, packageKeys: z.array(catalogKey).max(100) }).strict(),
+  package: z.object({ tenantId, packageKey: catalogKey }).strict(),
+  boost: z.object({ tenantId, featureKey: catalogKey, amount: z.union([grantAmount, z.literal('unlimited')]), expiresAt: z.date().optional() }).strict(),
+  namespaceLimit: z
+    .object({ tenantId, namespace: namespaceSchema, featureKey: catalogKey, limit: z.union([z.number().int().min(0).max(COUNTER_CEILING), z.literal('unlimited')]) })
+    .strict(),
+  alerts: z.object({ tenantId, limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(), cursor: z.string().optional() }).strict(),
+});

@@ -5,55 +5,73 @@ import type { Limit } from '../../core/entitlements/limit.js';
  *
  * - `allowed`: every level (the feature, its pools, the namespace) has room.
  * - `not_enabled`: the tenant's packages and boosts do not grant the feature (or one of its pools).
- * - `limit_exceeded`: enabled, but some level has no room for the amount. An
- *   unlimited level has room up to `COUNTER_CEILING` (`Number.MAX_SAFE_INTEGER`);
- *   refused there, its `blockedBy.limit` is that ceiling.
+ * - `limit_exceeded`: enabled, but some level has no room for the amount.
  */
 export type EntitlementReason = 'allowed' | 'not_enabled' | 'limit_exceeded';
 
 /** The level that refused a consumption: a feature (possibly a pool) in the tenant pool or a namespace. */
 export interface BlockingLevel {
-  readonly feature: string;
+  readonly featureKey: string;
   /** The namespace whose own limit refused it; `null` for the tenant pool. */
   readonly namespace: string | null;
+  /** False when the level refused because the feature is not enabled. */
+  readonly enabled: boolean;
   /**
-   * The level's limit; `null` when it is not enabled; `COUNTER_CEILING` for
-   * an unlimited level whose counter cannot take the amount without passing it.
+   * The level's limit: `0` when not enabled, `COUNTER_CEILING` when an
+   * unlimited level refused because its counter would pass the ceiling.
    */
-  readonly limit: number | null;
+  readonly limit: number;
   readonly used: number;
 }
 
-/** Outcome of `check`, `tryConsume` and `consume`. Immutable. */
+/**
+ * Outcome of `usage.check`, `usage.tryConsume` and `usage.consume`. Immutable.
+ * The same fields on every decision:
+ *
+ * - `used` / `remaining` are the usage and the room **now**: for an applied
+ *   consumption, after it (it is counted); for a check or a refusal, as the
+ *   counters stand (nothing was counted).
+ * - `usedAfter` / `remainingAfter` are what the requested amount leaves:
+ *   equal to `used` / `remaining` for an applied consumption; for a check or
+ *   a refusal, the usage and room if it had been counted.
+ * - A replay (`replayed: true`) reports the first call's figures, not the
+ *   counters as they are now.
+ */
 export interface EntitlementDecision<F extends string = string> {
   readonly allowed: boolean;
   readonly reason: EntitlementReason;
-  readonly feature: F;
+  readonly featureKey: F;
   /** The namespace the request was for, or `null`. */
   readonly namespace: string | null;
+  /** The amount asked for. */
   readonly requested: number;
-  /** The feature's effective tenant-level limit; `null` when not enabled. */
-  readonly limit: Limit | null;
-  /** Tenant-level usage of the feature: after the consumption when it was applied, before it otherwise. */
+  /** Whether the tenant's grants enable the feature. */
+  readonly enabled: boolean;
+  /** The feature's effective tenant-level limit: `0` when not enabled, `'unlimited'` when unlimited (a boolean feature that is enabled reads `'unlimited'`). */
+  readonly limit: Limit;
+  /** Tenant-level usage of the feature now (see above). */
   readonly used: number;
-  /** Room left for this consumer across every level (the minimum); `'unlimited'` only when no level limits it. */
+  /** Room across every level now (the minimum); `'unlimited'` only when no level limits it. */
   readonly remaining: Limit;
+  /** Tenant-level usage with the requested amount counted. */
+  readonly usedAfter: number;
+  /** Room across every level with the requested amount counted (never below 0). */
+  readonly remainingAfter: Limit;
   /** Set when refused. */
   readonly blockedBy: BlockingLevel | null;
-  /**
-   * True when an idempotency key matched an earlier consumption and nothing
-   * was counted again. A replayed decision is the first one again (`limit`,
-   * `used` and `remaining` as they were then), whatever the tenant's grants
-   * are now: a retry after a cancelled package or a lowered limit replays.
-   */
+  /** True when an idempotency key matched an earlier consumption and nothing was counted again. */
   readonly replayed: boolean;
 }
 
-/** Usage of one limit feature, in its current window. */
+/** Usage of one limit feature in its current window. */
 export interface FeatureUsage<F extends string = string> {
-  readonly feature: F;
+  readonly featureKey: F;
+  /** The namespace reported on, or `null` for the tenant pool. */
   readonly namespace: string | null;
-  readonly limit: Limit | null;
+  /** Whether the tenant's grants enable the feature. */
+  readonly enabled: boolean;
+  /** The limit at this level: `0` when not enabled, `'unlimited'`, or a count (a namespace without its own limit reads `'unlimited'`). */
+  readonly limit: Limit;
   readonly used: number;
   readonly remaining: Limit;
   /** Start of the current window; the epoch for gauges (which never reset). */
@@ -62,10 +80,18 @@ export interface FeatureUsage<F extends string = string> {
   readonly windowEnd: Date | null;
 }
 
+/** Result of `usage.report`: every limit feature of the catalog, in declaration order. */
+export interface UsageReport<F extends string = string> {
+  readonly tenantId: string;
+  /** The namespace reported on, or `null` for the tenant pool. */
+  readonly namespace: string | null;
+  readonly features: readonly FeatureUsage<F>[];
+}
+
 /** Emitted when a consumption crosses a usage threshold for the first time in a window. */
 export interface UsageAlert {
   readonly tenantId: string;
-  readonly feature: string;
+  readonly featureKey: string;
   /** `null` for the tenant pool. */
   readonly namespace: string | null;
   /** Percentage of the limit, e.g. 90. */
@@ -75,5 +101,15 @@ export interface UsageAlert {
   readonly windowStart: Date;
 }
 
-/** Receives usage alerts. Exceptions it throws are swallowed: alerts never undo a consumption. */
-export type UsageAlertHook = (alert: UsageAlert) => void;
+/** One entry of a tenant's usage-alert history. */
+export interface UsageAlertEntry extends UsageAlert {
+  /** When the threshold was crossed. */
+  readonly createdAt: Date;
+}
+
+/**
+ * Receives usage alerts after the consumption committed. What it throws (or
+ * a promise it rejects) goes to the instance's `onError` hook: alerts never
+ * undo a consumption.
+ */
+export type UsageAlertHook = (alert: UsageAlert) => unknown;

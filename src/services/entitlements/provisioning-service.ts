@@ -1,196 +1,211 @@
-import type { PackageCatalog } from '../../core/entitlements/define-packages.js';
-import { grantProblem } from '../../core/entitlements/define-packages.js';
-import { NotFoundError, ValidationError } from '../../core/errors/index.js';
-import { parseInput } from '../../core/validation/parse-input.js';
-import { provenanceOf, type SystemActor } from '../../core/actors/actor.js';
+import { provenanceOf, refFromStored, type Actor, type ActorRef, type SystemActor } from '../../core/actors/actor.js';
+import { grantProblem, type PackageCatalog } from '../../core/entitlements/define-packages.js';
+import { ActorNotAllowedError, NotFoundError, ValidationError } from '../../core/errors/index.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, pageOf, type Page } from '../../core/paging/page.js';
+import { TENANT_POOL, type AlertRecord, type AuditAction, type AuditMetadata, type BoostRecord, type PackageAssignmentRecord, type Store, type StoreOperations } from '../../store/index.js';
 import type { Auditor } from '../audit/auditor.js';
-import type { AuditAction, AuditMetadata } from '../../store/audit-records.js';
-import type { AlertRecord, BoostRecord, PackageAssignmentRecord } from '../../store/entitlement-records.js';
-import type { Store, StoreOperations } from '../../store/store.js';
-import { entitlementSchemas } from './entitlement-inputs.js';
+import { parseTenantInput } from '../shared/parse-tenant-input.js';
+import type { TenantIdRule } from '../shared/tenant-id-rule.js';
+import type { CatalogSync } from './catalog-sync.js';
+import { entitlementSchemas, type AddBoostInput, type AlertsInput, type TenantPackageInput, type SetNamespaceLimitInput } from './entitlement-inputs.js';
+import type { UsageAlertEntry } from './entitlement-types.js';
 import { assertLimitsFit, catalogGrants } from './tenant-grants.js';
+
+/** A package assigned to a tenant, as services report it. */
+export interface PackageAssignment<P extends string = string> {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly packageKey: P;
+  readonly assignedAt: Date;
+  readonly assignedBy: ActorRef;
+  readonly cancelledAt: Date | null;
+  readonly cancelledBy: ActorRef | null;
+}
+
+/** A boost (add-on), as services report it. */
+export interface TenantBoost<L extends string = string> {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly featureKey: L;
+  readonly amount: number | 'unlimited';
+  readonly expiresAt: Date | null;
+  readonly createdAt: Date;
+  readonly createdBy: ActorRef;
+}
 
 /** Wiring of {@link ProvisioningService}. */
 export interface ProvisioningDependencies<F extends string, L extends F, P extends string> {
   readonly store: Store;
   readonly packages: PackageCatalog<F, L, P>;
-  readonly tenantIdPattern: RegExp;
+  readonly tenantIds: TenantIdRule;
+  readonly catalog: CatalogSync;
   readonly now: () => Date;
   readonly generateId: () => string;
   /** Writes the audit entry of each change in its transaction. */
   readonly auditor: Auditor;
-  /** Called after every committed provisioning change, to drop cached grants. */
+  /** Runs after every committed provisioning change (grants-cache invalidation); shielded by the caller. */
   readonly onGrantsChanged: (tenantId: string) => void;
 }
+
+const ALERTS_CURSOR = 'alerts';
 
 /**
  * Provisioning: which packages, boosts and namespace limits a tenant has.
  * Only trusted server code (billing webhooks, admin tools) calls it, so it
- * takes the system actor only; every change records that actor and the time
- * and writes an audit entry in the same transaction.
+ * takes a system actor only (a user actor gets `ActorNotAllowedError`).
+ * Every change runs in a transaction that locks the tenant (a missing tenant
+ * is `NotFoundError`), records that actor and the time, and writes an audit
+ * entry in the same transaction.
  */
 export class ProvisioningService<F extends string, L extends F, P extends string> {
   readonly #deps: ProvisioningDependencies<F, L, P>;
-  readonly #schemas: ReturnType<typeof entitlementSchemas>;
-  #synced: Promise<void> | undefined;
 
   constructor(deps: ProvisioningDependencies<F, L, P>) {
     this.#deps = deps;
-    this.#schemas = entitlementSchemas(deps.tenantIdPattern);
-  }
-
-  /**
-   * Writes the feature catalog to storage (idempotent), so grants, counters
-   * and alerts reference real features by foreign key. Runs once per instance
-   * before the first provisioning write; call it at start-up to fail early.
-   */
-  syncCatalog(): Promise<void> {
-    const features = this.#deps.packages.features;
-    this.#synced ??= this.#deps.store
-      .syncFeatures(
-        features.keys().map((key) => {
-          const spec = features.get(key);
-          return { key, kind: spec.kind, parentKey: spec.kind === 'limit' ? (features.ancestorsOf(key)[0] ?? null) : null };
-        }),
-      )
-      .catch((error: unknown) => {
-        this.#synced = undefined;
-        throw error;
-      });
-    return this.#synced;
   }
 
   /**
    * Assigns a package. `AlreadyExistsError` when it is already active for the
-   * tenant; `ValidationError` (issue `['package']`, nothing written) when the
-   * tenant's effective limit of some feature would pass `COUNTER_CEILING`.
+   * tenant; `ValidationError` (issue `['packageKey']`, nothing written) when
+   * the tenant's effective limit of some feature would pass `COUNTER_CEILING`.
    */
-  async assignPackage(input: { readonly actor: SystemActor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
-    const parsed = parseInput(this.#schemas.assign, input, 'package assignment');
-    const packageKey = this.#deps.packages.assert(parsed.package);
-    await this.syncCatalog();
+  async assignPackage(actor: Actor, input: TenantPackageInput<P>): Promise<PackageAssignment<P>> {
+    const system = requireSystem(actor);
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.package, input, 'package assignment');
+    const packageKey = this.#deps.packages.assert(parsed.packageKey);
+    await this.#deps.catalog.ensure();
     const record: PackageAssignmentRecord = Object.freeze({
       id: this.#deps.generateId(),
       tenantId: parsed.tenantId,
       packageKey,
-      assignedBy: provenanceOf(parsed.actor),
+      assignedBy: provenanceOf(system),
       assignedAt: this.#deps.now(),
       cancelledBy: null,
       cancelledAt: null,
     });
-    await this.#deps.store.transaction(async (tx) => {
-      await this.#lock(tx, parsed.tenantId);
-      await tx.assignPackage(record);
-      await this.#assertLimitsFit(tx, parsed.tenantId, record.assignedAt, { what: 'package assignment', path: 'package' });
-      await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.package_assign', { package: packageKey });
-    });
+    await this.#deps.store.transaction(
+      async (tx) => {
+        await tx.assignPackage(record);
+        await this.#assertLimitsFit(tx, parsed.tenantId, record.assignedAt, { what: 'package assignment', path: 'packageKey' });
+        await this.#audit(tx, system, parsed.tenantId, 'entitlement.package_assign', { package: packageKey });
+      },
+      { tenantId: parsed.tenantId },
+    );
     this.#deps.onGrantsChanged(parsed.tenantId);
-    return record;
+    return toAssignment(record, packageKey);
   }
 
   /** Cancels an active package. `NotFoundError` when it is not active for the tenant. */
-  async cancelPackage(input: { readonly actor: SystemActor; readonly tenantId: string; readonly package: P }): Promise<PackageAssignmentRecord> {
-    const parsed = parseInput(this.#schemas.assign, input, 'package cancellation');
-    const packageKey = this.#deps.packages.assert(parsed.package);
-    const cancelled = await this.#deps.store.transaction(async (tx) => {
-      const record = await tx.cancelPackage({ tenantId: parsed.tenantId, packageKey, cancelledBy: provenanceOf(parsed.actor), cancelledAt: this.#deps.now() });
-      if (record === undefined) throw new NotFoundError(`Package "${packageKey}" is not active for this tenant.`);
-      await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.package_cancel', { package: packageKey });
-      return record;
-    });
+  async cancelPackage(actor: Actor, input: TenantPackageInput<P>): Promise<PackageAssignment<P>> {
+    const system = requireSystem(actor);
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.package, input, 'package cancellation');
+    const packageKey = this.#deps.packages.assert(parsed.packageKey);
+    const cancelled = await this.#deps.store.transaction(
+      async (tx) => {
+        const record = await tx.cancelPackage({ tenantId: parsed.tenantId, packageKey, cancelledBy: provenanceOf(system), cancelledAt: this.#deps.now() });
+        if (record === undefined) throw new NotFoundError(`Package "${packageKey}" is not active for this tenant.`);
+        await this.#audit(tx, system, parsed.tenantId, 'entitlement.package_cancel', { package: packageKey });
+        return record;
+      },
+      { tenantId: parsed.tenantId },
+    );
     this.#deps.onGrantsChanged(parsed.tenantId);
-    return cancelled;
+    return toAssignment(cancelled, packageKey);
   }
 
   /**
-   * Adds a boost: extra allowance for a feature, optionally until
+   * Adds a boost: extra allowance for a limit feature, optionally until
    * `expiresAt`. `ValidationError` (issue `['amount']`, nothing written) when
    * the tenant's effective limit of the feature would pass `COUNTER_CEILING`
    * (`Number.MAX_SAFE_INTEGER`); grant `'unlimited'` instead.
    */
-  async addBoost(input: {
-    readonly actor: SystemActor;
-    readonly tenantId: string;
-    readonly feature: L;
-    readonly amount: number | 'unlimited';
-    readonly expiresAt?: Date;
-  }): Promise<BoostRecord> {
-    const parsed = parseInput(this.#schemas.boost, input, 'boost');
+  async addBoost(actor: Actor, input: AddBoostInput<L>): Promise<TenantBoost<L>> {
+    const system = requireSystem(actor);
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.boost, input, 'boost');
     const features = this.#deps.packages.features;
-    const featureKey = features.assert(parsed.feature);
+    const featureKey = features.assert(parsed.featureKey);
     const problem = grantProblem(features, featureKey, parsed.amount);
     if (problem !== null) throw new ValidationError(`Invalid boost: ${problem}.`, [{ path: ['amount'], message: problem }]);
-    await this.syncCatalog();
+    await this.#deps.catalog.ensure();
     const record: BoostRecord = Object.freeze({
       id: this.#deps.generateId(),
       tenantId: parsed.tenantId,
       featureKey,
-      amount: parsed.amount === 'unlimited' ? null : parsed.amount,
+      amount: parsed.amount,
       expiresAt: parsed.expiresAt ?? null,
-      createdBy: provenanceOf(parsed.actor),
+      createdBy: provenanceOf(system),
       createdAt: this.#deps.now(),
     });
-    await this.#deps.store.transaction(async (tx) => {
-      await this.#lock(tx, parsed.tenantId);
-      await tx.addBoost(record);
-      await this.#assertLimitsFit(tx, parsed.tenantId, record.createdAt, { what: 'boost', path: 'amount' });
-      await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.boost_add', {
-        feature: featureKey,
-        amount: record.amount,
-        expiresAt: record.expiresAt?.toISOString() ?? null,
-      });
-    });
+    await this.#deps.store.transaction(
+      async (tx) => {
+        await tx.addBoost(record);
+        await this.#assertLimitsFit(tx, parsed.tenantId, record.createdAt, { what: 'boost', path: 'amount' });
+        await this.#audit(tx, system, parsed.tenantId, 'entitlement.boost_add', {
+          feature: featureKey,
+          amount: record.amount === 'unlimited' ? null : record.amount,
+          expiresAt: record.expiresAt?.toISOString() ?? null,
+        });
+      },
+      { tenantId: parsed.tenantId },
+    );
     this.#deps.onGrantsChanged(parsed.tenantId);
-    return record;
+    return Object.freeze({
+      id: record.id,
+      tenantId: record.tenantId,
+      featureKey: featureKey as L,
+      amount: record.amount,
+      expiresAt: record.expiresAt,
+      createdAt: record.createdAt,
+      createdBy: refFromStored('system', record.createdBy),
+    });
   }
 
-  /** Sets (or, with `limit: null`, clears) a namespace's own limit on a limit feature. */
-  async setNamespaceLimit(input: {
-    readonly actor: SystemActor;
-    readonly tenantId: string;
-    readonly namespace: string;
-    readonly feature: L;
-    readonly limit: number | null;
-  }): Promise<void> {
-    const parsed = parseInput(this.#schemas.namespaceLimit, input, 'namespace limit');
+  /** Sets a namespace's own limit on a limit feature; `'unlimited'` removes it. */
+  async setNamespaceLimit(actor: Actor, input: SetNamespaceLimitInput<L>): Promise<void> {
+    const system = requireSystem(actor);
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.namespaceLimit, input, 'namespace limit');
     const features = this.#deps.packages.features;
-    const featureKey = features.assert(parsed.feature);
+    const featureKey = features.assert(parsed.featureKey);
     if (!features.isLimit(featureKey)) {
-      throw new ValidationError(`"${featureKey}" is a boolean feature and has no limit.`, [{ path: ['feature'], message: 'Not a limit feature.' }]);
+      throw new ValidationError(`"${featureKey}" is a boolean feature and has no limit.`, [{ path: ['featureKey'], message: 'Not a limit feature.' }]);
     }
-    await this.syncCatalog();
-    await this.#deps.store.transaction(async (tx) => {
-      await tx.setNamespaceLimit({ tenantId: parsed.tenantId, namespace: parsed.namespace, featureKey, limit: parsed.limit });
-      await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.namespace_limit_set', {
-        namespace: parsed.namespace,
-        feature: featureKey,
-        limit: parsed.limit,
-      });
-    });
+    await this.#deps.catalog.ensure();
+    await this.#deps.store.transaction(
+      async (tx) => {
+        await tx.setNamespaceLimit({ tenantId: parsed.tenantId, namespace: parsed.namespace, featureKey, limit: parsed.limit });
+        await this.#audit(tx, system, parsed.tenantId, 'entitlement.namespace_limit_set', {
+          namespace: parsed.namespace,
+          feature: featureKey,
+          limit: parsed.limit === 'unlimited' ? null : parsed.limit,
+        });
+      },
+      { tenantId: parsed.tenantId },
+    );
     this.#deps.onGrantsChanged(parsed.tenantId);
-  }
-
-  /** The tenant's usage-alert history, oldest first. */
-  async alerts(tenantId: string): Promise<readonly AlertRecord[]> {
-    const parsed = this.#schemas.tenantId.safeParse(tenantId);
-    if (!parsed.success) throw new NotFoundError();
-    return this.#deps.store.listAlerts(parsed.data);
   }
 
   /**
-   * Serialises grant changes of one tenant, so that two concurrent additions
-   * cannot each pass {@link ProvisioningService.#assertLimitsFit} on grants
-   * that lack the other. `NotFoundError` for a missing tenant.
+   * The tenant's usage-alert history, oldest first, paged. The history holds
+   * one entry per (feature, namespace, threshold, window), so it stays small;
+   * pages are cut from one read.
    */
-  async #lock(tx: StoreOperations, tenantId: string): Promise<void> {
-    if (!(await tx.lockTenant(tenantId))) throw new NotFoundError();
+  async alerts(actor: Actor, input: AlertsInput): Promise<Page<UsageAlertEntry>> {
+    requireSystem(actor);
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.alerts, input, 'alert listing');
+    const offset = parsed.cursor === undefined ? 0 : Number(decodeCursor(ALERTS_CURSOR, parsed.cursor, (key) => /^[0-9]{1,9}$/.test(key)));
+    if ((await this.#deps.store.findTenant(parsed.tenantId)) === undefined) throw new NotFoundError();
+    const limit = parsed.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = (await this.#deps.store.listAlerts(parsed.tenantId)).slice(offset, offset + limit + 1);
+    return pageOf(rows, limit, toAlertEntry, () => encodeCursor(ALERTS_CURSOR, String(offset + limit)));
   }
 
   /**
    * Reads the tenant's grants, the change just written included, and throws
    * `ValidationError` (rolling the change back) when an effective limit
    * would pass `COUNTER_CEILING`: refused here, such grants can never make
-   * every later read of the tenant fail.
+   * every later read of the tenant fail. The tenant lock taken when the
+   * transaction opened keeps two concurrent additions from each passing on
+   * grants that lack the other.
    */
   async #assertLimitsFit(tx: StoreOperations, tenantId: string, now: Date, change: { readonly what: string; readonly path: string }): Promise<void> {
     const { packages } = this.#deps;
@@ -200,5 +215,35 @@ export class ProvisioningService<F extends string, L extends F, P extends string
   async #audit(tx: StoreOperations, actor: SystemActor, tenantId: string, action: AuditAction, metadata: AuditMetadata): Promise<void> {
     await this.#deps.auditor.record(tx, { actor, tenantId, action, subjectUserId: null, metadata });
   }
+}
 
+/** Provisioning is for trusted server code: the system actor only. */
+function requireSystem(actor: Actor): SystemActor {
+  if (actor.type !== 'system') throw new ActorNotAllowedError('system', 'Provisioning needs a system actor: tenantry.as(systemActor(label)).');
+  return actor;
+}
+
+function toAssignment<P extends string>(record: PackageAssignmentRecord, packageKey: P): PackageAssignment<P> {
+  return Object.freeze({
+    id: record.id,
+    tenantId: record.tenantId,
+    packageKey,
+    assignedAt: record.assignedAt,
+    assignedBy: refFromStored('system', record.assignedBy),
+    cancelledAt: record.cancelledAt,
+    cancelledBy: record.cancelledBy === null ? null : refFromStored('system', record.cancelledBy),
+  });
+}
+
+function toAlertEntry(record: AlertRecord): UsageAlertEntry {
+  return Object.freeze({
+    tenantId: record.tenantId,
+    featureKey: record.featureKey,
+    namespace: record.namespace === TENANT_POOL ? null : record.namespace,
+    threshold: record.threshold,
+    used: record.used,
+    limit: record.limit,
+    windowStart: record.windowStart,
+    createdAt: record.createdAt,
+  });
 }

@@ -1,0 +1,171 @@
+import type { Limit } from '../../core/entitlements/limit.js';
+import { FeatureNotEnabledError, IdempotencyConflictError, LimitExceededError, ValidationError } from '../../core/errors/index.js';
+import { TENANT_POOL, type ConsumeResult, type CounterChange, type Store, type StoreOperations } from '../../store/index.js';
+import type { ActorContext } from '../shared/actor-context.js';
+import { parseTenantInput } from '../shared/parse-tenant-input.js';
+import type { TenantIdRule } from '../shared/tenant-id-rule.js';
+import { counterKeys, toTargets, type PlannedLevel } from './counter-plan.js';
+import { toDecision } from './decision-builder.js';
+import { entitlementSchemas, type ConsumeInput } from './entitlement-inputs.js';
+import type { EntitlementDecision } from './entitlement-types.js';
+import type { EntitlementReader } from './tenant-entitlements.js';
+import type { UsageAlerts } from './usage-alerts.js';
+
+/** Wiring of {@link ConsumptionService}. */
+export interface ConsumptionDependencies<F extends string, L extends F, P extends string> {
+  readonly store: Store;
+  readonly tenantIds: TenantIdRule;
+  readonly reader: EntitlementReader<F, L, P>;
+  readonly alerts: UsageAlerts;
+  /** Resolves once the feature catalog is in storage (memoized). */
+  readonly ensureCatalog: () => Promise<void>;
+}
+
+/** One consumption, validated. */
+interface Consumption<L extends string> {
+  readonly tenantId: string;
+  readonly featureKey: L;
+  readonly amount: number;
+  readonly namespace: string | undefined;
+  readonly idempotencyKey: string | undefined;
+}
+
+/**
+ * Consumption of limit features: reads the tenant's grants, plans every
+ * level (the feature, its pools, the namespace), and hands the store one
+ * atomic consume: all levels within their limits, or nothing.
+ */
+export class ConsumptionService<F extends string, L extends F, P extends string> {
+  readonly #deps: ConsumptionDependencies<F, L, P>;
+
+  constructor(deps: ConsumptionDependencies<F, L, P>) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Consumes `amount` of a limit feature if every level has room,
+   * atomically; resolves with the decision either way (never throws for a
+   * refusal). A retry with a recorded idempotency key replays the first
+   * decision, whatever the tenant's grants are now.
+   */
+  async tryConsume(ctx: ActorContext, input: ConsumeInput<L>): Promise<EntitlementDecision<L>> {
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.consume, input, 'consumption');
+    await ctx.standing(parsed.tenantId);
+    const consumption: Consumption<L> = {
+      tenantId: parsed.tenantId,
+      featureKey: this.#limitFeature(parsed.featureKey),
+      amount: parsed.amount,
+      namespace: parsed.namespace,
+      idempotencyKey: parsed.idempotencyKey,
+    };
+    return this.#apply(this.#deps.store, consumption, true);
+  }
+
+  /**
+   * Like {@link ConsumptionService.tryConsume}, but throws on refusal:
+   * `FeatureNotEnabledError`, or `LimitExceededError` naming the level with
+   * no room (for an unlimited level at the counter ceiling, `limit` is
+   * `COUNTER_CEILING`).
+   */
+  async consume(ctx: ActorContext, input: ConsumeInput<L>): Promise<EntitlementDecision<L>> {
+    return refusedAsError(await this.tryConsume(ctx, input));
+  }
+
+  /**
+   * Consumes through `tx`, a transaction the caller owns (seats taken by a
+   * membership change), throwing on refusal. Alerts are recorded with the
+   * transaction but not announced: it may still roll back.
+   */
+  async consumeIn(tx: StoreOperations, tenantId: string, featureKey: L, amount: number): Promise<EntitlementDecision<L>> {
+    return refusedAsError(await this.#apply(tx, { tenantId, featureKey, amount, namespace: undefined, idempotencyKey: undefined }, false));
+  }
+
+  async #apply(store: StoreOperations, consumption: Consumption<L>, announce: boolean): Promise<EntitlementDecision<L>> {
+    const { reader } = this.#deps;
+    const { tenantId, featureKey, amount, namespace, idempotencyKey } = consumption;
+    const context = await reader.read(store, tenantId);
+    const levels = reader.levels(context, featureKey, namespace);
+    const facts = { featureKey, namespace, amount, levels };
+    // Not enabled and no key: refused without a write. With a key the store
+    // still decides (the level's limit is then 0), because a recorded key must
+    // replay even after the grant that allowed it is gone.
+    if (idempotencyKey === undefined && levels.some((level) => !level.enabled)) {
+      const used = await store.readCounters(tenantId, counterKeys(levels));
+      return toDecision({ ...facts, used, applied: false, replayed: false });
+    }
+    await this.#deps.ensureCatalog();
+    const result = await store.consume({
+      tenantId,
+      amount,
+      counters: toTargets(levels),
+      now: context.now,
+      ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, fingerprint: fingerprint(featureKey, namespace, amount) } }),
+    });
+    return this.#settle(store, consumption, levels, result, announce);
+  }
+
+  /** Builds the decision from the store's answer and records the alerts of an applied consumption. */
+  async #settle(store: StoreOperations, consumption: Consumption<L>, levels: readonly PlannedLevel[], result: ConsumeResult, announce: boolean): Promise<EntitlementDecision<L>> {
+    const { tenantId, featureKey, amount, namespace } = consumption;
+    const facts = { featureKey, namespace, amount };
+    switch (result.outcome) {
+      case 'idempotency_conflict':
+        throw new IdempotencyConflictError();
+      case 'exceeded': {
+        // Refusals are the slow path: read every level so the decision reports real usage.
+        const current = await store.readCounters(tenantId, counterKeys(levels));
+        const used = levels.map((_, index) => (index === result.index ? Math.max(result.used, current[index] ?? 0) : (current[index] ?? 0)));
+        return toDecision({ ...facts, levels, used, applied: false, replayed: false });
+      }
+      case 'replayed': {
+        // A replay is reported under the limits the first call was applied under, not today's grants.
+        const decided = replayedLevels(levels, result.counters, result.limits);
+        return toDecision({ ...facts, levels: decided, used: result.counters.map((change) => change.before), applied: true, replayed: true });
+      }
+      case 'consumed': {
+        const decision = toDecision({ ...facts, levels, used: result.counters.map((change) => change.before), applied: true, replayed: false });
+        await this.#deps.alerts.record(store, tenantId, levels, result.counters, announce);
+        return decision;
+      }
+    }
+  }
+
+  #limitFeature(featureKey: string): L {
+    const features = this.#deps.reader.features;
+    const key = features.assert(featureKey);
+    if (!features.isLimit(key)) {
+      throw new ValidationError(`"${key}" is a boolean feature: check() it instead of consuming it.`, [{ path: ['featureKey'], message: 'Not a limit feature.' }]);
+    }
+    return key;
+  }
+}
+
+/** Throws the error of a refused decision; returns an allowed one. */
+function refusedAsError<L extends string>(decision: EntitlementDecision<L>): EntitlementDecision<L> {
+  if (decision.allowed) return decision;
+  const blocked = decision.blockedBy;
+  if (decision.reason === 'not_enabled' || blocked === null || !blocked.enabled) throw new FeatureNotEnabledError(blocked?.featureKey ?? decision.featureKey);
+  throw new LimitExceededError(blocked.featureKey, blocked.limit, blocked.used, decision.requested);
+}
+
+/**
+ * `levels` with the limits a replayed consumption was applied under
+ * (`recorded`, in the caller's order). Records from before limits were
+ * recorded keep a current limit that admits the recorded change, else take
+ * the recorded value itself, the tightest limit that admitted it: a replay
+ * is always the allowed decision it was.
+ */
+function replayedLevels(levels: readonly PlannedLevel[], changes: readonly CounterChange[], recorded: readonly Limit[] | undefined): PlannedLevel[] {
+  return levels.map((level, index) => {
+    const limit = recorded?.[index];
+    if (limit !== undefined) return { ...level, enabled: true, limit };
+    const after = changes[index]?.after ?? 0;
+    const admits = level.enabled && (level.limit === 'unlimited' || level.limit >= after);
+    return { ...level, enabled: true, limit: admits ? level.limit : after };
+  });
+}
+
+/** Identifies a consumption request for idempotency: the same key must mean the same request. */
+function fingerprint(feature: string, namespace: string | undefined, amount: number): string {
+  return `${feature}\u0000${namespace ?? TENANT_POOL}\u0000${amount}`;
+}

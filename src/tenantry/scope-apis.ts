@@ -1,0 +1,285 @@
+import { z } from 'zod';
+import type { Actor } from '../core/actors/actor.js';
+import type { EffectiveEntitlements } from '../core/entitlements/effective-entitlements.js';
+import type { PackageChangeSimulation } from '../core/entitlements/simulate-package-change.js';
+import { ConfigurationError } from '../core/errors/index.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, pageOf, type Page } from '../core/paging/page.js';
+import { parseInput } from '../core/validation/parse-input.js';
+import type { AuditEntry } from '../services/audit/audit-entry.js';
+import type { AuditQueries } from '../services/audit/audit-queries.js';
+import type { ActorAccess } from '../services/authz/actor-access.js';
+import type {
+  AddBoostInput,
+  AlertsInput,
+  ConsumeInput,
+  TenantPackageInput,
+  ReleaseInput,
+  SetNamespaceLimitInput,
+  SimulateInput,
+  UsageCheckInput,
+  UsageReportInput,
+} from '../services/entitlements/entitlement-inputs.js';
+import type { EntitlementDecision, FeatureUsage, UsageAlertEntry, UsageReport } from '../services/entitlements/entitlement-types.js';
+import type { TenantBoost, PackageAssignment } from '../services/entitlements/provisioning-service.js';
+import type { MemberQueries } from '../services/membership/member-queries.js';
+import type { CreatedTenant, Member, OwnershipTransfer, Tenant } from '../services/membership/member-view.js';
+import type {
+  AddMemberInput,
+  ChangeRoleInput,
+  CreateTenantInput,
+  LeaveTenantInput,
+  RemoveMemberInput,
+  TransferOwnershipInput,
+} from '../services/membership/membership-inputs.js';
+import type { MembershipService } from '../services/membership/membership-service.js';
+import type { ActorContext } from '../services/shared/actor-context.js';
+import type { ListInput } from '../services/shared/list-input.js';
+import type { EntitlementServices, InstanceServices } from './instance-services.js';
+
+/** One entry of the tenant switcher. */
+export interface TenantMembership {
+  readonly tenantId: string;
+  /** The actor's role there, as stored (a string: a stored role may since have left the role map). */
+  readonly role: string;
+}
+
+/** Input of `scope.tenants.mine`. */
+export interface MyTenantsInput {
+  /** Page size, 1 to 1000. Default is 100. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+const mineSchema = z.object({ limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(), cursor: z.string().optional() }).strict();
+const MINE_CURSOR = 'mine';
+
+/** A scope that can refresh its memo (writes through the scope do, for the tenant they changed). */
+interface Refreshable extends ActorContext {
+  refresh(tenantId?: string): void;
+}
+
+/** `scope.tenants`. */
+export class TenantsApi {
+  readonly #scope: Refreshable;
+  readonly #access: ActorAccess<string>;
+  readonly #services: InstanceServices<string, string, string, string, string>;
+
+  /** @internal */
+  constructor(scope: Refreshable, access: ActorAccess<string>, services: InstanceServices<string, string, string, string, string>) {
+    this.#scope = scope;
+    this.#access = access;
+    this.#services = services;
+  }
+
+  /**
+   * The tenants the actor belongs to, for a tenant switcher, ordered by
+   * tenant id, paged. One store query per call, however many tenants; it
+   * also primes the scope's memo, so checks on those tenants afterwards cost
+   * no lookup. A system actor belongs to no tenant: always an empty page.
+   */
+  async mine(input: MyTenantsInput = {}): Promise<Page<TenantMembership>> {
+    const parsed = parseInput(mineSchema, input, 'tenant listing');
+    const after = parsed.cursor === undefined ? undefined : decodeCursor(MINE_CURSOR, parsed.cursor, (key) => this.#services.tenantIds.isValid(key));
+    const limit = parsed.limit ?? DEFAULT_PAGE_SIZE;
+    const { actor } = this.#scope;
+    if (actor.type === 'system') return Object.freeze({ items: Object.freeze([]), nextCursor: null });
+    const generation = this.#access.generation;
+    const rows = await this.#services.listMemberships(actor.userId);
+    const memberships = rows.map((row) => Object.freeze({ tenantId: row.tenantId, role: row.role }));
+    this.#access.prime(memberships, generation);
+    const from = after === undefined ? 0 : memberships.findIndex((row) => row.tenantId > after);
+    const rest = from < 0 ? [] : memberships.slice(from, from + limit + 1);
+    return pageOf(rest, limit, (row) => row, (row) => encodeCursor(MINE_CURSOR, row.tenantId));
+  }
+
+  /**
+   * Creates a tenant and its first owner, atomically (audited as
+   * `tenant.create`). A user creates tenants they own (`ownerId` defaults to
+   * them); a system actor names the owner.
+   */
+  async create(input: CreateTenantInput = {}): Promise<CreatedTenant> {
+    const created = await this.#services.tenants.create(this.#scope.actor, input);
+    this.#scope.refresh(created.tenant.id);
+    return created;
+  }
+
+  /** The tenant, for a member (or a system actor); the canonical `NotFoundError` otherwise. */
+  get(tenantId: string): Promise<Tenant> {
+    return this.#services.tenants.get(this.#scope, tenantId);
+  }
+}
+
+/** `scope.members`. */
+export class MembersApi<R extends string> {
+  readonly #scope: Refreshable;
+  readonly #writes: MembershipService<string, R>;
+  readonly #queries: MemberQueries;
+
+  /** @internal */
+  constructor(scope: Refreshable, writes: MembershipService<string, R>, queries: MemberQueries) {
+    this.#scope = scope;
+    this.#writes = writes;
+    this.#queries = queries;
+  }
+
+  /**
+   * Adds an existing user with `role`, taking a seat when seats are
+   * configured. A user actor needs the managing capability (default: the
+   * owner role) and may grant only roles within their own capabilities.
+   * Errors: `NotFoundError` (not a member, unknown or malformed tenant),
+   * `ForbiddenError` / `OwnerRequiredError` / `DelegationDeniedError`
+   * (audited as `tenant_membership.denied`), `UnknownRoleError`,
+   * `AlreadyExistsError` for an existing member, `LimitExceededError` when no
+   * seat is free.
+   */
+  add(input: AddMemberInput<R>): Promise<Member> {
+    return this.#refreshing(input, this.#writes.add(this.#scope.actor, input));
+  }
+
+  /** Changes a member's role; `LastOwnerError` (audited) when it would leave no owner. Same authorization as `add`. */
+  changeRole(input: ChangeRoleInput<R>): Promise<Member> {
+    return this.#refreshing(input, this.#writes.changeRole(this.#scope.actor, input));
+  }
+
+  /** Removes a member, giving back their seat; `LastOwnerError` (audited) for the last owner. Resolves with the removed member. */
+  remove(input: RemoveMemberInput): Promise<Member> {
+    return this.#refreshing(input, this.#writes.remove(this.#scope.actor, input));
+  }
+
+  /** The acting user leaves the tenant; `LastOwnerError` for the last owner, `ActorNotAllowedError` for a system actor. */
+  leave(input: LeaveTenantInput): Promise<Member> {
+    return this.#refreshing(input, this.#writes.leave(this.#scope.actor, input));
+  }
+
+  /**
+   * Hands ownership to another member atomically; the previous owner keeps
+   * `previousOwnerRole`. A user may transfer only their own ownership.
+   */
+  transferOwnership(input: TransferOwnershipInput<R>): Promise<OwnershipTransfer> {
+    return this.#refreshing(input, this.#writes.transferOwnership(this.#scope.actor, input));
+  }
+
+  /** One page of members with roles, ordered by user id; any member may list. */
+  list(input: ListInput): Promise<Page<Member>> {
+    return this.#queries.list(this.#scope, input);
+  }
+
+  async #refreshing<T>(input: { readonly tenantId: string }, write: Promise<T>): Promise<T> {
+    const result = await write;
+    this.#scope.refresh(input.tenantId);
+    return result;
+  }
+}
+
+/** `scope.audit`. */
+export class AuditApi {
+  readonly #scope: ActorContext;
+  readonly #queries: AuditQueries<string>;
+
+  /** @internal */
+  constructor(scope: ActorContext, queries: AuditQueries<string>) {
+    this.#scope = scope;
+    this.#queries = queries;
+  }
+
+  /** Entries newest first, paged; readers need the audit capability (default: the owner role). */
+  list(input: ListInput): Promise<Page<AuditEntry>> {
+    return this.#queries.list(this.#scope, input);
+  }
+}
+
+function entitlementsMissing(): never {
+  throw new ConfigurationError('Entitlements are not configured: pass createTenantry({ entitlements: { packages } }).');
+}
+
+/** `scope.usage`. */
+export class UsageApi<F extends string, L extends F, P extends string> {
+  readonly #scope: ActorContext;
+  readonly #services: EntitlementServices<F, L, P> | undefined;
+
+  /** @internal */
+  constructor(scope: ActorContext, services: EntitlementServices<F, L, P> | undefined) {
+    this.#scope = scope;
+    this.#services = services;
+  }
+
+  /**
+   * Whether `amount` (default 1) of `featureKey` could be consumed now,
+   * without consuming; see `EntitlementDecision` for `used` (now) and
+   * `usedAfter`. For a boolean feature: whether it is enabled.
+   */
+  check(input: UsageCheckInput<F>): Promise<EntitlementDecision<F>> {
+    return (this.#services ?? entitlementsMissing()).reads.check(this.#scope, input);
+  }
+
+  /**
+   * Consumes `amount` of a limit feature if every level (the feature, its
+   * pools, the namespace) has room, atomically; resolves with the decision
+   * either way. A retry with the same `idempotencyKey` counts once.
+   */
+  tryConsume(input: ConsumeInput<L>): Promise<EntitlementDecision<L>> {
+    return (this.#services ?? entitlementsMissing()).consumption.tryConsume(this.#scope, input);
+  }
+
+  /** Like {@link UsageApi.tryConsume}, but throws `LimitExceededError` / `FeatureNotEnabledError` on refusal. */
+  consume(input: ConsumeInput<L>): Promise<EntitlementDecision<L>> {
+    return (this.#services ?? entitlementsMissing()).consumption.consume(this.#scope, input);
+  }
+
+  /** Gives back `amount` of a gauge feature (seats) at every level; see `ReleaseInput.upTo`. */
+  release(input: ReleaseInput<L>): Promise<FeatureUsage<L>> {
+    return (this.#services ?? entitlementsMissing()).release.release(this.#scope, input);
+  }
+
+  /** Usage of every limit feature in its current window, for the tenant pool or one namespace. */
+  report(input: UsageReportInput): Promise<UsageReport<L>> {
+    return (this.#services ?? entitlementsMissing()).reads.report(this.#scope, input);
+  }
+
+  /** What would change if the tenant had exactly `packageKeys` (boosts kept). Writes nothing. */
+  simulate(input: SimulateInput<P>): Promise<PackageChangeSimulation<F, L>> {
+    return (this.#services ?? entitlementsMissing()).reads.simulate(this.#scope, input);
+  }
+
+  /** The tenant's effective entitlements now: every feature, enabled or not, with its limit. */
+  effective(tenantId: string): Promise<EffectiveEntitlements<F, L>> {
+    return (this.#services ?? entitlementsMissing()).reads.effective(this.#scope, tenantId);
+  }
+}
+
+/** `scope.provisioning` (system actors only). */
+export class ProvisioningApi<F extends string, L extends F, P extends string> {
+  readonly #actor: Actor;
+  readonly #services: EntitlementServices<F, L, P> | undefined;
+
+  /** @internal */
+  constructor(actor: Actor, services: EntitlementServices<F, L, P> | undefined) {
+    this.#actor = actor;
+    this.#services = services;
+  }
+
+  /** Assigns a package; `AlreadyExistsError` when it is already active. */
+  assignPackage(input: TenantPackageInput<P>): Promise<PackageAssignment<P>> {
+    return (this.#services ?? entitlementsMissing()).provisioning.assignPackage(this.#actor, input);
+  }
+
+  /** Cancels an active package; `NotFoundError` when it is not active. */
+  cancelPackage(input: TenantPackageInput<P>): Promise<PackageAssignment<P>> {
+    return (this.#services ?? entitlementsMissing()).provisioning.cancelPackage(this.#actor, input);
+  }
+
+  /** Adds a boost (add-on) to a limit feature, optionally expiring. */
+  addBoost(input: AddBoostInput<L>): Promise<TenantBoost<L>> {
+    return (this.#services ?? entitlementsMissing()).provisioning.addBoost(this.#actor, input);
+  }
+
+  /** Sets a namespace's own limit on a limit feature; `'unlimited'` removes it. */
+  setNamespaceLimit(input: SetNamespaceLimitInput<L>): Promise<void> {
+    return (this.#services ?? entitlementsMissing()).provisioning.setNamespaceLimit(this.#actor, input);
+  }
+
+  /** The tenant's usage-alert history, oldest first, paged. */
+  alerts(input: AlertsInput): Promise<Page<UsageAlertEntry>> {
+    return (this.#services ?? entitlementsMissing()).provisioning.alerts(this.#actor, input);
+  }
+}

@@ -1,0 +1,164 @@
+import type { Actor } from '../core/actors/actor.js';
+import type { ActionState } from '../core/decisions/action-state.js';
+import type { Decision } from '../core/decisions/decision.js';
+import { NotFoundError } from '../core/errors/index.js';
+import { ActorAccess, SYSTEM_STANDING } from '../services/authz/actor-access.js';
+import type { ActorContext } from '../services/shared/actor-context.js';
+import type { InstanceServices } from './instance-services.js';
+import { AuditApi, MembersApi, ProvisioningApi, TenantsApi, UsageApi } from './scope-apis.js';
+
+/**
+ * One actor's view of tenantry: every operation, with the actor bound once.
+ * `tenantry.forRequest({ userId })` gives the scope of a signed-in user,
+ * `tenantry.as(systemActor(label))` the scope of trusted server code; both
+ * have the same verbs.
+ *
+ * A scope memoizes: the first check for a tenant costs one lookup (the
+ * actor's membership; for a system actor, whether the tenant exists), every
+ * further check and tenant-scoped call for that tenant costs none, and
+ * concurrent checks share the lookup in flight. Create one per request and
+ * drop it at the end. Membership writes made through the scope refresh its
+ * memo for that tenant; call {@link Scope.refresh} after changes made
+ * elsewhere if later checks in the same request must see them.
+ *
+ * The tenant-id rule holds for every call: a malformed id, an unknown tenant
+ * and a tenant the actor is not a member of are the same 404 decision
+ * (`check`) or the same `NotFoundError` (every other call), and a malformed
+ * id never reaches storage.
+ *
+ * @typeParam C - capability names.
+ * @typeParam R - role names.
+ * @typeParam F - feature keys (`never` without entitlements).
+ * @typeParam L - limit-feature keys.
+ * @typeParam P - package keys.
+ */
+export class Scope<C extends string = string, R extends string = string, F extends string = string, L extends F = F, P extends string = string> implements ActorContext {
+  /** Who acts. */
+  readonly actor: Actor;
+  readonly #access: ActorAccess<C>;
+  readonly #services: InstanceServices<C, R, F, L, P>;
+  #tenants: TenantsApi | undefined;
+  #members: MembersApi<R> | undefined;
+  #audit: AuditApi | undefined;
+  #usage: UsageApi<F, L, P> | undefined;
+  #provisioning: ProvisioningApi<F, L, P> | undefined;
+
+  /** @internal Use `tenantry.forRequest()` or `tenantry.as()`. */
+  constructor(actor: Actor, services: InstanceServices<C, R, F, L, P>) {
+    this.actor = actor;
+    this.#services = services;
+    this.#access = new ActorAccess(actor, services.access);
+  }
+
+  /**
+   * Decides whether the actor may use `capability` in `tenantId`: 200
+   * allowed, 403 member without the capability, 404 not a member, no such
+   * tenant, or malformed id (indistinguishable). A system actor is allowed
+   * everything in every existing tenant. Never throws for a denial; rejects
+   * with `UnknownCapabilityError` for an undeclared capability, before
+   * touching storage.
+   *
+   * @example
+   * ```ts fragment
+   * const decision = await scope.check(tenantId, 'billing.read');
+   * if (!decision.allowed) return reply.code(decision.status).send();
+   * ```
+   */
+  check(tenantId: string, capability: C): Promise<Decision<C>> {
+    return this.#access.check(tenantId, capability);
+  }
+
+  /** Boolean form of {@link Scope.check}. */
+  can(tenantId: string, capability: C): Promise<boolean> {
+    return this.#access.check(tenantId, capability).then(isAllowed);
+  }
+
+  /**
+   * Like {@link Scope.check}, but throws on denial: `NotFoundError` for 404
+   * and `ForbiddenError` for 403. Resolves with the (allowed) decision.
+   */
+  authorize(tenantId: string, capability: C): Promise<Decision<C>> {
+    return this.#access.authorize(tenantId, capability);
+  }
+
+  /**
+   * UI state for an action guarded by `capability`: hidden for non-members,
+   * visible-but-disabled with a tooltip for members lacking it, enabled
+   * otherwise. Never use it as enforcement; `authorize()` the action itself.
+   * A `formatDisabledReason` hook that fails falls back to the default text
+   * (the failure goes to `onError`).
+   */
+  actionState(tenantId: string, capability: C): Promise<ActionState> {
+    return this.#access.actionState(tenantId, capability);
+  }
+
+  /**
+   * Whether the actor may act in `tenantId` at all, with no capability
+   * involved (what tenant-context middleware needs before any handler runs).
+   * Shares the memoized lookup; a `false` emits a denial event (capability
+   * `null`) like any other 404.
+   */
+  isMember(tenantId: string): Promise<boolean> {
+    return this.#access.isMember(tenantId);
+  }
+
+  /**
+   * The actor's role in `tenantId` as stored, or `undefined` when not a
+   * member (and for a system actor). Shares the memoized lookup. Prefer
+   * `check()`: host code should ask what a role allows, not compare role names.
+   */
+  async roleIn(tenantId: string): Promise<string | undefined> {
+    return (await this.#access.standingIn(tenantId))?.role ?? undefined;
+  }
+
+  /**
+   * Forgets what this scope memoized, for one tenant or all of them, so the
+   * next check reads storage (or the cross-request cache) again.
+   */
+  refresh(tenantId?: string): void {
+    this.#access.refresh(tenantId);
+  }
+
+  /** @internal The actor's standing in a tenant, for services; see `ActorContext`. */
+  async standing(tenantId: string): Promise<string | null> {
+    const standing = await this.#access.standingIn(tenantId);
+    if (standing === undefined) throw new NotFoundError();
+    return standing === SYSTEM_STANDING ? null : standing.role;
+  }
+
+  /** Tenants: the actor's tenants (the switcher), creation, reads. */
+  get tenants(): TenantsApi {
+    return (this.#tenants ??= new TenantsApi(this, this.#access, this.#services));
+  }
+
+  /** Membership management: add, change role, remove, leave, transfer ownership, list. */
+  get members(): MembersApi<R> {
+    return (this.#members ??= new MembersApi<R>(this, this.#services.memberships, this.#services.memberQueries));
+  }
+
+  /** The tenant audit log. */
+  get audit(): AuditApi {
+    return (this.#audit ??= new AuditApi(this, this.#services.auditQueries));
+  }
+
+  /**
+   * Entitlement checks and consumption for the tenants the actor may act in:
+   * check, tryConsume, consume, release, report, simulate. Without
+   * `entitlements` on the instance every call is a `ConfigurationError`.
+   */
+  get usage(): UsageApi<F, L, P> {
+    return (this.#usage ??= new UsageApi<F, L, P>(this, this.#services.entitlements));
+  }
+
+  /**
+   * Plans, boosts, namespace limits and the alert history. System actors
+   * only: a user actor gets `ActorNotAllowedError`.
+   */
+  get provisioning(): ProvisioningApi<F, L, P> {
+    return (this.#provisioning ??= new ProvisioningApi<F, L, P>(this.actor, this.#services.entitlements));
+  }
+}
+
+function isAllowed(decision: Decision): boolean {
+  return decision.allowed;
+}
