@@ -75,50 +75,15 @@ export type { SeatPolicy } from './services/membership/seat-policy.js';
 export { createTenantry } from './tenantry/create-tenantry.js';
 export type { RequestActor, Tenantry, TenantryOptions } from './tenantry/create-tenantry.js';
 export type { ErrorHook, ErrorHookContext } from './core/hooks/error-hook.js';
+// The storage port lives in `tenantry/store`; the root keeps what its own API
+// names: the Store a host passes in, and the records services return.
 export { ACTOR_TYPES, MEMBERSHIP_SOURCES } from './store/records.js';
-export type {
-  ActorType,
-  GuardedWriteResult,
-  MemberPageRequest,
-  MembershipRecord,
-  MembershipRemoval,
-  MembershipSource,
-  NewMembership,
-  NewTenant,
-  RoleChange,
-  TenantRecord,
-} from './store/records.js';
-export type { MembershipOperations, Store, StoreOperations } from './store/store.js';
-export { AUDIT_ACTIONS, TENANT_POOL } from './store/index.js';
+export type { ActorType, MembershipRecord, MembershipSource, TenantRecord } from './store/records.js';
+export type { Store } from './store/store.js';
+export { AUDIT_ACTIONS } from './store/audit-records.js';
+export type { AuditAction, AuditMetadata, AuditRecord } from './store/audit-records.js';
 export { MAX_RATE_LIMIT_KEY_LENGTH, RATE_LIMIT_RETENTION_MS, rateLimitKeyProblem } from './store/rate-limit-hit-rules.js';
-export type {
-  AlertRecord,
-  AuditAction,
-  AuditMetadata,
-  AuditOperations,
-  AuditPageRequest,
-  AuditRecord,
-  BoostRecord,
-  ConsumeRequest,
-  ConsumeResult,
-  CounterChange,
-  CounterKey,
-  CounterRecord,
-  CounterTarget,
-  EntitlementOperations,
-  FeatureDeletion,
-  FeatureRecord,
-  NamespaceLimitChange,
-  NamespaceLimitRecord,
-  PackageAssignmentRecord,
-  PackageCancellation,
-  ReleaseRequest,
-  ReleaseResult,
-  TenantGrants,
-  RateLimitHit,
-  RateLimitOperations,
-  RateLimitResult,
-} from './store/index.js';
+export type { AlertRecord, BoostRecord, NamespaceLimitRecord, PackageAssignmentRecord, TenantGrants } from './store/entitlement-records.js';
 export {
   defineFeatures,
   definePackages,

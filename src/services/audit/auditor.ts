@@ -1,5 +1,5 @@
 import type { AuditAction, AuditMetadata, AuditRecord } from '../../store/audit-records.js';
-import type { StoreOperations } from '../../store/store.js';
+import type { StoreOperations } from '../../store/store-operations.js';
 import { provenanceOf, type Actor } from '../../core/actors/actor.js';
 
 /** What one audit entry says; id and time are added by {@link Auditor}. */

@@ -69,25 +69,15 @@ export function toPoolLevels(levels: readonly PlannedLevel[], used: readonly num
 }
 
 /**
- * The store targets for `levels`, sorted into the global lock order (feature
- * key, then namespace, then window; code-unit order), with the permutation
- * back to plan order. Every writer locks counters in this one order, so
- * concurrent consumptions over overlapping pools cannot deadlock.
+ * The store targets for `levels`, in plan order: the store puts them into
+ * the global lock order itself (and maps its answer back), so concurrent
+ * consumptions over overlapping pools cannot deadlock.
  *
- * An unlimited level becomes a `null` limit (bounded by the counter ceiling
- * alone); a level that is not enabled becomes `0`: it has no room, so the
+ * A level that is not enabled becomes limit `0`: it has no room, so the
  * store refuses the consumption, but only after replaying a recorded
  * idempotency key, which is how a retry still replays once the tenant's
  * grants no longer enable the feature.
  */
-export function lockOrdered(levels: readonly PlannedLevel[]): { targets: CounterTarget[]; planIndexOf: number[] } {
-  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const ordered = levels
-    .map((level, index) => ({ level, index }))
-    .sort(({ level: a }, { level: b }) => compare(a.feature, b.feature) || compare(a.namespace, b.namespace) || a.windowStart.getTime() - b.windowStart.getTime());
-  const targets = ordered.map(({ level }) => {
-    const limit = level.limit === 'unlimited' ? null : (level.limit ?? 0);
-    return { featureKey: level.feature, namespace: level.namespace, windowStart: level.windowStart, limit };
-  });
-  return { targets, planIndexOf: ordered.map(({ index }) => index) };
+export function counterTargets(levels: readonly PlannedLevel[]): CounterTarget[] {
+  return levels.map((level) => ({ featureKey: level.feature, namespace: level.namespace, windowStart: level.windowStart, limit: level.limit ?? 0 }));
 }

@@ -10,8 +10,8 @@ import { FeatureNotEnabledError, LimitExceededError, NotFoundError, ValidationEr
 import { IdempotencyConflictError } from '../../core/errors/idempotency-error.js';
 import { parseInput } from '../../core/validation/parse-input.js';
 import { TENANT_POOL, type ConsumeResult, type CounterChange, type TenantGrants } from '../../store/entitlement-records.js';
-import type { StoreOperations } from '../../store/store.js';
-import { lockOrdered, planLevels, toPoolLevels, type PlannedLevel } from './counter-plan.js';
+import type { StoreOperations } from '../../store/store-operations.js';
+import { counterTargets, planLevels, toPoolLevels, type PlannedLevel } from './counter-plan.js';
 import { toDecision } from './decision-builder.js';
 import { catalogGrants } from './tenant-grants.js';
 import type { GrantsCache } from './grants-cache.js';
@@ -126,7 +126,7 @@ export class EntitlementService<F extends string, L extends F, P extends string>
       const used = await store.readCounters(id, counterKeys(levels));
       return toDecision(key, input.namespace, input.amount, levels, evaluateHierarchicalConsumption(toPoolLevels(levels, used), input.amount), false);
     }
-    const { targets, planIndexOf } = lockOrdered(levels);
+    const targets = counterTargets(levels);
     await this.#deps.ensureCatalog();
     const result = await store.consume({
       tenantId: id,
@@ -137,7 +137,7 @@ export class EntitlementService<F extends string, L extends F, P extends string>
         ? {}
         : { idempotency: { key: input.idempotencyKey, fingerprint: fingerprint(key, input.namespace, input.amount) } }),
     });
-    return this.#settle(id, key, input.namespace, input.amount, levels, planIndexOf, result);
+    return this.#settle(id, key, input.namespace, input.amount, levels, result);
   }
 
   /**
@@ -179,7 +179,7 @@ export class EntitlementService<F extends string, L extends F, P extends string>
     const input = parseInput(this.#schemas.usage, { amount, ...rest }, 'release');
     const context = await this.#context(id);
     const levels = this.#levels(context, key, input.namespace);
-    const { targets, planIndexOf } = lockOrdered(levels);
+    const targets = counterTargets(levels);
     // With upTo, a concurrent release between the read and the guarded write
     // only means there is less to give back: read again rather than fail.
     for (let attempt = 1; ; attempt += 1) {
@@ -190,7 +190,7 @@ export class EntitlementService<F extends string, L extends F, P extends string>
         if (releasable === 0) return usageOf(key, levels[0], held[0] ?? 0);
       }
       const result = await this.#deps.store.release({ tenantId: id, amount: releasable, counters: targets });
-      if (result.outcome === 'released') return usageOf(key, levels[0], result.counters[planIndexOf.indexOf(0)]?.after ?? 0);
+      if (result.outcome === 'released') return usageOf(key, levels[0], result.counters[0]?.after ?? 0);
       if (upTo !== true || attempt >= 5) {
         throw new ValidationError(`Cannot release ${releasable} of "${key}": only ${result.used} in use.`, [{ path: ['amount'], message: 'More than is in use.' }]);
       }
@@ -284,32 +284,28 @@ export class EntitlementService<F extends string, L extends F, P extends string>
     });
   }
 
-  /** Maps the store's answer back to plan order, fires alerts, and builds the decision. */
+  /** Fires alerts and builds the decision from the store's answer (in plan order: the store maps it back). */
   async #settle(
     tenantId: string,
     feature: L,
     namespace: string | undefined,
     amount: number,
     levels: readonly PlannedLevel[],
-    planIndexOf: readonly number[],
     result: ConsumeResult,
   ): Promise<EntitlementDecision<L>> {
     if (result.outcome === 'idempotency_conflict') throw new IdempotencyConflictError();
     if (result.outcome === 'exceeded') {
       // Refusals are the slow path: read every level so the decision reports real usage.
-      const planIndex = planIndexOf[result.index] ?? 0;
+      const planIndex = result.index;
       const current = await this.#deps.store.readCounters(tenantId, counterKeys(levels));
       const used = levels.map((_, index) => (index === planIndex ? Math.max(result.used, current[index] ?? 0) : (current[index] ?? 0)));
       const evaluation = evaluateHierarchicalConsumption(toPoolLevels(levels, used), amount);
       return toDecision(feature, namespace, amount, levels, evaluation, false);
     }
-    const changes: CounterChange[] = [];
-    planIndexOf.forEach((planIndex, targetIndex) => {
-      changes[planIndex] = result.counters[targetIndex] ?? { before: 0, after: 0 };
-    });
+    const changes: CounterChange[] = levels.map((_, index) => result.counters[index] ?? { before: 0, after: 0 });
     const before = changes.map((change) => change.before);
     // A replay is decided under the limits the first call was applied under, not today's grants.
-    const decided = result.outcome === 'replayed' ? replayedLevels(levels, planIndexOf, changes, result.limits) : levels;
+    const decided = result.outcome === 'replayed' ? replayedLevels(levels, changes, result.limits) : levels;
     const decision = toDecision(feature, namespace, amount, decided, evaluateHierarchicalConsumption(toPoolLevels(decided, before), amount), result.outcome === 'replayed');
     if (result.outcome === 'consumed') await this.#alert(tenantId, levels, changes);
     return decision;
@@ -357,22 +353,13 @@ export class EntitlementService<F extends string, L extends F, P extends string>
 
 /**
  * `levels` with the limits a replayed consumption was applied under
- * (`recorded`, in the store's target order; `null` is unlimited). Records
+ * (`recorded`, in plan order). Records
  * from before limits were recorded keep a current limit that admits the
  * recorded change, else take the recorded value itself, the tightest limit
  * that admitted it: a replay is always the allowed decision it was.
  */
-function replayedLevels(
-  levels: readonly PlannedLevel[],
-  planIndexOf: readonly number[],
-  changes: readonly CounterChange[],
-  recorded: readonly (number | null)[] | undefined,
-): PlannedLevel[] {
-  const limits: (Limit | undefined)[] = [];
-  planIndexOf.forEach((planIndex, targetIndex) => {
-    const limit = recorded?.[targetIndex];
-    limits[planIndex] = limit === undefined ? undefined : (limit ?? 'unlimited');
-  });
+function replayedLevels(levels: readonly PlannedLevel[], changes: readonly CounterChange[], recorded: readonly Limit[] | undefined): PlannedLevel[] {
+  const limits: readonly (Limit | undefined)[] = recorded ?? [];
   return levels.map((level, index) => {
     const after = changes[index]?.after ?? 0;
     const current = level.limit === 'unlimited' || (level.limit !== null && level.limit >= after) ? level.limit : after;

@@ -6,7 +6,8 @@ import { provenanceOf, type SystemActor } from '../../core/actors/actor.js';
 import type { Auditor } from '../audit/auditor.js';
 import type { AuditAction, AuditMetadata } from '../../store/audit-records.js';
 import type { AlertRecord, BoostRecord, PackageAssignmentRecord } from '../../store/entitlement-records.js';
-import type { Store, StoreOperations } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { StoreOperations } from '../../store/store-operations.js';
 import { entitlementSchemas } from './entitlement-inputs.js';
 import { assertLimitsFit, catalogGrants } from './tenant-grants.js';
 
@@ -78,12 +79,13 @@ export class ProvisioningService<F extends string, L extends F, P extends string
       cancelledBy: null,
       cancelledAt: null,
     });
+    // The tenant lock serialises grant changes of one tenant, so that two concurrent
+    // additions cannot each pass #assertLimitsFit on grants that lack the other.
     await this.#deps.store.transaction(async (tx) => {
-      await this.#lock(tx, parsed.tenantId);
       await tx.assignPackage(record);
       await this.#assertLimitsFit(tx, parsed.tenantId, record.assignedAt, { what: 'package assignment', path: 'package' });
       await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.package_assign', { package: packageKey });
-    });
+    }, { tenantId: parsed.tenantId });
     this.#deps.onGrantsChanged(parsed.tenantId);
     return record;
   }
@@ -125,21 +127,20 @@ export class ProvisioningService<F extends string, L extends F, P extends string
       id: this.#deps.generateId(),
       tenantId: parsed.tenantId,
       featureKey,
-      amount: parsed.amount === 'unlimited' ? null : parsed.amount,
+      amount: parsed.amount,
       expiresAt: parsed.expiresAt ?? null,
       createdBy: provenanceOf(parsed.actor),
       createdAt: this.#deps.now(),
     });
     await this.#deps.store.transaction(async (tx) => {
-      await this.#lock(tx, parsed.tenantId);
       await tx.addBoost(record);
       await this.#assertLimitsFit(tx, parsed.tenantId, record.createdAt, { what: 'boost', path: 'amount' });
       await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.boost_add', {
         feature: featureKey,
-        amount: record.amount,
+        amount: record.amount === 'unlimited' ? null : record.amount,
         expiresAt: record.expiresAt?.toISOString() ?? null,
       });
-    });
+    }, { tenantId: parsed.tenantId });
     this.#deps.onGrantsChanged(parsed.tenantId);
     return record;
   }
@@ -160,7 +161,7 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     }
     await this.syncCatalog();
     await this.#deps.store.transaction(async (tx) => {
-      await tx.setNamespaceLimit({ tenantId: parsed.tenantId, namespace: parsed.namespace, featureKey, limit: parsed.limit });
+      await tx.setNamespaceLimit({ tenantId: parsed.tenantId, namespace: parsed.namespace, featureKey, limit: parsed.limit ?? 'unlimited' });
       await this.#audit(tx, parsed.actor, parsed.tenantId, 'entitlement.namespace_limit_set', {
         namespace: parsed.namespace,
         feature: featureKey,
@@ -175,15 +176,6 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     const parsed = this.#schemas.tenantId.safeParse(tenantId);
     if (!parsed.success) throw new NotFoundError();
     return this.#deps.store.listAlerts(parsed.data);
-  }
-
-  /**
-   * Serialises grant changes of one tenant, so that two concurrent additions
-   * cannot each pass {@link ProvisioningService.#assertLimitsFit} on grants
-   * that lack the other. `NotFoundError` for a missing tenant.
-   */
-  async #lock(tx: StoreOperations, tenantId: string): Promise<void> {
-    if (!(await tx.lockTenant(tenantId))) throw new NotFoundError();
   }
 
   /**

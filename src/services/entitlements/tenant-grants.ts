@@ -20,7 +20,7 @@ export function catalogGrants<F extends string, L extends F, P extends string>(
       (boost) =>
         ({
           feature: packages.features.assert(boost.featureKey),
-          amount: boost.amount ?? 'unlimited',
+          amount: boost.amount,
           ...(boost.expiresAt === null ? {} : { expiresAt: boost.expiresAt }),
         }) as Boost<F, L>,
     ),

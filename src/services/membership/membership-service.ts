@@ -3,7 +3,8 @@ import { reportError, type ErrorHook } from '../../core/hooks/error-hook.js';
 import type { RoleMap } from '../../core/roles/define-roles.js';
 import { parseInput } from '../../core/validation/parse-input.js';
 import type { GuardedWriteResult, MembershipRecord, MembershipSource, TenantRecord } from '../../store/records.js';
-import type { Store, StoreOperations } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { StoreOperations } from '../../store/store-operations.js';
 import { provenanceOf, type Actor } from '../../core/actors/actor.js';
 import type { AuditFact, Auditor } from '../audit/auditor.js';
 import type { AuditAction } from '../../store/audit-records.js';
@@ -117,7 +118,7 @@ export class MembershipService<C extends string, R extends string> {
       await this.#deps.seats?.take(tx, tenantId);
       await this.#deps.auditor.record(tx, { actor, tenantId, action: attempt.action, subjectUserId: userId, metadata: { role } });
       return record;
-    });
+    }, { tenantId });
     const added = committed(membership);
     this.#changed(tenantId, userId);
     return added;
@@ -136,7 +137,7 @@ export class MembershipService<C extends string, R extends string> {
         from: previous.role,
         to: role,
       }));
-    });
+    }, { tenantId });
     const previous = committed(result);
     this.#changed(tenantId, userId);
     return Object.freeze({ ...previous, role });
@@ -152,7 +153,7 @@ export class MembershipService<C extends string, R extends string> {
       const refusal = await this.#authorize(tx, actor, attempt, async () => (await tx.findMembership(tenantId, userId))?.role);
       if (refusal !== undefined) return refusal;
       return this.#delete(tx, actor, tenantId, userId, 'tenant_membership.remove', memberNotFound);
-    });
+    }, { tenantId });
     const record = committed(removed);
     this.#changed(tenantId, userId);
     return record;
@@ -167,10 +168,10 @@ export class MembershipService<C extends string, R extends string> {
     const parsed = parseInput(this.#deps.schemas.leave, input, 'leave');
     const { actor, tenantId } = parsed;
     await this.#deps.seats?.prepare();
-    const left = await this.#deps.store.transaction(async (tx) => {
-      if (!(await tx.lockTenant(tenantId))) throw tenantNotFound();
-      return this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave', tenantNotFound);
-    });
+    const left = await this.#deps.store.transaction(
+      (tx) => this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave', tenantNotFound),
+      { tenantId },
+    );
     const record = committed(left);
     this.#changed(tenantId, actor.userId);
     return record;
@@ -197,7 +198,6 @@ export class MembershipService<C extends string, R extends string> {
     const attempt: Attempt = { action: 'tenant_membership.ownership_transfer', tenantId, subjectUserId: toUserId, role: null };
     const ownerOnly = `role:${roles.ownerRole}`;
     const transfer = await this.#deps.store.transaction(async (tx) => {
-      if (!(await tx.lockTenant(tenantId))) throw tenantNotFound();
       // A non-member learns nothing: 404 before anything about other members is read.
       if (actor.type === 'user' && (await tx.findMembership(tenantId, actor.userId)) === undefined) throw tenantNotFound();
       const from = await tx.findMembership(tenantId, fromUserId);
@@ -228,7 +228,7 @@ export class MembershipService<C extends string, R extends string> {
         previousOwner: Object.freeze({ ...demoted.previous, role: keeps }),
         newOwner: Object.freeze({ ...promoted.previous, role: roles.ownerRole }),
       };
-    });
+    }, { tenantId });
     const result = committed(transfer);
     this.#changed(tenantId, fromUserId);
     this.#changed(tenantId, toUserId);
@@ -288,9 +288,8 @@ export class MembershipService<C extends string, R extends string> {
     attempt: Attempt,
     targetRole: (() => Promise<string | undefined>) | undefined,
   ): Promise<Refusal | undefined> {
-    // Lock first: the actor's own membership, read next, then cannot be changed
-    // (say, the actor removed) by another transaction before this one commits.
-    if (!(await tx.lockTenant(attempt.tenantId))) throw tenantNotFound();
+    // The transaction locked the tenant on open: the actor's own membership, read
+    // next, cannot be changed (say, the actor removed) by another transaction before this one commits.
     if (actor.type === 'system') return undefined;
     const own = await tx.findMembership(attempt.tenantId, actor.userId);
     if (own === undefined) throw tenantNotFound();

@@ -1,4 +1,4 @@
-import type { StoreOperations } from '../../store/store.js';
+import type { StoreOperations } from '../../store/store-operations.js';
 
 /**
  * Ties memberships to a seats-style gauge: adding a member takes a seat and
