@@ -77,6 +77,8 @@ export type { Actor, ActorRef, SystemActor, UserActor } from './core/actors/acto
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './core/paging/page.js';
 export type { Page } from './core/paging/page.js';
 export type { ErrorHook, ErrorHookContext } from './core/hooks/error-hook.js';
+// The storage port lives in `tenantry/store`; the root names only the Store a host passes in.
+export type { Store } from './store/store.js';
 
 // The composition root and the scope
 export { createTenantry } from './tenantry/create-tenantry.js';

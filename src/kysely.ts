@@ -5,7 +5,9 @@
  *
  * @packageDocumentation
  */
-export { KyselyStore, kyselyStore } from './adapters/kysely/kysely-store.js';
+export { kyselyStore } from './adapters/kysely/kysely-store.js';
+export type { KyselyStore } from './adapters/kysely/kysely-store.js';
+export { KyselyAdapter } from './adapters/kysely/kysely-adapter.js';
 export { DEFAULT_TABLE_PREFIX } from './adapters/kysely/kysely-store-options.js';
 export type { KyselyStoreOptions, KyselyTableOptions } from './adapters/kysely/kysely-store-options.js';
 export { STORE_DIALECT_NAMES } from './adapters/kysely/dialects/store-dialect.js';

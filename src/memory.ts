@@ -3,4 +3,6 @@
  *
  * @packageDocumentation
  */
-export { MemoryStore, memoryStore } from './adapters/memory/memory-store.js';
+export { memoryStore } from './adapters/memory/memory-store.js';
+export type { MemoryStore } from './adapters/memory/memory-store.js';
+export { MemoryAdapter } from './adapters/memory/memory-adapter.js';

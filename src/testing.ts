@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { countingStore } from './testing/counting-store.js';
-export type { CountingStore, StoreOperationName } from './testing/counting-store.js';
+export type { CountedOperationName, CountingStore } from './testing/counting-store.js';
 export {
   capabilityNameArb,
   catalogArb,

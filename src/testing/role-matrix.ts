@@ -54,16 +54,17 @@ export interface RoleMatrixFixture<C extends string, R extends string> {
  * ```
  */
 export async function roleMatrixFixture<C extends string, R extends string>(
-  tenantry: Tenantry<C, R>,
+  tenantry: Pick<Tenantry<C, R, string, string, string>, 'roles' | 'as' | 'forRequest'>,
   options: { readonly userIdPrefix?: string } = {},
 ): Promise<RoleMatrixFixture<C, R>> {
   const prefix = options.userIdPrefix ?? 'role-matrix';
   const userOf = (role: R) => `${prefix}-${role}`;
   const { ownerRole } = tenantry.roles;
-  const { tenant } = await tenantry.tenants.create({ ownerId: userOf(ownerRole), actor: systemActor('role-matrix') });
+  const system = tenantry.as(systemActor('role-matrix'));
+  const { tenant } = await system.tenants.create({ ownerId: userOf(ownerRole) });
   for (const role of tenantry.roles.roleNames()) {
     if (tenantry.roles.isOwner(role)) continue;
-    await tenantry.members.add({ actor: systemActor('role-matrix'), tenantId: tenant.id, userId: userOf(role), role });
+    await system.members.add({ tenantId: tenant.id, userId: userOf(role), role });
   }
   return {
     tenantId: tenant.id,

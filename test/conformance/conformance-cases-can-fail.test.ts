@@ -19,6 +19,7 @@ import {
   typeFromPrefix,
 } from './store-mutants.js';
 import { ENTITLEMENT_MUTANTS } from './entitlement-mutants.js';
+import { PORT_MUTANTS } from './port-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -178,6 +179,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
     createTenant: (t, o) => ops.createTenant(t, o).catch(ignoring('already_exists')),
   })),
   ...ENTITLEMENT_MUTANTS,
+  ...PORT_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

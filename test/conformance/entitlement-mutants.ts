@@ -1,6 +1,7 @@
 import type { StoreConformanceCaseName } from 'tenantry/testing';
 import type { ConsumeResult } from '../../src/store/entitlement-records.js';
-import type { Store, StoreOperations } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { StoreOperations } from '../../src/store/store-operations.js';
 import {
   byLocaleKey,
   counterByCounter,
@@ -107,14 +108,14 @@ export const ENTITLEMENT_MUTANTS = {
     assignPackage: (a) => ops.assignPackage(a).catch(ignoring('not_found')),
   })),
   'addBoost records limited, unlimited and expiring boosts that readGrants returns oldest first': patched((ops) => ({
-    addBoost: (b) => ops.addBoost({ ...b, amount: b.amount ?? 0 }),
+    addBoost: (b) => ops.addBoost({ ...b, amount: b.amount === 'unlimited' ? 0 : b.amount }),
   })),
   'addBoost throws NotFoundError for a missing tenant and FeatureNotFoundError for a missing feature': patched((ops) => ({
     addBoost: (b) => ops.addBoost(b).catch(ignoring('feature_not_found')),
   })),
   'setNamespaceLimit sets, replaces and clears a namespace limit': patched((ops) => ({
     setNamespaceLimit: async (change) => {
-      if (change.limit !== null) await ops.setNamespaceLimit(change);
+      if (change.limit !== 'unlimited') await ops.setNamespaceLimit(change);
     },
   })),
   'setNamespaceLimit throws NotFoundError for a missing tenant and FeatureNotFoundError for a missing feature': patched((ops) => ({
@@ -126,11 +127,11 @@ export const ENTITLEMENT_MUTANTS = {
     consume: mapResult(ops, (r) => (r.outcome === 'consumed' ? { ...r, counters: r.counters.map((c) => ({ before: c.after, after: c.after })) } : r)),
   })),
   'consume past the limit is exceeded with the index and value of the full counter, and writes nothing': patched((ops) => ({
-    consume: (r) => ops.consume({ ...r, counters: r.counters.map((c) => ({ ...c, limit: c.limit === null ? null : c.limit + 1 })) }),
+    consume: (r) => ops.consume({ ...r, counters: r.counters.map((c) => ({ ...c, limit: c.limit === 'unlimited' ? c.limit : c.limit + 1 })) }),
   })),
   'consume of several counters is all or nothing: a later counter without room leaves the earlier ones untouched': patched(counterByCounter),
-  'consume of unlimited counters (limit null) succeeds up to Number.MAX_SAFE_INTEGER': patched((ops) => ({
-    consume: (r) => ops.consume({ ...r, counters: r.counters.map((c) => ({ ...c, limit: c.limit ?? 1000 })) }),
+  "consume of unlimited counters (limit 'unlimited') succeeds up to Number.MAX_SAFE_INTEGER": patched((ops) => ({
+    consume: (r) => ops.consume({ ...r, counters: r.counters.map((c) => ({ ...c, limit: c.limit === 'unlimited' ? 1000 : c.limit })) }),
   })),
   'consume refuses to take any counter past Number.MAX_SAFE_INTEGER, unlimited ones included, and writes nothing (not even the idempotency key)':
     patched(noCeiling),
@@ -159,9 +160,6 @@ export const ENTITLEMENT_MUTANTS = {
   'release is all or nothing: a counter holding less than the amount is insufficient and nothing changes': patched(counterByCounter),
   'readCounters returns the values in the order asked, 0 for counters never written': patched((ops) => ({
     readCounters: async (t, c) => [...(await ops.readCounters(t, c))].sort((a, b) => a - b),
-  })),
-  'listCounters returns every counter of the tenant ordered by feature, namespace and window': patched((ops) => ({
-    listCounters: async (t) => byLocaleKey(await ops.listCounters(t)),
   })),
   'recordAlert records an alert once per feature, namespace, threshold and window; listAlerts returns them oldest first': patched((ops) => ({
     recordAlert: async (a) => {

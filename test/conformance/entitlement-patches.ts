@@ -1,7 +1,7 @@
 import { AlreadyExistsError } from '../../src/core/errors/index.js';
 import type { AuditRecord } from '../../src/store/audit-records.js';
 import type { BoostRecord, ConsumeRequest, ConsumeResult, CounterChange } from '../../src/store/entitlement-records.js';
-import type { StoreOperations } from '../../src/store/store.js';
+import type { StoreOperations } from '../../src/store/store-operations.js';
 import { pause, type Patch } from './store-mutants.js';
 
 /**
@@ -44,9 +44,9 @@ export const racyCounters: Patch = (ops) => ({
   async consume(request) {
     const used = await ops.readCounters(request.tenantId, request.counters);
     await pause();
-    const index = request.counters.findIndex((c, i) => c.limit !== null && (used[i] ?? 0) + request.amount > c.limit);
+    const index = request.counters.findIndex((c, i) => c.limit !== 'unlimited' && (used[i] ?? 0) + request.amount > c.limit);
     if (index >= 0) return { outcome: 'exceeded', index, used: used[index] ?? 0 };
-    return ops.consume({ ...request, counters: request.counters.map((c) => ({ ...c, limit: null })) });
+    return ops.consume({ ...request, counters: request.counters.map((c) => ({ ...c, limit: 'unlimited' as const })) });
   },
   async release(request) {
     const used = await ops.readCounters(request.tenantId, request.counters);
@@ -54,7 +54,7 @@ export const racyCounters: Patch = (ops) => ({
     const index = used.findIndex((u) => u < request.amount);
     if (index >= 0) return { outcome: 'insufficient', index, used: used[index] ?? 0 };
     // A negative, unguarded consumption: nothing stops it below zero.
-    const result = await ops.consume({ tenantId: request.tenantId, amount: -request.amount, counters: request.counters.map((c) => ({ ...c, limit: null })), now: new Date() });
+    const result = await ops.consume({ tenantId: request.tenantId, amount: -request.amount, counters: request.counters.map((c) => ({ ...c, limit: 'unlimited' as const })), now: new Date() });
     return result.outcome === 'consumed' ? { outcome: 'released', counters: result.counters } : { outcome: 'insufficient', index: 0, used: 0 };
   },
 });
@@ -81,7 +81,7 @@ export const limitsBeforeKey: Patch = (ops) => ({
   async consume(request) {
     if (request.idempotency !== undefined) {
       const used = await ops.readCounters(request.tenantId, request.counters);
-      const index = request.counters.findIndex((c, i) => c.limit !== null && (used[i] ?? 0) + request.amount > c.limit);
+      const index = request.counters.findIndex((c, i) => c.limit !== 'unlimited' && (used[i] ?? 0) + request.amount > c.limit);
       if (index >= 0) return { outcome: 'exceeded', index, used: used[index] ?? 0 };
     }
     return ops.consume(request);
@@ -96,7 +96,7 @@ export const limitsBeforeKey: Patch = (ops) => ({
 export const noCeiling: Patch = (ops) => ({
   async consume(request) {
     const result = await ops.consume(request);
-    if (result.outcome !== 'exceeded' || request.counters[result.index]?.limit !== null) return result;
+    if (result.outcome !== 'exceeded' || request.counters[result.index]?.limit !== 'unlimited') return result;
     const used = await ops.readCounters(request.tenantId, request.counters);
     return { outcome: 'consumed', counters: used.map((before) => ({ before, after: before + request.amount })) };
   },

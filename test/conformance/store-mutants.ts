@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isTenantryError } from '../../src/core/errors/index.js';
-import { memoryStore } from '../../src/memory.js';
+import { MemoryAdapter, memoryStore } from '../../src/memory.js';
+import { defineStore } from '../../src/store/define-store.js';
 import type { GuardedWriteResult, MembershipRecord, RoleChange } from '../../src/store/records.js';
-import type { Store, StoreOperations } from '../../src/store/store.js';
+import type { StoreAdapter } from '../../src/store/store-adapter.js';
+import type { Store } from '../../src/store/store.js';
+import type { StoreOperations } from '../../src/store/store-operations.js';
 
 /**
  * Deliberately broken stores, each a memory store with one behaviour wrong.
@@ -18,7 +21,7 @@ const NO_OWNER_ROLE = '\u0000nobody';
  * property, so a spread copies them all, whatever operations the port gains.
  */
 function operationsOf(store: StoreOperations): StoreOperations {
-  const { transaction: _transaction, ...ops } = store as StoreOperations & { transaction?: unknown };
+  const { transaction: _transaction, name: _name, ...ops } = store as StoreOperations & { transaction?: unknown; name?: unknown };
   return ops;
 }
 
@@ -30,15 +33,30 @@ export function patched(patch: Patch, transaction?: (base: Store, patchedOps: St
     const base = memoryStore();
     const ops = { ...operationsOf(base), ...patch(operationsOf(base)) };
     return {
+      name: 'memory (mutant)',
       ...ops,
       transaction:
         transaction?.(base, ops) ??
-        ((work) =>
+        ((work, options) =>
           base.transaction((tx) => {
             const txOps = operationsOf(tx);
             return work({ ...txOps, ...patch(txOps) });
-          })),
+          }, options)),
     };
+  };
+}
+
+/**
+ * A store made the way `memoryStore()` is (`defineStore` over a memory
+ * adapter), with `patch` applied to the adapter: a broken tier-1 adapter
+ * under the real wrapper.
+ */
+export function brokenAdapter(patch: (adapter: MemoryAdapter) => Partial<StoreAdapter>): () => Store {
+  return () => {
+    const adapter = new MemoryAdapter();
+    // The adapter's operations are own properties; its transaction is a method, bound here.
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread
+    return defineStore({ ...adapter, name: adapter.name, transaction: (work, options) => adapter.transaction(work, options), ...patch(adapter) });
   };
 }
 
@@ -146,7 +164,7 @@ export const noTransaction = (_base: Store, ops: StoreOperations): Store['transa
 /** Like a PostgreSQL transaction without savepoints: after one failed call, every later call fails too. */
 export const poisonedAfterFailure =
   (base: Store): Store['transaction'] =>
-  (work) =>
+  (work, options) =>
     base.transaction((tx) => {
       let failed = false;
       const wrap =
@@ -165,12 +183,12 @@ export const poisonedAfterFailure =
         Object.entries(ops).map(([name, op]) => [name, wrap((...args: unknown[]) => (op as (...a: unknown[]) => Promise<unknown>)(...args))]),
       ) as unknown as StoreOperations;
       return work(poisoned);
-    });
+    }, options);
 
 /** Inserts made inside a transaction are only applied at its end, invisible to its own guarded writes. */
 export const deferredInserts =
   (base: Store): Store['transaction'] =>
-  (work) =>
+  (work, options) =>
     base.transaction(async (tx) => {
       const pending: Parameters<StoreOperations['insertMembership']>[0][] = [];
       const result = await work({
@@ -182,6 +200,6 @@ export const deferredInserts =
       });
       for (const m of pending) await tx.insertMembership(m);
       return result;
-    });
+    }, options);
 
 export { NO_OWNER_ROLE, operationsOf };

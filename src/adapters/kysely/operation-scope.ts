@@ -1,19 +1,18 @@
-import type { StoreOperations } from '../../store/store.js';
+import type { StoreOperationName, StoreOperations } from '../../store/store-operations.js';
 import { appendAudit, listAudit } from './operations/audit.js';
 import { listAlerts, recordAlert } from './operations/alerts.js';
 import { hitRateLimit } from './operations/rate-limit.js';
 import { consume } from './operations/consume.js';
-import { listCounters, readCounters } from './operations/counter-reads.js';
+import { readCounters } from './operations/counter-reads.js';
 import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, syncFeatures } from './operations/features.js';
 import { readGrants } from './operations/grants.js';
 import { deleteMembership, updateMembershipRole } from './operations/guarded-writes.js';
 import { createTenant, insertMembership } from './operations/inserts.js';
 import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
-import { findMembership, findTenant, listMembers, listMembershipsOfUser, lockTenant } from './operations/reads.js';
+import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
 import { release } from './operations/release.js';
 import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
-import { toStoreError } from './storage-errors.js';
 
 /**
  * `deleteFeature` in one transaction, mapping a foreign-key violation of the
@@ -38,47 +37,40 @@ async function syncFeaturesIn(scope: Scope, features: Parameters<StoreOperations
   }
 }
 
-/** The store operations over `scope`, each mapping driver errors to tenantry errors. */
+/**
+ * The adapter's operations over `scope`, one entry per name of
+ * `STORE_OPERATIONS` (the mapped type makes a missing one a compile error).
+ * Unique and foreign-key violations become the tenantry error they mean
+ * inside each operation, where the entity is known; classifying the rest
+ * (outages) is the adapter's `classifyError`, applied once by `defineStore`.
+ */
 export function operationsIn(scope: Scope): StoreOperations {
-  const run = async <T>(op: () => Promise<T>): Promise<T> => {
-    try {
-      return await scope.inTurn(() => {
-        // Checked when the operation's turn comes, so a call queued behind the
-        // last one of a transaction cannot run on a connection already released.
-        if (!scope.isOpen()) throw new Error('This transaction has already ended; use the store, not tx.');
-        return op();
-      });
-    } catch (error) {
-      throw toStoreError(scope.dialect, error);
-    }
+  const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
+    createTenant: (tenant, owner) => allOrNothing(scope, (ctx) => createTenant(ctx, tenant, owner)),
+    findTenant: (tenantId) => read(scope, (ctx) => findTenant(ctx, tenantId)),
+    findMembership: (tenantId, userId) => read(scope, (ctx) => findMembership(ctx, tenantId, userId)),
+    listMembershipsOfUser: (userId) => read(scope, (ctx) => listMembershipsOfUser(ctx, userId)),
+    listMembers: (tenantId, page) => read(scope, (ctx) => listMembers(ctx, tenantId, page)),
+    insertMembership: (membership) => single(scope, (ctx) => insertMembership(ctx, membership)),
+    updateMembershipRole: (change) => atomic(scope, (ctx) => updateMembershipRole(ctx, change)),
+    deleteMembership: (removal) => atomic(scope, (ctx) => deleteMembership(ctx, removal)),
+    appendAudit: (entry) => single(scope, (ctx) => appendAudit(ctx, entry)),
+    listAudit: (tenantId, page) => read(scope, (ctx) => listAudit(ctx, tenantId, page)),
+    syncFeatures: (features) => syncFeaturesIn(scope, features),
+    listFeatures: () => read(scope, listFeatures),
+    deleteFeature: (featureKey) => deleteFeatureIn(scope, featureKey),
+    assignPackage: (assignment) => fallible(scope, (ctx) => assignPackage(ctx, assignment)),
+    cancelPackage: (cancellation) => allOrNothing(scope, (ctx) => cancelPackage(ctx, cancellation)),
+    addBoost: (boost) => namingMissingParent(scope, boost.tenantId, [boost.featureKey], () => fallible(scope, (ctx) => addBoost(ctx, boost))),
+    setNamespaceLimit: (change) =>
+      namingMissingParent(scope, change.tenantId, [change.featureKey], () => fallible(scope, (ctx) => setNamespaceLimit(ctx, change))),
+    readGrants: (tenantId) => read(scope, (ctx) => readGrants(ctx, tenantId)),
+    consume: (request) => consume(scope, request),
+    release: (request) => release(scope, request),
+    readCounters: (tenantId, counters) => read(scope, (ctx) => readCounters(ctx, tenantId, counters)),
+    recordAlert: (alert) => namingMissingParent(scope, alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
+    listAlerts: (tenantId) => read(scope, (ctx) => listAlerts(ctx, tenantId)),
+    hitRateLimit: (hit) => hitRateLimit(scope, hit),
   };
-  const parents = <T>(tenantId: string, features: readonly string[], op: () => Promise<T>) => run(() => namingMissingParent(scope, tenantId, features, op));
-  return Object.freeze({
-    createTenant: (tenant, owner) => run(() => allOrNothing(scope, (ctx) => createTenant(ctx, tenant, owner))),
-    findTenant: (tenantId) => run(() => read(scope, (ctx) => findTenant(ctx, tenantId))),
-    lockTenant: (tenantId) => run(() => read(scope, (ctx) => lockTenant(ctx, tenantId))),
-    findMembership: (tenantId, userId) => run(() => read(scope, (ctx) => findMembership(ctx, tenantId, userId))),
-    listMembershipsOfUser: (userId) => run(() => read(scope, (ctx) => listMembershipsOfUser(ctx, userId))),
-    listMembers: (tenantId, page) => run(() => read(scope, (ctx) => listMembers(ctx, tenantId, page))),
-    insertMembership: (membership) => run(() => single(scope, (ctx) => insertMembership(ctx, membership))),
-    updateMembershipRole: (change) => run(() => atomic(scope, (ctx) => updateMembershipRole(ctx, change))),
-    deleteMembership: (removal) => run(() => atomic(scope, (ctx) => deleteMembership(ctx, removal))),
-    appendAudit: (entry) => run(() => single(scope, (ctx) => appendAudit(ctx, entry))),
-    listAudit: (tenantId, page) => run(() => read(scope, (ctx) => listAudit(ctx, tenantId, page))),
-    syncFeatures: (features) => run(() => syncFeaturesIn(scope, features)),
-    listFeatures: () => run(() => read(scope, listFeatures)),
-    deleteFeature: (featureKey) => run(() => deleteFeatureIn(scope, featureKey)),
-    assignPackage: (assignment) => run(() => fallible(scope, (ctx) => assignPackage(ctx, assignment))),
-    cancelPackage: (cancellation) => run(() => allOrNothing(scope, (ctx) => cancelPackage(ctx, cancellation))),
-    addBoost: (boost) => parents(boost.tenantId, [boost.featureKey], () => fallible(scope, (ctx) => addBoost(ctx, boost))),
-    setNamespaceLimit: (change) => parents(change.tenantId, [change.featureKey], () => fallible(scope, (ctx) => setNamespaceLimit(ctx, change))),
-    readGrants: (tenantId) => run(() => read(scope, (ctx) => readGrants(ctx, tenantId))),
-    consume: (request) => run(() => consume(scope, request)),
-    release: (request) => run(() => release(scope, request)),
-    readCounters: (tenantId, counters) => run(() => read(scope, (ctx) => readCounters(ctx, tenantId, counters))),
-    listCounters: (tenantId) => run(() => read(scope, (ctx) => listCounters(ctx, tenantId))),
-    recordAlert: (alert) => parents(alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
-    listAlerts: (tenantId) => run(() => read(scope, (ctx) => listAlerts(ctx, tenantId))),
-    hitRateLimit: (hit) => run(() => hitRateLimit(scope, hit)),
-  } satisfies StoreOperations);
+  return Object.freeze(operations);
 }

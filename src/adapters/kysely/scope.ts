@@ -5,7 +5,10 @@ import { runInTransaction, withSavepoint } from './transactions.js';
 
 /**
  * Where a set of operations runs: directly on the host's instance, or on the
- * connection of a transaction the store opened.
+ * connection of a transaction the adapter opened. Inside a transaction the
+ * store wrapper (`defineStore`) runs one operation at a time, so an
+ * operation of several statements (a guarded write's lock, read and write;
+ * createTenant's savepoint) never interleaves with another on the connection.
  */
 export interface Scope {
   readonly db: StoreQueries;
@@ -13,25 +16,6 @@ export interface Scope {
   readonly tables: TableNames;
   /** The connection of the enclosing `transaction()`, or `undefined` outside one. */
   readonly transaction: StoreQueries | undefined;
-  /** False once the enclosing `transaction()` has settled. */
-  isOpen(): boolean;
-  /** Runs `op` once every operation started before it in this scope has settled. */
-  inTurn<T>(op: () => Promise<T>): Promise<T>;
-}
-
-/**
- * One operation at a time on a transaction's connection. Operations of
- * several statements (a guarded write's lock, read and write; createTenant's
- * savepoint) must not interleave with each other inside one transaction:
- * two guarded writes would both count the same owners.
- */
-export function turnTaker(): Scope['inTurn'] {
-  let previous: Promise<unknown> = Promise.resolve();
-  return (op) => {
-    const current = previous.then(op, op);
-    previous = current.catch(() => undefined);
-    return current;
-  };
 }
 
 function contextOn(scope: Scope, q: StoreQueries): QueryContext {

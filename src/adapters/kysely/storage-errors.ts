@@ -1,17 +1,15 @@
-import { isTenantryError, StorageUnavailableError } from '../../core/errors/index.js';
+import type { StorageFailure } from '../../store/store-adapter.js';
 import type { StoreDialect } from './dialects/store-dialect.js';
 import { DriverErrorCause } from './driver-error-cause.js';
 
 /**
- * The error a store operation throws for `error`: tenantry errors as they
- * are; failures that provably come from the driver, the network or the
- * server as `StorageUnavailableError` with the dialect's `reason` and a
- * sanitized copy of the driver error as `cause` ({@link DriverErrorCause});
- * anything else (a bug, a Kysely `NoResultError`) unchanged.
+ * `KyselyAdapter.classifyError`: a failure that provably comes from the
+ * driver, the network or the server, with the dialect's reason and a
+ * sanitized copy of the driver error as the cause to keep
+ * ({@link DriverErrorCause}); `undefined` for anything else (a bug, a Kysely
+ * `NoResultError`, a tenantry error), which then surfaces as itself.
  */
-export function toStoreError(dialect: StoreDialect, error: unknown): unknown {
-  if (isTenantryError(error)) return error;
+export function storageFailureOf(dialect: StoreDialect, error: unknown): StorageFailure | undefined {
   const reason = dialect.unavailableReason(error);
-  if (reason === undefined) return error;
-  return new StorageUnavailableError(`The ${dialect.name} backend is unavailable (${reason}).`, { cause: new DriverErrorCause(error), reason });
+  return reason === undefined ? undefined : { reason, cause: new DriverErrorCause(error) };
 }

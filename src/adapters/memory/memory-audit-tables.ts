@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../core/errors/index.js';
 import type { AuditPageRequest, AuditRecord } from '../../store/audit-records.js';
 import type { Undo } from './memory-tables.js';
+import { assertValidDates } from './valid-date.js';
 
 /** The append-only audit log, in memory. Ids are time-ordered, so id order is time order. */
 export class MemoryAuditTables {
@@ -12,6 +13,7 @@ export class MemoryAuditTables {
   }
 
   appendAudit(entry: AuditRecord, undo: Undo[]): void {
+    assertValidDates(entry.createdAt);
     if (!this.#tenantExists(entry.tenantId)) throw new NotFoundError();
     let log = this.#entries.get(entry.tenantId);
     if (log === undefined) {

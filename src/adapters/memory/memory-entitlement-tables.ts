@@ -19,6 +19,7 @@ import type {
 import { counterCeiling } from '../../store/entitlement-records.js';
 import type { NamespaceLimitChange, PackageCancellation } from '../../store/entitlement-operations.js';
 import { compare, type Undo } from './memory-tables.js';
+import { assertValidDates } from './valid-date.js';
 
 const key = (...parts: readonly (string | number)[]) => parts.join('\u0000');
 const counterKey = (tenantId: string, target: Pick<CounterTarget, 'featureKey' | 'namespace' | 'windowStart'>) =>
@@ -45,7 +46,7 @@ export class MemoryEntitlementTables {
   readonly #boosts = new Map<string, BoostRecord>();
   readonly #namespaceLimits = new Map<string, NamespaceLimitRecord>();
   readonly #counters = new Map<string, CounterRecord>();
-  readonly #idempotency = new Map<string, { readonly fingerprint: string; readonly counters: readonly CounterChange[]; readonly limits: readonly (number | null)[] }>();
+  readonly #idempotency = new Map<string, { readonly fingerprint: string; readonly counters: readonly CounterChange[]; readonly limits: readonly (number | 'unlimited')[] }>();
   readonly #alerts = new Map<string, AlertRecord>();
   readonly #tenantExists: (tenantId: string) => boolean;
 
@@ -82,6 +83,7 @@ export class MemoryEntitlementTables {
   }
 
   assignPackage(assignment: PackageAssignmentRecord, undo: Undo[]): void {
+    assertValidDates(assignment.assignedAt, assignment.cancelledAt);
     this.#requireTenant(assignment.tenantId);
     const active = [...this.#assignments.values()].some(
       (a) => a.tenantId === assignment.tenantId && a.packageKey === assignment.packageKey && a.cancelledAt === null,
@@ -92,6 +94,7 @@ export class MemoryEntitlementTables {
   }
 
   cancelPackage(cancellation: PackageCancellation, undo: Undo[]): PackageAssignmentRecord | undefined {
+    assertValidDates(cancellation.cancelledAt);
     const active = [...this.#assignments.values()].find(
       (a) => a.tenantId === cancellation.tenantId && a.packageKey === cancellation.packageKey && a.cancelledAt === null,
     );
@@ -103,6 +106,7 @@ export class MemoryEntitlementTables {
   }
 
   addBoost(boost: BoostRecord, undo: Undo[]): void {
+    assertValidDates(boost.expiresAt, boost.createdAt);
     this.#requireTenant(boost.tenantId);
     this.#requireFeature(boost.featureKey);
     remember(this.#boosts, boost.id, undo);
@@ -114,7 +118,7 @@ export class MemoryEntitlementTables {
     this.#requireFeature(featureKey);
     const k = key(tenantId, namespace, featureKey);
     remember(this.#namespaceLimits, k, undo);
-    if (limit === null) this.#namespaceLimits.delete(k);
+    if (limit === 'unlimited') this.#namespaceLimits.delete(k);
     else this.#namespaceLimits.set(k, Object.freeze({ tenantId, namespace, featureKey, limit }));
   }
 
@@ -132,6 +136,7 @@ export class MemoryEntitlementTables {
   }
 
   consume(request: ConsumeRequest, undo: Undo[]): ConsumeResult {
+    assertValidDates(request.now, ...request.counters.map((target) => target.windowStart));
     const idempotencyKey = request.idempotency === undefined ? undefined : key(request.tenantId, request.idempotency.key);
     if (idempotencyKey !== undefined) {
       const previous = this.#idempotency.get(idempotencyKey);
@@ -161,6 +166,7 @@ export class MemoryEntitlementTables {
   }
 
   release(request: ReleaseRequest, undo: Undo[]): ReleaseResult {
+    assertValidDates(...request.counters.map((target) => target.windowStart));
     const current = request.counters.map((target) => this.#counters.get(counterKey(request.tenantId, target))?.used ?? 0);
     for (const [index, used] of current.entries()) {
       if (used < request.amount) return { outcome: 'insufficient', index, used };
@@ -172,13 +178,8 @@ export class MemoryEntitlementTables {
     return targets.map((target) => this.#counters.get(counterKey(tenantId, target))?.used ?? 0);
   }
 
-  listCounters(tenantId: string): readonly CounterRecord[] {
-    return [...this.#counters.values()]
-      .filter((c) => c.tenantId === tenantId)
-      .sort((a, b) => compare(a.featureKey, b.featureKey) || compare(a.namespace, b.namespace) || a.windowStart.getTime() - b.windowStart.getTime());
-  }
-
   recordAlert(alert: AlertRecord, undo: Undo[]): boolean {
+    assertValidDates(alert.windowStart, alert.createdAt);
     this.#requireTenant(alert.tenantId);
     this.#requireFeature(alert.featureKey);
     const k = key(alert.tenantId, alert.featureKey, alert.namespace, alert.threshold, alert.windowStart.getTime());

@@ -2,6 +2,7 @@ import { assertValidRateLimitHit, rateLimitPruneCutoff } from '../../store/rate-
 import type { RateLimitHit, RateLimitResult } from '../../store/rate-limit-operations.js';
 import type { Undo } from './memory-tables.js';
 import { MinHeap } from './min-heap.js';
+import { assertValidDates } from './valid-date.js';
 
 interface Window {
   count: number;
@@ -25,6 +26,7 @@ export class MemoryRateLimitTables {
 
   hitRateLimit(hit: RateLimitHit, undo: Undo[]): RateLimitResult {
     assertValidRateLimitHit(hit);
+    assertValidDates(hit.windowStart, hit.expiresAt);
     this.#prune(rateLimitPruneCutoff(hit).getTime());
     // Validated keys hold no control character, so NUL cannot occur inside one.
     const key = `${hit.key}\u0000${String(hit.windowStart.getTime())}`;

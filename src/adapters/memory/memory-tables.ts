@@ -9,6 +9,7 @@ import type {
   RoleChange,
   TenantRecord,
 } from '../../store/records.js';
+import { assertValidDates } from './valid-date.js';
 
 /** Reverts one mutation. Collected per transaction so a failed one can be rolled back. */
 export type Undo = () => void;
@@ -33,6 +34,7 @@ export class MemoryTables {
   readonly #membershipIds = new Set<string>();
 
   createTenant(tenant: NewTenant, owner: NewMembership, undo: Undo[]): void {
+    assertValidDates(tenant.createdAt, owner.createdAt);
     if (this.#tenants.has(tenant.id)) throw new AlreadyExistsError('tenant');
     const record: TenantRecord = Object.freeze({ ...tenant });
     this.#tenants.set(tenant.id, record);
@@ -67,6 +69,7 @@ export class MemoryTables {
   }
 
   insertMembership(membership: NewMembership, undo: Undo[]): void {
+    assertValidDates(membership.createdAt);
     const members = this.#byTenant.get(membership.tenantId);
     if (members === undefined) throw new NotFoundError();
     if (members.has(membership.userId) || this.#membershipIds.has(membership.id)) throw new AlreadyExistsError('membership');

@@ -44,7 +44,7 @@ export class EntitlementFixtures extends Fixtures {
   }
 
   /** A counter target on feature `label`. */
-  target(label: string, limit: number | null, options: { readonly namespace?: string; readonly windowStart?: Date } = {}): CounterTarget {
+  target(label: string, limit: number | 'unlimited', options: { readonly namespace?: string; readonly windowStart?: Date } = {}): CounterTarget {
     return { featureKey: this.featureKey(label), namespace: options.namespace ?? TENANT_POOL, windowStart: options.windowStart ?? WINDOW, limit };
   }
 
@@ -63,7 +63,7 @@ export class EntitlementFixtures extends Fixtures {
     return { id: randomUUID(), tenantId, packageKey, assignedBy: 'system:billing', assignedAt, cancelledBy: null, cancelledAt: null };
   }
 
-  boost(tenantId: string, label: string, amount: number | null, options: { readonly expiresAt?: Date; readonly createdAt?: Date } = {}): BoostRecord {
+  boost(tenantId: string, label: string, amount: number | 'unlimited', options: { readonly expiresAt?: Date; readonly createdAt?: Date } = {}): BoostRecord {
     return {
       id: randomUUID(),
       tenantId,

@@ -6,15 +6,18 @@ import { consumeCases } from './cases/consume-cases.js';
 import { counterCases } from './cases/counter-cases.js';
 import { entitlementConcurrencyCases } from './cases/entitlement-concurrency-cases.js';
 import { entitlementTransactionCases } from './cases/entitlement-transaction-cases.js';
+import { errorClassificationCases } from './cases/error-classification-cases.js';
 import { featureCases } from './cases/feature-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
+import { lockOrderCases } from './cases/lock-order-cases.js';
 import { membershipCases } from './cases/membership-cases.js';
 import { provenanceCases } from './cases/provenance-cases.js';
 import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
+import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
 
@@ -26,6 +29,8 @@ const cases = [
   ...listingCases,
   ...guardedWriteCases,
   ...transactionCases,
+  ...tenantLockCases,
+  ...errorClassificationCases,
   ...concurrencyCases,
   ...auditCases,
   ...featureCases,
@@ -33,6 +38,7 @@ const cases = [
   ...consumeCases,
   ...idempotencyCases,
   ...counterCases,
+  ...lockOrderCases,
   ...alertCases,
   ...rateLimitCases,
   ...entitlementTransactionCases,
@@ -49,12 +55,15 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
  * outcomes), exact identifier comparison (distinct accepted identifiers,
  * look-alikes and maximum lengths included, never collide), code-unit ordering and keyset
  * paging, millisecond timestamps, transaction commit, rollback and isolation
- * of the `tx` handle, atomicity of `createTenant`, provenance kept as actor type
- * and id, and the last-owner guard
+ * of the `tx` handle, tenant locks taken on open (a missing tenant, and a
+ * deterministic interleaving), honest error classification (programming
+ * errors and misuse never look like outages), atomicity of `createTenant`,
+ * provenance kept as actor type and id, and the last-owner guard
  * and unique keys under concurrent calls; the audit log (newest-first paging,
  * exact metadata); features, packages, boosts and namespace limits;
  * consumption (limits, all-or-nothing over several counters, idempotent
- * replay and conflicts), release, counters and usage alerts, inside and
+ * replay and conflicts), the lock order of counters and distinct counters,
+ * release, counters and usage alerts, inside and
  * outside transactions and under concurrent calls.
  *
  * Run them with {@link runStoreConformance}, or iterate them yourself.

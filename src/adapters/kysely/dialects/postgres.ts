@@ -74,6 +74,17 @@ function classifyPostgresError(error: unknown): DriverErrorKind | undefined {
 }
 
 /**
+ * `date` itself, which `pg` sends as a timestamp; an invalid `Date` throws
+ * `RangeError` here, like `toISOString()` does on the other dialects, so a
+ * programming error surfaces as itself (`pg` would send it as text the
+ * server rejects, after a deprecation warning).
+ */
+function validDate(date: Date): Date {
+  if (!Number.isFinite(date.getTime())) throw new RangeError('Invalid time value');
+  return date;
+}
+
+/**
  * PostgreSQL. Guarded writes lock the tenant row with `FOR NO KEY UPDATE`
  * (it conflicts with itself but not with the `KEY SHARE` lock that inserting
  * a membership takes through the foreign key). Duplicates are inserted with
@@ -102,7 +113,7 @@ export const postgresDialect = Object.freeze<StoreDialect>({
   readLatestShared: (query) => query.forShare(),
   counters: postgresCounters,
   isDeadlock: (error) => typeof errorField(error, 'severity') === 'string' && errorField(error, 'code') === '40P01',
-  writeTimestamp: (date) => date,
+  writeTimestamp: validDate,
   selectTimestamp: (column) => sql.ref(column),
   readTimestamp: (value) => (value instanceof Date ? new Date(value.getTime()) : new Date(String(value))),
   classifyError: classifyPostgresError,

@@ -46,13 +46,13 @@ export interface CounterStatements {
   /**
    * Adds `amount` to the counter, creating it at `amount` when it does not
    * exist, provided the result stays within `counterCeiling(limit)`: the
-   * limit, and never past `Number.MAX_SAFE_INTEGER` (the only bound of a
-   * `null`, unlimited, counter). Resolves with the value after the write, or
+   * limit, and never past `Number.MAX_SAFE_INTEGER` (the only bound of an
+   * `'unlimited'` counter). Resolves with the value after the write, or
    * `undefined` when refused (nothing written; the existing row stays locked
    * until the transaction ends). The caller refuses `amount` above the
    * ceiling itself, so creating the row needs no guard.
    */
-  increment(q: StoreQueries, table: string, key: CounterKeyValues, amount: number, limit: number | null): Promise<number | undefined>;
+  increment(q: StoreQueries, table: string, key: CounterKeyValues, amount: number, limit: number | 'unlimited'): Promise<number | undefined>;
   /**
    * Subtracts `amount` from the counter if it holds at least that much.
    * Resolves with the value after the write, or `undefined` when the counter

@@ -71,14 +71,3 @@ export async function readCounters(ctx: QueryContext, tenantId: string, keys: re
   }));
   return Object.freeze(keys.map((key) => used.get(identity(key.featureKey, key.namespace, key.windowStart)) ?? 0));
 }
-
-/** `Store.listCounters`: one statement, served by the primary key, which starts with `tenant_id` and has the listing's order. */
-export async function listCounters(ctx: QueryContext, tenantId: string): Promise<readonly CounterRecord[]> {
-  const rows = await selectCounters(ctx)
-    .where('tenant_id', '=', tenantId)
-    .orderBy('feature_key', 'asc')
-    .orderBy('namespace', 'asc')
-    .orderBy('window_start', 'asc')
-    .execute();
-  return Object.freeze(rows.map((row) => toCounterRecord(ctx, row)));
-}

@@ -79,7 +79,8 @@ export function toBoostRecord(ctx: QueryContext, row: BoostRow): BoostRecord {
     id: readText(row.id),
     tenantId: readText(row.tenant_id),
     featureKey: readText(row.feature_key),
-    amount: row.amount === null ? null : readCount(row.amount),
+    // NULL in the column is an unlimited boost.
+    amount: row.amount === null ? 'unlimited' : readCount(row.amount),
     expiresAt: optionalTimestamp(ctx, row.expires_at),
     createdBy: readText(row.created_by),
     createdAt: ctx.dialect.readTimestamp(row.created_at),

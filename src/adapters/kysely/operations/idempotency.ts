@@ -12,10 +12,14 @@ export interface StoredConsumption {
   readonly fingerprint: string;
   readonly counters: readonly CounterChange[];
   /** The limit of each counter it was applied under; absent from records written before limits were recorded. */
-  readonly limits: readonly (number | null)[] | undefined;
+  readonly limits: readonly (number | 'unlimited')[] | undefined;
 }
 
-/** One counter of a stored result: its change and, since limits are recorded, its limit. */
+/**
+ * One counter of a stored result: its change and, since limits are
+ * recorded, its limit. The JSON keeps the format earlier versions wrote:
+ * `null` is an unlimited counter there (the port's `'unlimited'`).
+ */
 interface StoredChange {
   readonly before: number;
   readonly after: number;
@@ -28,14 +32,19 @@ const encode = (fingerprint: string) => JSON.stringify(fingerprint);
 
 /** The `result` column: each counter's change and limit, in request order. */
 function encodeResult(counters: readonly CounterChange[], targets: readonly CounterTarget[]): string {
-  return JSON.stringify(counters.map((change, index): StoredChange => ({ before: change.before, after: change.after, limit: targets[index]?.limit ?? null })));
+  return JSON.stringify(
+    counters.map((change, index): StoredChange => {
+      const limit = targets[index]?.limit ?? 'unlimited';
+      return { before: change.before, after: change.after, limit: limit === 'unlimited' ? null : limit };
+    }),
+  );
 }
 
 function decodeResult(value: string): Pick<StoredConsumption, 'counters' | 'limits'> {
   const parsed = JSON.parse(value) as readonly StoredChange[];
   const counters = Object.freeze(parsed.map((change) => Object.freeze({ before: change.before, after: change.after })));
   const recorded = parsed.every((change) => change.limit !== undefined);
-  return { counters, limits: recorded ? Object.freeze(parsed.map((change) => change.limit ?? null)) : undefined };
+  return { counters, limits: recorded ? Object.freeze(parsed.map((change) => change.limit ?? 'unlimited')) : undefined };
 }
 
 /**

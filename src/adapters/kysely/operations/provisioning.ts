@@ -81,7 +81,8 @@ export async function addBoost(ctx: QueryContext, boost: BoostRecord): Promise<v
           eb.val(boost.id).as('id'),
           eb.ref('id').as('tenant_id'),
           eb.ref('key').as('feature_key'),
-          eb.val(boost.amount).as('amount'),
+          // An unlimited boost is NULL in the column.
+          eb.val(boost.amount === 'unlimited' ? null : boost.amount).as('amount'),
           eb.val(boost.expiresAt === null ? null : dialect.writeTimestamp(boost.expiresAt)).as('expires_at'),
           eb.val(boost.createdBy).as('created_by'),
           eb.val(dialect.writeTimestamp(boost.createdAt)).as('created_at'),
@@ -97,7 +98,8 @@ export async function addBoost(ctx: QueryContext, boost: BoostRecord): Promise<v
 }
 
 /**
- * `Store.setNamespaceLimit`: one upsert, or one delete when clearing. Both
+ * `Store.setNamespaceLimit`: one upsert, or one delete when clearing
+ * (`limit: 'unlimited'`: the namespace has no limit of its own then). Both
  * parents must exist even to clear a limit, as in the memory store; they are
  * read only when the statement touched no row.
  */
@@ -105,7 +107,7 @@ export async function setNamespaceLimit(ctx: QueryContext, change: NamespaceLimi
   const { q, tables, dialect } = ctx;
   const { tenantId, namespace, featureKey, limit } = change;
   let touched: bigint;
-  if (limit === null) {
+  if (limit === 'unlimited') {
     const result = await q
       .deleteFrom(tables.namespace_limits)
       .where('tenant_id', '=', tenantId)

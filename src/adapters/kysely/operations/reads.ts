@@ -1,3 +1,4 @@
+import { NotFoundError } from '../../../core/errors/index.js';
 import type { MemberPageRequest, MembershipRecord, TenantRecord } from '../../../store/records.js';
 import type { QueryContext } from './query-context.js';
 import { selectMemberships, selectTenants, toMembershipRecord, toTenantRecord } from './rows.js';
@@ -33,13 +34,21 @@ export async function listMembers(ctx: QueryContext, tenantId: string, page: Mem
   return Object.freeze(rows.map((row) => toMembershipRecord(ctx, row)));
 }
 
-/** True when the tenant exists. */
-/** `Store.lockTenant`: the dialect's tenant-row lock (`FOR NO KEY UPDATE` / `FOR UPDATE`; none on SQLite). */
-export async function lockTenant(ctx: QueryContext, tenantId: string): Promise<boolean> {
+/**
+ * Locks the tenant row until the transaction ends, the dialect's way
+ * (`FOR NO KEY UPDATE` on PostgreSQL, `FOR UPDATE` on MySQL/MariaDB; SQLite's
+ * immediate transaction already holds the database's write lock); throws
+ * `NotFoundError` when there is no such tenant. Every guarded write of the
+ * tenant takes the same lock first, so what the transaction reads after it
+ * (the acting member's role, the owners) stays true until the commit.
+ */
+export async function lockTenantOnOpen(ctx: QueryContext, tenantId: string): Promise<void> {
   const { q, dialect, tables } = ctx;
-  return (await dialect.lockTenant(q.selectFrom(tables.tenants).select('id').where('id', '=', tenantId)).executeTakeFirst()) !== undefined;
+  const row = await dialect.lockTenant(q.selectFrom(tables.tenants).select('id').where('id', '=', tenantId)).executeTakeFirst();
+  if (row === undefined) throw new NotFoundError();
 }
 
+/** True when the tenant exists. */
 export async function tenantExists(ctx: QueryContext, tenantId: string): Promise<boolean> {
   const row = await ctx.q.selectFrom(ctx.tables.tenants).select('id').where('id', '=', tenantId).executeTakeFirst();
   return row !== undefined;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { isTenantryError } from '../../../core/errors/index.js';
 import type { GuardedWriteResult } from '../../../store/records.js';
-import type { Store, StoreOperations } from '../../../store/store.js';
+import type { Store } from '../../../store/store.js';
+import type { StoreOperations } from '../../../store/store-operations.js';
 import type { StoreConformanceCase } from '../conformance-case.js';
 import { Fixtures, MEMBER, OWNER } from '../fixtures.js';
 

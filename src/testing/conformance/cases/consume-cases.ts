@@ -36,7 +36,9 @@ export const consumeCases = [
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, [fresh])), { outcome: 'exceeded', index: 0, used: 0 });
       // A limit of zero refuses everything.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [f.target('g', 0)])), { outcome: 'exceeded', index: 0, used: 0 });
-      assert.deepEqual(await store.listCounters(tenantId), [{ tenantId, featureKey: counter.featureKey, namespace: '', windowStart: counter.windowStart, used: 4 }]);
+      assert.deepEqual(await usedOf(store, tenantId, [counter, fresh]), [4, 0]);
+      // No counter row of g exists, not even at zero: nothing references the feature.
+      assert.equal(await store.deleteFeature(fresh.featureKey), 'deleted');
       // Exactly up to the limit is allowed.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [counter])), { outcome: 'consumed', counters: [{ before: 4, after: 5 }] });
     },
@@ -67,12 +69,12 @@ export const consumeCases = [
     },
   },
   {
-    name: 'consume of unlimited counters (limit null) succeeds up to Number.MAX_SAFE_INTEGER',
+    name: "consume of unlimited counters (limit 'unlimited') succeeds up to Number.MAX_SAFE_INTEGER",
     async run({ store }) {
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a', { f: null, g: null });
-      const unlimited = f.target('f', null);
-      const tracked = f.target('g', null, { namespace: 'team' });
+      const unlimited = f.target('f', 'unlimited');
+      const tracked = f.target('g', 'unlimited', { namespace: 'team' });
       await store.consume(f.consumeRequest(tenantId, Number.MAX_SAFE_INTEGER - 10, [unlimited]));
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 10, [unlimited, tracked])), {
         outcome: 'consumed',
@@ -88,7 +90,7 @@ export const consumeCases = [
     async run({ store }) {
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a', { f: null, g: null });
-      const unlimited = f.target('f', null);
+      const unlimited = f.target('f', 'unlimited');
       const limited = f.target('g', 100);
       await store.consume(f.consumeRequest(tenantId, Number.MAX_SAFE_INTEGER - 5, [unlimited]));
       // One past the ceiling: refused, on the unlimited counter, with the value it holds.
@@ -101,19 +103,19 @@ export const consumeCases = [
       });
       // A limit at the ceiling guards the same way; a new counter cannot start past it.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 6, [f.target('f', Number.MAX_SAFE_INTEGER)])), { outcome: 'exceeded', index: 0, used: Number.MAX_SAFE_INTEGER - 5 });
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 2 ** 53, [f.target('g', null, { namespace: 'other' })])), { outcome: 'exceeded', index: 0, used: 0 });
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 2 ** 53, [f.target('g', 'unlimited', { namespace: 'other' })])), { outcome: 'exceeded', index: 0, used: 0 });
       // A new counter may start exactly at it.
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, Number.MAX_SAFE_INTEGER, [f.target('f', null, { namespace: 'team' })])), {
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, Number.MAX_SAFE_INTEGER, [f.target('f', 'unlimited', { namespace: 'team' })])), {
         outcome: 'consumed',
         counters: [{ before: 0, after: Number.MAX_SAFE_INTEGER }],
       });
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [f.target('g', null, { namespace: 'team' }), f.target('f', null, { namespace: 'team' })])), {
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [f.target('g', 'unlimited', { namespace: 'team' }), f.target('f', 'unlimited', { namespace: 'team' })])), {
         outcome: 'exceeded',
         index: 1,
         used: Number.MAX_SAFE_INTEGER,
       });
       assert.deepEqual(await store.readCounters(tenantId, [limited, unlimited]), [0, Number.MAX_SAFE_INTEGER - 5]);
-      assert.equal((await store.listCounters(tenantId)).length, 2);
+      assert.deepEqual(await store.readCounters(tenantId, [f.target('g', 'unlimited', { namespace: 'other' }), f.target('g', 'unlimited', { namespace: 'team' })]), [0, 0]);
       // Exactly up to the ceiling is allowed, under the key the refusal left free.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 5, [limited, unlimited], ['key', 'fp-5'])), {
         outcome: 'consumed',
@@ -122,10 +124,10 @@ export const consumeCases = [
           { before: Number.MAX_SAFE_INTEGER - 5, after: Number.MAX_SAFE_INTEGER },
         ],
       });
-      assert.deepEqual(await store.listCounters(tenantId), [
-        { tenantId, featureKey: unlimited.featureKey, namespace: '', windowStart: unlimited.windowStart, used: Number.MAX_SAFE_INTEGER },
-        { tenantId, featureKey: unlimited.featureKey, namespace: 'team', windowStart: unlimited.windowStart, used: Number.MAX_SAFE_INTEGER },
-        { tenantId, featureKey: limited.featureKey, namespace: '', windowStart: limited.windowStart, used: 5 },
+      assert.deepEqual(await store.readCounters(tenantId, [unlimited, f.target('f', 'unlimited', { namespace: 'team' }), limited]), [
+        Number.MAX_SAFE_INTEGER,
+        Number.MAX_SAFE_INTEGER,
+        5,
       ]);
     },
   },
@@ -159,8 +161,8 @@ export const consumeCases = [
       await rejectsWithCode(store.consume(f.consumeRequest(missing, 1, [f.target('f', 10)], ['key', 'fp'])), 'not_found');
       await rejectsWithCode(store.consume(f.consumeRequest(missing, 20, [f.target('f', 10)])), 'not_found');
       await rejectsWithCode(store.consume(f.consumeRequest(tenantId, 1, [f.target('missing', 10)])), 'feature_not_found');
-      await rejectsWithCode(store.consume(f.consumeRequest(tenantId, 1, [f.target('f', 10), f.target('missing', null)], ['key', 'fp'])), 'feature_not_found');
-      assert.deepEqual(await store.listCounters(tenantId), []);
+      await rejectsWithCode(store.consume(f.consumeRequest(tenantId, 1, [f.target('f', 10), f.target('missing', 'unlimited')], ['key', 'fp'])), 'feature_not_found');
+      assert.deepEqual(await usedOf(store, tenantId, [f.target('f', 10)]), [0]);
       // The idempotency key of the failed call was not kept.
       assert.equal((await store.consume(f.consumeRequest(tenantId, 1, [f.target('f', 10)], ['key', 'fp']))).outcome, 'consumed');
     },

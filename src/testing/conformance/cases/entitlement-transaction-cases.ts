@@ -51,7 +51,7 @@ export const entitlementTransactionCases = [
         // Refused at the pool after the child was incremented: the child's increment is undone.
         assert.deepEqual(await tx.consume(f.consumeRequest(tenantId, 2, [child, pool], ['k', 'fp'])), { outcome: 'exceeded', index: 1, used: 2 });
         assert.deepEqual(await tx.release({ tenantId, amount: 5, counters: [child] }), { outcome: 'insufficient', index: 0, used: 2 });
-        await rejectsWithCode(tx.consume(f.consumeRequest(tenantId, 1, [child, f.target('missing', null)])), 'feature_not_found');
+        await rejectsWithCode(tx.consume(f.consumeRequest(tenantId, 1, [child, f.target('missing', 'unlimited')])), 'feature_not_found');
         await rejectsWithCode(tx.assignPackage(f.assignment(f.tenantId('missing'), 'pro')), 'not_found');
         await tx.assignPackage(f.assignment(tenantId, 'pro'));
         await rejectsWithCode(tx.assignPackage(f.assignment(tenantId, 'pro')), 'already_exists', 'package assignment');

@@ -43,7 +43,7 @@ export const idempotencyCases = [
     async run({ store }) {
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a', { child: 'pool', pool: null });
-      const targets = [f.target('child', 10), f.target('pool', null)];
+      const targets = [f.target('child', 10), f.target('pool', 'unlimited')];
       const counters = [
         { before: 0, after: 3 },
         { before: 0, after: 3 },
@@ -53,10 +53,10 @@ export const idempotencyCases = [
       const retries = [
         [f.target('child', 0), f.target('pool', 0)],
         [f.target('child', 2), f.target('pool', 1)],
-        [f.target('child', null), f.target('pool', 3)],
+        [f.target('child', 'unlimited'), f.target('pool', 3)],
       ];
       for (const retry of retries) {
-        assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, retry, ['request-1', 'fp-3'])), { outcome: 'replayed', counters, limits: [10, null] });
+        assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, retry, ['request-1', 'fp-3'])), { outcome: 'replayed', counters, limits: [10, 'unlimited'] });
       }
       // Another request under the key is still a conflict, whatever its limits.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, retries[0] ?? [], ['request-1', 'fp-4'])), { outcome: 'idempotency_conflict' });

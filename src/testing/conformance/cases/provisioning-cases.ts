@@ -67,7 +67,7 @@ export const provisioningCases = [
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a', { f: null, g: null });
       const later = f.boost(tenantId, 'f', 250, { createdAt: at('2024-03-05T00:00:00.005Z'), expiresAt: at('2024-04-05T23:59:59.999Z') });
-      const unlimited = f.boost(tenantId, 'g', null, { createdAt: at('2024-03-04T00:00:00.004Z') });
+      const unlimited = f.boost(tenantId, 'g', 'unlimited', { createdAt: at('2024-03-04T00:00:00.004Z') });
       const large = f.boost(tenantId, 'f', Number.MAX_SAFE_INTEGER, { createdAt: at('2024-03-06T00:00:00.000Z') });
       for (const boost of [later, unlimited, large]) await store.addBoost(boost);
       assert.deepEqual((await store.readGrants(tenantId)).boosts, [unlimited, later, large]);
@@ -88,14 +88,14 @@ export const provisioningCases = [
     async run({ store }) {
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a', { f: null, g: null });
-      const set = (namespace: string, label: string, limit: number | null) => store.setNamespaceLimit({ tenantId, namespace, featureKey: f.featureKey(label), limit });
+      const set = (namespace: string, label: string, limit: number | 'unlimited') => store.setNamespaceLimit({ tenantId, namespace, featureKey: f.featureKey(label), limit });
       await set('team-a', 'f', 10);
       await set('team-b', 'f', 0);
       await set('team-a', 'g', 3);
       await set('team-a', 'f', 12);
       await set('team-a', 'f', 12);
-      await set('team-a', 'g', null);
-      await set('team-c', 'g', null);
+      await set('team-a', 'g', 'unlimited');
+      await set('team-c', 'g', 'unlimited');
       const limits = [...(await store.readGrants(tenantId)).namespaceLimits].sort(byNamespaceAndFeature);
       assert.deepEqual(limits, [
         { tenantId, namespace: 'team-a', featureKey: f.featureKey('f'), limit: 12 },
@@ -108,7 +108,7 @@ export const provisioningCases = [
     async run({ store }) {
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a');
-      for (const limit of [5, null]) {
+      for (const limit of [5, 'unlimited'] as const) {
         await rejectsWithCode(store.setNamespaceLimit({ tenantId: f.tenantId('missing'), namespace: 'n', featureKey: f.featureKey('f'), limit }), 'not_found');
         await rejectsWithCode(store.setNamespaceLimit({ tenantId, namespace: 'n', featureKey: f.featureKey('missing'), limit }), 'feature_not_found');
       }

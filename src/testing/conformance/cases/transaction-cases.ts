@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { StoreOperations } from '../../../store/store.js';
+import type { StoreOperations } from '../../../store/store-operations.js';
 import { rejectsWithCode } from '../assertions.js';
 import type { StoreConformanceCase } from '../conformance-case.js';
 import { Fixtures, MEMBER, OWNER } from '../fixtures.js';
