@@ -1,4 +1,4 @@
-import { createEntitlements, createTenantry, systemActor, type Store } from 'tenantry';
+import { createTenantry, systemActor, type Store, type UsageAlert } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../../examples/catalog.js';
 import { packages } from '../../examples/plans.js';
@@ -19,18 +19,37 @@ export function testClock(start = '2026-03-15T12:00:00.000Z') {
   };
 }
 
+/** The system actor that provisions in tests. */
 export const billing = systemActor('billing');
 
-/** Tenantry plus entitlements over one store (memory by default), and a tenant on `plan`. */
-export async function entitlementWorld(options: { store?: Store; plan?: 'free' | 'pro' | 'enterprise' | null; clock?: ReturnType<typeof testClock> } = {}) {
+/** Options of {@link entitlementWorld}. */
+export interface EntitlementWorldOptions {
+  readonly store?: Store;
+  readonly plan?: 'free' | 'pro' | 'enterprise' | null;
+  readonly clock?: ReturnType<typeof testClock>;
+  readonly seats?: boolean;
+}
+
+/**
+ * A tenantry with the example plans over one store (memory by default), a
+ * tenant owned by `owner` on `plan` (default `free`), the system scope that
+ * provisions it, and the alerts received.
+ */
+export async function entitlementWorld(options: EntitlementWorldOptions = {}) {
   const store = options.store ?? memoryStore();
   const clock = options.clock ?? testClock();
-  const tenantry = createTenantry({ capabilities, roles, store, now: clock.now });
-  const alerts: unknown[] = [];
-  const entitlements = createEntitlements({ packages, store, now: clock.now, onAlert: (alert) => alerts.push(alert) });
-  const { tenant } = await tenantry.tenants.create({ ownerId: 'owner' });
-  if (options.plan !== null) {
-    await entitlements.provisioning.assignPackage({ actor: billing, tenantId: tenant.id, package: options.plan ?? 'free' });
-  }
-  return { store, clock, tenantry, entitlements, tenantId: tenant.id, alerts };
+  const alerts: UsageAlert[] = [];
+  const tenantry = createTenantry({
+    capabilities,
+    roles,
+    store,
+    now: clock.now,
+    manageMembers: 'membership.manage',
+    entitlements: { packages, onAlert: (alert) => alerts.push(alert), ...(options.seats === true ? { seats: 'seats' as const } : {}) },
+  });
+  const system = tenantry.as(billing);
+  const { tenant } = await system.tenants.create({ ownerId: 'owner' });
+  if (options.plan !== null) await system.provisioning.assignPackage({ tenantId: tenant.id, packageKey: options.plan ?? 'free' });
+  const owner = tenantry.forRequest({ userId: 'owner' });
+  return { store, clock, tenantry, system, owner, tenantId: tenant.id, alerts };
 }
