@@ -38,9 +38,15 @@ export function toDecision<F extends string>(facts: DecisionFacts<F>): Entitleme
   if (facts.applied) {
     const after = usedNow + amount;
     current = { used: after, remaining: evaluation.remaining, usedAfter: after, remainingAfter: evaluation.remaining };
-  } else {
+  } else if (evaluation.allowed) {
+    // A check that fits: room now, and the room the amount would leave.
     const room = evaluateHierarchicalConsumption(pools, 0).remaining;
-    current = { used: usedNow, remaining: room, usedAfter: usedNow + amount, remainingAfter: subtract(room, amount) };
+    current = { used: usedNow, remaining: room, usedAfter: usedNow + amount, remainingAfter: evaluation.remaining };
+  } else {
+    // A refusal: the room as it stands, which the evaluation reports (for an
+    // unlimited level at the counter ceiling that is the little left below it,
+    // never 'unlimited').
+    current = { used: usedNow, remaining: evaluation.remaining, usedAfter: usedNow + amount, remainingAfter: subtract(evaluation.remaining, amount) };
   }
   const blocked = facts.applied ? null : evaluation.blockedBy;
   return Object.freeze({
