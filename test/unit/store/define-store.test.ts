@@ -107,7 +107,7 @@ describe('defineStore', () => {
       await new Promise((resolve) => setTimeout(resolve, ms));
       log.push(`end ${label}`);
     };
-    const inner = { ...fakeAdapter(), findTenant: slow('findTenant', 20), listFeatures: slow('listFeatures', 1), readGrants: slow('readGrants', 5) } as StoreOperations;
+    const inner = { ...fakeAdapter(), findTenant: slow('findTenant', 20), listFeatures: slow('listFeatures', 1), readGrants: slow('readGrants', 5) } as unknown as StoreOperations;
     const store = defineStore(
       fakeAdapter({
         transaction: async (work) => {
