@@ -6,6 +6,7 @@ import { defineConfig } from 'tsup';
  */
 export const entries = {
   index: 'src/index.ts',
+  store: 'src/store.ts',
   memory: 'src/memory.ts',
   kysely: 'src/kysely.ts',
   express: 'src/express.ts',

@@ -71,14 +71,18 @@ export interface EntitlementOperations {
 
   /**
    * Atomically increments every counter if all stay within their limits; see
-   * {@link ConsumeResult}. The counters of one request are distinct and are
-   * taken in the given order; the first that fails decides: one without room
-   * gives `exceeded`, else one naming an unknown feature throws
-   * `FeatureNotFoundError`. A missing tenant throws `NotFoundError`.
+   * {@link ConsumeResult}. The counters of one request are distinct
+   * (`defineStore` rejects a repeated one with `ConfigurationError`) and
+   * reach the adapter in the global lock order, which the adapter takes them
+   * in; the first that fails decides: one without room gives `exceeded`,
+   * else one naming an unknown feature throws `FeatureNotFoundError`. A
+   * missing tenant throws `NotFoundError`. The store answers in the caller's
+   * order (`counters[i]`, `index` and a replay's `limits[i]` refer to the
+   * caller's `counters[i]`).
    */
   consume(request: ConsumeRequest): Promise<ConsumeResult>;
 
-  /** Atomically decrements every counter if none would go below zero; see {@link ReleaseResult}. */
+  /** Atomically decrements every counter if none would go below zero; see {@link ReleaseResult}. Counters are distinct and ordered as for `consume`. */
   release(request: ReleaseRequest): Promise<ReleaseResult>;
 
   /** Current values of the given counters (0 for a counter never written), in the same order. */

@@ -16,8 +16,10 @@ import type {
  * read-then-write that another writer could interleave.
  *
  * Inputs reaching a store are already validated by the services; adapters
- * translate their driver errors into tenantry errors
- * (`AlreadyExistsError`, `NotFoundError`, `StorageUnavailableError`).
+ * translate the driver errors that mean something to the operation into
+ * tenantry errors (`AlreadyExistsError`, `NotFoundError`), and recognise
+ * outages in `classifyError`, which `defineStore` turns into
+ * `StorageUnavailableError`.
  */
 export interface MembershipOperations {
   /**

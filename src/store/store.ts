@@ -22,8 +22,9 @@ export interface Store extends StoreOperations {
    * Operations run one at a time even when `work` starts several without
    * awaiting; one that fails leaves nothing behind and the transaction stays
    * usable if `work` catches the error. `tx` must not be used after `work`
-   * settles (such calls reject), and `work` must use `tx`, not the store (on
-   * single-writer backends that would wait for itself).
+   * settles (such calls reject with `ConfigurationError`), and `work` must
+   * use `tx`, not the store (on single-writer backends that would wait for
+   * itself).
    */
   transaction<T>(work: (tx: StoreOperations) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }

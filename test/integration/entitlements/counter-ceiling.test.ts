@@ -19,7 +19,7 @@ const SEED = Number(process.env.TENANTRY_FC_SEED ?? 20240229);
 
 /** Puts the tenant's seat gauge at `used` straight through the store (4 million maximal consumptions would take too long). */
 async function fillSeats(store: Store, tenantId: string, used: number): Promise<void> {
-  const counter = { featureKey: 'seats', namespace: TENANT_POOL, windowStart: GAUGE_WINDOW, limit: null };
+  const counter = { featureKey: 'seats', namespace: TENANT_POOL, windowStart: GAUGE_WINDOW, limit: 'unlimited' as const };
   const result = await store.consume({ tenantId, amount: used, counters: [counter], now: new Date() });
   expect(result.outcome).toBe('consumed');
 }
@@ -82,7 +82,7 @@ await describeDatabases(DATABASE_NAMES, (database) => {
           run += 1;
           // A fresh pair of counters per run: a namespace of their own.
           const namespace = `run-${run}`;
-          const unlimited = { featureKey: 'seats', namespace, windowStart: GAUGE_WINDOW, limit: null };
+          const unlimited = { featureKey: 'seats', namespace, windowStart: GAUGE_WINDOW, limit: 'unlimited' as const };
           const limited = { featureKey: 'ai.tokens', namespace, windowStart: GAUGE_WINDOW, limit: 1000 };
           if (start < 20) await store.consume({ tenantId, amount: COUNTER_CEILING - start, counters: [unlimited], now: new Date() });
           const model = { unlimited: start < 20 ? COUNTER_CEILING - start : 0, limited: 0 };

@@ -55,20 +55,20 @@ function dialectWith(adapter: DialectAdapter): Dialect {
 describe('dialect resolution', () => {
   // Building a Kysely instance does not connect, so no server is needed.
   it('detects PostgreSQL, MySQL and SQLite from the Kysely adapter', () => {
-    expect(kyselyStore(track(new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool() }) }))).dialect).toBe('postgres');
-    expect(kyselyStore(track(new Kysely({ dialect: new MysqlDialect({ pool: createPool({}) }) }))).dialect).toBe('mysql');
-    expect(kyselyStore(track(new Kysely({ dialect: new SqliteDialect({ database: new Database(':memory:') }) }))).dialect).toBe('sqlite');
+    expect(kyselyStore(track(new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool() }) }))).name).toBe('kysely:postgres');
+    expect(kyselyStore(track(new Kysely({ dialect: new MysqlDialect({ pool: createPool({}) }) }))).name).toBe('kysely:mysql');
+    expect(kyselyStore(track(new Kysely({ dialect: new SqliteDialect({ database: new Database(':memory:') }) }))).name).toBe('kysely:sqlite');
   });
 
   it('detects third-party dialects built on a Kysely adapter', () => {
     class PgLiteLikeAdapter extends PostgresAdapter {}
-    expect(kyselyStore(track(new Kysely({ dialect: dialectWith(new PgLiteLikeAdapter()) }))).dialect).toBe('postgres');
+    expect(kyselyStore(track(new Kysely({ dialect: dialectWith(new PgLiteLikeAdapter()) }))).name).toBe('kysely:postgres');
   });
 
   it('takes the dialect option over detection', () => {
     class CustomAdapter extends SqliteAdapter {}
     const db = track(new Kysely({ dialect: dialectWith(new CustomAdapter()) }));
-    expect(kyselyStore(db, { dialect: 'mysql' }).dialect).toBe('mysql');
+    expect(kyselyStore(db, { dialect: 'mysql' }).name).toBe('kysely:mysql');
   });
 
   it('refuses an unknown adapter without the dialect option, naming the option', () => {
@@ -82,7 +82,7 @@ describe('dialect resolution', () => {
     }
     const db = track(new Kysely({ dialect: dialectWith(new OtherAdapter()) }));
     expect(thrown(() => kyselyStore(db))).toMatchObject({ code: 'configuration_invalid', message: /"dialect" option/ });
-    expect(kyselyStore(db, { dialect: 'postgres' }).dialect).toBe('postgres');
+    expect(kyselyStore(db, { dialect: 'postgres' }).name).toBe('kysely:postgres');
   });
 
   it('rejects invalid options with ConfigurationError', () => {
@@ -91,6 +91,6 @@ describe('dialect resolution', () => {
       expect(thrown(() => kyselyStore(db, options as never))).toMatchObject({ code: 'configuration_invalid' });
       expect(thrown(() => tenantryMigrations(options as never))).toMatchObject({ code: 'configuration_invalid' });
     }
-    expect(kyselyStore(db, { tablePrefix: '' }).dialect).toBe('sqlite');
+    expect(kyselyStore(db, { tablePrefix: '' }).name).toBe('kysely:sqlite');
   });
 });

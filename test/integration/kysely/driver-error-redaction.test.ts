@@ -5,12 +5,34 @@ import { describe, expect, it } from 'vitest';
 import { isStorageUnavailableError } from '../../../src/core/errors/index.js';
 import { mysqlDialect } from '../../../src/adapters/kysely/dialects/mysql.js';
 import { postgresDialect } from '../../../src/adapters/kysely/dialects/postgres.js';
-import { toStoreError } from '../../../src/adapters/kysely/storage-errors.js';
+import type { StoreDialect } from '../../../src/adapters/kysely/dialects/store-dialect.js';
+import { storageFailureOf } from '../../../src/adapters/kysely/storage-errors.js';
 import { kyselyStore } from '../../../src/kysely.js';
+import { defineStore } from '../../../src/store/define-store.js';
 import type { ConsumeRequest } from '../../../src/store/entitlement-records.js';
+import { STORE_OPERATIONS, type StoreOperations } from '../../../src/store/store-operations.js';
 import { describeSqlDatabases } from '../../support/databases.js';
 
 const at = new Date('2024-05-01T12:00:00.000Z');
+
+/**
+ * What a store over `dialect` rejects with when its driver throws
+ * `driverError`: the Kysely adapter's classification, applied by the real
+ * `defineStore` wrapper, on an adapter whose every operation fails that way.
+ */
+async function storeErrorFor(dialect: StoreDialect, driverError: Error): Promise<unknown> {
+  const failing = Object.fromEntries(STORE_OPERATIONS.map((name) => [name, () => Promise.reject(driverError)])) as unknown as StoreOperations;
+  const store = defineStore({
+    ...failing,
+    name: `kysely:${dialect.name}`,
+    transaction: () => Promise.reject(driverError),
+    classifyError: (error) => storageFailureOf(dialect, error),
+  });
+  return store.findTenant('t').then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
 
 /**
  * Every way a host may log the error: `console.error` (`util.inspect`, causes
@@ -81,7 +103,7 @@ await describeSqlDatabases(['postgres', 'mysql'], (database) => {
 describe('the kept cause of StorageUnavailableError', () => {
   const secret = 'idem-SECRET-0123';
 
-  it('drops mysql2 statement text and sqlMessage, and redacts quoted values in the message', () => {
+  it('drops mysql2 statement text and sqlMessage, and redacts quoted values in the message', async () => {
     const driverError = Object.assign(new Error(`Deadlock found near '${secret}'`), {
       code: 'ER_LOCK_DEADLOCK',
       errno: 1213,
@@ -89,13 +111,13 @@ describe('the kept cause of StorageUnavailableError', () => {
       sqlMessage: `Deadlock found near '${secret}'`,
       sql: `insert into tenantry_idempotency_keys values ('t', '${secret}')`,
     });
-    const error = toStoreError(mysqlDialect, driverError);
+    const error = await storeErrorFor(mysqlDialect, driverError);
     expect(isStorageUnavailableError(error) && error.reason).toBe('deadlock');
     expectNoSecret(error, secret);
     expect((error as Error).cause).toMatchObject({ code: 'ER_LOCK_DEADLOCK', errno: 1213, sqlState: '40001', message: "Deadlock found near '[redacted]'" });
   });
 
-  it("drops PostgreSQL's detail, where, internalQuery and the driver error's own cause", () => {
+  it("drops PostgreSQL's detail, where, internalQuery and the driver error's own cause", async () => {
     const driverError = Object.assign(new Error('deadlock detected'), {
       severity: 'ERROR',
       code: '40P01',
@@ -104,15 +126,15 @@ describe('the kept cause of StorageUnavailableError', () => {
       internalQuery: `select '${secret}'`,
       cause: new Error(secret),
     });
-    const error = toStoreError(postgresDialect, driverError);
+    const error = await storeErrorFor(postgresDialect, driverError);
     expect(isStorageUnavailableError(error) && error.reason).toBe('deadlock');
     expectNoSecret(error, secret);
     expect((error as Error).cause).toMatchObject({ code: '40P01', severity: 'ERROR', message: 'deadlock detected' });
   });
 
-  it('keeps the stack frames of the driver error, under its redacted message', () => {
+  it('keeps the stack frames of the driver error, under its redacted message', async () => {
     const driverError = Object.assign(new Error(`lost '${secret}'`), { code: 'ECONNRESET' });
-    const cause = (toStoreError(postgresDialect, driverError) as Error).cause as Error;
+    const cause = ((await storeErrorFor(postgresDialect, driverError)) as Error).cause as Error;
     expect(cause.stack?.split('\n')[0]).toBe("DriverErrorCause: lost '[redacted]'");
     expect(cause.stack?.split('\n').slice(1)).toEqual(driverError.stack?.split('\n').filter((line) => line.startsWith('    at ')));
   });

@@ -1,6 +1,7 @@
 import { it } from 'vitest';
 import { kyselyStore } from '../../../src/kysely.js';
 import type { Store } from '../../../src/store/store.js';
+import type { TestKysely } from '../../support/db-config.js';
 import { describeSqlDatabases } from '../../support/databases.js';
 import { describeFigures, prepareStress, runStress } from './support/entitlement-stress.js';
 
@@ -33,21 +34,29 @@ async function warmUp(store: Store, connections: number): Promise<void> {
   );
 }
 
-async function stress(stores: readonly Store[], annotate: (message: string, type?: string) => Promise<unknown>): Promise<void> {
+/** The tenant's rows in the counters table (default prefix). */
+function counterRowsIn(db: TestKysely): (tenantId: string) => Promise<number> {
+  return async (tenantId) => {
+    const rows = await db.selectFrom('tenantry_usage_counters').select('tenant_id').where('tenant_id', '=', tenantId).execute();
+    return rows.length;
+  };
+}
+
+async function stress(stores: readonly Store[], db: TestKysely, annotate: (message: string, type?: string) => Promise<unknown>): Promise<void> {
   const [first] = stores;
   if (first === undefined) throw new Error('no store');
   const prefix = 'stress.';
   if (stores.length === 1) await warmUp(first, CONNECTIONS);
   for (let run = 0; run < RUNS; run += 1) {
     const tenantId = await prepareStress(first, prefix);
-    const figures = await runStress(stores, tenantId, prefix, SEED + run);
+    const figures = await runStress(stores, tenantId, prefix, SEED + run, counterRowsIn(db));
     await annotate(`run ${run + 1} (seed ${SEED + run}): ${describeFigures(figures)}`, 'figures');
   }
 }
 
 await describeSqlDatabases(['postgres', 'mysql'], (database) => {
   it(`keeps every counter within its limit and equal to its successful consumptions, ${CONNECTIONS} pooled connections`, async ({ annotate }) => {
-    await stress([kyselyStore(database.connect({ maxConnections: CONNECTIONS }))], annotate);
+    await stress([kyselyStore(database.connect({ maxConnections: CONNECTIONS }))], database.db, annotate);
   }, 60_000);
 });
 
@@ -55,6 +64,7 @@ await describeSqlDatabases(['sqlite-file'], (database) => {
   it(`keeps every counter within its limit and equal to its successful consumptions, ${CONNECTIONS} connections on one file`, async ({ annotate }) => {
     await stress(
       Array.from({ length: CONNECTIONS }, () => kyselyStore(database.connect())),
+      database.db,
       annotate,
     );
   }, 60_000);

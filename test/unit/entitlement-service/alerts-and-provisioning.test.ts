@@ -106,14 +106,14 @@ describe('simulation', () => {
     const { entitlements, tenantId, store } = await entitlementWorld({ plan: 'pro' });
     await entitlements.usage.consume(tenantId, 'seats', 10);
     await entitlements.usage.consume(tenantId, 'api.requests', 5_000);
-    const countersBefore = await store.listCounters(tenantId);
+    const countersBefore = await entitlements.usage.usage(tenantId);
     const grantsBefore = await store.readGrants(tenantId);
     const simulation = await entitlements.usage.simulate(tenantId, { packages: ['free'] });
     const seats = simulation.features.find((f) => f.feature === 'seats');
     expect(seats).toMatchObject({ current: { limit: 25 }, proposed: { limit: 3 }, used: 10, over: true, change: 'decreased' });
     expect(simulation.over).toContain('seats');
     expect(simulation.lost).toContain('sso');
-    expect(await store.listCounters(tenantId)).toEqual(countersBefore);
+    expect(await entitlements.usage.usage(tenantId)).toEqual(countersBefore);
     expect(await store.readGrants(tenantId)).toEqual(grantsBefore);
   });
 });

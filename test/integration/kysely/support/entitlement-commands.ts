@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { isTenantryError } from '../../../../src/core/errors/index.js';
 import { TENANT_POOL, type AlertRecord, type CounterTarget, type NamespaceLimitRecord } from '../../../../src/store/entitlement-records.js';
-import type { Store, StoreOperations } from '../../../../src/store/store.js';
+import type { Store } from '../../../../src/store/store.js';
+import type { StoreOperations } from '../../../../src/store/store-operations.js';
 
 /**
  * Random audit and entitlement operations for model-based tests: each
@@ -18,12 +19,16 @@ const TENANTS = ['a', 'b', 'missing'] as const;
 const KEYS = ['k1', 'k2', 'k3'] as const;
 const NAMESPACES = ['ns-a', 'ns-b'] as const;
 
-/** Counter sets a consumption or release touches, in lock order; `ghost` was never synced, so alone. */
-const SHAPES: readonly (readonly [feature: string, namespace: string, limit: number | null][])[] = [
+/**
+ * Counter sets a consumption or release touches, some in lock order, some
+ * not (the store orders them); `ghost` was never synced, so alone.
+ */
+const SHAPES: readonly (readonly [feature: string, namespace: string, limit: number | 'unlimited'][])[] = [
   [['child', TENANT_POOL, 8], ['pool', TENANT_POOL, 12]],
-  [['child', TENANT_POOL, 8], ['child', 'ns-a', 4], ['pool', TENANT_POOL, 12], ['pool', 'ns-a', null]],
+  [['child', TENANT_POOL, 8], ['child', 'ns-a', 4], ['pool', TENANT_POOL, 12], ['pool', 'ns-a', 'unlimited']],
   [['pool', TENANT_POOL, 12]],
-  [['pool', TENANT_POOL, null], ['pool', 'ns-b', 5]],
+  [['pool', 'ns-b', 5], ['pool', TENANT_POOL, 'unlimited']],
+  [['pool', 'ns-a', 'unlimited'], ['child', 'ns-a', 4], ['pool', TENANT_POOL, 12], ['child', TENANT_POOL, 8]],
   [['ghost', TENANT_POOL, 3]],
 ];
 
@@ -31,13 +36,12 @@ type EntitlementOp =
   | { readonly kind: 'consume'; readonly tenant: number; readonly shape: number; readonly window: number; readonly amount: number; readonly key: number | undefined }
   | { readonly kind: 'release'; readonly tenant: number; readonly shape: number; readonly window: number; readonly amount: number }
   | { readonly kind: 'readCounters'; readonly tenant: number }
-  | { readonly kind: 'listCounters'; readonly tenant: number }
   | { readonly kind: 'recordAlert'; readonly tenant: number; readonly feature: string; readonly threshold: number; readonly window: number }
   | { readonly kind: 'listAlerts'; readonly tenant: number }
   | { readonly kind: 'assignPackage'; readonly tenant: number; readonly pkg: string }
   | { readonly kind: 'cancelPackage'; readonly tenant: number; readonly pkg: string }
-  | { readonly kind: 'addBoost'; readonly tenant: number; readonly feature: string; readonly amount: number | null }
-  | { readonly kind: 'setNamespaceLimit'; readonly tenant: number; readonly namespace: string; readonly feature: string; readonly limit: number | null }
+  | { readonly kind: 'addBoost'; readonly tenant: number; readonly feature: string; readonly amount: number | 'unlimited' }
+  | { readonly kind: 'setNamespaceLimit'; readonly tenant: number; readonly namespace: string; readonly feature: string; readonly limit: number | 'unlimited' }
   | { readonly kind: 'readGrants'; readonly tenant: number }
   | { readonly kind: 'appendAudit'; readonly tenant: number; readonly metadata: Readonly<Record<string, string | number | boolean | null>> }
   | { readonly kind: 'listAudit'; readonly tenant: number; readonly limit: number; readonly skip: number }
@@ -54,7 +58,7 @@ const writeOp: fc.Arbitrary<EntitlementOp> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('recordAlert' as const), tenant, feature, threshold: fc.constantFrom(80, 90, 100), window }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('assignPackage' as const), tenant, pkg: fc.constantFrom('basic', 'pro') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancelPackage' as const), tenant, pkg: fc.constantFrom('basic', 'pro') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('addBoost' as const), tenant, feature, amount: fc.option(fc.integer({ min: 1, max: 50 }), { nil: null }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('addBoost' as const), tenant, feature, amount: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.constant('unlimited' as const)) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -62,7 +66,7 @@ const writeOp: fc.Arbitrary<EntitlementOp> = fc.oneof(
       tenant,
       namespace: fc.constantFrom(...NAMESPACES),
       feature,
-      limit: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }),
+      limit: fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constant('unlimited' as const)),
     }),
   },
   {
@@ -77,7 +81,6 @@ const writeOp: fc.Arbitrary<EntitlementOp> = fc.oneof(
 
 const readOp: fc.Arbitrary<EntitlementOp> = fc.oneof(
   fc.record({ kind: fc.constant('readCounters' as const), tenant }),
-  fc.record({ kind: fc.constant('listCounters' as const), tenant }),
   fc.record({ kind: fc.constant('listAlerts' as const), tenant }),
   fc.record({ kind: fc.constant('readGrants' as const), tenant }),
   fc.record({ kind: fc.constant('listAudit' as const), tenant, limit: fc.integer({ min: 1, max: 4 }), skip: fc.nat({ max: 3 }) }),
@@ -153,8 +156,6 @@ function applyWith(ops: StoreOperations, ids: EntitlementIds, op: EntitlementOp,
       return ops.release({ tenantId: t, amount: op.amount, counters: targets(ids, op) });
     case 'readCounters':
       return ops.readCounters(t, SHAPES.flatMap((_, s) => WINDOWS.flatMap((_w, w) => targets(ids, { shape: s, window: w }))));
-    case 'listCounters':
-      return ops.listCounters(t);
     case 'recordAlert':
       return ops.recordAlert({ tenantId: t, featureKey: ids.feature(op.feature), namespace: TENANT_POOL, threshold: op.threshold, windowStart: WINDOWS[op.window] ?? at, used: 7, limit: 8, createdAt: at });
     case 'listAlerts':

@@ -33,10 +33,17 @@ interface Attempt {
   readonly key: string | undefined;
 }
 
-/** Sorted like the entitlement service's global lock order: feature, namespace, window. */
-function lockOrdered(targets: CounterTarget[]): CounterTarget[] {
-  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return targets.sort((a, b) => compare(a.featureKey, b.featureKey) || compare(a.namespace, b.namespace));
+/**
+ * `targets` in a random order: the store puts every request's counters into
+ * the global lock order itself, which this race over overlapping counters
+ * would turn into deadlocks (and their retries) if it did not.
+ */
+function shuffled(random: () => number, targets: CounterTarget[]): CounterTarget[] {
+  for (let i = targets.length - 1; i > 0; i -= 1) {
+    const j = between(random, 0, i);
+    [targets[i], targets[j]] = [targets[j] as CounterTarget, targets[i] as CounterTarget];
+  }
+  return targets;
 }
 
 function counterName(target: Pick<CounterTarget, 'featureKey' | 'namespace'>, prefix: string): string {
@@ -59,16 +66,16 @@ export async function prepareStress(store: Store, prefix: string): Promise<strin
 /** The attempts of one run: `count` random consumptions plus `keys` idempotency keys retried `retries` times each. */
 function plan(tenantId: string, prefix: string, seed: number, count: number, keys: number, retries: number): Attempt[] {
   const random = seededRandom(seed);
-  const target = (feature: 'child' | 'pool', namespace: string, limit: number | null): CounterTarget => ({
+  const target = (feature: 'child' | 'pool', namespace: string, limit: number | 'unlimited'): CounterTarget => ({
     featureKey: `${prefix}${feature}`,
     namespace,
     windowStart: WINDOW,
     limit,
   });
   const child = () => [target('child', TENANT_POOL, LIMITS.child), target('pool', TENANT_POOL, LIMITS.pool)];
-  const childInA = () => [target('child', TENANT_POOL, LIMITS.child), target('child', 'ns-a', LIMITS.childInA), target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-a', null)];
-  const childInB = () => [target('child', TENANT_POOL, LIMITS.child), target('child', 'ns-b', null), target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-b', null)];
-  const poolInB = () => [target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-b', null)];
+  const childInA = () => [target('child', TENANT_POOL, LIMITS.child), target('child', 'ns-a', LIMITS.childInA), target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-a', 'unlimited')];
+  const childInB = () => [target('child', TENANT_POOL, LIMITS.child), target('child', 'ns-b', 'unlimited'), target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-b', 'unlimited')];
+  const poolInB = () => [target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-b', 'unlimited')];
   // Direct pool consumptions (in ns-b, so that they are transactions too: a single-statement
   // consume is served so much faster that it would fill the pool before any child commits)
   // make the child's own limit and the pool's both bind.
@@ -76,7 +83,7 @@ function plan(tenantId: string, prefix: string, seed: number, count: number, key
   const request = (amount: number, idempotency?: { key: string; fingerprint: string }): ConsumeRequest => ({
     tenantId,
     amount,
-    counters: lockOrdered((shapes[between(random, 0, shapes.length - 1)] ?? shapes[0]!)()),
+    counters: shuffled(random, (shapes[between(random, 0, shapes.length - 1)] ?? shapes[0]!)()),
     now: WINDOW,
     ...(idempotency === undefined ? {} : { idempotency }),
   });
@@ -90,8 +97,18 @@ function plan(tenantId: string, prefix: string, seed: number, count: number, key
   return attempts;
 }
 
-/** Fires every attempt at once (round-robin over `stores`), then checks every invariant. */
-export async function runStress(stores: readonly Store[], tenantId: string, prefix: string, seed: number): Promise<StressFigures> {
+/**
+ * Fires every attempt at once (round-robin over `stores`), then checks every
+ * invariant. `counterRows` counts the tenant's counter rows in the database
+ * (the port has no listing of counters).
+ */
+export async function runStress(
+  stores: readonly Store[],
+  tenantId: string,
+  prefix: string,
+  seed: number,
+  counterRows: (tenantId: string) => Promise<number>,
+): Promise<StressFigures> {
   const attempts = plan(tenantId, prefix, seed, 400, 5, 6);
   const results: ConsumeResult[] = await Promise.all(attempts.map((attempt, i) => stores[i % stores.length]!.consume(attempt.request)));
   const context = `seed ${seed}`;
@@ -110,29 +127,29 @@ export async function runStress(stores: readonly Store[], tenantId: string, pref
   }
 
   // Every counter: used equals the sum of the successful consumptions that include it, and stays within its limit.
-  const expected = new Map<string, { used: number; limit: number | null }>();
+  const expected = new Map<string, { used: number; limit: number | 'unlimited'; target: CounterTarget }>();
   for (const [i, attempt] of attempts.entries()) {
     const result = results[i];
     for (const [index, target] of attempt.request.counters.entries()) {
       const name = counterName(target, prefix);
-      const entry = expected.get(name) ?? { used: 0, limit: target.limit };
+      const entry = expected.get(name) ?? { used: 0, limit: target.limit, target };
       if (result?.outcome === 'consumed') entry.used += attempt.request.amount;
       expected.set(name, entry);
-      if (result?.outcome === 'exceeded' && result.index === index && target.limit !== null) {
+      if (result?.outcome === 'exceeded' && result.index === index && target.limit !== 'unlimited') {
         expect(result.used + attempt.request.amount, `${context}: refusal at ${name}`).toBeGreaterThan(target.limit);
       }
     }
   }
-  const stored = await stores[0]!.listCounters(tenantId);
+  const entries = [...expected.entries()];
+  const stored = await stores[0]!.readCounters(tenantId, entries.map(([, entry]) => entry.target));
   const final: Record<string, string> = {};
-  for (const [name, { used, limit }] of expected) {
-    const row = stored.find((c) => counterName(c, prefix) === name);
-    expect(row?.used ?? 0, `${context}: ${name}`).toBe(used);
-    if (limit !== null) expect(used, `${context}: ${name} within its limit`).toBeLessThanOrEqual(limit);
-    final[name] = `${used}/${limit ?? 'unlimited'}`;
+  for (const [index, [name, { used, limit }]] of entries.entries()) {
+    expect(stored[index], `${context}: ${name}`).toBe(used);
+    if (limit !== 'unlimited') expect(used, `${context}: ${name} within its limit`).toBeLessThanOrEqual(limit);
+    final[name] = `${used}/${String(limit)}`;
   }
   // Counters are created by their first successful consumption, never by a refused one.
-  expect(stored.length, `${context}: no other counters`).toBe([...expected.values()].filter((e) => e.used > 0).length);
+  expect(await counterRows(tenantId), `${context}: no other counters`).toBe(entries.filter(([, e]) => e.used > 0).length);
   const count = (outcome: ConsumeResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
   return { attempts: attempts.length, consumed: count('consumed'), exceeded: count('exceeded'), replayed: count('replayed'), final };
 }

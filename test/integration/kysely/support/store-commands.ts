@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isTenantryError } from '../../../../src/core/errors/index.js';
 import { MEMBERSHIP_SOURCES, type MembershipSource } from '../../../../src/store/records.js';
-import type { Store, StoreOperations } from '../../../../src/store/store.js';
+import type { Store } from '../../../../src/store/store.js';
+import type { StoreOperations } from '../../../../src/store/store-operations.js';
 
 /**
  * Random store operations for model-based tests: each command runs on the
