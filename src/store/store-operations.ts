@@ -47,4 +47,5 @@ export type StoreOperationName = (typeof STORE_OPERATIONS)[number];
 
 // Compile-time completeness: an operation added to the interfaces but not to the list fails here.
 type Unlisted = Exclude<keyof StoreOperations, StoreOperationName>;
-export const STORE_OPERATIONS_COMPLETE: [Unlisted] extends [never] ? true : { readonly unlisted: Unlisted } = true;
+type AssertComplete<T extends true> = T;
+export type StoreOperationsAreListed = AssertComplete<[Unlisted] extends [never] ? true : false>;

@@ -7,6 +7,7 @@ import type { RoleMap } from '../core/roles/define-roles.js';
 import type { DenialHook } from '../services/authz/denial-event.js';
 import type { InvalidationBus } from '../services/authz/invalidation-bus.js';
 import type { UsageAlertHook } from '../services/entitlements/entitlement-types.js';
+import { isStore } from '../store/define-store.js';
 import type { Store } from '../store/index.js';
 
 /** Size and lifetime of a cross-request cache. */
@@ -103,9 +104,7 @@ const cacheSchema = z.union([z.literal(false), z.object({ max: z.number().int().
 /** The strict shape of {@link TenantryOptions}: an unknown or wrong option is a `ConfigurationError` naming it. */
 export const tenantryOptionsSchema = z
   .object({
-    store: z.custom((value) => typeof (value as Store | null)?.transaction === 'function' && typeof (value as Store).consume === 'function', {
-      message: 'expected a Store (memoryStore(), kyselyStore(db), defineStore(adapter))',
-    }),
+    store: z.custom(isStore, { message: 'expected a Store: memoryStore(), kyselyStore(db), or defineStore(adapter) around your own StoreAdapter' }),
     capabilities: z.custom((value) => typeof (value as CapabilityRegistry | null)?.has === 'function', { message: 'expected the result of defineCapabilities()' }),
     roles: z.custom((value) => typeof (value as RoleMap | null)?.grants === 'function', { message: 'expected the result of defineRoles()' }),
     entitlements: z
