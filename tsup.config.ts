@@ -12,6 +12,7 @@ export const entries = {
   express: 'src/express.ts',
   fastify: 'src/fastify.ts',
   testing: 'src/testing.ts',
+  'testing/arbitraries': 'src/testing/arbitraries.ts',
 } as const;
 
 export default defineConfig({

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const tsupConfig = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
-const entries = [...tsupConfig.matchAll(/^\s+(\w+): 'src\/[\w-]+\.ts',$/gm)].map((match) => match[1]);
+const entries = [...tsupConfig.matchAll(/^\s+'?([\w/-]+)'?: 'src\/[\w/-]+\.ts',$/gm)].map((match) => match[1]);
 const require = createRequire(import.meta.url);
 const problems = [];
 

@@ -1,22 +1,13 @@
 /**
  * `tenantry/testing`: helpers for testing tenantry itself, third-party store
- * adapters, and host applications that use tenantry. Requires `fast-check`
- * (an optional peer dependency) for the arbitraries.
+ * adapters, and host applications that use tenantry. Loads without
+ * `fast-check`: the arbitraries, which need it (an optional peer dependency),
+ * are in `tenantry/testing/arbitraries`.
  *
  * @packageDocumentation
  */
 export { countingStore } from './testing/counting-store.js';
 export type { CountedOperationName, CountingStore } from './testing/counting-store.js';
-export {
-  capabilityNameArb,
-  catalogArb,
-  malformedTenantIdArb,
-  membershipsArb,
-  roleNameArb,
-  tenantIdArb,
-  userIdArb,
-} from './testing/arbitraries.js';
-export type { CatalogSample, MembershipSample } from './testing/arbitraries.js';
 export { roleMatrixCases, roleMatrixFixture } from './testing/role-matrix.js';
 export type { RoleMatrix, RoleMatrixCase, RoleMatrixFixture } from './testing/role-matrix.js';
 export { findRoleStringChecks } from './testing/find-role-string-checks.js';

@@ -122,6 +122,22 @@ describe('layering', () => {
     expect([...new Set(cycles)]).toEqual([]);
   });
 
+  it('tenantry/testing loads without fast-check: no module it reaches imports it (the arbitraries have their own subpath)', () => {
+    const reached = new Set<string>();
+    const pending = [join(src, 'testing.ts')];
+    while (pending.length > 0) {
+      const file = pending.pop() ?? '';
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const edge of internal) if (edge.from === file) pending.push(edge.to);
+    }
+    const importers = external.filter(({ from, specifier }) => reached.has(from) && specifier.startsWith('fast-check')).map(({ from }) => relative(src, from));
+    expect(reached.size).toBeGreaterThan(20);
+    expect(importers).toEqual([]);
+    // The arbitraries do need it, and live behind their own entry.
+    expect(external.some(({ from, specifier }) => relative(src, from) === 'testing/arbitraries.ts' && specifier === 'fast-check')).toBe(true);
+  });
+
   it('sees the whole tree (the rules above cannot pass vacuously)', () => {
     const layers = new Set(files.map(layerOf));
     for (const layer of ['core', 'store', 'services/authz', 'services/membership', 'services/entitlements', 'tenantry', 'adapters/memory', 'adapters/kysely', 'integrations', 'testing', 'entry']) {
