@@ -143,6 +143,23 @@ describe('members', () => {
     expect((await store.findMembership(tenantId, 'bob'))?.role).toBe('readonly');
   });
 
+  it('never quotes the unknown role it was given (it may be anything a client sent)', async () => {
+    const { tenantry } = setup();
+    const tenantId = await tenantWith(tenantry, 'alice', { bob: 'readonly' });
+    const planted = '<b>SECRET_token</b>';
+    const alice = tenantry.forRequest({ userId: 'alice' });
+    for (const attempt of [
+      alice.members.add({ tenantId, userId: 'carl', role: planted as never }),
+      alice.members.changeRole({ tenantId, userId: 'bob', role: planted as never }),
+      alice.members.transferOwnership({ tenantId, toUserId: 'bob', previousOwnerRole: planted as never }),
+    ]) {
+      const error = await attempt.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UnknownRoleError);
+      expect((error as UnknownRoleError).message).not.toContain('SECRET_token');
+      expect((error as UnknownRoleError).message).not.toMatch(/[<>]/);
+    }
+  });
+
   it('refuses to demote or remove the last owner, and allows it once another owner exists', async () => {
     const { tenantry } = setup();
     const tenantId = await tenantWith(tenantry, 'alice');
