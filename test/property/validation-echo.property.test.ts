@@ -90,7 +90,13 @@ const PARSE_POINTS: readonly ParsePoint[] = [
   { name: 'audit.list', fields: ['tenantId', 'limit', 'cursor'], call: (w, i) => w.owner.audit.list(mutateInput({ tenantId: w.tenantId }, i)) },
   { name: 'forRequest', fields: ['userId'], call: (w, i) => w.tenantry.forRequest(mutateInput({ userId: 'owner' }, i)).check(w.tenantId, 'tenant.read') },
   { name: 'as', fields: ['type', 'label'], call: (w, i) => w.tenantry.as(mutateInput({ type: 'system', label: 'job' }, i) as never).check(w.tenantId, 'tenant.read') },
-  { name: 'invalidate', fields: ['tenantId', 'userId'], call: (w, i) => w.tenantry.invalidate(mutateInput({ tenantId: w.tenantId }, i)) },
+  {
+    name: 'invalidate',
+    fields: ['tenantId', 'userId'],
+    call: (w, i) => {
+      w.tenantry.invalidate(mutateInput({ tenantId: w.tenantId }, i));
+    },
+  },
   { name: 'userActor', fields: ['userId'], call: (_w, i) => userActor(mutateInput({ userId: 'someone' }, i).userId) },
   { name: 'systemActor', fields: ['label'], call: (_w, i) => systemActor(mutateInput({ label: 'job' }, i).label) },
   {

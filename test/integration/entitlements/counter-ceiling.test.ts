@@ -73,7 +73,7 @@ await describeDatabases(DATABASE_NAMES, (database) => {
   });
 
   it('property: near the ceiling, a counter takes exactly the consumptions that fit under it, all or nothing, and never passes it', async () => {
-    const { store, tenantry, owner, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
+    const { store, tenantry, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
     await tenantry.ready();
     let run = 0;
     await fc.assert(

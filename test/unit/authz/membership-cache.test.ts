@@ -114,6 +114,8 @@ describe('cross-request membership cache', () => {
 
   it('tenantry.invalidate() refuses a malformed tenant id with the canonical NotFoundError', () => {
     const { tenantry } = setup({ cache });
-    expect(() => tenantry.invalidate({ tenantId: 'not-a-uuid' })).toThrow(NotFoundError);
+    expect(() => {
+      tenantry.invalidate({ tenantId: 'not-a-uuid' });
+    }).toThrow(NotFoundError);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTenantry, ForbiddenError, NotFoundError, systemActor, UnknownCapabilityError, ValidationError, type DenialEvent } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
-import { countingStore } from 'tenantry/testing';
 import { capabilities, roles, setup, tenantWith } from '../../support/catalog.js';
 
 describe('Scope decisions', () => {

@@ -5,7 +5,7 @@ import { capabilities, roles } from '../../support/catalog.js';
 import { packages } from '../../support/entitlements.js';
 
 /** createTenantry over a fresh memory store with the example catalog and `override` on top; option typos are deliberate. */
-const create = (override: object) => () => createTenantry({ capabilities, roles, store: memoryStore(), ...override } as never);
+const create = (override: object) => () => createTenantry({ capabilities, roles, store: memoryStore(), ...override });
 
 /** The ConfigurationError `attempt` throws. */
 function configurationError(attempt: () => unknown): ConfigurationError {

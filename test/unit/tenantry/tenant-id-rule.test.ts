@@ -92,7 +92,7 @@ await describeDatabases(DATABASE_NAMES, (database) => {
 
   it('every actor-facing call of a user: malformed id, unknown tenant and non-member are the same NotFoundError; malformed ids reach storage zero times', async () => {
     const { tenantry, store, tenantId } = await world();
-    const mallory = () => tenantry.forRequest({ userId: 'mallory' }) as AnyScope;
+    const mallory = () => tenantry.forRequest({ userId: 'mallory' });
     for (const call of CALLS.filter((c) => c.actors.includes('user'))) {
       const outcomes = [];
       for (const id of MALFORMED) {
@@ -108,7 +108,7 @@ await describeDatabases(DATABASE_NAMES, (database) => {
 
   it('every actor-facing call of a system actor: malformed id and unknown tenant are the same NotFoundError; malformed ids reach storage zero times', async () => {
     const { tenantry, store } = await world();
-    const system = () => tenantry.as(systemActor('rule')) as AnyScope;
+    const system = () => tenantry.as(systemActor('rule'));
     for (const call of CALLS.filter((c) => c.actors.includes('system'))) {
       const outcomes = [];
       for (const id of MALFORMED) {
@@ -144,7 +144,7 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     const { tenantry, store, tenantId, owner } = await world();
     const auditBefore = await owner.audit.list({ tenantId });
     const grantsBefore = await store.readGrants(tenantId);
-    const mallory = () => tenantry.forRequest({ userId: 'mallory' }) as AnyScope;
+    const mallory = () => tenantry.forRequest({ userId: 'mallory' });
     for (const call of CALLS.filter((c) => c.actors.includes('user'))) await attempt(store, mallory, call, tenantId);
     expect(await owner.audit.list({ tenantId })).toEqual(auditBefore);
     expect(await store.readGrants(tenantId)).toEqual(grantsBefore);
