@@ -168,6 +168,19 @@ describe('audit log', () => {
     expect((await tenantry.as(systemActor('support')).audit.list({ tenantId })).items).toHaveLength(2);
   });
 
+  it('takes audit ids from a generator of its own instance: another instance on the same clock starts its own sequence', async () => {
+    const frozen = new Date('2026-05-01T00:00:00.000Z');
+    const busy = setup({ now: () => frozen });
+    const tenantId = await tenantWith(busy.tenantry, 'alice', { b1: 'readonly', b2: 'readonly', b3: 'readonly' });
+    const busyIds = (await busy.tenantry.forRequest({ userId: 'alice' }).audit.list({ tenantId })).items.map((e) => e.id);
+    // Within one millisecond the sequence (the 12 bits after the version digit) counts up per entry.
+    expect(busyIds.map((id) => id.slice(14, 18)).reverse()).toEqual(['7000', '7001', '7002', '7003']);
+    const fresh = setup({ now: () => frozen });
+    const other = await tenantWith(fresh.tenantry, 'alice');
+    const [created] = (await fresh.tenantry.forRequest({ userId: 'alice' }).audit.list({ tenantId: other })).items;
+    expect(created?.id.slice(0, 18)).toBe(busyIds.at(-1)?.slice(0, 18));
+  });
+
   it('property: no audit entry or denial event ever contains a secret planted in inputs', async () => {
     const secret = fc.stringMatching(/^[A-Za-z0-9]{24,40}$/).map((s) => `sk_live_${s}`);
     await fc.assert(
