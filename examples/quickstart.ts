@@ -6,21 +6,34 @@
  *    an idempotent retry, and a "what if" simulation of a plan change.
  * Run with `npm run demo`.
  */
-import { createEntitlements, createTenantry, isLimitExceededError, systemActor, type DecisionStatus } from 'tenantry';
+import { createTenantry, isLimitExceededError, systemActor, type DecisionStatus, type EffectiveEntitlement } from 'tenantry';
 import { capabilities, roles } from './catalog.js';
 import { packages } from './plans.js';
 import { createExampleStore } from './shared/default-store.js';
 
 const { store, close } = await createExampleStore();
-const tenantry = createTenantry({ capabilities, roles, store, manageMembersCapability: 'membership.manage' });
+const tenantry = createTenantry({
+  capabilities,
+  roles,
+  store,
+  manageMembers: 'membership.manage',
+  entitlements: {
+    packages,
+    onAlert: (alert) => {
+      console.log(`  alert: ${alert.featureKey} reached ${alert.threshold}% (${alert.used}/${alert.limit})`);
+    },
+  },
+});
+await tenantry.ready();
 
 // The owner creates the tenant; trusted bootstrap code adds the others.
-const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
+const olivia = tenantry.forRequest({ userId: 'olivia' });
+const { tenant } = await olivia.tenants.create();
 const people = { owner: 'olivia', manager: 'max', operator: 'oscar', readonly: 'rita' } as const;
-const seed = systemActor('quickstart');
+const seed = tenantry.as(systemActor('quickstart'));
 for (const role of roles.roleNames()) {
   if (roles.isOwner(role)) continue;
-  await tenantry.members.add({ actor: seed, tenantId: tenant.id, userId: people[role], role });
+  await seed.members.add({ tenantId: tenant.id, userId: people[role], role });
 }
 
 const columns = [...roles.roleNames().map((role) => ({ label: role, userId: people[role] })), { label: 'non-member', userId: 'nina' }];
@@ -42,35 +55,31 @@ const operatorView = await scopes[2]!.actionState(tenant.id, 'project.delete');
 console.log(`\noscar (operator) sees "Delete project" as: ${JSON.stringify(operatorView)}`);
 console.log(`nina (non-member) gets: ${JSON.stringify(await scopes[4]!.check(tenant.id, 'tenant.read'))}`);
 
-// Entitlements: the tenant is on the free plan (1,000 API requests a day).
-const entitlements = createEntitlements({
-  packages,
-  store,
-  onAlert: (alert) => {
-    console.log(`  alert: ${alert.feature} reached ${alert.threshold}% (${alert.used}/${alert.limit})`);
-  },
-});
-const billing = systemActor('billing');
-await entitlements.provisioning.assignPackage({ actor: billing, tenantId: tenant.id, package: 'free' });
+// Entitlements: billing (trusted server code) puts the tenant on the free plan (1,000 API requests a day).
+const billing = tenantry.as(systemActor('billing'));
+await billing.provisioning.assignPackage({ tenantId: tenant.id, packageKey: 'free' });
 console.log('\nplan: free');
 for (const amount of [600, 300, 100]) {
-  const decision = await entitlements.usage.consume(tenant.id, 'api.requests', amount);
+  const decision = await olivia.usage.consume({ tenantId: tenant.id, featureKey: 'api.requests', amount });
   console.log(`consume ${String(amount).padStart(4)} api.requests -> used ${decision.used}/${String(decision.limit)}, remaining ${String(decision.remaining)}`);
 }
 try {
-  await entitlements.usage.consume(tenant.id, 'api.requests', 1);
+  await olivia.usage.consume({ tenantId: tenant.id, featureKey: 'api.requests', amount: 1 });
 } catch (error) {
   if (!isLimitExceededError(error)) throw error;
   console.log(`consume    1 api.requests -> refused: ${error.code} (limit ${error.limit}, used ${error.used}, requested ${error.requested})`);
 }
-const first = await entitlements.usage.consume(tenant.id, 'ai.tokens', 250, { idempotencyKey: 'job-42' });
-const retry = await entitlements.usage.consume(tenant.id, 'ai.tokens', 250, { idempotencyKey: 'job-42' });
+const job = { tenantId: tenant.id, featureKey: 'ai.tokens', amount: 250, idempotencyKey: 'job-42' } as const;
+const first = await olivia.usage.consume(job);
+const retry = await olivia.usage.consume(job);
 console.log(`ai.tokens 250 with key job-42 twice -> used ${first.used}, then ${retry.used} (replayed: ${retry.replayed})`);
 
-const simulation = await entitlements.usage.simulate(tenant.id, { packages: ['pro'] });
+const simulation = await olivia.usage.simulate({ tenantId: tenant.id, packageKeys: ['pro'] });
 console.log('\nwhat if this tenant moved to pro? (nothing is written)');
+const limitOf = (entitlement: EffectiveEntitlement) =>
+  entitlement.kind === 'boolean' ? (entitlement.enabled ? 'on' : 'off') : entitlement.enabled ? String(entitlement.limit) : 'off';
 for (const row of simulation.features) {
-  const limitOf = (e: (typeof row)['current']) => (e.kind === 'boolean' ? (e.enabled ? 'on' : 'off') : String(e.limit ?? 'off'));
   console.log(`  ${row.feature.padEnd(18)} ${limitOf(row.current).padStart(8)} -> ${limitOf(row.proposed).padEnd(8)} ${row.change}`);
 }
+await tenantry.close();
 await close();

@@ -14,14 +14,15 @@ const roles = defineRoles(
 );
 
 // 2. Wire a store (memoryStore() here; kyselyStore(db) in production).
-const tenantry = createTenantry({ capabilities, roles, store: memoryStore(), manageMembersCapability: 'membership.manage' });
+const tenantry = createTenantry({ capabilities, roles, store: memoryStore(), manageMembers: 'membership.manage' });
 
-// 3. Create a tenant and add a member, acting as its owner.
-const { tenant } = await tenantry.tenants.create({ ownerId: 'ada' });
-await tenantry.members.add({ actor: { type: 'user', userId: 'ada' }, tenantId: tenant.id, userId: 'bob', role: 'viewer' });
+// 3. One scope per request, for the signed-in user: ada creates a tenant (she owns it) and adds bob.
+const ada = tenantry.forRequest({ userId: 'ada' });
+const { tenant } = await ada.tenants.create();
+await ada.members.add({ tenantId: tenant.id, userId: 'bob', role: 'viewer' });
 
-// 4. One scope per request: checks are memoized (one membership lookup per tenant).
-const scope = tenantry.forRequest({ userId: 'bob' });
-const decision = await scope.check(tenant.id, 'project.write');
+// 4. Checks are memoized per scope (one membership lookup per tenant).
+const bob = tenantry.forRequest({ userId: 'bob' });
+const decision = await bob.check(tenant.id, 'project.write');
 console.log(decision.status, decision.reason); // 403 missing_capability
-await scope.authorize(tenant.id, 'project.read'); // passes; throws NotFoundError / ForbiddenError otherwise
+await bob.authorize(tenant.id, 'project.read'); // passes; throws NotFoundError / ForbiddenError otherwise

@@ -1,30 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { createTenantry, defineRoles, ForbiddenError, systemActor } from 'tenantry';
+import { createTenantry, defineRoles, DelegationDeniedError, ForbiddenError, OwnerRequiredError, systemActor } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
 import { capabilities, setup, tenantWith, type Role } from '../support/catalog.js';
-
-const user = (userId: string) => ({ type: 'user', userId }) as const;
 
 /** Golden matrix for membership operations: only the owner manages members. */
 describe('membership operations by role', () => {
   it.each(['manager', 'operator', 'readonly'] as const satisfies readonly Role[])('%s cannot add, change roles or remove members', async (role) => {
     const { tenantry, store } = setup();
     const tenantId = await tenantWith(tenantry, 'olivia', { actor: role, target: 'readonly' });
-    await expect(tenantry.members.add({ actor: user('actor'), tenantId, userId: 'new', role: 'readonly' })).rejects.toThrow(ForbiddenError);
-    await expect(tenantry.members.changeRole({ actor: user('actor'), tenantId, userId: 'target', role: 'operator' })).rejects.toThrow(ForbiddenError);
-    await expect(tenantry.members.remove({ actor: user('actor'), tenantId, userId: 'target' })).rejects.toThrow(ForbiddenError);
-    await expect(tenantry.members.transferOwnership({ actor: user('actor'), tenantId, fromUserId: 'olivia', toUserId: 'target' })).rejects.toThrow(ForbiddenError);
+    const actor = tenantry.forRequest({ userId: 'actor' });
+    await expect(actor.members.add({ tenantId, userId: 'new', role: 'readonly' })).rejects.toThrow(ForbiddenError);
+    await expect(actor.members.changeRole({ tenantId, userId: 'target', role: 'operator' })).rejects.toThrow(ForbiddenError);
+    await expect(actor.members.remove({ tenantId, userId: 'target' })).rejects.toThrow(ForbiddenError);
+    await expect(actor.members.transferOwnership({ tenantId, fromUserId: 'olivia', toUserId: 'target' })).rejects.toThrow(OwnerRequiredError);
     expect(await store.findMembership(tenantId, 'new')).toBeUndefined();
     expect((await store.findMembership(tenantId, 'target'))?.role).toBe('readonly');
+    expect((await store.findMembership(tenantId, 'olivia'))?.role).toBe('owner');
   });
 
   it('owner can add, change roles, remove and transfer ownership', async () => {
     const { tenantry, store } = setup();
     const tenantId = await tenantWith(tenantry, 'olivia', { target: 'readonly' });
-    await tenantry.members.add({ actor: user('olivia'), tenantId, userId: 'new', role: 'readonly' });
-    await tenantry.members.changeRole({ actor: user('olivia'), tenantId, userId: 'target', role: 'operator' });
-    await tenantry.members.remove({ actor: user('olivia'), tenantId, userId: 'new' });
-    await tenantry.members.transferOwnership({ actor: user('olivia'), tenantId, toUserId: 'target' });
+    const olivia = tenantry.forRequest({ userId: 'olivia' });
+    await olivia.members.add({ tenantId, userId: 'new', role: 'readonly' });
+    await olivia.members.changeRole({ tenantId, userId: 'target', role: 'operator' });
+    await olivia.members.remove({ tenantId, userId: 'new' });
+    await olivia.members.transferOwnership({ tenantId, toUserId: 'target' });
     expect((await store.findMembership(tenantId, 'target'))?.role).toBe('owner');
   });
 });
@@ -33,7 +34,7 @@ describe('membership operations by role', () => {
  * Golden matrix of the delegation rule: a manager who also manages members,
  * acting on every role of a catalog where one role ("billing") holds a
  * capability the manager lacks. Each cell is the outcome, with the
- * capability a ForbiddenError names.
+ * error code, with the reason and the capability a refusal names.
  */
 describe('delegated management by role', () => {
   const delegated = defineRoles(
@@ -50,35 +51,46 @@ describe('delegated management by role', () => {
   const outcome = (promise: Promise<unknown>) =>
     promise.then(
       () => 'allowed',
-      (error: unknown) => (error instanceof ForbiddenError ? `forbidden ${error.capability}` : String(error)),
+      (error: unknown) => {
+        if (error instanceof OwnerRequiredError) return `owner_required ${error.reason}`;
+        if (error instanceof DelegationDeniedError) return `delegation_denied ${error.reason} ${String(error.capability)}`;
+        if (error instanceof ForbiddenError) return `forbidden ${error.capability}`;
+        return String(error);
+      },
     );
 
   it('grants, changes and removes exactly the roles within the manager’s own capabilities', async () => {
-    const tenantry = createTenantry({ capabilities, roles: delegated, store: memoryStore(), manageMembersCapability: 'membership.manage' });
-    const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
+    const tenantry = createTenantry({ capabilities, roles: delegated, store: memoryStore(), manageMembers: 'membership.manage' });
+    const golden = tenantry.as(systemActor('golden'));
+    const { tenant } = await golden.tenants.create({ ownerId: 'olivia' });
     const tenantId = tenant.id;
-    await tenantry.members.add({ actor: systemActor('golden'), tenantId, userId: 'max', role: 'manager' });
-    await tenantry.members.add({ actor: systemActor('golden'), tenantId, userId: 'subject', role: 'readonly' });
-    const max = user('max');
+    await golden.members.add({ tenantId, userId: 'max', role: 'manager' });
+    await golden.members.add({ tenantId, userId: 'subject', role: 'readonly' });
+    const max = tenantry.forRequest({ userId: 'max' });
     const matrix: Record<string, Record<string, string>> = {};
     for (const role of delegated.roleNames()) {
       const target = `target-${role}`;
-      if (!delegated.isOwner(role)) await tenantry.members.add({ actor: systemActor('golden'), tenantId, userId: target, role });
+      if (!delegated.isOwner(role)) await golden.members.add({ tenantId, userId: target, role });
       matrix[role] = {
-        add: await outcome(tenantry.members.add({ actor: max, tenantId, userId: `new-${role}`, role })),
-        changeRoleTo: await outcome(tenantry.members.changeRole({ actor: max, tenantId, userId: 'subject', role })),
-        changeRoleOf: await outcome(tenantry.members.changeRole({ actor: max, tenantId, userId: delegated.isOwner(role) ? 'olivia' : target, role: 'readonly' })),
-        remove: await outcome(tenantry.members.remove({ actor: max, tenantId, userId: delegated.isOwner(role) ? 'olivia' : target })),
+        add: await outcome(max.members.add({ tenantId, userId: `new-${role}`, role })),
+        changeRoleTo: await outcome(max.members.changeRole({ tenantId, userId: 'subject', role })),
+        changeRoleOf: await outcome(max.members.changeRole({ tenantId, userId: delegated.isOwner(role) ? 'olivia' : target, role: 'readonly' })),
+        remove: await outcome(max.members.remove({ tenantId, userId: delegated.isOwner(role) ? 'olivia' : target })),
       };
       // The subject goes back to readonly for the next row.
-      await tenantry.members.changeRole({ actor: systemActor('golden'), tenantId, userId: 'subject', role: 'readonly' });
+      await golden.members.changeRole({ tenantId, userId: 'subject', role: 'readonly' });
     }
     expect(matrix).toEqual({
-      owner: { add: 'forbidden role:owner', changeRoleTo: 'forbidden role:owner', changeRoleOf: 'forbidden role:owner', remove: 'forbidden role:owner' },
+      owner: { add: 'owner_required owner_role', changeRoleTo: 'owner_required owner_role', changeRoleOf: 'owner_required owner_role', remove: 'owner_required owner_role' },
       manager: { add: 'allowed', changeRoleTo: 'allowed', changeRoleOf: 'allowed', remove: 'allowed' },
       operator: { add: 'allowed', changeRoleTo: 'allowed', changeRoleOf: 'allowed', remove: 'allowed' },
       readonly: { add: 'allowed', changeRoleTo: 'allowed', changeRoleOf: 'allowed', remove: 'allowed' },
-      billing: { add: 'forbidden billing.manage', changeRoleTo: 'forbidden billing.manage', changeRoleOf: 'forbidden billing.manage', remove: 'forbidden billing.manage' },
+      billing: {
+        add: 'delegation_denied role_exceeds_actor billing.manage',
+        changeRoleTo: 'delegation_denied role_exceeds_actor billing.manage',
+        changeRoleOf: 'delegation_denied target_exceeds_actor billing.manage',
+        remove: 'delegation_denied target_exceeds_actor billing.manage',
+      },
     });
   });
 });

@@ -91,15 +91,16 @@ await describeDatabases(DATABASE_NAMES, (database) => {
   let store: Store | undefined;
   /** The file's store (a fresh memory store, or the file's SQL database); the one `tenantry()` writes to. */
   const stored = (): Store => (store ??= database.store());
-  const tenantry = () => createTenantry({ capabilities, roles, store: stored(), tenantIdPattern: ANYTHING, manageMembersCapability: 'membership.manage' });
+  const tenantry = () => createTenantry({ capabilities, roles, store: stored(), tenantIds: { pattern: ANYTHING }, manageMembers: 'membership.manage' });
 
   it('two distinct accepted user ids are never the same member, and a refused one writes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(pairArb, async ([a, b]) => {
         const t = tenantry();
+        const system = t.as(bootstrap);
         const prefix = runPrefix();
         const [first, second] = [prefix + a, prefix + b];
-        const created = t.tenants.create({ ownerId: first });
+        const created = system.tenants.create({ ownerId: first });
         if (!wellFormedWithoutControls(a)) {
           expect(await rejection(created)).toBeInstanceOf(ValidationError);
           // Nor under the id a driver's UTF-8 encoding would have made of it (storable only without controls).
@@ -108,8 +109,8 @@ await describeDatabases(DATABASE_NAMES, (database) => {
           return;
         }
         const { tenant } = await created;
-        const added = t.members.add({ actor: bootstrap, tenantId: tenant.id, userId: second, role: 'readonly' });
-        const members = async () => (await t.members.list({ actor: bootstrap, tenantId: tenant.id })).items.map((m) => m.userId);
+        const added = system.members.add({ tenantId: tenant.id, userId: second, role: 'readonly' });
+        const members = async () => (await system.members.list({ tenantId: tenant.id })).items.map((m) => m.userId);
         if (!wellFormedWithoutControls(b)) {
           expect(await rejection(added)).toBeInstanceOf(ValidationError);
           expect(await members()).toEqual([first]);
@@ -123,8 +124,8 @@ await describeDatabases(DATABASE_NAMES, (database) => {
         expect((await members()).sort()).toEqual([first, second].sort());
         expect((await t.forRequest({ userId: first }).check(tenant.id, 'membership.manage')).status).toBe(200);
         expect((await t.forRequest({ userId: second }).check(tenant.id, 'membership.manage')).status).toBe(403);
-        expect(await t.members.changeRole({ actor: bootstrap, tenantId: tenant.id, userId: second, role: 'operator' })).toMatchObject({ userId: second, role: 'operator' });
-        expect(await t.members.remove({ actor: bootstrap, tenantId: tenant.id, userId: second })).toMatchObject({ userId: second });
+        expect(await system.members.changeRole({ tenantId: tenant.id, userId: second, role: 'operator' })).toMatchObject({ userId: second, role: 'operator' });
+        expect(await system.members.remove({ tenantId: tenant.id, userId: second })).toMatchObject({ userId: second });
         expect(await members()).toEqual([first]);
       }),
       runs,
@@ -135,17 +136,18 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     await fc.assert(
       fc.asyncProperty(pairArb, async ([a, b]) => {
         const t = tenantry();
+        const system = t.as(bootstrap);
         const prefix = runPrefix();
         const [first, second] = [prefix + a, prefix + b];
         const owner = `${prefix}owner`;
-        const created = t.tenants.create({ ownerId: owner, id: first });
+        const created = system.tenants.create({ ownerId: owner, id: first });
         if (!wellFormedWithoutControls(a)) {
           expect(await rejection(created)).toBeInstanceOf(ValidationError);
           expect(await stored().listMembershipsOfUser(owner)).toEqual([]);
           return;
         }
         await created;
-        const other = t.tenants.create({ ownerId: `${prefix}other`, id: second });
+        const other = system.tenants.create({ ownerId: `${prefix}other`, id: second });
         if (!wellFormedWithoutControls(b)) {
           expect(await rejection(other)).toBeInstanceOf(ValidationError);
           // Refused before storage: like any malformed id, a 404 for everyone.
@@ -168,37 +170,43 @@ await describeDatabases(DATABASE_NAMES, (database) => {
 
   it("refuses lone surrogates, so 'eve\\ud800' and 'eve\\udc00' never act as 'eve\\ufffd'", async () => {
     const t = tenantry();
+    const system = t.as(bootstrap);
     const prefix = runPrefix();
     const owner = `${prefix}eve\ufffd`;
-    const { tenant } = await t.tenants.create({ ownerId: owner });
+    const { tenant } = await system.tenants.create({ ownerId: owner });
+    const eve = t.forRequest({ userId: owner });
     for (const impostor of [`${prefix}eve\ud800`, `${prefix}eve\udc00`]) {
+      // An impostor cannot even get a scope, so it can never act as eve.
       expect(() => t.forRequest({ userId: impostor })).toThrow(ValidationError);
-      expect(await rejection(t.tenants.create({ ownerId: impostor }))).toBeInstanceOf(ValidationError);
+      expect(await rejection(system.tenants.create({ ownerId: impostor }))).toBeInstanceOf(ValidationError);
       for (const attempt of [
-        t.members.add({ actor: bootstrap, tenantId: tenant.id, userId: impostor, role: 'readonly' }),
-        t.members.changeRole({ actor: bootstrap, tenantId: tenant.id, userId: impostor, role: 'readonly' }),
-        t.members.remove({ actor: bootstrap, tenantId: tenant.id, userId: impostor }),
-        t.members.add({ actor: { type: 'user', userId: impostor }, tenantId: tenant.id, userId: `${prefix}mallory`, role: 'owner' }),
+        system.members.add({ tenantId: tenant.id, userId: impostor, role: 'readonly' }),
+        system.members.changeRole({ tenantId: tenant.id, userId: impostor, role: 'readonly' }),
+        system.members.remove({ tenantId: tenant.id, userId: impostor }),
+        system.members.transferOwnership({ tenantId: tenant.id, fromUserId: impostor, toUserId: owner }),
+        eve.members.add({ tenantId: tenant.id, userId: impostor, role: 'owner' }),
+        eve.members.transferOwnership({ tenantId: tenant.id, toUserId: impostor }),
       ]) {
         expect(await rejection(attempt)).toBeInstanceOf(ValidationError);
       }
     }
-    expect((await t.members.list({ actor: bootstrap, tenantId: tenant.id })).items).toMatchObject([{ userId: owner, role: 'owner' }]);
+    expect((await system.members.list({ tenantId: tenant.id })).items).toMatchObject([{ userId: owner, role: 'owner' }]);
     expect((await t.forRequest({ userId: owner }).check(tenant.id, 'membership.manage')).status).toBe(200);
   });
 
   it('refuses control characters in ids the host pattern allows, before any storage access', async () => {
     const counting = countingStore(database.store());
-    const t = createTenantry({ capabilities, roles, store: counting, tenantIdPattern: ANYTHING });
+    const t = createTenantry({ capabilities, roles, store: counting, tenantIds: { pattern: ANYTHING } });
+    const system = t.as(bootstrap);
     const prefix = runPrefix();
     for (const control of ['\u0000', '\n', '\u001b', '\u007f', '\u0085', '\u009b']) {
       const tenantId = `${prefix}a${control}b`;
-      expect(await rejection(t.tenants.create({ ownerId: `${prefix}owner`, id: tenantId }))).toBeInstanceOf(ValidationError);
-      expect(await rejection(t.tenants.create({ ownerId: `${prefix}owner${control}` }))).toBeInstanceOf(ValidationError);
+      expect(await rejection(system.tenants.create({ ownerId: `${prefix}owner`, id: tenantId }))).toBeInstanceOf(ValidationError);
+      expect(await rejection(system.tenants.create({ ownerId: `${prefix}owner${control}` }))).toBeInstanceOf(ValidationError);
       expect(() => t.forRequest({ userId: `${prefix}user${control}` })).toThrow(ValidationError);
       const decision = await t.forRequest({ userId: `${prefix}owner` }).check(tenantId, 'tenant.read');
       expect(decision).toMatchObject({ allowed: false, status: 404 });
-      expect(await t.forRequest({ userId: `${prefix}owner` }).tenants()).toEqual([]);
+      expect(await t.forRequest({ userId: `${prefix}owner` }).tenants.mine()).toEqual({ items: [], nextCursor: null });
     }
     // Only the tenant-switcher listings above touched storage: every refused id stopped at the boundary.
     expect(counting.total()).toBe(counting.counts.listMembershipsOfUser);

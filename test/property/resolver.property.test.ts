@@ -15,7 +15,7 @@ function build(sample: CatalogSample, options: { cache?: boolean } = {}) {
     capabilities,
     roles,
     store,
-    ...(options.cache ? { cache: { max: 1000, ttlMs: 60_000 } } : {}),
+    ...(options.cache ? { cache: { memberships: { max: 1000, ttlMs: 60_000 } } } : {}),
   });
   return { tenantry, store, roles };
 }
@@ -29,7 +29,7 @@ describe('resolver properties', () => {
       fc.asyncProperty(worldArb, userIdArb(), async ([catalog, memberships], outsider) => {
         fc.pre(!memberships.some((m) => m.userId === outsider) && outsider !== 'owner-0');
         const { tenantry } = build(catalog);
-        const { tenant } = await tenantry.tenants.create({ ownerId: 'owner-0' });
+        const { tenant } = await tenantry.as(system).tenants.create({ ownerId: 'owner-0' });
         const scope = tenantry.forRequest({ userId: outsider });
         for (const capability of catalog.capabilities) {
           expect((await scope.check(tenant.id, capability)).status).toBe(404);
@@ -39,13 +39,15 @@ describe('resolver properties', () => {
     );
   });
 
-  it('malformed tenant ids get 404 and never reach storage', async () => {
+  it('malformed tenant ids get 404, for users and system actors alike, and never reach storage', async () => {
     await fc.assert(
       fc.asyncProperty(catalogArb(), malformedTenantIdArb(), async (catalog, tenantId) => {
         const { tenantry, store } = build(catalog);
-        const decision = await tenantry.forRequest({ userId: 'someone' }).check(tenantId, catalog.capabilities[0]!);
-        expect(decision.status).toBe(404);
-        expect(decision.reason).toBe('not_member');
+        for (const scope of [tenantry.forRequest({ userId: 'someone' }), tenantry.as(system)]) {
+          const decision = await scope.check(tenantId, catalog.capabilities[0]!);
+          expect(decision.status).toBe(404);
+          expect(decision.reason).toBe('not_member');
+        }
         expect(store.total()).toBe(0);
       }),
       runs,
@@ -56,9 +58,10 @@ describe('resolver properties', () => {
     await fc.assert(
       fc.asyncProperty(worldArb, async ([catalog, memberships]) => {
         const { tenantry } = build(catalog);
-        const tenants = await Promise.all([0, 1, 2].map(async (i) => (await tenantry.tenants.create({ ownerId: `owner-${i}` })).tenant.id));
+        const bootstrap = tenantry.as(system);
+        const tenants = await Promise.all([0, 1, 2].map(async (i) => (await bootstrap.tenants.create({ ownerId: `owner-${i}` })).tenant.id));
         const added = memberships.filter((m) => !m.userId.startsWith('owner-'));
-        for (const m of added) await tenantry.members.add({ actor: system, tenantId: tenants[m.tenant]!, userId: m.userId, role: m.role });
+        for (const m of added) await bootstrap.members.add({ tenantId: tenants[m.tenant]!, userId: m.userId, role: m.role });
         for (const m of added) {
           const scope = tenantry.forRequest({ userId: m.userId });
           for (const capability of catalog.capabilities) {
@@ -76,9 +79,10 @@ describe('resolver properties', () => {
       fc.asyncProperty(catalogArb(), fc.string(), async (catalog, probe) => {
         fc.pre(!catalog.capabilities.includes(probe));
         const { tenantry, store } = build(catalog);
-        const { tenant } = await tenantry.tenants.create({ ownerId: 'owner' });
+        const { tenant } = await tenantry.as(system).tenants.create({ ownerId: 'owner' });
         store.reset();
         await expect(tenantry.forRequest({ userId: 'owner' }).check(tenant.id, probe)).rejects.toThrow(UnknownCapabilityError);
+        await expect(tenantry.as(system).check(tenant.id, probe)).rejects.toThrow(UnknownCapabilityError);
         expect(store.total()).toBe(0);
       }),
       runs,
@@ -106,8 +110,9 @@ describe('resolver properties', () => {
         const roles = defineRoles(capabilities, catalog.roles, { ownerRole: catalog.ownerRole });
         const store = memoryStore();
         const plain = createTenantry({ capabilities, roles, store });
-        const cached = createTenantry({ capabilities, roles, store, cache: { max: 100, ttlMs: 60_000 } });
-        const { tenant } = await cached.tenants.create({ ownerId: 'owner' });
+        const cached = createTenantry({ capabilities, roles, store, cache: { memberships: { max: 100, ttlMs: 60_000 } } });
+        const writer = cached.as(system);
+        const { tenant } = await writer.tenants.create({ ownerId: 'owner' });
         const longLived = new Map(users.map((user) => [user, plain.forRequest({ userId: user })]));
         const roleNames = roles.roleNames();
         for (const s of steps) {
@@ -122,10 +127,10 @@ describe('resolver properties', () => {
           const role = roleNames[('role' in s ? s.role : 0) % roleNames.length]!;
           const change =
             s.kind === 'add'
-              ? cached.members.add({ actor: system, tenantId: tenant.id, userId: s.user, role })
+              ? writer.members.add({ tenantId: tenant.id, userId: s.user, role })
               : s.kind === 'change'
-                ? cached.members.changeRole({ actor: system, tenantId: tenant.id, userId: s.user, role })
-                : cached.members.remove({ actor: system, tenantId: tenant.id, userId: s.user });
+                ? writer.members.changeRole({ tenantId: tenant.id, userId: s.user, role })
+                : writer.members.remove({ tenantId: tenant.id, userId: s.user });
           await change.catch(() => undefined);
           longLived.get(s.user)!.refresh(tenant.id);
         }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTenantryError, systemActor, userActor, ValidationError } from 'tenantry';
-import { billing, entitlementWorld } from '../support/entitlements.js';
+import { entitlementWorld } from '../support/entitlements.js';
 
 /**
  * Validation issues carry paths and our own messages only (docs/authorization.md):
@@ -10,8 +10,8 @@ import { billing, entitlementWorld } from '../support/entitlements.js';
  *
  * Every planted string carries a `SECRET_` token, and markup; the property sends
  * them as values and as key names through every public parse point and checks
- * what each thrown error shows. Catalog keys passed as the typed `feature` /
- * `package` arguments are not planted: an unknown one is a programming error
+ * what each thrown error shows. Catalog keys passed as the typed `featureKey` /
+ * `packageKey` fields are not planted: an unknown one is a programming error
  * (`FeatureNotFoundError`, `PackageNotFoundError`) that names the key for the
  * developer and is rendered without it (docs/http.md).
  */
@@ -62,85 +62,87 @@ interface ParsePoint {
   call(world: World, input: Record<string, unknown>): unknown;
 }
 
-const owner = { type: 'user', userId: 'owner' } as const;
+/** The scope of the tenant's plain member (added by the owner in every run). */
+const memberOf = (w: World) => w.tenantry.forRequest({ userId: 'member' });
 
 const PARSE_POINTS: readonly ParsePoint[] = [
-  { name: 'tenants.create', fields: ['ownerId', 'id', 'actor'], call: (w, i) => w.tenantry.tenants.create(mutateInput({ ownerId: 'someone' }, i)) },
+  { name: 'tenants.create', fields: ['ownerId', 'id'], call: (w, i) => w.system.tenants.create(mutateInput({ ownerId: 'someone' }, i)) },
+  { name: 'tenants.get', fields: ['tenantId'], call: (w, i) => w.owner.tenants.get(mutateInput({ tenantId: w.tenantId }, i).tenantId) },
+  { name: 'tenants.mine', fields: ['limit', 'cursor'], call: (w, i) => w.owner.tenants.mine(mutateInput({}, i)) },
   {
     name: 'members.add',
-    fields: ['actor', 'tenantId', 'userId', 'role'],
-    call: (w, i) => w.tenantry.members.add(mutateInput({ actor: owner, tenantId: w.tenantId, userId: 'new-member', role: 'readonly' }, i)),
+    fields: ['tenantId', 'userId', 'role'],
+    call: (w, i) => w.owner.members.add(mutateInput({ tenantId: w.tenantId, userId: 'new-member', role: 'readonly' }, i)),
   },
   {
     name: 'members.changeRole',
-    fields: ['actor', 'tenantId', 'userId', 'role'],
-    call: (w, i) => w.tenantry.members.changeRole(mutateInput({ actor: owner, tenantId: w.tenantId, userId: 'member', role: 'operator' }, i)),
+    fields: ['tenantId', 'userId', 'role'],
+    call: (w, i) => w.owner.members.changeRole(mutateInput({ tenantId: w.tenantId, userId: 'member', role: 'operator' }, i)),
   },
-  {
-    name: 'members.remove',
-    fields: ['actor', 'tenantId', 'userId'],
-    call: (w, i) => w.tenantry.members.remove(mutateInput({ actor: owner, tenantId: w.tenantId, userId: 'member' }, i)),
-  },
-  { name: 'members.leave', fields: ['actor', 'tenantId'], call: (w, i) => w.tenantry.members.leave(mutateInput({ actor: { type: 'user', userId: 'member' }, tenantId: w.tenantId }, i)) },
+  { name: 'members.remove', fields: ['tenantId', 'userId'], call: (w, i) => w.owner.members.remove(mutateInput({ tenantId: w.tenantId, userId: 'member' }, i)) },
+  { name: 'members.leave', fields: ['tenantId'], call: (w, i) => memberOf(w).members.leave(mutateInput({ tenantId: w.tenantId }, i)) },
   {
     name: 'members.transferOwnership',
-    fields: ['actor', 'tenantId', 'fromUserId', 'toUserId', 'previousOwnerRole'],
-    call: (w, i) => w.tenantry.members.transferOwnership(mutateInput({ actor: owner, tenantId: w.tenantId, toUserId: 'member' }, i)),
+    fields: ['tenantId', 'fromUserId', 'toUserId', 'previousOwnerRole'],
+    call: (w, i) => w.owner.members.transferOwnership(mutateInput({ tenantId: w.tenantId, toUserId: 'member' }, i)),
   },
-  {
-    name: 'members.list',
-    fields: ['actor', 'tenantId', 'limit', 'cursor'],
-    call: (w, i) => w.tenantry.members.list(mutateInput({ actor: owner, tenantId: w.tenantId }, i)),
-  },
-  { name: 'audit.list', fields: ['actor', 'tenantId', 'limit', 'cursor'], call: (w, i) => w.tenantry.audit.list(mutateInput({ actor: owner, tenantId: w.tenantId }, i)) },
+  { name: 'members.list', fields: ['tenantId', 'limit', 'cursor'], call: (w, i) => w.owner.members.list(mutateInput({ tenantId: w.tenantId }, i)) },
+  { name: 'audit.list', fields: ['tenantId', 'limit', 'cursor'], call: (w, i) => w.owner.audit.list(mutateInput({ tenantId: w.tenantId }, i)) },
   { name: 'forRequest', fields: ['userId'], call: (w, i) => w.tenantry.forRequest(mutateInput({ userId: 'owner' }, i)).check(w.tenantId, 'tenant.read') },
+  { name: 'as', fields: ['type', 'label'], call: (w, i) => w.tenantry.as(mutateInput({ type: 'system', label: 'job' }, i) as never).check(w.tenantId, 'tenant.read') },
+  {
+    name: 'invalidate',
+    fields: ['tenantId', 'userId'],
+    call: (w, i) => {
+      w.tenantry.invalidate(mutateInput({ tenantId: w.tenantId }, i));
+    },
+  },
   { name: 'userActor', fields: ['userId'], call: (_w, i) => userActor(mutateInput({ userId: 'someone' }, i).userId) },
   { name: 'systemActor', fields: ['label'], call: (_w, i) => systemActor(mutateInput({ label: 'job' }, i).label) },
   {
-    name: 'entitlements check',
+    name: 'usage.check',
     fields: ['tenantId', 'amount', 'namespace'],
-    call: (w, { tenantId, ...options }) => w.entitlements.usage.check((tenantId ?? w.tenantId) as string, 'seats', options),
+    call: (w, i) => w.owner.usage.check(mutateInput({ tenantId: w.tenantId, featureKey: 'seats' }, i)),
   },
   {
-    name: 'entitlements tryConsume',
+    name: 'usage.tryConsume',
     fields: ['tenantId', 'amount', 'namespace', 'idempotencyKey'],
-    call: (w, { tenantId, amount, ...options }) => w.entitlements.usage.tryConsume((tenantId ?? w.tenantId) as string, 'seats', (amount ?? 1) as number, options),
+    call: (w, i) => w.owner.usage.tryConsume(mutateInput({ tenantId: w.tenantId, featureKey: 'seats', amount: 1 }, i)),
   },
   {
-    name: 'entitlements consume',
+    name: 'usage.consume',
     fields: ['tenantId', 'amount', 'namespace', 'idempotencyKey'],
-    call: (w, { tenantId, amount, ...options }) => w.entitlements.usage.consume((tenantId ?? w.tenantId) as string, 'ai.tokens', (amount ?? 1) as number, options),
+    call: (w, i) => w.owner.usage.consume(mutateInput({ tenantId: w.tenantId, featureKey: 'ai.tokens', amount: 1 }, i)),
   },
   {
-    name: 'entitlements release',
+    name: 'usage.release',
     fields: ['tenantId', 'amount', 'namespace', 'upTo'],
-    call: (w, { tenantId, amount, ...options }) => w.entitlements.usage.release((tenantId ?? w.tenantId) as string, 'seats', (amount ?? 1) as number, options),
+    call: (w, i) => w.owner.usage.release(mutateInput({ tenantId: w.tenantId, featureKey: 'seats', amount: 1 }, i)),
   },
-  {
-    name: 'entitlements usage',
-    fields: ['tenantId', 'namespace'],
-    call: (w, { tenantId, ...options }) => w.entitlements.usage.usage((tenantId ?? w.tenantId) as string, options),
-  },
+  { name: 'usage.report', fields: ['tenantId', 'namespace'], call: (w, i) => w.owner.usage.report(mutateInput({ tenantId: w.tenantId }, i)) },
+  { name: 'usage.simulate', fields: ['tenantId'], call: (w, i) => w.owner.usage.simulate(mutateInput({ tenantId: w.tenantId, packageKeys: ['free'] as const }, i)) },
+  { name: 'usage.effective', fields: ['tenantId'], call: (w, i) => w.owner.usage.effective(mutateInput({ tenantId: w.tenantId }, i).tenantId) },
   {
     name: 'provisioning.assignPackage',
-    fields: ['actor', 'tenantId'],
-    call: (w, i) => w.entitlements.provisioning.assignPackage(mutateInput({ actor: billing, tenantId: w.tenantId, package: 'enterprise' }, i)),
+    fields: ['tenantId'],
+    call: (w, i) => w.system.provisioning.assignPackage(mutateInput({ tenantId: w.tenantId, packageKey: 'enterprise' as const }, i)),
   },
   {
     name: 'provisioning.cancelPackage',
-    fields: ['actor', 'tenantId'],
-    call: (w, i) => w.entitlements.provisioning.cancelPackage(mutateInput({ actor: billing, tenantId: w.tenantId, package: 'pro' }, i)),
+    fields: ['tenantId'],
+    call: (w, i) => w.system.provisioning.cancelPackage(mutateInput({ tenantId: w.tenantId, packageKey: 'pro' as const }, i)),
   },
   {
     name: 'provisioning.addBoost',
-    fields: ['actor', 'tenantId', 'amount', 'expiresAt'],
-    call: (w, i) => w.entitlements.provisioning.addBoost(mutateInput({ actor: billing, tenantId: w.tenantId, feature: 'seats', amount: 2 }, i)),
+    fields: ['tenantId', 'amount', 'expiresAt'],
+    call: (w, i) => w.system.provisioning.addBoost(mutateInput({ tenantId: w.tenantId, featureKey: 'seats', amount: 2 }, i)),
   },
   {
     name: 'provisioning.setNamespaceLimit',
-    fields: ['actor', 'tenantId', 'namespace', 'limit'],
-    call: (w, i) => w.entitlements.provisioning.setNamespaceLimit(mutateInput({ actor: billing, tenantId: w.tenantId, namespace: 'project-1', feature: 'seats', limit: 3 }, i)),
+    fields: ['tenantId', 'namespace', 'limit'],
+    call: (w, i) => w.system.provisioning.setNamespaceLimit(mutateInput({ tenantId: w.tenantId, namespace: 'project-1', featureKey: 'seats', limit: 3 }, i)),
   },
+  { name: 'provisioning.alerts', fields: ['tenantId', 'limit', 'cursor'], call: (w, i) => w.system.provisioning.alerts(mutateInput({ tenantId: w.tenantId }, i)) },
 ];
 
 /** The base input of a call with the planted fields and extras of `input` over it. */
@@ -162,7 +164,7 @@ describe('validation errors never echo input', () => {
     await fc.assert(
       fc.asyncProperty(worldArb, async (mutations) => {
         const world = await entitlementWorld({ plan: 'pro' });
-        await world.tenantry.members.add({ actor: owner, tenantId: world.tenantId, userId: 'member', role: 'readonly' });
+        await world.owner.members.add({ tenantId: world.tenantId, userId: 'member', role: 'readonly' });
         for (const [index, point] of PARSE_POINTS.entries()) {
           const mutation = mutations[index] as Mutation;
           let error: unknown;
@@ -190,7 +192,7 @@ describe('validation errors never echo input', () => {
   it('an unknown key is reported as "Unknown field." on the path of its object', async () => {
     const world = await entitlementWorld({ plan: 'pro' });
     const key = '<script>alert("SECRET_x")</script>';
-    const attempt = world.tenantry.members.add({ actor: owner, tenantId: world.tenantId, userId: 'bob', role: 'readonly', [key]: 'SECRET_y' } as never);
+    const attempt = world.owner.members.add({ tenantId: world.tenantId, userId: 'bob', role: 'readonly', [key]: 'SECRET_y' } as never);
     const error = await attempt.then(
       () => undefined,
       (caught: unknown) => caught,

@@ -4,9 +4,18 @@ import {
   defineCapabilities,
   defineRoles,
   systemActor,
+  type ActorRef,
+  type AuditEntry,
   type CapabilityOf,
+  type CreatedTenant,
   type Decision,
+  type DenialEvent,
+  type Member,
+  type Page,
   type RoleOf,
+  type Scope,
+  type Tenant,
+  type TenantMembership,
 } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
 
@@ -14,6 +23,7 @@ const capabilities = defineCapabilities(['tenant.read', 'billing.manage'] as con
 const roles = defineRoles(capabilities, { owner: ['tenant.read', 'billing.manage'], viewer: ['tenant.read'] }, { ownerRole: 'owner' });
 const tenantry = createTenantry({ capabilities, roles, store: memoryStore() });
 const scope = tenantry.forRequest({ userId: 'u' });
+const system = tenantry.as(systemActor('x'));
 
 describe('typed catalog', () => {
   it('derives literal unions from the declarations', () => {
@@ -35,7 +45,9 @@ describe('typed catalog', () => {
     // @ts-expect-error a role may only grant declared capabilities
     defineRoles(capabilities, { owner: ['tenant.read', 'tenant.write'] }, { ownerRole: 'owner' });
     // @ts-expect-error the managing capability must be declared
-    createTenantry({ capabilities, roles, store: memoryStore(), manageMembersCapability: 'members.manage' });
+    createTenantry({ capabilities, roles, store: memoryStore(), manageMembers: 'members.manage' });
+    // @ts-expect-error the audit capability must be declared
+    createTenantry({ capabilities, roles, store: memoryStore(), readAudit: 'audit.read' });
     // @ts-expect-error roles.grants takes declared capabilities only
     roles.grants('owner', 'nope');
   });
@@ -44,12 +56,52 @@ describe('typed catalog', () => {
     // @ts-expect-error ownerRole must be one of the declared roles
     defineRoles(capabilities, { owner: [] }, { ownerRole: 'admin' });
     // @ts-expect-error 'admin' is not a declared role
-    void tenantry.members.add({ actor: systemActor('x'), tenantId: 't', userId: 'u', role: 'admin' });
+    void scope.members.add({ tenantId: 't', userId: 'u', role: 'admin' });
+    // @ts-expect-error 'admin' is not a declared role
+    void system.members.changeRole({ tenantId: 't', userId: 'u', role: 'admin' });
+    // @ts-expect-error the role kept by the previous owner must be declared
+    void scope.members.transferOwnership({ tenantId: 't', toUserId: 'u', previousOwnerRole: 'admin' });
+    // @ts-expect-error the instance's previous-owner role must be declared
+    createTenantry({ capabilities, roles, store: memoryStore(), previousOwnerRole: 'admin' });
   });
 
   it('types decisions with the capability union', () => {
     expectTypeOf(scope.check('t', 'tenant.read')).resolves.toEqualTypeOf<Decision<'tenant.read' | 'billing.manage'>>();
     expectTypeOf<Decision['status']>().toEqualTypeOf<200 | 403 | 404>();
     expectTypeOf<Decision['reason']>().toEqualTypeOf<'allowed' | 'missing_capability' | 'not_member'>();
+  });
+});
+
+describe('the 0.2 surface', () => {
+  it('rejects a misspelt option at compile time', () => {
+    // @ts-expect-error 'onDenid' is not an option (createTenantry also throws ConfigurationError at run time)
+    createTenantry({ capabilities, roles, store: memoryStore(), onDenid: () => undefined });
+    // @ts-expect-error 'memberhsips' is not a cache option
+    createTenantry({ capabilities, roles, store: memoryStore(), cache: { memberhsips: { max: 1, ttlMs: 1 } } });
+  });
+
+  it('gives users and system actors the same scope type, and takes no actor argument anywhere', () => {
+    expectTypeOf(scope).toEqualTypeOf(system);
+    expectTypeOf(scope).toExtend<Scope<'tenant.read' | 'billing.manage', 'owner' | 'viewer'>>();
+    // @ts-expect-error the actor is bound by the scope
+    void scope.members.add({ actor: systemActor('x'), tenantId: 't', userId: 'u', role: 'viewer' });
+    // @ts-expect-error the actor is bound by the scope
+    void scope.audit.list({ actor: { type: 'user', userId: 'u' }, tenantId: 't' });
+    // @ts-expect-error a system actor comes from systemActor(), not a user id
+    tenantry.as({ userId: 'u' });
+  });
+
+  it('returns views and pages', () => {
+    expectTypeOf(scope.tenants.create()).resolves.toEqualTypeOf<CreatedTenant>();
+    expectTypeOf(scope.tenants.get('t')).resolves.toEqualTypeOf<Tenant>();
+    expectTypeOf(scope.tenants.mine()).resolves.toEqualTypeOf<Page<TenantMembership>>();
+    expectTypeOf(scope.members.list({ tenantId: 't' })).resolves.toEqualTypeOf<Page<Member>>();
+    expectTypeOf(scope.members.add({ tenantId: 't', userId: 'u', role: 'viewer' })).resolves.toEqualTypeOf<Member>();
+    expectTypeOf(scope.audit.list({ tenantId: 't', limit: 10, cursor: 'c' })).resolves.toEqualTypeOf<Page<AuditEntry>>();
+    expectTypeOf<Page<Member>['nextCursor']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Member['addedBy']>().toEqualTypeOf<ActorRef>();
+    expectTypeOf<AuditEntry['actor']>().toEqualTypeOf<ActorRef>();
+    expectTypeOf<DenialEvent['actor']>().toEqualTypeOf<ActorRef>();
+    expectTypeOf<ActorRef['type']>().toEqualTypeOf<'user' | 'system'>();
   });
 });

@@ -15,6 +15,19 @@ import {
   type PackageCatalog,
   type PackageOf,
 } from '../../src/core/entitlements/index.js';
+import {
+  createTenantry,
+  defineCapabilities,
+  defineRoles,
+  systemActor,
+  type EntitlementDecision,
+  type FeatureUsage,
+  type Page,
+  type PackageAssignment,
+  type UsageAlertEntry,
+  type UsageReport,
+} from 'tenantry';
+import { memoryStore } from 'tenantry/memory';
 
 const features = defineFeatures({
   sso: { kind: 'boolean' },
@@ -132,5 +145,54 @@ describe('entitlement types', () => {
     // @ts-expect-error a gauge has no window
     periodWindow('none', now);
     expectTypeOf(periodWindow({ every: 'day', anchor: 'calendar' }, now).start).toEqualTypeOf<Date>();
+  });
+});
+
+describe('scope entitlement types', () => {
+  const capabilities = defineCapabilities(['tenant.read'] as const);
+  const roles = defineRoles(capabilities, { owner: ['tenant.read'] }, { ownerRole: 'owner' });
+  const tenantry = createTenantry({ capabilities, roles, store: memoryStore(), entitlements: { packages, seats: 'seats' } });
+  const scope = tenantry.forRequest({ userId: 'u' });
+  const system = tenantry.as(systemActor('billing'));
+  type Limits = 'seats' | 'ai.tokens' | 'ai.tokens.images';
+
+  it('types usage by the catalog: any feature for check(), limit features for consumption', () => {
+    expectTypeOf(scope.usage.check({ tenantId: 't', featureKey: 'sso' })).resolves.toEqualTypeOf<EntitlementDecision<'sso' | Limits>>();
+    expectTypeOf(scope.usage.consume({ tenantId: 't', featureKey: 'seats', amount: 1 })).resolves.toEqualTypeOf<EntitlementDecision<Limits>>();
+    expectTypeOf(scope.usage.release({ tenantId: 't', featureKey: 'seats', amount: 1 })).resolves.toEqualTypeOf<FeatureUsage<Limits>>();
+    expectTypeOf(scope.usage.report({ tenantId: 't' })).resolves.toEqualTypeOf<UsageReport<Limits>>();
+    expectTypeOf<EntitlementDecision['limit']>().toEqualTypeOf<Limit>();
+    expectTypeOf<EntitlementDecision['enabled']>().toEqualTypeOf<boolean>();
+    expectTypeOf<FeatureUsage['limit']>().toEqualTypeOf<Limit>();
+    // @ts-expect-error 'seatz' is not a declared feature
+    void scope.usage.check({ tenantId: 't', featureKey: 'seatz' });
+    // @ts-expect-error a boolean feature cannot be consumed
+    void scope.usage.consume({ tenantId: 't', featureKey: 'sso', amount: 1 });
+    // @ts-expect-error a boolean feature cannot be consumed
+    void scope.usage.tryConsume({ tenantId: 't', featureKey: 'sso', amount: 1 });
+    // @ts-expect-error consumption needs an amount
+    void scope.usage.consume({ tenantId: 't', featureKey: 'seats' });
+    // @ts-expect-error 'fre' is not a declared package
+    void scope.usage.simulate({ tenantId: 't', packageKeys: ['fre'] });
+  });
+
+  it('types provisioning by the catalog', () => {
+    expectTypeOf(system.provisioning.assignPackage({ tenantId: 't', packageKey: 'pro' })).resolves.toEqualTypeOf<PackageAssignment<'free' | 'pro'>>();
+    expectTypeOf(system.provisioning.alerts({ tenantId: 't' })).resolves.toEqualTypeOf<Page<UsageAlertEntry>>();
+    // @ts-expect-error 'gold' is not a declared package
+    void system.provisioning.assignPackage({ tenantId: 't', packageKey: 'gold' });
+    // @ts-expect-error a boost is for a limit feature
+    void system.provisioning.addBoost({ tenantId: 't', featureKey: 'sso', amount: 1 });
+    // @ts-expect-error a namespace limit is for a limit feature
+    void system.provisioning.setNamespaceLimit({ tenantId: 't', namespace: 'ns', featureKey: 'sso', limit: 1 });
+    // @ts-expect-error the provisioning actor is bound by the scope
+    void system.provisioning.cancelPackage({ actor: systemActor('billing'), tenantId: 't', packageKey: 'pro' });
+  });
+
+  it('takes a limit feature as the seats option', () => {
+    // @ts-expect-error seats must be a limit feature of the catalog
+    createTenantry({ capabilities, roles, store: memoryStore(), entitlements: { packages, seats: 'sso' } });
+    // @ts-expect-error 'packagez' is not an entitlements option
+    createTenantry({ capabilities, roles, store: memoryStore(), entitlements: { packages, packagez: packages } });
   });
 });

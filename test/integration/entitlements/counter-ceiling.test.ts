@@ -5,7 +5,7 @@ import { GAUGE_WINDOW } from '../../../src/services/entitlements/counter-plan.js
 import { TENANT_POOL } from '../../../src/store/entitlement-records.js';
 import type { Store } from '../../../src/store/store.js';
 import { DATABASE_NAMES, describeDatabases } from '../../support/databases.js';
-import { billing, entitlementWorld } from '../../support/entitlements.js';
+import { entitlementWorld } from '../../support/entitlements.js';
 
 /**
  * Unlimited counters stop at COUNTER_CEILING and effective limits never pass
@@ -26,53 +26,55 @@ async function fillSeats(store: Store, tenantId: string, used: number): Promise<
 
 await describeDatabases(DATABASE_NAMES, (database) => {
   it('refuses an amount above MAX_CONSUME_AMOUNT with ValidationError and writes nothing: two maximal consumes cannot overflow a counter', async () => {
-    const { entitlements, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
+    const { owner, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
     expect(MAX_CONSUME_AMOUNT).toBe(2 ** 31 - 1);
     for (const amount of [MAX_CONSUME_AMOUNT + 1, Number.MAX_SAFE_INTEGER]) {
-      await expect(entitlements.usage.consume(tenantId, 'ai.tokens', amount)).rejects.toThrow(ValidationError);
-      await expect(entitlements.usage.consume(tenantId, 'seats', amount, { idempotencyKey: `max-${amount}` })).rejects.toThrow(ValidationError);
-      await expect(entitlements.usage.check(tenantId, 'seats', { amount })).rejects.toThrow(ValidationError);
+      await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount })).rejects.toThrow(ValidationError);
+      await expect(owner.usage.consume({ tenantId, featureKey: 'seats', amount, idempotencyKey: `max-${amount}` })).rejects.toThrow(ValidationError);
+      await expect(owner.usage.check({ tenantId, featureKey: 'seats', amount })).rejects.toThrow(ValidationError);
     }
-    expect((await entitlements.usage.usage(tenantId)).every((usage) => usage.used === 0)).toBe(true);
-    expect(await entitlements.usage.consume(tenantId, 'ai.tokens', MAX_CONSUME_AMOUNT)).toMatchObject({ allowed: true, used: MAX_CONSUME_AMOUNT, remaining: 'unlimited' });
+    expect((await owner.usage.report({ tenantId })).features.every((usage) => usage.used === 0)).toBe(true);
+    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: MAX_CONSUME_AMOUNT })).toMatchObject({ allowed: true, used: MAX_CONSUME_AMOUNT, remaining: 'unlimited' });
   });
 
   it('stops an unlimited gauge at COUNTER_CEILING: the consume past it is limit_exceeded, counts nothing, and the feature keeps working', async () => {
-    const { store, entitlements, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
-    await entitlements.usage.ensureCatalog();
+    const { store, tenantry, owner, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
+    await tenantry.ready();
     await fillSeats(store, tenantId, COUNTER_CEILING - 5);
-    expect(await entitlements.usage.consume(tenantId, 'seats', 5)).toMatchObject({ allowed: true, used: COUNTER_CEILING, limit: 'unlimited' });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 5 })).toMatchObject({ allowed: true, used: COUNTER_CEILING, limit: 'unlimited' });
 
-    const refused = await entitlements.usage.tryConsume(tenantId, 'seats', 1, { idempotencyKey: 'past-the-ceiling' });
+    const refused = await owner.usage.tryConsume({ tenantId, featureKey: 'seats', amount: 1, idempotencyKey: 'past-the-ceiling' });
     expect(refused).toMatchObject({
       allowed: false,
       reason: 'limit_exceeded',
       limit: 'unlimited',
       used: COUNTER_CEILING,
+      // The ceiling limits the level: a refusal never reports unlimited room.
       remaining: 0,
-      blockedBy: { feature: 'seats', namespace: null, limit: COUNTER_CEILING, used: COUNTER_CEILING },
+      remainingAfter: 0,
+      blockedBy: { featureKey: 'seats', namespace: null, enabled: true, limit: COUNTER_CEILING, used: COUNTER_CEILING },
       replayed: false,
     });
-    const error = await entitlements.usage.consume(tenantId, 'seats', 1).catch((e: unknown) => e);
+    const error = await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LimitExceededError);
     expect(error).toMatchObject({ feature: 'seats', limit: COUNTER_CEILING, used: COUNTER_CEILING, requested: 1 });
-    expect(await entitlements.usage.check(tenantId, 'seats')).toMatchObject({ allowed: false, reason: 'limit_exceeded' });
+    expect(await owner.usage.check({ tenantId, featureKey: 'seats' })).toMatchObject({ allowed: false, reason: 'limit_exceeded', remainingAfter: 0 });
 
     // Nothing was counted, every read still works, and a release makes room again.
-    expect((await entitlements.usage.usage(tenantId)).find((usage) => usage.feature === 'seats')).toMatchObject({ used: COUNTER_CEILING, remaining: 'unlimited' });
-    expect(await entitlements.usage.release(tenantId, 'seats', 3)).toMatchObject({ used: COUNTER_CEILING - 3 });
+    expect((await owner.usage.report({ tenantId })).features.find((usage) => usage.featureKey === 'seats')).toMatchObject({ used: COUNTER_CEILING, remaining: 'unlimited' });
+    expect(await owner.usage.release({ tenantId, featureKey: 'seats', amount: 3 })).toMatchObject({ used: COUNTER_CEILING - 3 });
     // The refused call's key was not recorded: it consumes now.
-    expect(await entitlements.usage.consume(tenantId, 'seats', 1, { idempotencyKey: 'past-the-ceiling' })).toMatchObject({
+    expect(await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 1, idempotencyKey: 'past-the-ceiling' })).toMatchObject({
       allowed: true,
       used: COUNTER_CEILING - 2,
       replayed: false,
     });
-    expect(await entitlements.usage.consume(tenantId, 'seats', 2)).toMatchObject({ allowed: true, used: COUNTER_CEILING });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 2 })).toMatchObject({ allowed: true, used: COUNTER_CEILING });
   });
 
   it('property: near the ceiling, a counter takes exactly the consumptions that fit under it, all or nothing, and never passes it', async () => {
-    const { store, entitlements, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
-    await entitlements.usage.ensureCatalog();
+    const { store, tenantry, tenantId } = await entitlementWorld({ store: database.store(), plan: 'enterprise' });
+    await tenantry.ready();
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -105,43 +107,43 @@ await describeDatabases(DATABASE_NAMES, (database) => {
   });
 
   it('refuses a boost or a package assignment whose sum would pass COUNTER_CEILING with ValidationError, writing nothing, and the tenant keeps working', async () => {
-    const { store, entitlements, tenantId } = await entitlementWorld({ store: database.store() });
+    const { store, owner, system, tenantId } = await entitlementWorld({ store: database.store() });
     // free grants 3 seats: a boost up to exactly the ceiling fits.
-    await entitlements.provisioning.addBoost({ actor: billing, tenantId, feature: 'seats', amount: COUNTER_CEILING - 3 });
-    expect((await entitlements.usage.effective(tenantId)).features.seats).toMatchObject({ enabled: true, limit: COUNTER_CEILING });
+    await system.provisioning.addBoost({ tenantId, featureKey: 'seats', amount: COUNTER_CEILING - 3 });
+    expect((await owner.usage.effective(tenantId)).features.seats).toMatchObject({ enabled: true, limit: COUNTER_CEILING });
     const grantsBefore = await store.readGrants(tenantId);
     const auditBefore = await store.listAudit(tenantId, { limit: 100 });
 
-    const boost = await entitlements.provisioning.addBoost({ actor: billing, tenantId, feature: 'seats', amount: 1 }).catch((e: unknown) => e);
+    const boost = await system.provisioning.addBoost({ tenantId, featureKey: 'seats', amount: 1 }).catch((e: unknown) => e);
     expect(boost).toBeInstanceOf(ValidationError);
     expect(boost).toMatchObject({ issues: [{ path: ['amount'] }] });
     expect((boost as Error).message).toMatch(/"seats" would pass Number\.MAX_SAFE_INTEGER/);
-    const assignment = await entitlements.provisioning.assignPackage({ actor: billing, tenantId, package: 'extra-seats' }).catch((e: unknown) => e);
+    const assignment = await system.provisioning.assignPackage({ tenantId, packageKey: 'extra-seats' }).catch((e: unknown) => e);
     expect(assignment).toBeInstanceOf(ValidationError);
-    expect(assignment).toMatchObject({ issues: [{ path: ['package'] }] });
+    expect(assignment).toMatchObject({ issues: [{ path: ['packageKey'] }] });
 
     expect(await store.readGrants(tenantId)).toEqual(grantsBefore);
     expect(await store.listAudit(tenantId, { limit: 100 })).toEqual(auditBefore);
-    expect(await entitlements.usage.consume(tenantId, 'seats', 2)).toMatchObject({ allowed: true, limit: COUNTER_CEILING });
-    expect((await entitlements.usage.usage(tenantId)).find((usage) => usage.feature === 'seats')).toMatchObject({ used: 2 });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 2 })).toMatchObject({ allowed: true, limit: COUNTER_CEILING });
+    expect((await owner.usage.report({ tenantId })).features.find((usage) => usage.featureKey === 'seats')).toMatchObject({ used: 2 });
 
     // Unlimited never overflows, and grants of other features are unaffected.
-    await entitlements.provisioning.addBoost({ actor: billing, tenantId, feature: 'seats', amount: 'unlimited' });
-    await entitlements.provisioning.addBoost({ actor: billing, tenantId, feature: 'api.requests', amount: 5 });
-    expect((await entitlements.usage.check(tenantId, 'seats')).limit).toBe('unlimited');
-    expect((await entitlements.usage.check(tenantId, 'api.requests')).limit).toBe(1005);
+    await system.provisioning.addBoost({ tenantId, featureKey: 'seats', amount: 'unlimited' });
+    await system.provisioning.addBoost({ tenantId, featureKey: 'api.requests', amount: 5 });
+    expect((await owner.usage.check({ tenantId, featureKey: 'seats' })).limit).toBe('unlimited');
+    expect((await owner.usage.check({ tenantId, featureKey: 'api.requests' })).limit).toBe(1005);
   });
 
   it('serialises concurrent boosts of one tenant: of three that each fit alone but not together, exactly one is stored', async () => {
-    const { store, entitlements, tenantId } = await entitlementWorld({ store: database.store() });
-    await entitlements.provisioning.syncCatalog();
-    const add = () => entitlements.provisioning.addBoost({ actor: billing, tenantId, feature: 'seats', amount: COUNTER_CEILING - 3 });
+    const { store, tenantry, owner, system, tenantId } = await entitlementWorld({ store: database.store() });
+    await tenantry.ready();
+    const add = () => system.provisioning.addBoost({ tenantId, featureKey: 'seats', amount: COUNTER_CEILING - 3 });
     const results = await Promise.allSettled([add(), add(), add()]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results) {
       if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ValidationError);
     }
     expect((await store.readGrants(tenantId)).boosts).toHaveLength(1);
-    expect((await entitlements.usage.effective(tenantId)).features.seats).toMatchObject({ limit: COUNTER_CEILING });
+    expect((await owner.usage.effective(tenantId)).features.seats).toMatchObject({ limit: COUNTER_CEILING });
   });
 });

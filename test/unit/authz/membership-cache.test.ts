@@ -1,15 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createTenantry, localInvalidationBus } from 'tenantry';
+import { createTenantry, localInvalidationBus, NotFoundError, systemActor } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
 import { countingStore } from 'tenantry/testing';
 import { MembershipCache } from '../../../src/services/authz/membership-cache.js';
 import { capabilities, roles, setup, tenantWith } from '../../support/catalog.js';
 
-const owner = (userId: string) => ({ type: 'user', userId }) as const;
+const cache = { memberships: { max: 100, ttlMs: 60_000 } } as const;
 
 describe('cross-request membership cache', () => {
   it('serves later request scopes without a store lookup', async () => {
-    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const { tenantry, store } = setup({ cache });
     const tenantId = await tenantWith(tenantry, 'alice');
     store.reset();
     for (let i = 0; i < 5; i += 1) await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
@@ -17,29 +17,30 @@ describe('cross-request membership cache', () => {
   });
 
   it('caches non-membership too, and drops it when the user is added', async () => {
-    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const { tenantry, store } = setup({ cache });
     const tenantId = await tenantWith(tenantry, 'alice');
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(false);
     store.reset();
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(false);
     expect(store.counts.findMembership).toBe(0);
-    await tenantry.members.add({ actor: owner('alice'), tenantId, userId: 'bob', role: 'readonly' });
+    await tenantry.forRequest({ userId: 'alice' }).members.add({ tenantId, userId: 'bob', role: 'readonly' });
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(true);
   });
 
   it('never serves a revoked capability after a role change or removal through tenantry', async () => {
-    const { tenantry } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const { tenantry } = setup({ cache });
     const tenantId = await tenantWith(tenantry, 'alice', { bob: 'manager' });
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'project.delete')).toBe(true);
-    await tenantry.members.changeRole({ actor: owner('alice'), tenantId, userId: 'bob', role: 'readonly' });
+    const alice = tenantry.forRequest({ userId: 'alice' });
+    await alice.members.changeRole({ tenantId, userId: 'bob', role: 'readonly' });
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'project.delete')).toBe(false);
-    await tenantry.members.remove({ actor: owner('alice'), tenantId, userId: 'bob' });
+    await alice.members.remove({ tenantId, userId: 'bob' });
     expect((await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read')).status).toBe(404);
   });
 
   it('expires entries after the TTL', async () => {
     // lru-cache keeps its own reference to performance.now, so a real (short) TTL is used here.
-    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 40 } });
+    const { tenantry, store } = setup({ cache: { memberships: { max: 100, ttlMs: 40 } } });
     const tenantId = await tenantWith(tenantry, 'alice');
     store.reset();
     await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
@@ -82,24 +83,39 @@ describe('cross-request membership cache', () => {
     const bus = localInvalidationBus();
     const shared = memoryStore();
     const storeB = countingStore(shared);
-    const a = createTenantry({ capabilities, roles, store: shared, cache: { max: 100, ttlMs: 60_000 }, invalidationBus: bus });
-    const b = createTenantry({ capabilities, roles, store: storeB, cache: { max: 100, ttlMs: 60_000 }, invalidationBus: bus });
-    const { tenant } = await a.tenants.create({ ownerId: 'alice' });
-    await a.members.add({ actor: owner('alice'), tenantId: tenant.id, userId: 'bob', role: 'manager' });
+    const a = createTenantry({ capabilities, roles, store: shared, cache: { ...cache, bus } });
+    const b = createTenantry({ capabilities, roles, store: storeB, cache: { ...cache, bus } });
+    const { tenant } = await a.as(systemActor('test')).tenants.create({ ownerId: 'alice' });
+    const alice = a.forRequest({ userId: 'alice' });
+    await alice.members.add({ tenantId: tenant.id, userId: 'bob', role: 'manager' });
     expect(await b.forRequest({ userId: 'bob' }).can(tenant.id, 'project.delete')).toBe(true);
-    await a.members.changeRole({ actor: owner('alice'), tenantId: tenant.id, userId: 'bob', role: 'readonly' });
+    await alice.members.changeRole({ tenantId: tenant.id, userId: 'bob', role: 'readonly' });
     expect(await b.forRequest({ userId: 'bob' }).can(tenant.id, 'project.delete')).toBe(false);
-    b.close();
-    a.close();
+    await b.close();
+    await a.close();
   });
 
   it('tenantry.invalidate() drops entries after changes made outside tenantry', async () => {
-    const { tenantry, store } = setup({ cache: { max: 100, ttlMs: 60_000 } });
+    const { tenantry, store } = setup({ cache });
     const tenantId = await tenantWith(tenantry, 'alice', { bob: 'manager' });
     await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
     store.reset();
-    tenantry.invalidate(tenantId, 'bob');
+    tenantry.invalidate({ tenantId, userId: 'bob' });
     await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
     expect(store.counts.findMembership).toBe(1);
+    // Without a user id, every membership of the tenant is dropped.
+    await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
+    store.reset();
+    tenantry.invalidate({ tenantId });
+    await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
+    await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
+    expect(store.counts.findMembership).toBe(2);
+  });
+
+  it('tenantry.invalidate() refuses a malformed tenant id with the canonical NotFoundError', () => {
+    const { tenantry } = setup({ cache });
+    expect(() => {
+      tenantry.invalidate({ tenantId: 'not-a-uuid' });
+    }).toThrow(NotFoundError);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError, UnknownCapabilityError, ValidationError, type DenialEvent } from 'tenantry';
-import { setup, tenantWith } from '../../support/catalog.js';
+import { createTenantry, ForbiddenError, NotFoundError, systemActor, UnknownCapabilityError, ValidationError, type DenialEvent } from 'tenantry';
+import { memoryStore } from 'tenantry/memory';
+import { capabilities, roles, setup, tenantWith } from '../../support/catalog.js';
 
-describe('RequestScope decisions', () => {
+describe('Scope decisions', () => {
   it('allows a member whose role grants the capability (200)', async () => {
     const { tenantry } = setup();
     const tenantId = await tenantWith(tenantry, 'alice');
@@ -79,7 +80,7 @@ describe('RequestScope decisions', () => {
   });
 });
 
-describe('RequestScope.actionState', () => {
+describe('Scope.actionState', () => {
   it('hides actions from non-members, disables them with a reason for members without the capability, enables them otherwise', async () => {
     const { tenantry } = setup();
     const tenantId = await tenantWith(tenantry, 'alice', { olga: 'operator' });
@@ -108,7 +109,7 @@ describe('RequestScope.actionState', () => {
   });
 });
 
-describe('RequestScope memoization', () => {
+describe('Scope memoization', () => {
   it('100 sequential checks on one tenant cost one membership lookup', async () => {
     const { tenantry, store } = setup();
     const tenantId = await tenantWith(tenantry, 'alice');
@@ -144,26 +145,32 @@ describe('RequestScope memoization', () => {
   });
 
   it('a failed lookup is not memoized: the next check retries', async () => {
-    const { tenantry, store } = setup();
-    const tenantId = await tenantWith(tenantry, 'alice');
-    const original = store.findMembership.bind(store);
+    const inner = memoryStore();
     let failures = 1;
-    store.findMembership = (...args) => {
-      if (failures-- > 0) return Promise.reject(new Error('connection reset'));
-      return original(...args);
+    // A spread copy of a store is still a store; only its membership lookup is flaky.
+    const store = {
+      ...inner,
+      findMembership: (tenantId: string, userId: string) => {
+        if (failures-- > 0) return Promise.reject(new Error('connection reset'));
+        return inner.findMembership(tenantId, userId);
+      },
     };
+    const tenantry = createTenantry({ capabilities, roles, store });
+    const { tenant } = await tenantry.as(systemActor('test')).tenants.create({ ownerId: 'alice' });
+    const tenantId = tenant.id;
     const scope = tenantry.forRequest({ userId: 'alice' });
     await expect(scope.check(tenantId, 'tenant.read')).rejects.toThrow('connection reset');
     await expect(scope.check(tenantId, 'tenant.read')).resolves.toMatchObject({ allowed: true });
   });
 
-  it('tenants() lists only the actor’s tenants in one query and primes the memo', async () => {
+  it('tenants.mine() lists only the actor’s tenants in one query and primes the memo', async () => {
     const { tenantry, store } = setup();
     const mine = [await tenantWith(tenantry, 'alice'), await tenantWith(tenantry, 'bob', { alice: 'readonly' })];
     await tenantWith(tenantry, 'bob');
     store.reset();
     const scope = tenantry.forRequest({ userId: 'alice' });
-    const tenants = await scope.tenants();
+    const { items: tenants, nextCursor } = await scope.tenants.mine();
+    expect(nextCursor).toBeNull();
     expect(tenants.map((t) => t.tenantId).sort()).toEqual([...mine].sort());
     expect(new Map(tenants.map((t) => [t.tenantId, t.role])).get(mine[1]!)).toBe('readonly');
     for (const tenantId of mine) await scope.check(tenantId, 'tenant.read');
@@ -176,7 +183,7 @@ describe('RequestScope memoization', () => {
     const tenantId = await tenantWith(tenantry, 'alice', { bob: 'readonly' });
     const scope = tenantry.forRequest({ userId: 'bob' });
     expect(await scope.can(tenantId, 'project.write')).toBe(false);
-    await tenantry.members.changeRole({ actor: { type: 'user', userId: 'alice' }, tenantId, userId: 'bob', role: 'operator' });
+    await tenantry.forRequest({ userId: 'alice' }).members.changeRole({ tenantId, userId: 'bob', role: 'operator' });
     expect(await scope.can(tenantId, 'project.write')).toBe(false);
     scope.refresh(tenantId);
     expect(await scope.can(tenantId, 'project.write')).toBe(true);
@@ -196,10 +203,10 @@ describe('denial diagnostics', () => {
     await tenantry.forRequest({ userId: 'eve' }).check(tenantId, 'tenant.read');
     await tenantry.forRequest({ userId: 'eve' }).check('../secret', 'tenant.read');
     expect(events).toEqual([
-      { capability: 'billing.read', tenantId, userId: 'olga', reason: 'missing_capability', status: 403 },
-      { capability: 'billing.read', tenantId, userId: 'olga', reason: 'missing_capability', status: 403 },
-      { capability: 'tenant.read', tenantId, userId: 'eve', reason: 'not_member', status: 404 },
-      { capability: 'tenant.read', tenantId: null, userId: 'eve', reason: 'malformed_tenant_id', status: 404 },
+      { capability: 'billing.read', tenantId, actor: { type: 'user', id: 'olga' }, reason: 'missing_capability', status: 403 },
+      { capability: 'billing.read', tenantId, actor: { type: 'user', id: 'olga' }, reason: 'missing_capability', status: 403 },
+      { capability: 'tenant.read', tenantId, actor: { type: 'user', id: 'eve' }, reason: 'not_member', status: 404 },
+      { capability: 'tenant.read', tenantId: null, actor: { type: 'user', id: 'eve' }, reason: 'malformed_tenant_id', status: 404 },
     ]);
   });
 
@@ -215,18 +222,73 @@ describe('denial diagnostics', () => {
     expect(await tenantry.forRequest({ userId: 'eve' }).isMember(tenantId)).toBe(false);
     expect(await tenantry.forRequest({ userId: 'eve' }).isMember('bogus')).toBe(false);
     expect(events).toEqual([
-      { capability: null, tenantId, userId: 'eve', reason: 'not_member', status: 404 },
-      { capability: null, tenantId: null, userId: 'eve', reason: 'malformed_tenant_id', status: 404 },
+      { capability: null, tenantId, actor: { type: 'user', id: 'eve' }, reason: 'not_member', status: 404 },
+      { capability: null, tenantId: null, actor: { type: 'user', id: 'eve' }, reason: 'malformed_tenant_id', status: 404 },
     ]);
   });
 
-  it('a throwing hook never changes the outcome', async () => {
+  it('a throwing hook never changes the outcome; the failure goes to onError', async () => {
+    const failure = new Error('logger down');
+    const reported: unknown[] = [];
     const { tenantry } = setup({
       onDenied: () => {
-        throw new Error('logger down');
+        throw failure;
       },
+      onError: (error, context) => reported.push([error, context.source]),
     });
     const tenantId = await tenantWith(tenantry, 'alice');
     await expect(tenantry.forRequest({ userId: 'eve' }).check(tenantId, 'tenant.read')).resolves.toMatchObject({ status: 404 });
+    expect(reported).toEqual([[failure, 'onDenied']]);
+  });
+
+  it('a system scope is denied only for a tenant that does not exist, reported with its system actor', async () => {
+    const events: DenialEvent[] = [];
+    const { tenantry } = setup({ onDenied: (event) => events.push(event) });
+    await tenantry.as(systemActor('billing')).check('00000000-0000-4000-8000-000000000000', 'tenant.read');
+    expect(events).toEqual([
+      { capability: 'tenant.read', tenantId: '00000000-0000-4000-8000-000000000000', actor: { type: 'system', id: 'billing' }, reason: 'not_member', status: 404 },
+    ]);
+  });
+});
+
+describe('system scope', () => {
+  it('is allowed every capability in an existing tenant and gets the 404 decision for an unknown or malformed one', async () => {
+    const { tenantry } = setup();
+    const tenantId = await tenantWith(tenantry, 'alice');
+    const system = tenantry.as(systemActor('billing'));
+    for (const capability of tenantry.capabilities.all()) {
+      expect(await system.check(tenantId, capability)).toEqual({ allowed: true, status: 200, reason: 'allowed', capability, tenantId });
+    }
+    const unknown = await system.check('00000000-0000-4000-8000-000000000000', 'tenant.read');
+    const malformed = await system.check('not-a-uuid', 'tenant.read');
+    for (const decision of [unknown, malformed]) expect(decision).toMatchObject({ allowed: false, status: 404, reason: 'not_member', capability: 'tenant.read' });
+    await expect(system.authorize('not-a-uuid', 'tenant.read')).rejects.toThrow(NotFoundError);
+    expect(await system.isMember(tenantId)).toBe(true);
+    expect(await system.roleIn(tenantId)).toBeUndefined();
+  });
+
+  it('memoizes whether the tenant exists: one lookup per tenant, whatever the number of checks', async () => {
+    const { tenantry, store } = setup();
+    const tenantId = await tenantWith(tenantry, 'alice');
+    store.reset();
+    const system = tenantry.as(systemActor('billing'));
+    for (const capability of tenantry.capabilities.all()) await system.check(tenantId, capability);
+    await Promise.all(Array.from({ length: 5 }, () => system.check(tenantId, 'tenant.read')));
+    expect(store.counts.findTenant).toBe(1);
+    expect(store.total()).toBe(1);
+  });
+});
+
+describe('writes through a scope', () => {
+  it('refresh the scope’s memo for the tenant they changed', async () => {
+    const { tenantry } = setup({ previousOwnerRole: 'manager' });
+    const tenantId = await tenantWith(tenantry, 'alice', { bob: 'readonly' });
+    const alice = tenantry.forRequest({ userId: 'alice' });
+    expect(await alice.can(tenantId, 'membership.manage')).toBe(true);
+    expect(await alice.roleIn(tenantId)).toBe('owner');
+    await alice.members.transferOwnership({ tenantId, toUserId: 'bob' });
+    // The transfer made alice a manager; the same scope sees it without refresh().
+    expect(await alice.roleIn(tenantId)).toBe('manager');
+    expect(await alice.can(tenantId, 'membership.manage')).toBe(false);
   });
 });

@@ -1,7 +1,23 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  ActorNotAllowedError,
   AlreadyExistsError,
+  ConfigurationError,
+  DelegationDeniedError,
+  ERROR_STATUS,
+  FeatureNotEnabledError,
+  FeatureNotFoundError,
   ForbiddenError,
+  IdempotencyConflictError,
+  isActorNotAllowedError,
+  isDelegationDeniedError,
+  isOwnerRequiredError,
+  LastOwnerError,
+  LimitExceededError,
+  OwnerRequiredError,
+  PackageNotFoundError,
+  UnknownCapabilityError,
+  UnknownRoleError,
   isAlreadyExistsError,
   isForbiddenError,
   isNotFoundError,
@@ -60,5 +76,68 @@ describe('errors', () => {
     const error = new ValidationError('bad', [{ path: ['a', 0], message: 'x' }]);
     expect(Object.isFrozen(error.issues)).toBe(true);
     expect(Object.isFrozen(error.issues[0]?.path)).toBe(true);
+  });
+
+  it('map every code to its documented status, in one table', () => {
+    // Written by hand from the design, not derived: a changed status fails here.
+    expect(ERROR_STATUS).toEqual({
+      not_found: 404,
+      forbidden: 403,
+      owner_required: 403,
+      delegation_denied: 403,
+      actor_not_allowed: 403,
+      validation_failed: 400,
+      unknown_role: 400,
+      unknown_capability: 500,
+      already_exists: 409,
+      last_owner: 409,
+      idempotency_conflict: 409,
+      limit_exceeded: 403,
+      feature_not_enabled: 403,
+      feature_not_found: 500,
+      package_not_found: 404,
+      configuration_invalid: 500,
+      storage_unavailable: 503,
+    });
+    expect(Object.isFrozen(ERROR_STATUS)).toBe(true);
+  });
+
+  it.each([
+    new NotFoundError(),
+    new ForbiddenError('billing.read'),
+    new OwnerRequiredError('owner_role'),
+    new DelegationDeniedError('own_role', null),
+    new ActorNotAllowedError('system'),
+    new ValidationError('bad'),
+    new UnknownRoleError('admin'),
+    new UnknownCapabilityError('x.y'),
+    new AlreadyExistsError('membership'),
+    new LastOwnerError(),
+    new IdempotencyConflictError(),
+    new LimitExceededError('seats', 3, 3, 1),
+    new FeatureNotEnabledError('sso'),
+    new FeatureNotFoundError('seatz'),
+    new PackageNotFoundError('gold'),
+    new ConfigurationError('bad option'),
+    new StorageUnavailableError(),
+  ])('$name carries the status of its code', (error) => {
+    expect(error.status).toBe(ERROR_STATUS[error.code]);
+  });
+
+  it('tell the three 403 refusals of a membership write apart: capability, owner only, delegation', () => {
+    const owner = new OwnerRequiredError('not_owner');
+    const delegation = new DelegationDeniedError('role_exceeds_actor', 'billing.manage');
+    const actor = new ActorNotAllowedError('user');
+    expect(owner).toMatchObject({ code: 'owner_required', reason: 'not_owner', name: 'OwnerRequiredError' });
+    expect(delegation).toMatchObject({ code: 'delegation_denied', reason: 'role_exceeds_actor', capability: 'billing.manage', name: 'DelegationDeniedError' });
+    expect(actor).toMatchObject({ code: 'actor_not_allowed', required: 'user', name: 'ActorNotAllowedError' });
+    const guards = [isForbiddenError, isOwnerRequiredError, isDelegationDeniedError, isActorNotAllowedError];
+    const errors = [new ForbiddenError('billing.read'), owner, delegation, actor];
+    guards.forEach((guard, index) => {
+      errors.forEach((error, other) => {
+        expect(guard(error)).toBe(index === other);
+      });
+    });
+    for (const error of errors.slice(1)) expect(error).not.toBeInstanceOf(ForbiddenError);
   });
 });

@@ -102,7 +102,7 @@ describe('simulatePackageChange', () => {
           const used = (usage as Record<string, number | undefined>)[entry.feature] ?? 0;
           const { proposed: next } = entry;
           const expectedOver =
-            next.kind === 'limit' && used > 0 && (next.limit === null || (next.limit !== 'unlimited' && used > next.limit));
+            next.kind === 'limit' && used > 0 && (!next.enabled || (next.limit !== 'unlimited' && used > next.limit));
           expect(entry.over).toBe(expectedOver);
           expect(simulation.over.includes(entry.feature as (typeof limitFeatures)[number])).toBe(expectedOver);
           expect(simulation.gained.includes(entry.feature)).toBe(!entry.current.enabled && entry.proposed.enabled);

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createEntitlements, createTenantry, defineRoles, ForbiddenError, LimitExceededError, NotFoundError, seatPolicy, systemActor } from 'tenantry';
+import { createTenantry, defineRoles, DelegationDeniedError, LimitExceededError, NotFoundError, OwnerRequiredError, systemActor } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
-import { capabilities, tenantWith } from '../../support/catalog.js';
-import { packages } from '../../support/entitlements.js';
-
-const user = (userId: string) => ({ type: 'user', userId }) as const;
+import { capabilities } from '../../support/catalog.js';
+import { billing, packages } from '../../support/entitlements.js';
 
 /** Managers may manage members here, which is exactly when escalation must be stopped. */
 const delegating = defineRoles(
@@ -13,20 +11,36 @@ const delegating = defineRoles(
   { ownerRole: 'owner' },
 );
 
+/** The refusal `promise` rejects with, or `undefined` when it resolves. */
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
 describe('delegated member management', () => {
   it('lets a non-owner manager manage ordinary members but never grant, change or remove the owner role', async () => {
-    const tenantry = createTenantry({ capabilities, roles: delegating, store: memoryStore(), manageMembersCapability: 'membership.manage' });
-    const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
+    const tenantry = createTenantry({ capabilities, roles: delegating, store: memoryStore(), manageMembers: 'membership.manage' });
+    const olivia = tenantry.forRequest({ userId: 'olivia' });
+    const max = tenantry.forRequest({ userId: 'max' });
+    const { tenant } = await olivia.tenants.create();
     const tenantId = tenant.id;
-    await tenantry.members.add({ actor: user('olivia'), tenantId, userId: 'max', role: 'manager' });
-    await tenantry.members.add({ actor: user('max'), tenantId, userId: 'rita', role: 'readonly' });
-    await tenantry.members.changeRole({ actor: user('max'), tenantId, userId: 'rita', role: 'manager' });
-    await expect(tenantry.members.changeRole({ actor: user('max'), tenantId, userId: 'max', role: 'owner' })).rejects.toThrow(ForbiddenError);
-    await expect(tenantry.members.add({ actor: user('max'), tenantId, userId: 'eve', role: 'owner' })).rejects.toThrow(ForbiddenError);
-    await expect(tenantry.members.changeRole({ actor: user('max'), tenantId, userId: 'olivia', role: 'readonly' })).rejects.toThrow(ForbiddenError);
-    await expect(tenantry.members.remove({ actor: user('max'), tenantId, userId: 'olivia' })).rejects.toThrow(ForbiddenError);
-    await tenantry.members.changeRole({ actor: user('olivia'), tenantId, userId: 'max', role: 'owner' });
-    expect((await tenantry.members.list({ actor: user('olivia'), tenantId })).items.map((m) => [m.userId, m.role])).toEqual([
+    await olivia.members.add({ tenantId, userId: 'max', role: 'manager' });
+    await max.members.add({ tenantId, userId: 'rita', role: 'readonly' });
+    await max.members.changeRole({ tenantId, userId: 'rita', role: 'manager' });
+    // Granting the owner role to oneself is changing one's own role: refused by the delegation rule first.
+    expect(await refusal(max.members.changeRole({ tenantId, userId: 'max', role: 'owner' }))).toMatchObject({ code: 'delegation_denied', reason: 'own_role' });
+    for (const attempt of [
+      max.members.add({ tenantId, userId: 'eve', role: 'owner' }),
+      max.members.changeRole({ tenantId, userId: 'olivia', role: 'readonly' }),
+      max.members.remove({ tenantId, userId: 'olivia' }),
+    ]) {
+      const error = await refusal(attempt);
+      expect(error).toBeInstanceOf(OwnerRequiredError);
+      expect(error).toMatchObject({ code: 'owner_required', reason: 'owner_role' });
+    }
+    await olivia.members.changeRole({ tenantId, userId: 'max', role: 'owner' });
+    expect((await olivia.members.list({ tenantId })).items.map((m) => [m.userId, m.role])).toEqual([
       ['max', 'owner'],
       ['olivia', 'owner'],
       ['rita', 'manager'],
@@ -45,55 +59,60 @@ describe('delegated member management', () => {
       },
       { ownerRole: 'owner' },
     );
-    const tenantry = createTenantry({ capabilities, roles: staffed, store: memoryStore(), manageMembersCapability: 'membership.manage' });
-    const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
+    const tenantry = createTenantry({ capabilities, roles: staffed, store: memoryStore(), manageMembers: 'membership.manage' });
+    const olivia = tenantry.forRequest({ userId: 'olivia' });
+    const { tenant } = await olivia.tenants.create();
     const tenantId = tenant.id;
     for (const [userId, role] of [['lena', 'lead'], ['carl', 'clerk'], ['vic', 'viewer'], ['lou', 'lead']] as const) {
-      await tenantry.members.add({ actor: systemActor('seed'), tenantId, userId, role });
+      await tenantry.as(systemActor('seed')).members.add({ tenantId, userId, role });
     }
-    const lena = user('lena');
-    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as ForbiddenError);
+    const lena = tenantry.forRequest({ userId: 'lena' });
 
     // Granting a role with a capability the actor lacks, by add or changeRole.
-    expect(await refusal(tenantry.members.add({ actor: lena, tenantId, userId: 'new', role: 'clerk' }))).toMatchObject({ code: 'forbidden', capability: 'billing.manage' });
-    expect(await refusal(tenantry.members.changeRole({ actor: lena, tenantId, userId: 'vic', role: 'clerk' }))).toMatchObject({ capability: 'billing.manage' });
+    const beyond = await refusal(lena.members.add({ tenantId, userId: 'new', role: 'clerk' }));
+    expect(beyond).toBeInstanceOf(DelegationDeniedError);
+    expect(beyond).toMatchObject({ code: 'delegation_denied', reason: 'role_exceeds_actor', capability: 'billing.manage' });
+    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'vic', role: 'clerk' }))).toMatchObject({ reason: 'role_exceeds_actor', capability: 'billing.manage' });
     // Changing or removing a member whose current role holds more than the actor.
-    expect(await refusal(tenantry.members.changeRole({ actor: lena, tenantId, userId: 'carl', role: 'viewer' }))).toMatchObject({ capability: 'billing.manage' });
-    expect(await refusal(tenantry.members.remove({ actor: lena, tenantId, userId: 'carl' }))).toMatchObject({ capability: 'billing.manage' });
+    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'carl', role: 'viewer' }))).toMatchObject({ reason: 'target_exceeds_actor', capability: 'billing.manage' });
+    expect(await refusal(lena.members.remove({ tenantId, userId: 'carl' }))).toMatchObject({ reason: 'target_exceeds_actor', capability: 'billing.manage' });
     // Never their own role, upwards or downwards; re-adding themselves is the same attempt.
-    expect(await refusal(tenantry.members.changeRole({ actor: lena, tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ capability: 'role:owner' });
-    expect(await refusal(tenantry.members.add({ actor: lena, tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ capability: 'role:owner' });
+    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ code: 'delegation_denied', reason: 'own_role', capability: null });
+    expect(await refusal(lena.members.add({ tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ code: 'delegation_denied', reason: 'own_role', capability: null });
 
     // Within their own capabilities everything works: equal or smaller roles, on others.
-    await tenantry.members.add({ actor: lena, tenantId, userId: 'new', role: 'viewer' });
-    await tenantry.members.changeRole({ actor: lena, tenantId, userId: 'vic', role: 'lead' });
-    await tenantry.members.changeRole({ actor: lena, tenantId, userId: 'lou', role: 'viewer' });
-    await tenantry.members.remove({ actor: lena, tenantId, userId: 'new' });
+    await lena.members.add({ tenantId, userId: 'new', role: 'viewer' });
+    await lena.members.changeRole({ tenantId, userId: 'vic', role: 'lead' });
+    await lena.members.changeRole({ tenantId, userId: 'lou', role: 'viewer' });
+    await lena.members.remove({ tenantId, userId: 'new' });
     // Removing themselves is leaving, which every member may do.
-    await tenantry.members.remove({ actor: lena, tenantId, userId: 'lena' });
-    expect((await tenantry.members.list({ actor: user('olivia'), tenantId })).items.map((m) => [m.userId, m.role])).toEqual([
+    await lena.members.remove({ tenantId, userId: 'lena' });
+    expect((await olivia.members.list({ tenantId })).items.map((m) => [m.userId, m.role])).toEqual([
       ['carl', 'clerk'],
       ['lou', 'viewer'],
       ['olivia', 'owner'],
       ['vic', 'lead'],
     ]);
     // Owners are exempt from the subset rule.
-    await tenantry.members.changeRole({ actor: user('olivia'), tenantId, userId: 'vic', role: 'clerk' });
+    await olivia.members.changeRole({ tenantId, userId: 'vic', role: 'clerk' });
   });
 
   it('keeps the owner role for owners even when it holds no more than a manager', async () => {
     const flat = defineRoles(capabilities, { owner: ['tenant.read'], admin: capabilities.all() }, { ownerRole: 'owner' });
-    const tenantry = createTenantry({ capabilities, roles: flat, store: memoryStore(), manageMembersCapability: 'membership.manage' });
-    const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
-    await tenantry.members.add({ actor: systemActor('seed'), tenantId: tenant.id, userId: 'ada', role: 'admin' });
-    await expect(tenantry.members.add({ actor: user('ada'), tenantId: tenant.id, userId: 'eve', role: 'owner' })).rejects.toMatchObject({ capability: 'role:owner' });
-    await expect(tenantry.members.remove({ actor: user('ada'), tenantId: tenant.id, userId: 'olivia' })).rejects.toThrow(ForbiddenError);
+    const tenantry = createTenantry({ capabilities, roles: flat, store: memoryStore(), manageMembers: 'membership.manage' });
+    const { tenant } = await tenantry.forRequest({ userId: 'olivia' }).tenants.create();
+    await tenantry.as(systemActor('seed')).members.add({ tenantId: tenant.id, userId: 'ada', role: 'admin' });
+    const ada = tenantry.forRequest({ userId: 'ada' });
+    await expect(ada.members.add({ tenantId: tenant.id, userId: 'eve', role: 'owner' })).rejects.toMatchObject({ code: 'owner_required', reason: 'owner_role' });
+    await expect(ada.members.remove({ tenantId: tenant.id, userId: 'olivia' })).rejects.toThrow(OwnerRequiredError);
   });
 
   it('answers a non-member naming a real owner in a transfer with 404, like any other non-member', async () => {
     const tenantry = createTenantry({ capabilities, roles: delegating, store: memoryStore() });
-    const tenantId = await tenantWith(tenantry, 'olivia', { rita: 'readonly' });
-    await expect(tenantry.members.transferOwnership({ actor: user('mallory'), tenantId, fromUserId: 'olivia', toUserId: 'rita' })).rejects.toThrow(
+    const system = tenantry.as(systemActor('seed'));
+    const { tenant } = await system.tenants.create({ ownerId: 'olivia' });
+    await system.members.add({ tenantId: tenant.id, userId: 'rita', role: 'readonly' });
+    await expect(tenantry.forRequest({ userId: 'mallory' }).members.transferOwnership({ tenantId: tenant.id, fromUserId: 'olivia', toUserId: 'rita' })).rejects.toThrow(
       NotFoundError,
     );
   });
@@ -101,14 +120,13 @@ describe('delegated member management', () => {
 
 describe('seats and the founding owner', () => {
   it('the owner created with the tenant took no seat, so leaving later frees none', async () => {
-    const store = memoryStore();
-    const entitlements = createEntitlements({ packages, store });
-    const tenantry = createTenantry({ capabilities, roles: delegating, store, seats: seatPolicy(entitlements, 'seats') });
-    const { tenant } = await tenantry.tenants.create({ ownerId: 'olivia' });
-    await entitlements.provisioning.assignPackage({ actor: systemActor('billing'), tenantId: tenant.id, package: 'free' });
-    for (const name of ['a', 'b', 'c']) await tenantry.members.add({ actor: user('olivia'), tenantId: tenant.id, userId: name, role: 'readonly' });
-    await tenantry.members.transferOwnership({ actor: user('olivia'), tenantId: tenant.id, toUserId: 'a' });
-    await tenantry.members.leave({ actor: user('olivia'), tenantId: tenant.id });
-    await expect(tenantry.members.add({ actor: user('a'), tenantId: tenant.id, userId: 'd', role: 'readonly' })).rejects.toThrow(LimitExceededError);
+    const tenantry = createTenantry({ capabilities, roles: delegating, store: memoryStore(), entitlements: { packages, seats: 'seats' } });
+    const olivia = tenantry.forRequest({ userId: 'olivia' });
+    const { tenant } = await olivia.tenants.create();
+    await tenantry.as(billing).provisioning.assignPackage({ tenantId: tenant.id, packageKey: 'free' });
+    for (const name of ['a', 'b', 'c']) await olivia.members.add({ tenantId: tenant.id, userId: name, role: 'readonly' });
+    await olivia.members.transferOwnership({ tenantId: tenant.id, toUserId: 'a' });
+    await olivia.members.leave({ tenantId: tenant.id });
+    await expect(tenantry.forRequest({ userId: 'a' }).members.add({ tenantId: tenant.id, userId: 'd', role: 'readonly' })).rejects.toThrow(LimitExceededError);
   });
 });

@@ -1,9 +1,7 @@
 import { expect, it } from 'vitest';
-import { createTenantry, isTenantryError, type Store } from 'tenantry';
+import { createTenantry, isTenantryError, systemActor, type Store } from 'tenantry';
 import { capabilities, roles } from '../../support/catalog.js';
 import { DATABASE_NAMES, describeDatabases } from '../../support/databases.js';
-
-const user = (userId: string) => ({ type: 'user', userId }) as const;
 
 /**
  * What docs/membership.md promises about two owners acting on each other at
@@ -14,8 +12,8 @@ const user = (userId: string) => ({ type: 'user', userId }) as const;
  */
 async function race(store: Store, calls: (tenantry: ReturnType<typeof instance>, tenantId: string) => readonly Promise<unknown>[]) {
   const tenantry = instance(store);
-  const { tenant } = await tenantry.tenants.create({ ownerId: 'ann' });
-  await tenantry.members.add({ actor: user('ann'), tenantId: tenant.id, userId: 'ben', role: 'owner' });
+  const { tenant } = await tenantry.as(systemActor('race')).tenants.create({ ownerId: 'ann' });
+  await tenantry.forRequest({ userId: 'ann' }).members.add({ tenantId: tenant.id, userId: 'ben', role: 'owner' });
   const settled = await Promise.allSettled(calls(tenantry, tenant.id));
   const outcomes = settled.map((s) => (s.status === 'fulfilled' ? 'applied' : isTenantryError(s.reason) ? s.reason.code : 'crash')).sort();
   const owners = (await store.listMembers(tenant.id, { limit: 10 })).filter((m) => roles.isOwner(m.role));
@@ -31,30 +29,30 @@ function instance(store: Store) {
 }
 
 await describeDatabases(DATABASE_NAMES, (database) => {
-  it('two owners demoting each other: one is applied, the other gets ForbiddenError, audited as denied', async () => {
+  it('two owners demoting each other: one is applied, the other (no longer an owner) gets OwnerRequiredError, audited as denied', async () => {
     const result = await race(database.store(), (t, tenantId) => [
-      t.members.changeRole({ actor: user('ann'), tenantId, userId: 'ben', role: 'manager' }),
-      t.members.changeRole({ actor: user('ben'), tenantId, userId: 'ann', role: 'manager' }),
+      t.forRequest({ userId: 'ann' }).members.changeRole({ tenantId, userId: 'ben', role: 'manager' }),
+      t.forRequest({ userId: 'ben' }).members.changeRole({ tenantId, userId: 'ann', role: 'manager' }),
     ]);
     expect(result).toEqual({
-      outcomes: ['applied', 'forbidden'],
+      outcomes: ['applied', 'owner_required'],
       owners: 1,
-      audit: ['tenant_membership.denied (tenant_membership.role_change, missing_capability)', 'tenant_membership.role_change'],
+      audit: ['tenant_membership.denied (tenant_membership.role_change, owner_role)', 'tenant_membership.role_change'],
     });
   });
 
   it('two owners removing each other: one is applied, the other gets NotFoundError, unaudited', async () => {
     const result = await race(database.store(), (t, tenantId) => [
-      t.members.remove({ actor: user('ann'), tenantId, userId: 'ben' }),
-      t.members.remove({ actor: user('ben'), tenantId, userId: 'ann' }),
+      t.forRequest({ userId: 'ann' }).members.remove({ tenantId, userId: 'ben' }),
+      t.forRequest({ userId: 'ben' }).members.remove({ tenantId, userId: 'ann' }),
     ]);
     expect(result).toEqual({ outcomes: ['applied', 'not_found'], owners: 1, audit: ['tenant_membership.remove'] });
   });
 
   it('two owners demoting themselves: one is applied, the other gets LastOwnerError, audited as last_owner_blocked', async () => {
     const result = await race(database.store(), (t, tenantId) => [
-      t.members.changeRole({ actor: user('ann'), tenantId, userId: 'ann', role: 'manager' }),
-      t.members.changeRole({ actor: user('ben'), tenantId, userId: 'ben', role: 'manager' }),
+      t.forRequest({ userId: 'ann' }).members.changeRole({ tenantId, userId: 'ann', role: 'manager' }),
+      t.forRequest({ userId: 'ben' }).members.changeRole({ tenantId, userId: 'ben', role: 'manager' }),
     ]);
     expect(result).toEqual({
       outcomes: ['applied', 'last_owner'],

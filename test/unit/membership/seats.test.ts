@@ -1,60 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { createEntitlements, createTenantry, LimitExceededError, seatPolicy, systemActor, ValidationError } from 'tenantry';
+import { ConfigurationError, createTenantry, LastOwnerError, LimitExceededError, type Store } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../../support/catalog.js';
-import { packages } from '../../support/entitlements.js';
+import { billing, packages } from '../../support/entitlements.js';
 
-const user = (userId: string) => ({ type: 'user', userId }) as const;
+/** An instance that counts members as seats, over `store`. */
+const seated = (store: Store) => createTenantry({ capabilities, roles, store, entitlements: { packages, seats: 'seats' } });
 
 async function seatedWorld() {
   const store = memoryStore();
-  const entitlements = createEntitlements({ packages, store });
-  const tenantry = createTenantry({ capabilities, roles, store, seats: seatPolicy(entitlements, 'seats') });
-  const { tenant } = await tenantry.tenants.create({ ownerId: 'alice' });
-  await entitlements.provisioning.assignPackage({ actor: systemActor('billing'), tenantId: tenant.id, package: 'free' });
-  const seatsUsed = async () => (await entitlements.usage.usage(tenant.id)).find((u) => u.feature === 'seats')?.used;
-  return { store, tenantry, entitlements, tenantId: tenant.id, seatsUsed };
+  const tenantry = seated(store);
+  const system = tenantry.as(billing);
+  const { tenant } = await tenantry.forRequest({ userId: 'alice' }).tenants.create();
+  await system.provisioning.assignPackage({ tenantId: tenant.id, packageKey: 'free' });
+  const seatsUsed = async () => (await system.usage.report({ tenantId: tenant.id })).features.find((u) => u.featureKey === 'seats')?.used;
+  return { store, tenantry, alice: tenantry.forRequest({ userId: 'alice' }), tenantId: tenant.id, seatsUsed };
 }
 
 describe('seats', () => {
   it('adding members takes seats and refuses beyond the limit without adding anyone', async () => {
-    const { tenantry, tenantId, seatsUsed, store } = await seatedWorld();
-    for (const name of ['b', 'c', 'd']) await tenantry.members.add({ actor: user('alice'), tenantId, userId: name, role: 'readonly' });
+    const { alice, tenantId, seatsUsed, store } = await seatedWorld();
+    for (const name of ['b', 'c', 'd']) await alice.members.add({ tenantId, userId: name, role: 'readonly' });
     expect(await seatsUsed()).toBe(3);
-    await expect(tenantry.members.add({ actor: user('alice'), tenantId, userId: 'e', role: 'readonly' })).rejects.toThrow(LimitExceededError);
+    const refused = await alice.members.add({ tenantId, userId: 'e', role: 'readonly' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LimitExceededError);
+    expect(refused).toMatchObject({ feature: 'seats', limit: 3, used: 3, requested: 1 });
     expect(await store.findMembership(tenantId, 'e')).toBeUndefined();
     expect(await seatsUsed()).toBe(3);
-    const { items } = await tenantry.audit.list({ actor: user('alice'), tenantId });
+    const { items } = await alice.audit.list({ tenantId });
     expect(items.filter((e) => e.action === 'tenant_membership.add')).toHaveLength(3);
   });
 
   it('removing or leaving gives the seat back in the same transaction', async () => {
-    const { tenantry, tenantId, seatsUsed } = await seatedWorld();
-    await tenantry.members.add({ actor: user('alice'), tenantId, userId: 'b', role: 'readonly' });
-    await tenantry.members.add({ actor: user('alice'), tenantId, userId: 'c', role: 'readonly' });
-    await tenantry.members.remove({ actor: user('alice'), tenantId, userId: 'b' });
-    await tenantry.members.leave({ actor: user('c'), tenantId });
+    const { tenantry, alice, tenantId, seatsUsed } = await seatedWorld();
+    await alice.members.add({ tenantId, userId: 'b', role: 'readonly' });
+    await alice.members.add({ tenantId, userId: 'c', role: 'readonly' });
+    await alice.members.remove({ tenantId, userId: 'b' });
+    await tenantry.forRequest({ userId: 'c' }).members.leave({ tenantId });
     expect(await seatsUsed()).toBe(0);
   });
 
   it('a refused last-owner removal gives back no seat', async () => {
-    const { tenantry, tenantId, seatsUsed } = await seatedWorld();
-    await tenantry.members.add({ actor: user('alice'), tenantId, userId: 'b', role: 'readonly' });
-    await expect(tenantry.members.leave({ actor: user('alice'), tenantId })).rejects.toThrow();
+    const { alice, tenantId, seatsUsed } = await seatedWorld();
+    await alice.members.add({ tenantId, userId: 'b', role: 'readonly' });
+    await expect(alice.members.leave({ tenantId })).rejects.toThrow(LastOwnerError);
     expect(await seatsUsed()).toBe(1);
   });
 
   it('removing a member who never took a seat (added before seats were on) still works', async () => {
-    const { store, tenantId, seatsUsed, entitlements } = await seatedWorld();
+    const { store, tenantId, seatsUsed } = await seatedWorld();
     const plain = createTenantry({ capabilities, roles, store });
-    await plain.members.add({ actor: user('alice'), tenantId, userId: 'old', role: 'readonly' });
-    const seated = createTenantry({ capabilities, roles, store, seats: seatPolicy(entitlements, 'seats') });
-    await seated.members.remove({ actor: user('alice'), tenantId, userId: 'old' });
+    await plain.forRequest({ userId: 'alice' }).members.add({ tenantId, userId: 'old', role: 'readonly' });
+    await seated(store).forRequest({ userId: 'alice' }).members.remove({ tenantId, userId: 'old' });
     expect(await seatsUsed()).toBe(0);
+    expect(await store.findMembership(tenantId, 'old')).toBeUndefined();
   });
 
-  it('refuses a feature that is not a gauge', () => {
-    const entitlements = createEntitlements({ packages, store: memoryStore() });
-    expect(() => seatPolicy(entitlements, 'ai.tokens')).toThrow(ValidationError);
+  it('refuses a seats feature that is not a gauge when the instance is created', () => {
+    expect(() => createTenantry({ capabilities, roles, store: memoryStore(), entitlements: { packages, seats: 'ai.tokens' } })).toThrow(ConfigurationError);
   });
 });
