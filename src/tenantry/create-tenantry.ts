@@ -109,10 +109,14 @@ export function createTenantry<C extends string, R extends string, F extends str
   parseConfig(tenantryOptionsSchema, options, 'createTenantry() options');
   const { capabilities, roles, store } = options;
   if (roles.capabilities !== capabilities) throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
-  if (options.manageMembers !== undefined) capabilities.assert(options.manageMembers);
-  if (options.readAudit !== undefined) capabilities.assert(options.readAudit);
+  for (const option of ['manageMembers', 'readAudit'] as const) {
+    const capability = options[option];
+    if (capability !== undefined && !capabilities.has(capability)) throw new ConfigurationError(`Invalid createTenantry() options: ${option}: "${capability}" is not a declared capability.`);
+  }
+  if (options.previousOwnerRole !== undefined && !roles.has(options.previousOwnerRole)) {
+    throw new ConfigurationError(`Invalid createTenantry() options: previousOwnerRole: "${options.previousOwnerRole}" is not a declared role.`);
+  }
   const previousOwnerRole = options.previousOwnerRole ?? roles.roleNames().find((role) => !roles.isOwner(role)) ?? roles.ownerRole;
-  roles.assert(previousOwnerRole);
 
   const now = options.now ?? (() => new Date());
   const generateId = options.generateId ?? (() => globalThis.crypto.randomUUID());
@@ -257,10 +261,10 @@ function entitlementServices<F extends string, L extends F, P extends string>(
   });
   let seats: ReturnType<typeof seatPolicy> | undefined;
   if (options.seats !== undefined) {
-    const seatFeature = packages.features.assert(options.seats);
-    const spec = packages.features.get(seatFeature);
-    if (spec.kind !== 'limit' || spec.reset !== 'none') {
-      throw new ConfigurationError(`entitlements.seats must be a gauge feature (kind 'limit', reset 'none'); "${seatFeature}" is not one.`);
+    const seatFeature: string = options.seats;
+    const spec = packages.features.has(seatFeature) ? packages.features.get(seatFeature) : undefined;
+    if (spec?.kind !== 'limit' || spec.reset !== 'none') {
+      throw new ConfigurationError(`Invalid createTenantry() options: entitlements.seats: "${seatFeature}" must be a declared gauge feature (kind 'limit', reset 'none').`);
     }
     seats = seatPolicy(seatFeature as L, catalog, consumption, release);
   }

@@ -30,11 +30,13 @@ const labelSchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, {
 });
 
 /**
- * The explicit system actor for trusted server code.
+ * The explicit system actor for trusted server code; bind it with
+ * `tenantry.as(...)` to get a scope with every verb and no membership checks.
  *
  * @example
  * ```ts
- * await tenantry.members.add({ actor: systemActor('bootstrap'), tenantId, userId, role: 'manager' });
+ * const bootstrap = tenantry.as(systemActor('bootstrap'));
+ * await bootstrap.members.add({ tenantId, userId, role: 'manager' });
  * ```
  */
 export function systemActor(label: string): SystemActor {

@@ -22,12 +22,12 @@ export class UnknownCapabilityError extends TenantryError {
 export class UnknownRoleError extends TenantryError {
   readonly code = 'unknown_role' as const;
 
-  /** The offending string, exactly as received. */
-  readonly role: string;
-
-  constructor(role: string, options?: TenantryErrorOptions) {
-    super(`Unknown role "${role}". Declare it in defineRoles() first.`, options);
-    this.role = role;
+  /**
+   * The role string is deliberately not kept: it usually comes from a
+   * request, and errors never quote rejected input (they are safe to log).
+   */
+  constructor(message = 'Unknown role: not declared in the role map.', options?: TenantryErrorOptions) {
+    super(message, options);
   }
 }
 

@@ -4,11 +4,12 @@
  *
  * - `formatDisabledReason`: the tooltip formatter threw or returned a non-string;
  *   the default tooltip was used instead.
- * - `membership.changed`: an effect run after a committed membership change
- *   (cache invalidation, the invalidation bus) threw; the change stays committed.
+ * - `onDenied`: the denial hook threw or rejected; the decision stands.
+ * - `onAlert`: the usage-alert hook threw or rejected; the consumption stays committed.
+ * - `cache.invalidate`: dropping a cached entry after a committed change failed; the change stays committed.
+ * - `bus.publish`: publishing an invalidation on the bus threw or rejected; the change stays committed.
  *
- * More sources will be added (every host hook's failures are meant to end up
- * here), so treat `source` as an open string.
+ * New modules add their own sources, so treat `source` as an open string.
  */
 export interface ErrorHookContext {
   readonly source: string;

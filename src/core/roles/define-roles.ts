@@ -104,12 +104,12 @@ export function defineRoles<C extends string, const M extends Readonly<Record<st
     roleNames: () => roleList,
     has,
     assert(role: string): R {
-      if (!has(role)) throw new UnknownRoleError(String(role));
+      if (!has(role)) throw new UnknownRoleError();
       return role;
     },
     capabilitiesOf(role: R): ReadonlySet<C> {
       const granted = grantsByRole.get(role);
-      if (granted === undefined) throw new UnknownRoleError(String(role));
+      if (granted === undefined) throw new UnknownRoleError();
       return granted;
     },
     grants(role: string, capability: C): boolean {

@@ -41,7 +41,9 @@ export class TenantService {
   async create(actor: Actor, input: CreateTenantInput = {}): Promise<CreatedTenant> {
     const parsed = parseInput(membershipSchemas.create, input, 'tenant');
     const ownerId = parsed.ownerId ?? (actor.type === 'user' ? actor.userId : undefined);
-    if (ownerId === undefined) throw new ActorNotAllowedError('user', 'A system actor must name the owner: tenants.create({ ownerId }).');
+    if (ownerId === undefined) {
+      throw new ValidationError('Invalid tenant: ownerId is required for a system actor.', [{ path: ['ownerId'], message: 'Required.' }]);
+    }
     if (actor.type === 'user' && ownerId !== actor.userId) throw new ActorNotAllowedError('system', 'Only a system actor can create a tenant owned by another user.');
     if (parsed.id !== undefined && !this.#deps.tenantIds.isValid(parsed.id)) {
       throw new ValidationError('Invalid tenant: id does not follow the tenant-id rule.', [{ path: ['id'], message: 'Malformed tenant id.' }]);
