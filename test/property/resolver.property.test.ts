@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTenantry, defineCapabilities, defineRoles, systemActor, UnknownCapabilityError } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
-import { catalogArb, countingStore, malformedTenantIdArb, membershipsArb, userIdArb, type CatalogSample } from 'tenantry/testing';
+import { countingStore } from 'tenantry/testing';
+import { catalogArb, malformedTenantIdArb, membershipsArb, userIdArb, type CatalogSample } from 'tenantry/testing/arbitraries';
 
 const system = systemActor('property');
 const runs = { numRuns: 60 };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineCapabilities, isConfigurationError, isUnknownCapabilityError, UnknownCapabilityError } from 'tenantry';
-import { capabilityNameArb } from 'tenantry/testing';
+import { capabilityNameArb } from 'tenantry/testing/arbitraries';
 
 describe('defineCapabilities', () => {
   const capabilities = defineCapabilities(['tenant.read', 'billing.manage', 'membership.manage'] as const);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineCapabilities, defineRoles, isConfigurationError, UnknownCapabilityError, UnknownRoleError } from 'tenantry';
-import { catalogArb } from 'tenantry/testing';
+import { catalogArb } from 'tenantry/testing/arbitraries';
 import { capabilities, roles } from '../../support/catalog.js';
 
 describe('defineRoles', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { createTenantry, defineCapabilities, defineRoles, isTenantryError, systemActor, type Store } from 'tenantry';
-import { catalogArb, type CatalogSample } from 'tenantry/testing';
+import { catalogArb, type CatalogSample } from 'tenantry/testing/arbitraries';
 import { describeDatabases } from '../../support/databases.js';
 
 /**
