@@ -110,11 +110,12 @@ export function createTenantry<C extends string, R extends string, F extends str
   const { capabilities, roles, store } = options;
   if (roles.capabilities !== capabilities) throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
   for (const option of ['manageMembers', 'readAudit'] as const) {
-    const capability = options[option];
+    const capability: string | undefined = options[option];
     if (capability !== undefined && !capabilities.has(capability)) throw new ConfigurationError(`Invalid createTenantry() options: ${option}: "${capability}" is not a declared capability.`);
   }
-  if (options.previousOwnerRole !== undefined && !roles.has(options.previousOwnerRole)) {
-    throw new ConfigurationError(`Invalid createTenantry() options: previousOwnerRole: "${options.previousOwnerRole}" is not a declared role.`);
+  const requestedPreviousOwnerRole: string | undefined = options.previousOwnerRole;
+  if (requestedPreviousOwnerRole !== undefined && !roles.has(requestedPreviousOwnerRole)) {
+    throw new ConfigurationError(`Invalid createTenantry() options: previousOwnerRole: "${requestedPreviousOwnerRole}" is not a declared role.`);
   }
   const previousOwnerRole = options.previousOwnerRole ?? roles.roleNames().find((role) => !roles.isOwner(role)) ?? roles.ownerRole;
 
@@ -208,20 +209,20 @@ function cacheInvalidation(options: TenantryOptions<string, string, string, stri
   };
   return {
     grants,
-    loadMembership(store: Store) {
+    loadMembership: (store: Store) => {
       const fromStore = async (tenantId: string, userId: string) => {
         const row = await store.findMembership(tenantId, userId);
         return row === undefined ? undefined : Object.freeze({ role: row.role });
       };
       return memberships === undefined ? fromStore : (tenantId: string, userId: string) => memberships.lookup(tenantId, userId, () => fromStore(tenantId, userId));
     },
-    membershipChanged(tenantId: string, userId?: string) {
+    membershipChanged: (tenantId: string, userId?: string): void => {
       publish(userId === undefined ? { topic: 'membership', tenantId } : { topic: 'membership', tenantId, userId });
     },
-    grantsChanged(tenantId: string) {
+    grantsChanged: (tenantId: string): void => {
       publish({ topic: 'grants', tenantId });
     },
-    close() {
+    close: (): void => {
       unsubscribe?.();
     },
   };

@@ -25,7 +25,9 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 // `export {}` makes each snippet a module, so top-level await and local names never clash between files.
 for (const snippet of checked) writeFileSync(fileNameOf(snippet), `${snippet.code}\nexport {};\n`);
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+});
 
 function typeErrors(): Map<string, string[]> {
   const configPath = join(root, 'tsconfig.json');
