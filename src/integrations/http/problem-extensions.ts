@@ -10,6 +10,14 @@ import {
 } from '../../core/errors/index.js';
 
 /**
+ * Every extension member name a tenantry problem can carry, whatever its
+ * code: a problem handler's `extend` hook may not add members of these
+ * names, so a client that reads `issues` or `featureKey` only ever reads
+ * tenantry's.
+ */
+export const EXTENSION_MEMBERS: ReadonlySet<string> = new Set(['issues', 'capability', 'reason', 'featureKey', 'limit', 'used', 'requested']);
+
+/**
  * The extension members a tenantry error adds to its problem body, or
  * `undefined` for none. Only fields that are safe to show the caller are
  * copied, member by member, so a field added to an error class later never

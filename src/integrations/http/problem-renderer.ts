@@ -3,6 +3,7 @@ import { parseConfig } from '../../core/validation/parse-input.js';
 import { isHttpProblemError } from './http-problem-error.js';
 import { notFoundResponse } from './not-found-response.js';
 import { isFunction } from './option-schemas.js';
+import { EXTENSION_MEMBERS } from './problem-extensions.js';
 import { PROBLEM_TYPE_BASE } from './problem-catalog.js';
 import { problemDetailsFor, type ProblemDetails } from './problem-details.js';
 import { renderProblem, type ProblemResponse } from './problem-response.js';
@@ -13,9 +14,10 @@ import { renderProblem, type ProblemResponse } from './problem-response.js';
  * with the request), with the details about to be sent, the error, and the
  * request. Return `undefined` to add nothing.
  *
- * Members the problem already has (`type`, `title`, `status`, `detail`,
- * `instance`, `code` and the code's own extension members such as
- * `issues`) are never overwritten: such names are dropped. If the hook
+ * Reserved names are never overwritten, and dropped: the RFC 9457 members
+ * and `code`, every extension member name tenantry uses for any code
+ * (`issues`, `capability`, `reason`, `featureKey`, `limit`, `used`,
+ * `requested`), and whatever else the problem already has. If the hook
  * throws, or returns something `JSON.stringify` cannot serialize, the
  * problem is sent without extra members: a broken hook never breaks an
  * error response.
@@ -54,7 +56,7 @@ export interface ProblemHandlerOptions<Request> {
   readonly onServerError?: ServerErrorReporter<Request>;
 }
 
-/** The members every problem may carry before `extend` runs; never overwritten. */
+/** The members of RFC 9457 and tenantry's `code`: never overwritten. */
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code']);
 
 const isAbsoluteUri = (value: string): boolean => /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value) && URL.canParse(value);
@@ -110,7 +112,7 @@ function extended(details: ProblemDetails, extra: unknown): ProblemDetails {
   if (typeof extra !== 'object' || extra === null) return details;
   const result: Record<string, unknown> = { ...details };
   for (const [name, value] of Object.entries(extra)) {
-    if (RESERVED.has(name) || Object.hasOwn(details, name) || name === '__proto__') continue;
+    if (RESERVED.has(name) || EXTENSION_MEMBERS.has(name) || Object.hasOwn(details, name) || name === '__proto__') continue;
     result[name] = value;
   }
   return result as ProblemDetails;
