@@ -34,10 +34,12 @@ describe('HTTP guards: types from the catalog', () => {
   it('tenantOf types the scope with the catalog; entitlementOf the decision with the key', () => {
     type Capability = ReturnType<typeof capabilities.all>[number];
     expectTypeOf<Parameters<ReturnType<typeof express.tenantOf<Capability, string, string, string, string>>['scope']['can']>[1]>().toEqualTypeOf<Capability>();
-    expectTypeOf(express.tenantOf(tenantry, {} as Request).scope).toEqualTypeOf<ReturnType<typeof tenantry.forRequest>>();
-    expectTypeOf(fastify.tenantOf(tenantry, {} as FastifyRequest).tenantId).toEqualTypeOf<string>();
+    expectTypeOf<ReturnType<typeof express.tenantOf<Capability, string, string, string, string>>['tenantId']>().toEqualTypeOf<string>();
+    expectTypeOf(express.tenantOf<Capability, string, never, never, never>).parameter(1).toEqualTypeOf<Request>();
+    expectTypeOf(fastify.tenantOf<Capability, string, never, never, never>).parameter(1).toEqualTypeOf<FastifyRequest>();
     expectTypeOf(express.entitlementOf<'ai.tokens'>).returns.toEqualTypeOf<EntitlementDecision<'ai.tokens'>>();
-    const scope = express.tenantOf(tenantry, {} as Request).scope;
+    const scope = tenantry.forRequest({ userId: 'ada' });
+    expectTypeOf<ReturnType<typeof express.tenantOf<Capability, string, never, never, never>>['scope']['can']>().parameter(1).toEqualTypeOf<Capability>();
     // @ts-expect-error 'project.wirte' is not a declared capability
     void scope.can('t', 'project.wirte');
   });
