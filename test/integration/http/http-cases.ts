@@ -412,7 +412,7 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
 
       it.each([
         ['empty', '', 'Must not be empty.'],
-        ['too long', 'u'.repeat(256), 'Must be at most 255 characters.'],
+        ['over-long', 'u'.repeat(256), 'Must be at most 255 characters.'],
       ])('answers 400 validation_failed for an %s header, under the header path, without echoing it or touching storage', async (_case, value, message) => {
         const result = await gateway({ 'X-Gateway-User': value });
         expect(result.status).toBe(400);
