@@ -100,7 +100,9 @@ function render<Request>(details: ProblemDetails, error: unknown, request: Reque
   const options = isHttpProblemError(error) ? { headers: error.headers } : {};
   if (extend === undefined) return renderProblem(details, options);
   try {
-    return renderProblem(extended(details, extend(details, error, request)), options);
+    // The hook reads a copy: whatever it does to it, the members it may not overwrite stay as they are.
+    const copy = JSON.parse(JSON.stringify(details)) as ProblemDetails;
+    return renderProblem(extended(details, extend(copy, error, request)), options);
   } catch {
     // The hook threw, or returned what JSON cannot hold (a BigInt, a cycle): send the problem as it is.
     return renderProblem(details, options);

@@ -91,6 +91,18 @@ export function describeProblemOptions(adapter: string, start: StartHarness): vo
       expect(notFound.body).toBe(notFoundResponse().body);
     });
 
+    it('hands extend a copy of the problem, so mutating it changes nothing', async () => {
+      const http = await app({
+        extend: (problem) => {
+          (problem as { status: number }).status = 200;
+          return { seen: problem.code };
+        },
+      });
+      const result = await http.send({ path: `/tenants/${scenario.tenantId}/billing`, user: 'bob' });
+      expect(result.status).toBe(403);
+      expect(problemOf(result)).toMatchObject({ status: 403, code: 'forbidden', seen: 'forbidden' });
+    });
+
     it('sends the problem without extra members when extend throws or returns what JSON cannot hold', async () => {
       for (const extend of [
         () => {
