@@ -2,7 +2,8 @@
  * `tenantry/express`: Express 5 middleware for tenant context (404 for
  * non-members), capability guards (403), entitlement guards (atomic,
  * idempotent consumption), store-backed rate limits (429), RFC 9457
- * problem responses and the canonical 404 for unmatched routes.
+ * problem responses and the canonical 404 for unmatched routes. Every
+ * guard takes the tenantry instance first.
  * Requires `express` (an optional peer dependency).
  *
  * @packageDocumentation

@@ -2,7 +2,8 @@
  * `tenantry/fastify`: a Fastify 5 plugin and hooks for tenant context (404
  * for non-members), capability guards (403), entitlement guards (atomic,
  * idempotent consumption), store-backed rate limits (429), RFC 9457
- * problem responses and the canonical 404 for unmatched routes.
+ * problem responses and the canonical 404 for unmatched routes. Every
+ * guard takes the tenantry instance first.
  * Requires `fastify` (an optional peer dependency).
  *
  * @packageDocumentation
@@ -11,6 +12,7 @@ import './integrations/fastify/augment.js';
 
 export { tenantryPlugin } from './integrations/fastify/tenantry-plugin.js';
 export type { TenantryPluginOptions } from './integrations/fastify/tenantry-plugin.js';
+export type { TenantryHook } from './integrations/fastify/hook.js';
 export { tenantContext } from './integrations/fastify/tenant-context.js';
 export { requireCapability } from './integrations/fastify/require-capability.js';
 export { requireEntitlement } from './integrations/fastify/require-entitlement.js';

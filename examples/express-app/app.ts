@@ -1,7 +1,7 @@
-import express, { type Express, type Request } from 'express';
-import { userActor, type RoleOf } from 'tenantry';
+import express, { type Express } from 'express';
+import type { RoleOf } from 'tenantry';
 import { entitlementOf, notFoundHandler, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
-import { roles } from '../catalog.js';
+import type { roles } from '../catalog.js';
 import { createExampleWorld, tokensRequested } from '../shared/example-world.js';
 
 /** The running example: the app (not yet listening), the seeded tenant, and how to release the store. */
@@ -20,22 +20,21 @@ export interface ExpressExample {
  * unmatched routes. Importable so tests can start it; `server.ts` listens.
  */
 export async function buildApp(): Promise<ExpressExample> {
-  const { store, close, tenantry, entitlements, tenantId } = await createExampleWorld();
+  const { tenantry, tenantId, close } = await createExampleWorld();
 
-  // Rate counters live in the same database, so the limit holds across every instance.
+  // Rate counters live in the instance's store, so the limit holds across every instance.
   // Per member (tenant and user), because the limiters run after tenantContext().
-  const aiRateLimit = rateLimit({ store, name: 'ai', limit: 5, windowMs: 60_000 });
-  const usageRateLimit = rateLimit({ store, name: 'usage', limit: 30, windowMs: 60_000 });
-
-  // Demo only: the actor comes from a header. A real app reads its verified session or token here.
-  const actor = (req: Request) => req.get('x-user-id');
+  const aiRateLimit = rateLimit(tenantry, { name: 'ai', limit: 5, windowMs: 60_000 });
+  const usageRateLimit = rateLimit(tenantry, { name: 'usage', limit: 30, windowMs: 60_000 });
 
   const app = express();
   app.use(express.json());
 
   // mergeParams: the router's middleware and routes see :tenantId from the mount path.
   const tenantRoutes = express.Router({ mergeParams: true });
-  tenantRoutes.use(tenantContext(tenantry, { actor, wwwAuthenticate: 'Bearer realm="tenantry-example"' }));
+  // Demo only: the user id comes from a header, as a trusted gateway would set it.
+  // A real app resolves its verified session instead: { userId: (req) => req.user?.id }.
+  tenantRoutes.use(tenantContext(tenantry, { userId: { header: 'x-user-id' }, wwwAuthenticate: 'Bearer realm="tenantry-example"' }));
 
   tenantRoutes.get('/', async (req, res) => {
     const { scope, tenantId } = tenantOf(tenantry, req);
@@ -59,7 +58,7 @@ export async function buildApp(): Promise<ExpressExample> {
 
   tenantRoutes.get('/members', async (req, res) => {
     const { scope, tenantId } = tenantOf(tenantry, req);
-    const page = await tenantry.members.list({ actor: userActor(scope.userId), tenantId });
+    const page = await scope.members.list({ tenantId });
     res.json({ members: page.items.map(({ userId, role }) => ({ userId, role })) });
   });
 
@@ -67,7 +66,7 @@ export async function buildApp(): Promise<ExpressExample> {
     const { scope, tenantId } = tenantOf(tenantry, req);
     const { userId, role } = (req.body ?? {}) as { userId?: string; role?: string };
     // Unchecked on purpose: tenantry validates, and a bad body becomes a 400 problem.
-    const member = await tenantry.members.add({ actor: userActor(scope.userId), tenantId, userId: userId as string, role: role as RoleOf<typeof roles> });
+    const member = await scope.members.add({ tenantId, userId: userId as string, role: role as RoleOf<typeof roles> });
     res.status(201).json({ userId: member.userId, role: member.role });
   });
 
@@ -77,23 +76,25 @@ export async function buildApp(): Promise<ExpressExample> {
     '/ai',
     aiRateLimit,
     requireCapability(tenantry, 'project.write'),
-    requireEntitlement(entitlements, 'ai.tokens', (req) => tokensRequested(req.body)),
+    requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: (req) => tokensRequested(req.body) }),
     (req, res) => {
-      const { requested, used, remaining, replayed } = entitlementOf(entitlements, req, 'ai.tokens');
+      const { requested, used, remaining, replayed } = entitlementOf(req, 'ai.tokens');
       // A replay consumed nothing; a real app answers it with the first response it stored.
       res.json({ tokens: requested, used, remaining, replayed });
     },
   );
 
   tenantRoutes.get('/usage', usageRateLimit, async (req, res) => {
-    const usage = await entitlements.usage.usage(tenantOf(tenantry, req).tenantId);
-    res.json({ usage: usage.map(({ feature, used, limit }) => ({ feature, used, limit })) });
+    const { scope, tenantId } = tenantOf(tenantry, req);
+    const report = await scope.usage.report({ tenantId });
+    res.json({ usage: report.features.map(({ featureKey, used, limit }) => ({ featureKey, used, limit })) });
   });
 
   app.use('/tenants/:tenantId', tenantRoutes);
   // After every route: an unmatched path gets the canonical 404, the same bytes as a non-member's.
   app.use(notFoundHandler());
-  // Last: renders every error (tenantry's and the body parser's) as application/problem+json.
+  // Last: renders every refusal and error (tenantry's and the body parser's) as application/problem+json,
+  // and logs 5xx errors (safely) with console.error.
   app.use(problemHandler());
 
   return { app, tenantId, close };

@@ -1,16 +1,7 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { userActor, type RoleOf } from 'tenantry';
-import {
-  entitlementOf,
-  problemHandler,
-  rateLimit,
-  requireCapability,
-  requireEntitlement,
-  tenantContext,
-  tenantOf,
-  tenantryPlugin,
-} from 'tenantry/fastify';
-import { roles } from '../catalog.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { RoleOf } from 'tenantry';
+import { entitlementOf, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf, tenantryPlugin } from 'tenantry/fastify';
+import type { roles } from '../catalog.js';
 import { createExampleWorld, tokensRequested } from '../shared/example-world.js';
 
 /** The example: the app (ready, not yet listening; closing it releases the store) and the seeded tenant. */
@@ -28,30 +19,27 @@ export interface FastifyExample {
  * unmatched routes. Importable so tests can start it; `server.ts` listens.
  */
 export async function buildApp(): Promise<FastifyExample> {
-  const { store, close, tenantry, entitlements, tenantId } = await createExampleWorld();
+  const { tenantry, tenantId, close } = await createExampleWorld();
 
-  // Rate counters live in the same database, so the limit holds across every instance.
+  // Rate counters live in the instance's store, so the limit holds across every instance.
   // Per member (tenant and user), because the limiters run after the tenantContext() hook.
-  const aiRateLimit = rateLimit({ store, name: 'ai', limit: 5, windowMs: 60_000 });
-  const usageRateLimit = rateLimit({ store, name: 'usage', limit: 30, windowMs: 60_000 });
-
-  // Demo only: the actor comes from a header. A real app reads its verified session or token here.
-  const actor = (request: FastifyRequest) => {
-    const value = request.headers['x-user-id'];
-    return typeof value === 'string' ? value : undefined;
-  };
+  const aiRateLimit = rateLimit(tenantry, { name: 'ai', limit: 5, windowMs: 60_000 });
+  const usageRateLimit = rateLimit(tenantry, { name: 'usage', limit: 30, windowMs: 60_000 });
 
   // frameworkErrors: the router's own refusals (bad URL encoding, over-long parameters) as problems too.
   const app = Fastify({ frameworkErrors: problemHandler() });
   app.addHook('onClose', () => close());
-  // At the root: request decoration, the problem+json error handler and, for unmatched
-  // routes, the canonical 404 (the same bytes as a non-member's) for the whole app.
+  // At the root: request decoration, the problem+json error handler (which every guard's refusal
+  // goes through, and which logs 5xx errors) and, for unmatched routes, the canonical 404
+  // (the same bytes as a non-member's) for the whole app.
   await app.register(tenantryPlugin, { notFoundHandler: true });
 
   await app.register(
     (tenantRoutes, _options, done) => {
       // Encapsulated: this hook runs for the routes of this context only.
-      tenantRoutes.addHook('preHandler', tenantContext(tenantry, { actor, wwwAuthenticate: 'Bearer realm="tenantry-example"' }));
+      // Demo only: the user id comes from a header, as a trusted gateway would set it.
+      // A real app resolves its verified session instead: { userId: (request) => request.user?.id }.
+      tenantRoutes.addHook('preHandler', tenantContext(tenantry, { userId: { header: 'x-user-id' }, wwwAuthenticate: 'Bearer realm="tenantry-example"' }));
 
       tenantRoutes.get('/', async (request) => {
         const { scope, tenantId } = tenantOf(tenantry, request);
@@ -78,7 +66,7 @@ export async function buildApp(): Promise<FastifyExample> {
 
       tenantRoutes.get('/members', async (request) => {
         const { scope, tenantId } = tenantOf(tenantry, request);
-        const page = await tenantry.members.list({ actor: userActor(scope.userId), tenantId });
+        const page = await scope.members.list({ tenantId });
         return { members: page.items.map(({ userId, role }) => ({ userId, role })) };
       });
 
@@ -89,12 +77,7 @@ export async function buildApp(): Promise<FastifyExample> {
           const { scope, tenantId } = tenantOf(tenantry, request);
           const { userId, role } = request.body ?? {};
           // Unchecked on purpose: tenantry validates, and a bad body becomes a 400 problem.
-          const member = await tenantry.members.add({
-            actor: userActor(scope.userId),
-            tenantId,
-            userId: userId as string,
-            role: role as RoleOf<typeof roles>,
-          });
+          const member = await scope.members.add({ tenantId, userId: userId as string, role: role as RoleOf<typeof roles> });
           return reply.code(201).send({ userId: member.userId, role: member.role });
         },
       );
@@ -107,19 +90,20 @@ export async function buildApp(): Promise<FastifyExample> {
           preHandler: [
             aiRateLimit,
             requireCapability(tenantry, 'project.write'),
-            requireEntitlement(entitlements, 'ai.tokens', (request) => tokensRequested(request.body)),
+            requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: (request) => tokensRequested(request.body) }),
           ],
         },
         (request) => {
-          const { requested, used, remaining, replayed } = entitlementOf(entitlements, request, 'ai.tokens');
+          const { requested, used, remaining, replayed } = entitlementOf(request, 'ai.tokens');
           // A replay consumed nothing; a real app answers it with the first response it stored.
           return { tokens: requested, used, remaining, replayed };
         },
       );
 
       tenantRoutes.get('/usage', { preHandler: usageRateLimit }, async (request) => {
-        const usage = await entitlements.usage.usage(tenantOf(tenantry, request).tenantId);
-        return { usage: usage.map(({ feature, used, limit }) => ({ feature, used, limit })) };
+        const { scope, tenantId } = tenantOf(tenantry, request);
+        const report = await scope.usage.report({ tenantId });
+        return { usage: report.features.map(({ featureKey, used, limit }) => ({ featureKey, used, limit })) };
       });
       done();
     },

@@ -1,5 +1,5 @@
 import type { EntitlementDecisions } from '../http/entitlement-decisions.js';
-import type { TenantryRequestContext } from '../http/request-context.js';
+import type { TenantContext } from '../http/request-context.js';
 
 declare global {
   // Express types its request through this global namespace (see
@@ -9,16 +9,15 @@ declare global {
   namespace Express {
     interface Request {
       /**
-       * Set by `tenantContext()` once the actor is known to be a member of the
-       * tenant; `undefined` on routes without it. Read it with
-       * `tenantOf(tenantry, req)` for capability names typed from your catalog.
+       * Set by `tenantContext()` once the user is known to be a member of
+       * the tenant; `undefined` on routes without it. Read it with
+       * `tenantOf(tenantry, req)` for a scope typed from your catalog.
        */
-      tenantry?: TenantryRequestContext;
+      tenantry?: TenantContext;
       /**
        * The decisions of the `requireEntitlement()` guards that let the
-       * request through, by feature; `undefined` on routes without one. Read
-       * one with `entitlementOf(entitlements, req, feature)` for feature
-       * names typed from your catalog.
+       * request through, by feature key; `undefined` on routes without one.
+       * Read one with `entitlementOf(req, featureKey)`.
        */
       tenantryEntitlements?: EntitlementDecisions;
     }

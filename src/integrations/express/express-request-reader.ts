@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { RequestReader } from '../http/tenant-context-flow.js';
+import type { RequestReader } from '../http/request-reader.js';
 import { requestPath } from '../http/request-path.js';
 
 /** How the shared HTTP layer reads an Express request. */
@@ -9,6 +9,7 @@ export const expressRequestReader: RequestReader<Request> = Object.freeze({
   header: (request: Request, name: string): unknown => request.headers[name],
   // originalUrl, not url: inside a mounted router `url` has the mount path stripped.
   path: (request: Request): string => requestPath(request.originalUrl),
+  method: (request: Request): string => request.method,
   // req.ip honours the app's `trust proxy` setting, so the host decides which hop counts.
   ip: (request: Request): string | undefined => request.ip,
 });

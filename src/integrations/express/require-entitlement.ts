@@ -1,18 +1,19 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Tenantry } from '../../index.js';
 import { withDecision } from '../http/entitlement-decisions.js';
-import { declaredLimitFeature, enforceEntitlement, type EntitlementSource } from '../http/entitlement-guard-flow.js';
-import { resolveEntitlementGuardOptions, type EntitlementAmount, type EntitlementGuardOptions } from '../http/entitlement-guard-options.js';
+import { enforceEntitlement, entitlementGuard } from '../http/entitlement-guard-flow.js';
+import type { EntitlementGuardOptions } from '../http/entitlement-guard-options.js';
 import { expressRequestReader } from './express-request-reader.js';
-import { sendProblem } from './send-problem.js';
 
 /**
- * Express middleware that consumes `amount` of `feature` for the request's
- * tenant before the handler runs, atomically: the request passes only if
- * every level (the feature, its pools, the namespace) had room, and then the
- * usage is already counted. Otherwise it answers the problem and nothing is
- * consumed:
+ * Express middleware that consumes `amount` of `featureKey` for the
+ * request's tenant before the handler runs, through the request's scope
+ * (`scope.usage.consume`), atomically: the request passes only if every
+ * level (the feature, its pools, the namespace) had room, and then the usage
+ * is already counted. Otherwise nothing is consumed and `next(error)` hands
+ * the refusal to `problemHandler()`:
  *
- * - 403 `limit_exceeded` (with `feature`, `limit`, `used`, `requested`);
+ * - 403 `limit_exceeded` (with `featureKey`, `limit`, `used`, `requested`);
  * - 403 `feature_not_enabled` when the tenant's plan does not grant it;
  * - 409 `idempotency_conflict` when the idempotency key was used for a
  *   different amount or namespace;
@@ -21,50 +22,40 @@ import { sendProblem } from './send-problem.js';
  *
  * The client's idempotency key (header `Idempotency-Key` by default) makes
  * retries safe: a request with a key already consumed passes without
- * counting again, and `entitlementOf(entitlements, req, feature).replayed`
- * is `true`. tenantry stores the consumption, not your response: answer a
- * replay as you answered the first request. The usage is not given back
- * when the handler fails afterwards; that is what the key is for.
+ * counting again, and `entitlementOf(req, featureKey).replayed` is `true`.
+ * tenantry stores the consumption, not your response: answer a replay as
+ * you answered the first request. The usage is not given back when the
+ * handler fails afterwards; that is what the key is for.
  *
  * Place it after `tenantContext()` (without it: `ConfigurationError`, 500).
- * `entitlements` types `feature` as one of its limit features (a typo or a
- * boolean feature does not compile) and is used to check it once, here: an
- * undeclared string throws `FeatureNotFoundError` at start-up. Options are
- * validated here too (`ConfigurationError`). Storage failures go to
- * `next(error)`, for `problemHandler()` to answer 503.
+ * `featureKey` is typed as one of the instance's limit features (a typo or
+ * a boolean feature does not compile) and checked once, here: an undeclared
+ * string throws `FeatureNotFoundError`, a boolean feature or an instance
+ * without entitlements `ConfigurationError`, at start-up, as do invalid
+ * options. Storage failures go to `next(error)` (503).
  *
  * @example
- * ```ts
+ * ```ts fragment
  * app.post(
  *   '/tenants/:tenantId/ai',
- *   requireEntitlement(entitlements, 'ai.tokens', (req) => Number(req.body.tokens)),
+ *   requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: (req) => Number(req.body.tokens) }),
  *   (req, res) => {
- *     const { replayed, remaining } = entitlementOf(entitlements, req, 'ai.tokens');
+ *     const { replayed, remaining } = entitlementOf(req, 'ai.tokens');
  *     res.json({ replayed, remaining });
  *   },
  * );
  * ```
  */
-export function requireEntitlement<L extends string>(
-  entitlements: EntitlementSource<L>,
-  feature: NoInfer<L>,
-  amount: EntitlementAmount<Request>,
-  options: EntitlementGuardOptions<Request> = {},
+export function requireEntitlement<C extends string, R extends string, F extends string, L extends F, P extends string>(
+  tenantry: Tenantry<C, R, F, L, P>,
+  options: EntitlementGuardOptions<NoInfer<L>, Request>,
 ): RequestHandler {
-  const guard = Object.freeze({
-    entitlements,
-    feature: declaredLimitFeature(entitlements, feature),
-    options: resolveEntitlementGuardOptions(amount, options),
-  });
+  const guard = entitlementGuard(tenantry, options);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function requireEntitlementMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const outcome = await enforceEntitlement(guard, req.tenantry, req, expressRequestReader);
-    if (!outcome.ok) {
-      sendProblem(res, outcome.response);
-      return;
-    }
-    req.tenantryEntitlements = withDecision(req.tenantryEntitlements, outcome.decision);
+  return async function requireEntitlementMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
+    const decision = await enforceEntitlement(guard, req.tenantry, req, expressRequestReader);
+    req.tenantryEntitlements = withDecision(req.tenantryEntitlements, decision);
     next();
   };
 }

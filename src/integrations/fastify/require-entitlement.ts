@@ -1,18 +1,20 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { Tenantry } from '../../index.js';
 import { withDecision } from '../http/entitlement-decisions.js';
-import { declaredLimitFeature, enforceEntitlement, type EntitlementSource } from '../http/entitlement-guard-flow.js';
-import { resolveEntitlementGuardOptions, type EntitlementAmount, type EntitlementGuardOptions } from '../http/entitlement-guard-options.js';
+import { enforceEntitlement, entitlementGuard } from '../http/entitlement-guard-flow.js';
+import type { EntitlementGuardOptions } from '../http/entitlement-guard-options.js';
 import { fastifyRequestReader } from './fastify-request-reader.js';
-import { sendProblem } from './send-problem.js';
+import type { TenantryHook } from './hook.js';
 
 /**
- * A Fastify `preHandler` that consumes `amount` of `feature` for the
- * request's tenant before the handler runs, atomically: the request passes
- * only if every level (the feature, its pools, the namespace) had room, and
- * then the usage is already counted. Otherwise it answers the problem and
- * nothing is consumed:
+ * A Fastify `preHandler` that consumes `amount` of `featureKey` for the
+ * request's tenant before the handler runs, through the request's scope
+ * (`scope.usage.consume`), atomically: the request passes only if every
+ * level (the feature, its pools, the namespace) had room, and then the usage
+ * is already counted. Otherwise nothing is consumed and the refusal is
+ * thrown to the error handler:
  *
- * - 403 `limit_exceeded` (with `feature`, `limit`, `used`, `requested`);
+ * - 403 `limit_exceeded` (with `featureKey`, `limit`, `used`, `requested`);
  * - 403 `feature_not_enabled` when the tenant's plan does not grant it;
  * - 409 `idempotency_conflict` when the idempotency key was used for a
  *   different amount or namespace;
@@ -21,46 +23,37 @@ import { sendProblem } from './send-problem.js';
  *
  * The client's idempotency key (header `Idempotency-Key` by default) makes
  * retries safe: a request with a key already consumed passes without
- * counting again, and `entitlementOf(entitlements, request, feature).replayed`
- * is `true`. tenantry stores the consumption, not your response: answer a
+ * counting again, and `entitlementOf(request, featureKey).replayed` is
+ * `true`. tenantry stores the consumption, not your response: answer a
  * replay as you answered the first request. The usage is not given back
  * when the handler fails afterwards; that is what the key is for.
  *
- * It must run after `tenantContext()` (a context hook runs before
- * route-level `preHandler`s; without it: `ConfigurationError`, 500), and
- * after body parsing when the amount is read from the body, which
- * `preHandler` is. `entitlements` types `feature` as one of its limit
- * features (a typo or a boolean feature does not compile) and is used to
- * check it once, here: an undeclared string throws `FeatureNotFoundError`
- * at start-up. Options are validated here too (`ConfigurationError`).
- * Storage failures are thrown to the error handler (503).
+ * It must run after `tenantContext()` (without it: `ConfigurationError`,
+ * 500), and after body parsing when the amount is read from the body, which
+ * `preHandler` is. `featureKey` is typed as one of the instance's limit
+ * features (a typo or a boolean feature does not compile) and checked once,
+ * here: an undeclared string throws `FeatureNotFoundError`, a boolean
+ * feature or an instance without entitlements `ConfigurationError`, at
+ * start-up, as do invalid options.
  *
  * @example
- * ```ts
- * tenantRoutes.post<{ Body: { tokens: number } }>(
+ * ```ts fragment
+ * tenantRoutes.post(
  *   '/ai',
- *   { preHandler: requireEntitlement(entitlements, 'ai.tokens', (request) => (request.body as { tokens: number }).tokens) },
- *   (request) => ({ replayed: entitlementOf(entitlements, request, 'ai.tokens').replayed }),
+ *   { preHandler: requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: (request) => (request.body as { tokens: number }).tokens }) },
+ *   (request) => ({ replayed: entitlementOf(request, 'ai.tokens').replayed }),
  * );
  * ```
  */
-export function requireEntitlement<L extends string>(
-  entitlements: EntitlementSource<L>,
-  feature: NoInfer<L>,
-  amount: EntitlementAmount<FastifyRequest>,
-  options: EntitlementGuardOptions<FastifyRequest> = {},
-): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
-  const guard = Object.freeze({
-    entitlements,
-    feature: declaredLimitFeature(entitlements, feature),
-    options: resolveEntitlementGuardOptions(amount, options),
-  });
+export function requireEntitlement<C extends string, R extends string, F extends string, L extends F, P extends string>(
+  tenantry: Tenantry<C, R, F, L, P>,
+  options: EntitlementGuardOptions<NoInfer<L>, FastifyRequest>,
+): TenantryHook {
+  const guard = entitlementGuard(tenantry, options);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function requireEntitlementHook(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const outcome = await enforceEntitlement(guard, request.tenantry, request, fastifyRequestReader);
-    if (!outcome.ok) return sendProblem(reply, outcome.response);
-    request.tenantryEntitlements = withDecision(request.tenantryEntitlements, outcome.decision);
-    return undefined;
+  return async function requireEntitlementHook(request: FastifyRequest): Promise<void> {
+    const decision = await enforceEntitlement(guard, request.tenantry, request, fastifyRequestReader);
+    request.tenantryEntitlements = withDecision(request.tenantryEntitlements, decision);
   };
 }

@@ -1,45 +1,46 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { establishTenantContext, type ScopeFactory } from '../http/tenant-context-flow.js';
+import type { FastifyRequest } from 'fastify';
+import type { Tenantry } from '../../index.js';
+import { establishTenantContext } from '../http/tenant-context-flow.js';
 import { resolveTenantContextOptions, type TenantContextOptions } from '../http/tenant-context-options.js';
+import { assertTenantry } from '../http/tenantry-instance.js';
 import { fastifyRequestReader } from './fastify-request-reader.js';
-import { sendProblem } from './send-problem.js';
+import type { TenantryHook } from './hook.js';
 
 /**
  * A Fastify hook that establishes the tenant context of a request before the
  * handler runs:
  *
- * - no actor (the `actor` option returned `undefined`): 401 `unauthenticated`;
- * - the actor is not a member, the tenant does not exist, or the tenant id
+ * - no user (the `userId` option resolved none): 401 `unauthenticated`;
+ * - a malformed user id: 400 `validation_failed`;
+ * - the user is not a member, the tenant does not exist, or the tenant id
  *   is malformed or missing: the canonical 404, byte-identical in all cases,
  *   and a malformed id never reaches storage;
- * - otherwise `request.tenantry` is set to `{ scope, tenantId }`.
+ * - otherwise `request.tenantry` is set to `{ scope, tenantId, userId }`.
  *
- * Use it as a `preHandler` (authentication plugins have run by then): for a
- * whole encapsulated context with `addHook('preHandler', ...)`, typically
- * inside a plugin registered with `{ prefix: '/tenants/:tenantId' }`, or per
- * route in the `preHandler` option. Errors (a malformed user id, storage
- * failures) are thrown to the error handler; see `tenantryPlugin`.
+ * Refusals and errors are thrown to the error handler (`problemHandler()`,
+ * which `tenantryPlugin` installs). Use it as a `preHandler`
+ * (authentication plugins have run by then): for a whole encapsulated
+ * context with `addHook('preHandler', ...)`, typically inside a plugin
+ * registered with `{ prefix: '/tenants/:tenantId' }`, or per route in the
+ * `preHandler` option.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * await app.register(async (tenantRoutes) => {
- *   tenantRoutes.addHook('preHandler', tenantContext(tenantry, { actor: (request) => request.user?.id }));
+ *   tenantRoutes.addHook('preHandler', tenantContext(tenantry, { userId: { header: 'x-user-id' } }));
  *   tenantRoutes.get('/', (request) => ({ tenantId: tenantOf(tenantry, request).tenantId }));
  * }, { prefix: '/tenants/:tenantId' });
  * ```
  */
-export function tenantContext<C extends string>(
-  tenantry: ScopeFactory<C>,
+export function tenantContext<C extends string, R extends string, F extends string, L extends F, P extends string>(
+  tenantry: Tenantry<C, R, F, L, P>,
   options: TenantContextOptions<FastifyRequest>,
-): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+): TenantryHook {
+  assertTenantry(tenantry, 'tenantContext()');
   const resolved = resolveTenantContextOptions(options);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function tenantContextHook(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const outcome = await establishTenantContext(tenantry, resolved, request, fastifyRequestReader);
-    // Sending and returning the reply is how an async hook ends the request early.
-    if (!outcome.ok) return sendProblem(reply, outcome.response);
-    request.tenantry = outcome.context;
-    return undefined;
+  return async function tenantContextHook(request: FastifyRequest): Promise<void> {
+    request.tenantry = await establishTenantContext(tenantry, resolved, request, fastifyRequestReader);
   };
 }

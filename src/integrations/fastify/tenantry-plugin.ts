@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { ConfigurationError } from '../../core/errors/index.js';
-import type { ProblemHandlerOptions } from '../http/error-response.js';
+import type { ProblemHandlerOptions } from '../http/problem-renderer.js';
 import { notFoundHandler } from './not-found-handler.js';
 import { problemHandler } from './problem-handler.js';
 
@@ -9,12 +9,15 @@ export interface TenantryPluginOptions {
   /**
    * Installs {@link problemHandler} as the error handler of the context the
    * plugin is registered in: `true` with default options, an object to pass
-   * options, `false` to keep your own error handler. Default is `true`.
+   * options (`typeBase`, `extend`, `onServerError`), `false` to keep your own
+   * error handler, which then renders the guards' refusals too. Default is
+   * `true`.
    */
   readonly problemHandler?: boolean | ProblemHandlerOptions<FastifyRequest>;
   /**
    * Installs {@link notFoundHandler} as the not-found handler of the context
-   * the plugin is registered in, so unmatched routes get the canonical 404.
+   * the plugin is registered in, so unmatched routes get the canonical 404
+   * (rendered by the problem handler: with `problemHandler: false`, by yours).
    * Fastify allows one not-found handler per prefix, and a second one is a
    * start-up error (`ConfigurationError`), so this is opt-in: `true` to
    * install it, `false` to keep Fastify's or your own. Default is `false`.
@@ -38,7 +41,13 @@ function register(fastify: FastifyInstance, options: TenantryPluginOptions, done
   if (!fastify.hasRequestDecorator('tenantry')) fastify.decorateRequest('tenantry', null);
   if (!fastify.hasRequestDecorator('tenantryEntitlements')) fastify.decorateRequest('tenantryEntitlements', null);
   if (handlerOption !== false) {
-    fastify.setErrorHandler(problemHandler(handlerOption === true ? {} : (handlerOption as ProblemHandlerOptions<FastifyRequest>)));
+    try {
+      fastify.setErrorHandler(problemHandler(handlerOption === true ? {} : (handlerOption as ProblemHandlerOptions<FastifyRequest>)));
+    } catch (error) {
+      // Invalid problem handler options: a ConfigurationError naming the option, from registration.
+      done(error as Error);
+      return;
+    }
   }
   if (notFoundOption) {
     try {
@@ -68,13 +77,15 @@ function register(fastify: FastifyInstance, options: TenantryPluginOptions, done
  * the handlers to those routes (a not-found handler needs a prefix of its
  * own: an encapsulated context without one shares its parent's). It adds no
  * hooks: tenant context, capability and entitlement guards and rate limits
- * are opted into per context or per route.
+ * are opted into per context or per route. The guards throw their refusals
+ * to the error handler, so the problem handler renders every problem of the
+ * context, with its `typeBase` and `extend`.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * await app.register(tenantryPlugin, { notFoundHandler: true });
  * await app.register(async (tenantRoutes) => {
- *   tenantRoutes.addHook('preHandler', tenantContext(tenantry, { actor: (request) => request.user?.id }));
+ *   tenantRoutes.addHook('preHandler', tenantContext(tenantry, { userId: { header: 'x-user-id' } }));
  *   tenantRoutes.get('/billing', { preHandler: requireCapability(tenantry, 'billing.read') }, () => ({ plan: 'pro' }));
  * }, { prefix: '/tenants/:tenantId' });
  * ```

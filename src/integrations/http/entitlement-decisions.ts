@@ -1,11 +1,11 @@
 import { ConfigurationError } from '../../core/errors/index.js';
-import type { EntitlementDecision } from '../../services/entitlements/entitlement-types.js';
-import type { EntitlementSource } from './entitlement-guard-flow.js';
+import type { EntitlementDecision } from '../../index.js';
 
 /**
  * The decisions of the entitlement guards that ran for a request, by
- * feature: `req.tenantryEntitlements` on Express, `request.tenantryEntitlements`
- * on Fastify. Read one with `entitlementOf(entitlements, req, feature)`.
+ * feature key: `req.tenantryEntitlements` on Express,
+ * `request.tenantryEntitlements` on Fastify. Read one with
+ * `entitlementOf(req, featureKey)`.
  */
 export type EntitlementDecisions = ReadonlyMap<string, EntitlementDecision>;
 
@@ -15,25 +15,21 @@ export type EntitlementDecisions = ReadonlyMap<string, EntitlementDecision>;
  */
 export function withDecision(decisions: EntitlementDecisions | null | undefined, decision: EntitlementDecision): EntitlementDecisions {
   const next = new Map(decisions ?? []);
-  next.set(decision.feature, decision);
+  next.set(decision.featureKey, decision);
   return next;
 }
 
 /**
  * The framework-free body of `entitlementOf()`: the decision the guard for
- * `feature` attached, typed with the feature names of `entitlements`. Throws
- * `ConfigurationError` (a 500) when no guard for `feature` ran, which is a
- * wiring mistake, never a client error.
+ * `featureKey` attached. Throws `ConfigurationError` (a 500) when no guard
+ * for `featureKey` ran, which is a wiring mistake (or a misspelt key), never
+ * a client error.
  */
-export function decisionOf<L extends string, F extends L>(
-  _entitlements: EntitlementSource<L>,
-  decisions: EntitlementDecisions | null | undefined,
-  feature: F,
-): EntitlementDecision<F> {
-  const decision = decisions?.get(feature);
+export function decisionOf<F extends string>(decisions: EntitlementDecisions | null | undefined, featureKey: F): EntitlementDecision<F> {
+  const decision = decisions?.get(featureKey);
   if (decision === undefined) {
-    throw new ConfigurationError(`entitlementOf() needs requireEntitlement() for "${String(feature)}" to run before the handler on the same route.`);
+    throw new ConfigurationError(`entitlementOf() needs requireEntitlement() for "${String(featureKey)}" to run before the handler on the same route.`);
   }
-  // Only the guard for `feature` stores a decision under that key.
+  // Only the guard for `featureKey` stores a decision under that key.
   return decision as EntitlementDecision<F>;
 }

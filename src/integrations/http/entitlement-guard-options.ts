@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { MAX_CONSUME_AMOUNT } from '../../core/entitlements/limit.js';
 import { parseConfig } from '../../core/validation/parse-input.js';
 import { DEFAULT_IDEMPOTENCY_KEY_HEADER } from './idempotency-key-header.js';
-import { MAX_CONSUME_AMOUNT } from '../../core/entitlements/limit.js';
 import { headerNameSchema, isFunction } from './option-schemas.js';
 
 /**
  * How much of the feature a guarded request consumes: a fixed positive
- * integer of at most `MAX_CONSUME_AMOUNT` (2^31 - 1), or a function of the request (for example the number of tokens
- * its body asks for). A computed amount that is not a positive integer is
- * answered 400 `validation_failed`, and nothing is consumed.
+ * integer of at most `MAX_CONSUME_AMOUNT` (2^31 − 1), or a function of the
+ * request (for example the number of tokens its body asks for). A computed
+ * amount that is not a positive integer is answered 400 `validation_failed`
+ * (issue path `['amount']`), and nothing is consumed.
  */
 export type EntitlementAmount<Request> = number | ((request: Request) => number | Promise<number>);
 
@@ -16,24 +17,33 @@ export type EntitlementAmount<Request> = number | ((request: Request) => number 
  * The namespace inside the tenant a request consumes in (for example a
  * project id), or `undefined` for the tenant pool only. A namespace always
  * draws on the tenant pool too; see the entitlement docs. An invalid name is
- * answered 400 `validation_failed`.
+ * answered 400 `validation_failed` (issue path `['namespace']`).
  */
 export type NamespaceResolver<Request> = (request: Request) => string | undefined | Promise<string | undefined>;
 
-/** Options of the Express and Fastify `requireEntitlement()`. */
-export interface EntitlementGuardOptions<Request> {
+/**
+ * Options of the Express and Fastify `requireEntitlement()`.
+ *
+ * @typeParam L - the limit features of the instance's catalog.
+ */
+export interface EntitlementGuardOptions<L extends string, Request> {
+  /** The limit feature to consume. Typed from the catalog: a typo or a boolean feature does not compile. */
+  readonly featureKey: L;
+  /** How much a request consumes; see {@link EntitlementAmount}. */
+  readonly amount: EntitlementAmount<Request>;
+  /** The namespace to consume in; see {@link NamespaceResolver}. Default is none (the tenant pool). */
+  readonly namespace?: NamespaceResolver<Request>;
   /**
    * The request header carrying the client's idempotency key (case-insensitive).
    * A request without it consumes every time it is sent; one with it counts
    * once however often it is retried. Default is `'Idempotency-Key'`.
    */
   readonly idempotencyKeyHeader?: string;
-  /** The namespace to consume in; see {@link NamespaceResolver}. Default is none (the tenant pool). */
-  readonly namespace?: NamespaceResolver<Request>;
 }
 
-/** The guard's amount and options after validation, with defaults applied. */
+/** The guard's options after validation, with defaults applied. */
 export interface ResolvedEntitlementGuardOptions<Request> {
+  readonly featureKey: string;
   readonly amount: EntitlementAmount<Request>;
   /** Lower case, for Node's header map. */
   readonly idempotencyKeyHeader: string;
@@ -42,26 +52,25 @@ export interface ResolvedEntitlementGuardOptions<Request> {
 
 const optionsSchema = z
   .object({
+    featureKey: z.string({ message: 'expected a limit feature of the catalog' }),
     amount: z.union([z.number().int().min(1).max(MAX_CONSUME_AMOUNT), z.custom(isFunction)], {
       message: `expected a positive integer up to ${MAX_CONSUME_AMOUNT} or a function of the request`,
     }),
-    idempotencyKeyHeader: headerNameSchema.optional(),
     namespace: z.custom(isFunction, { message: 'expected a function of the request returning the namespace' }).optional(),
+    idempotencyKeyHeader: headerNameSchema.optional(),
   })
   .strict();
 
 /**
- * Validates the guard's amount and options once, when the guard is created,
- * so a misconfiguration fails at start-up with a `ConfigurationError` naming
- * the option.
+ * Validates the guard's options once, when the guard is created, so a
+ * misconfiguration fails at start-up with a `ConfigurationError` naming the
+ * option.
  */
-export function resolveEntitlementGuardOptions<Request>(
-  amount: EntitlementAmount<Request>,
-  options: EntitlementGuardOptions<Request>,
-): ResolvedEntitlementGuardOptions<Request> {
-  parseConfig(optionsSchema, { ...options, amount }, 'requireEntitlement() options');
+export function resolveEntitlementGuardOptions<Request>(options: EntitlementGuardOptions<string, Request>): ResolvedEntitlementGuardOptions<Request> {
+  parseConfig(optionsSchema, options, 'requireEntitlement() options');
   return Object.freeze({
-    amount,
+    featureKey: options.featureKey,
+    amount: options.amount,
     idempotencyKeyHeader: (options.idempotencyKeyHeader ?? DEFAULT_IDEMPOTENCY_KEY_HEADER).toLowerCase(),
     namespace: options.namespace,
   });

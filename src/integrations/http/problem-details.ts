@@ -1,14 +1,15 @@
 import { STATUS_CODES } from 'node:http';
 import { isTenantryError } from '../../core/errors/index.js';
+import { isHttpProblemError } from './http-problem-error.js';
 import { problemExtensionsOf } from './problem-extensions.js';
-import { PROBLEM_CATALOG, problemTypeOf, type ProblemCode } from './problem-catalog.js';
+import { PROBLEM_CATALOG, PROBLEM_TYPE_BASE, problemTypeOf, type ProblemCode } from './problem-catalog.js';
 
 /**
  * An RFC 9457 problem details object as tenantry sends it. Members appear in
  * the body in this order; extension members follow `code`.
  */
 export interface ProblemDetails {
-  /** URI of the problem type: `https://tenantry.dev/problems/<code>`, or `about:blank` for plain HTTP errors. */
+  /** URI of the problem type: `<typeBase><code in kebab case>`, or `about:blank` for plain HTTP errors. */
   readonly type: string;
   /** Short summary of the problem type; the same for every occurrence. */
   readonly title: string;
@@ -27,28 +28,39 @@ export interface ProblemDetails {
   readonly [extension: string]: unknown;
 }
 
+/** Options of {@link problemDetailsFor}. */
+export interface ProblemDetailsOptions {
+  /** The request path, without query string (see the HTTP docs on `instance`). Ignored for 404s. Default: no `instance`. */
+  readonly instance?: string;
+  /** Prefix of the `type` URIs. Default is `PROBLEM_TYPE_BASE`. */
+  readonly typeBase?: string;
+}
+
 /**
  * The problem details of the canonical 404 ("not a member", "no such
- * tenant" and "malformed id" alike). It takes no input, so it cannot vary.
+ * tenant" and "malformed id" alike). It takes nothing from the request, so
+ * it cannot vary.
  */
-export function notFoundDetails(): ProblemDetails {
+export function notFoundDetails(typeBase: string = PROBLEM_TYPE_BASE): ProblemDetails {
   const { status, title, detail } = PROBLEM_CATALOG.not_found;
-  return { type: problemTypeOf('not_found'), title, status, detail, code: 'not_found' };
+  return { type: problemTypeOf('not_found', { typeBase }), title, status, detail, code: 'not_found' };
 }
 
 /** The problem details of a catalogued code at `instance`, with no extension members. */
-export function catalogDetails(code: ProblemCode, instance: string | undefined): ProblemDetails {
-  if (code === 'not_found') return notFoundDetails();
+export function catalogDetails(code: ProblemCode, instance: string | undefined, typeBase: string = PROBLEM_TYPE_BASE): ProblemDetails {
+  if (code === 'not_found') return notFoundDetails(typeBase);
   const { status, title, detail } = PROBLEM_CATALOG[code];
-  const base = { type: problemTypeOf(code), title, status, detail };
+  const base = { type: problemTypeOf(code, { typeBase }), title, status, detail };
   return instance === undefined ? { ...base, code } : { ...base, instance, code };
 }
 
 /**
  * Maps any thrown value to problem details:
  *
- * - a tenantry error: its catalogued status, title and detail, plus the
- *   extension members of its code (see the HTTP docs' catalogue);
+ * - a tenantry error: its catalogued status (`error.status`), title and
+ *   detail, plus the extension members of its code (see the HTTP docs'
+ *   catalogue);
+ * - an `HttpProblemError` (`unauthenticated`, `rate_limited`): its code's entry;
  * - any error with a 404 status: the canonical 404, so that no route can
  *   answer a different 404 by accident;
  * - another error carrying a 4xx `status` or `statusCode` (a framework's body
@@ -56,24 +68,24 @@ export function catalogDetails(code: ProblemCode, instance: string | undefined):
  *   `about:blank` and the standard reason phrase, without its message;
  * - anything else: a generic 500 `internal_error`. Messages and stacks never
  *   reach the body.
- *
- * @param instance - the request path, without query string. Ignored for 404s.
  */
-export function problemDetailsFor(error: unknown, instance?: string): ProblemDetails {
+export function problemDetailsFor(error: unknown, options: ProblemDetailsOptions = {}): ProblemDetails {
+  const { instance, typeBase = PROBLEM_TYPE_BASE } = options;
   // Another copy of tenantry (newer or older) may throw a code this catalogue
-  // does not know: render it as an internal error rather than crash the handler.
+  // does not know: it is rendered by its `status` below, like a foreign error.
   if (isTenantryError(error) && Object.hasOwn(PROBLEM_CATALOG, error.code)) {
-    const details = catalogDetails(error.code, instance);
-    const extensions = problemExtensionsOf(error);
+    const details = catalogDetails(error.code, instance, typeBase);
+    const extensions = error.code === 'not_found' ? undefined : problemExtensionsOf(error);
     return extensions === undefined ? details : { ...details, ...extensions };
   }
+  if (isHttpProblemError(error)) return catalogDetails(error.code, instance, typeBase);
   const status = clientErrorStatusOf(error);
-  if (status === 404) return notFoundDetails();
+  if (status === 404) return notFoundDetails(typeBase);
   if (status !== undefined) {
     const base = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Client Error', status };
     return instance === undefined ? base : { ...base, instance };
   }
-  return catalogDetails('internal_error', instance);
+  return catalogDetails('internal_error', instance, typeBase);
 }
 
 /** The 4xx status a non-tenantry error declares, if any. 5xx statuses are deliberately ignored. */

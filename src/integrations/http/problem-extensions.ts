@@ -1,11 +1,21 @@
 import {
+  isDelegationDeniedError,
   isFeatureNotEnabledError,
   isForbiddenError,
   isLimitExceededError,
+  isOwnerRequiredError,
   isValidationError,
   type TenantryError,
   type ValidationIssue,
 } from '../../core/errors/index.js';
+
+/**
+ * Every extension member name a tenantry problem can carry, whatever its
+ * code: a problem handler's `extend` hook may not add members of these
+ * names, so a client that reads `issues` or `featureKey` only ever reads
+ * tenantry's.
+ */
+export const EXTENSION_MEMBERS: ReadonlySet<string> = new Set(['issues', 'capability', 'reason', 'featureKey', 'limit', 'used', 'requested']);
 
 /**
  * The extension members a tenantry error adds to its problem body, or
@@ -16,21 +26,24 @@ import {
  * - `validation_failed`: `issues`, each rebuilt from its `path` and `message`
  *   only (see {@link renderedIssue});
  * - `forbidden`: `capability`, the declared capability the member lacks;
- * - `limit_exceeded`: `feature`, `limit`, `used`, `requested`;
- * - `feature_not_enabled`: `feature`.
+ * - `owner_required`: `reason` (`owner_role` or `not_owner`);
+ * - `delegation_denied`: `reason` and `capability` (the declared capability
+ *   the actor lacks, `null` for `own_role`);
+ * - `limit_exceeded`: `featureKey`, `limit`, `used`, `requested`;
+ * - `feature_not_enabled`: `featureKey`.
  *
  * Programming errors (`unknown_capability`, `feature_not_found`) add nothing:
  * the string they carry may have been built at run time from anything.
  */
 export function problemExtensionsOf(error: TenantryError): Readonly<Record<string, unknown>> | undefined {
-  if (isValidationError(error)) {
-    return { issues: error.issues.map(renderedIssue) };
-  }
+  if (isValidationError(error)) return { issues: error.issues.map(renderedIssue) };
   if (isForbiddenError(error)) return { capability: error.capability };
+  if (isOwnerRequiredError(error)) return { reason: error.reason };
+  if (isDelegationDeniedError(error)) return { reason: error.reason, capability: error.capability };
   if (isLimitExceededError(error)) {
-    return { feature: error.feature, limit: error.limit, used: error.used, requested: error.requested };
+    return { featureKey: error.feature, limit: error.limit, used: error.used, requested: error.requested };
   }
-  if (isFeatureNotEnabledError(error)) return { feature: error.feature };
+  if (isFeatureNotEnabledError(error)) return { featureKey: error.feature };
   return undefined;
 }
 

@@ -9,10 +9,16 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
  */
 export interface ProblemResponse {
   readonly status: number;
-  /** Lower-case header names: `content-type`, `content-length`, `cache-control`, sometimes `www-authenticate`. */
+  /** Lower-case header names: `content-type`, `content-length`, `cache-control`, sometimes `www-authenticate`, `retry-after`, `ratelimit-*`. */
   readonly headers: Readonly<Record<string, string>>;
   /** The JSON body. */
   readonly body: string;
+}
+
+/** Options of {@link renderProblem}. */
+export interface RenderProblemOptions {
+  /** Added after the standard headers (which they cannot replace), lower-case names. Default is none. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -20,18 +26,16 @@ export interface ProblemResponse {
  * `Cache-Control: no-store`: a denial is specific to the caller, and a 404
  * is cacheable by default, so a shared cache could otherwise serve one
  * member's 404 to another.
- *
- * @param extraHeaders - added after the standard ones, lower-case names.
  */
-export function renderProblem(details: ProblemDetails, extraHeaders: Readonly<Record<string, string>> = {}): ProblemResponse {
+export function renderProblem(details: ProblemDetails, options: RenderProblemOptions = {}): ProblemResponse {
   const body = JSON.stringify(details);
   return Object.freeze({
     status: details.status,
     headers: Object.freeze({
+      ...options.headers,
       'content-type': PROBLEM_CONTENT_TYPE,
       'content-length': String(Buffer.byteLength(body)),
       'cache-control': 'no-store',
-      ...extraHeaders,
     }),
     body,
   });

@@ -1,59 +1,55 @@
-import { ConfigurationError, isTenantryError, StorageUnavailableError } from '../../core/errors/index.js';
-import type { RateLimitResult } from '../../store/rate-limit-operations.js';
-import { catalogDetails } from './problem-details.js';
-import { renderProblem, type ProblemResponse } from './problem-response.js';
+import { ConfigurationError } from '../../core/errors/index.js';
+import type { RateLimiter } from '../../index.js';
+import { HttpProblemError } from './http-problem-error.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { defaultRateLimitSubject, rateLimitKey } from './rate-limit-key.js';
 import type { ResolvedRateLimitOptions } from './rate-limit-options.js';
-import { fixedWindow, secondsUntilEnd, type FixedWindow } from './rate-limit-window.js';
-import type { TenantryRequestContext } from './request-context.js';
-import type { RequestReader } from './tenant-context-flow.js';
-
-/** Either the headers to add to the response on the way through, or the 429 to answer instead. */
-export type RateLimitOutcome =
-  | { readonly ok: true; readonly headers: Readonly<Record<string, string>> }
-  | { readonly ok: false; readonly response: ProblemResponse };
+import type { TenantContext } from './request-context.js';
+import type { RequestReader } from './request-reader.js';
 
 /**
- * The framework-free body of the rate limiter, a fixed window over the
- * store's atomic `hitRateLimit`:
+ * The framework-free body of the rate limiter, a fixed window over
+ * `tenantry.limiter` (the store's atomic `hitRateLimit`, on the instance's
+ * clock):
  *
- * 1. take the window of `now` and the request's key and cost;
- * 2. count the hit in the store, which refuses it when the window would go
- *    past `limit` (check and increment are one atomic write, so concurrent
+ * 1. work out the request's key and cost;
+ * 2. count the hit, which the store refuses when the window would go past
+ *    `limit` (check and increment are one atomic write, so concurrent
  *    requests on any number of instances cannot overshoot);
- * 3. allowed: the rate-limit headers for the response; refused: the 429
- *    `rate_limited` problem with `Retry-After` and the same headers.
+ * 3. allowed: resolves with the rate-limit headers for the response;
+ *    refused: rejects with `HttpProblemError('rate_limited')` (429) carrying
+ *    `Retry-After` and the same headers.
  *
- * A failing store rejects with `StorageUnavailableError`, which the
- * problem handler renders 503: the limiter fails closed, because letting
- * requests through unmetered is exactly what it exists to prevent. A key or
- * cost function that returns nonsense is a `ConfigurationError` (500); a
- * key (custom or derived) with a control character or a lone surrogate is a
- * `ValidationError` (400), checked before the store is called.
+ * It fails closed: a failing store rejects (`StorageUnavailableError`, 503,
+ * for a backend failure the store classified; anything else as it is, 500),
+ * because letting requests through unmetered is exactly what a limiter
+ * exists to prevent. A key or cost function that returns nonsense is a
+ * `ConfigurationError` (500); a key (custom or derived) with a control
+ * character or a lone surrogate is a `ValidationError` (400), checked before
+ * the store is called.
  */
 export async function enforceRateLimit<Request>(
+  limiter: RateLimiter,
   options: ResolvedRateLimitOptions<Request>,
   request: Request,
-  context: TenantryRequestContext | null | undefined,
+  context: TenantContext | null | undefined,
   reader: RequestReader<Request>,
-): Promise<RateLimitOutcome> {
-  const now = options.now().getTime();
-  const window = fixedWindow(now, options.windowMs);
+): Promise<Readonly<Record<string, string>>> {
   const subject = options.key === undefined ? defaultRateLimitSubject(context, reader.ip(request)) : await customSubject(options.key, request);
   const cost = typeof options.cost === 'number' ? options.cost : await computedCost(options.cost, request);
-  const result = await hit(options, rateLimitKey(options.name, subject), window, cost);
-  const resetSeconds = secondsUntilEnd(window, now);
+  const decision = await limiter.hit({ key: rateLimitKey(options.name, subject), limit: options.limit, windowMs: options.windowMs, cost });
+  // Whole seconds, rounded up and at least 1: a client that waits this long lands in the next
+  // window, and 0 would invite an immediate retry into the same one.
+  const resetSeconds = Math.max(1, Math.ceil(decision.resetInMs / 1000));
   const headers = rateLimitHeaders({
     limit: options.limit,
     // After a refusal this can be above zero: room for a cheaper request, not for this one.
-    remaining: Math.max(0, options.limit - result.count),
+    remaining: decision.remaining,
     resetSeconds,
     windowSeconds: Math.ceil(options.windowMs / 1000),
   });
-  if (result.allowed) return { ok: true, headers };
-  const details = catalogDetails('rate_limited', reader.path(request));
-  return { ok: false, response: renderProblem(details, { 'retry-after': String(resetSeconds), ...headers }) };
+  if (decision.allowed) return headers;
+  throw new HttpProblemError('rate_limited', { headers: { 'retry-after': String(resetSeconds), ...headers } });
 }
 
 /** The host's key for the request; an empty or non-string key is a wiring mistake, not the client's. */
@@ -72,25 +68,4 @@ async function computedCost<Request>(cost: (request: Request) => number | Promis
     throw new ConfigurationError('rateLimit() cost must return a positive integer.');
   }
   return value;
-}
-
-/**
- * The one store call. Tenantry errors (a store's `StorageUnavailableError`
- * or `ValidationError`) pass through as they are; any other failure of a
- * third-party store becomes `StorageUnavailableError` (reason `unknown`,
- * the error as `cause`), so it renders 503 rather than a generic 500.
- */
-async function hit<Request>(options: ResolvedRateLimitOptions<Request>, key: string, window: FixedWindow, cost: number): Promise<RateLimitResult> {
-  try {
-    return await options.store.hitRateLimit({
-      key,
-      windowStart: new Date(window.start),
-      limit: options.limit,
-      cost,
-      expiresAt: new Date(window.end),
-    });
-  } catch (error) {
-    if (isTenantryError(error)) throw error;
-    throw new StorageUnavailableError('The rate-limit store failed; the request was refused.', { cause: error, reason: 'unknown' });
-  }
 }

@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../core/errors/index.js';
-import { hasUnsafeKeyCharacter, MAX_RATE_LIMIT_KEY_LENGTH } from '../../store/rate-limit-hit-rules.js';
-import type { TenantryRequestContext } from './request-context.js';
+import { isSafeIdentifierText } from '../../core/validation/identifier-text.js';
+import { MAX_RATE_LIMIT_KEY_LENGTH } from '../../store.js';
+import type { TenantContext } from './request-context.js';
 
 /** What every rejected key part is told; never the value, which may be a secret or an attack string. */
 const UNSAFE_PART = 'must be well-formed Unicode without control characters';
 
 /**
  * Throws `ValidationError` at `path` when `part` of a rate-limit key holds a
- * control character or a lone surrogate. Checked before anything encodes or
- * hashes it: `encodeURIComponent` throws `URIError` on a lone surrogate, and
- * hashing would replace it with U+FFFD, making distinct keys collide.
+ * control character or a lone surrogate (the stores' rule for keys, the
+ * identifier text rule). Checked before anything encodes or hashes it:
+ * `encodeURIComponent` throws `URIError` on a lone surrogate, and hashing
+ * would replace it with U+FFFD, making distinct keys collide.
  */
 function assertSafePart(part: string, path: string): void {
-  if (hasUnsafeKeyCharacter(part)) {
+  if (!isSafeIdentifierText(part)) {
     throw new ValidationError(`Invalid rate-limit key: ${path} ${UNSAFE_PART}.`, [{ path: [path], message: `The rate-limit ${path} ${UNSAFE_PART}.` }]);
   }
 }
@@ -26,11 +28,11 @@ function assertSafePart(part: string, path: string): void {
  * be encoded (a lone surrogate) or holds a control character is a
  * `ValidationError`, never a `URIError`.
  */
-export function defaultRateLimitSubject(context: TenantryRequestContext | null | undefined, ip: string | undefined): string {
+export function defaultRateLimitSubject(context: Pick<TenantContext, 'tenantId' | 'userId'> | null | undefined, ip: string | undefined): string {
   if (context !== undefined && context !== null) {
     assertSafePart(context.tenantId, 'tenantId');
-    assertSafePart(context.scope.userId, 'userId');
-    return `tenant:${encodeURIComponent(context.tenantId)}:user:${encodeURIComponent(context.scope.userId)}`;
+    assertSafePart(context.userId, 'userId');
+    return `tenant:${encodeURIComponent(context.tenantId)}:user:${encodeURIComponent(context.userId)}`;
   }
   // No address (a Unix socket, a test double): every such request shares one counter, which fails safe.
   return `ip:${ip ?? 'unknown'}`;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { parseConfig } from '../../core/validation/parse-input.js';
-import type { RateLimitOperations } from '../../store/rate-limit-operations.js';
 import { isFunction, positiveIntegerSchema } from './option-schemas.js';
 
 /**
@@ -25,23 +24,24 @@ export type RateLimitCost<Request> = number | ((request: Request) => number | Pr
 /** Options of the Express and Fastify `rateLimit()`. */
 export interface RateLimitOptions<Request> {
   /**
-   * Where the counters live: a store implementing `hitRateLimit`, such as
-   * `memoryStore()`. It is the only shared state, so every instance given the
-   * same database enforces one limit together.
+   * Names the limiter's counters: limiters with the same name and key share
+   * one counter, whatever the route or instance. 1 to 64 letters, digits,
+   * `_`, `.` or `-`, starting with a letter or digit.
    */
-  readonly store: RateLimitOperations;
+  readonly name: string;
   /** Most units (requests, unless `cost` says otherwise) allowed per key and window. A positive integer. */
   readonly limit: number;
   /**
    * Length of the fixed window in milliseconds: an integer from 1000 (one
    * second, the resolution of `Retry-After`) to one year. Windows are aligned
-   * to the epoch: a request at `now` counts in the window starting at
+   * to the epoch on the instance's clock (`createTenantry({ now })`): a
+   * request at `now` counts in the window starting at
    * `floor(now / windowMs) * windowMs`.
    */
   readonly windowMs: number;
   /**
    * What a request is counted against; see {@link RateLimitKeyResolver}.
-   * Default is the tenant and user (`tenant:<tenantId>:user:<userId>`) when
+   * Default is the member (`tenant:<tenantId>:user:<userId>`) when
    * `tenantContext()` ran before the limiter, otherwise the client address
    * (`ip:<address>`, as the framework reports it after its proxy-trust
    * setting).
@@ -49,47 +49,30 @@ export interface RateLimitOptions<Request> {
   readonly key?: RateLimitKeyResolver<Request>;
   /** Units a request uses; see {@link RateLimitCost}. Default is 1. */
   readonly cost?: RateLimitCost<Request>;
-  /**
-   * Names the limiter's counters: limiters with the same name and key share
-   * one counter, whatever the route or instance. 1 to 64 letters, digits,
-   * `_`, `.` or `-`. Default is derived from the policy (`<limit>-per-<windowMs>ms`),
-   * so limiters with different limits never share a counter; name limiters
-   * with the same policy to keep them apart.
-   */
-  readonly name?: string;
-  /** Clock, for tests. Default is `() => new Date()`. */
-  readonly now?: () => Date;
 }
 
 /** {@link RateLimitOptions} after validation, with defaults applied. */
 export interface ResolvedRateLimitOptions<Request> {
-  readonly store: RateLimitOperations;
+  readonly name: string;
   readonly limit: number;
   readonly windowMs: number;
   readonly key: RateLimitKeyResolver<Request> | undefined;
   readonly cost: RateLimitCost<Request>;
-  readonly name: string;
-  readonly now: () => Date;
 }
 
 /** One year: longer windows are a configuration mistake (a counter that never resets is an entitlement). */
 const MAX_WINDOW_MS = 366 * 24 * 60 * 60 * 1000;
 
-/** Limiter names: no `:`, which separates the name from the key in the stored key. */
+/** Limiter names: no `:` or `#`, which separate the name from the key in the stored key. */
 const LIMITER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-const hasHitRateLimit = (value: unknown): value is RateLimitOperations =>
-  typeof value === 'object' && value !== null && typeof (value as { hitRateLimit?: unknown }).hitRateLimit === 'function';
 
 const optionsSchema = z
   .object({
-    store: z.custom(hasHitRateLimit, { message: 'expected a store with hitRateLimit(), e.g. memoryStore()' }),
+    name: z.string().regex(LIMITER_NAME, { message: 'expected 1 to 64 letters, digits, "_", "." or "-"' }),
     limit: positiveIntegerSchema,
     windowMs: z.number().int().min(1000).max(MAX_WINDOW_MS),
     key: z.custom(isFunction, { message: 'expected a function of the request returning the key' }).optional(),
     cost: z.union([positiveIntegerSchema, z.custom(isFunction)], { message: 'expected a positive integer or a function of the request' }).optional(),
-    name: z.string().regex(LIMITER_NAME, { message: 'expected 1 to 64 letters, digits, "_", "." or "-"' }).optional(),
-    now: z.custom(isFunction, { message: 'expected a function returning the current Date' }).optional(),
   })
   .strict()
   .refine((options) => typeof options.cost !== 'number' || options.cost <= options.limit, {
@@ -104,13 +87,5 @@ const optionsSchema = z
  */
 export function resolveRateLimitOptions<Request>(options: RateLimitOptions<Request>): ResolvedRateLimitOptions<Request> {
   parseConfig(optionsSchema, options, 'rateLimit() options');
-  return Object.freeze({
-    store: options.store,
-    limit: options.limit,
-    windowMs: options.windowMs,
-    key: options.key,
-    cost: options.cost ?? 1,
-    name: options.name ?? `${options.limit}-per-${options.windowMs}ms`,
-    now: options.now ?? (() => new Date()),
-  });
+  return Object.freeze({ name: options.name, limit: options.limit, windowMs: options.windowMs, key: options.key, cost: options.cost ?? 1 });
 }

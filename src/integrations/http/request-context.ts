@@ -1,16 +1,23 @@
-import type { RequestScope } from '../../services/authz/request-scope.js';
+import type { Scope } from '../../index.js';
 
 /**
- * What the tenant-context middleware attaches to a request once the actor is
- * known to be a member of the tenant: `req.tenantry` on Express,
- * `request.tenantry` on Fastify.
+ * What `tenantContext()` attaches to a request once the user is known to be
+ * a member of the tenant: `req.tenantry` on Express, `request.tenantry` on
+ * Fastify. Read it with `tenantOf(tenantry, req)`, which types the scope
+ * with your catalog.
  *
- * @typeParam C - capability names. The framework augmentations use the
- * default, `string`; `tenantOf(tenantry, req)` returns the typed form.
+ * @typeParam S - the scope's type. The framework augmentations use the
+ * default (plain strings); `tenantOf(tenantry, req)` returns the typed form.
  */
-export interface TenantryRequestContext<C extends string = string> {
-  /** The actor's memoizing scope for this request; every check through it shares one membership lookup per tenant. */
-  readonly scope: RequestScope<C>;
-  /** The validated tenant id the actor is a member of. */
+export interface TenantContext<S extends Scope = Scope> {
+  /**
+   * The user's memoizing scope for this request
+   * (`tenantry.forRequest({ userId })`): every check and operation through
+   * it shares one membership lookup per tenant.
+   */
+  readonly scope: S;
+  /** The validated id of the tenant the user is a member of. */
   readonly tenantId: string;
+  /** The signed-in user's id, as the `userId` option resolved it. */
+  readonly userId: string;
 }

@@ -1,21 +1,17 @@
 import { ConfigurationError } from '../../core/errors/index.js';
-import type { CapabilitySource } from './capability-guard-flow.js';
-import type { TenantryRequestContext } from './request-context.js';
+import type { Scope } from '../../index.js';
+import type { TenantContext } from './request-context.js';
 
 /**
- * The framework-free body of `tenantOf()`: the context the tenant-context
- * middleware attached, typed with the capability names of `tenantry`.
- * Throws `ConfigurationError` (a 500) when the middleware did not run, which
- * is a wiring mistake, never a client error.
+ * The framework-free body of `tenantOf()`: the context `tenantContext()`
+ * attached. Throws `ConfigurationError` (a 500) when the middleware did not
+ * run, which is a wiring mistake, never a client error.
  */
-export function contextOf<C extends string>(
-  _tenantry: CapabilitySource<C>,
-  context: TenantryRequestContext | null | undefined,
-): TenantryRequestContext<C> {
+export function contextOf<S extends Scope>(context: TenantContext | null | undefined): TenantContext<S> {
   if (context === undefined || context === null) {
     throw new ConfigurationError('tenantOf() needs tenantContext() to run before the handler on the same route.');
   }
-  // The scope was created by a tenantry over the same registry and checks every
-  // capability at run time; the cast only restores the compile-time names.
-  return context as unknown as TenantryRequestContext<C>;
+  // The scope was created by the instance the caller names (tenantContext() takes it) and checks
+  // every capability at run time; the cast only restores the compile-time names.
+  return context as unknown as TenantContext<S>;
 }

@@ -25,6 +25,12 @@ export interface RateLimitDecision {
   readonly remaining: number;
   /** When the current window ends (and the count starts again). */
   readonly resetAt: Date;
+  /**
+   * Milliseconds from the hit (on the instance clock) until `resetAt`: how
+   * long a refused caller must wait before the count starts again. Read it
+   * rather than `resetAt - Date.now()`, which disagrees with a test clock.
+   */
+  readonly resetInMs: number;
 }
 
 const hitSchema = z
@@ -63,6 +69,13 @@ export class RateLimiter {
     const start = Math.floor(now / windowMs) * windowMs;
     const end = start + windowMs;
     const result = await this.#store.hitRateLimit({ key, windowStart: new Date(start), limit, cost, expiresAt: new Date(end) });
-    return Object.freeze({ allowed: result.allowed, limit, count: result.count, remaining: Math.max(0, limit - result.count), resetAt: new Date(end) });
+    return Object.freeze({
+      allowed: result.allowed,
+      limit,
+      count: result.count,
+      remaining: Math.max(0, limit - result.count),
+      resetAt: new Date(end),
+      resetInMs: end - now,
+    });
   }
 }

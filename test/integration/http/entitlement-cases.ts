@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROBLEM_CATALOG, problemTypeOf } from 'tenantry/express';
 import type { HttpHarness, HttpResult, StartHarness } from './http-cases.js';
-import { createScenario, type Scenario } from './http-scenario.js';
+import { createScenario, usedOf, type Scenario } from './http-scenario.js';
 import { problemOf } from './problem-assertions.js';
 
 const KEY_ISSUE = 'Idempotency keys are 1 to 128 printable ASCII characters without spaces, sent once, bare or as a quoted string.';
@@ -33,16 +33,15 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
       return http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: as.user, json: { tokens }, headers });
     }
 
-    async function usedTokens(feature: 'ai.tokens' | 'ai.tokens.images' | 'api.requests' = 'ai.tokens'): Promise<number> {
-      const usage = await scenario.entitlements.usage.usage(scenario.tenantId);
-      return usage.find((entry) => entry.feature === feature)?.used ?? Number.NaN;
+    function usedTokens(featureKey: 'ai.tokens' | 'ai.tokens.images' | 'api.requests' = 'ai.tokens'): Promise<number> {
+      return usedOf(scenario, featureKey);
     }
 
     it('consumes for the request tenant and hands the decision to the handler', async () => {
       const before = await usedTokens();
       const result = await consumeTokens(10);
       expect(result.status).toBe(200);
-      expect(JSON.parse(result.body)).toEqual({ feature: 'ai.tokens', namespace: null, requested: 10, used: before + 10, replayed: false });
+      expect(JSON.parse(result.body)).toEqual({ featureKey: 'ai.tokens', namespace: null, requested: 10, used: before + 10, replayed: false });
       expect(await usedTokens()).toBe(before + 10);
     });
 
@@ -64,9 +63,9 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
       const key = randomUUID();
       const send = () => http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/metered`, user: 'alice', json: { tokens: 7 }, headers: { 'Idempotency-Key': key } });
       const [requestsBefore, tokensBefore] = [await usedTokens('api.requests'), await usedTokens()];
-      const first = JSON.parse((await send()).body) as Record<'requests' | 'tokens', { replayed: boolean; feature: string }>;
+      const first = JSON.parse((await send()).body) as Record<'requests' | 'tokens', { replayed: boolean; featureKey: string }>;
       const retry = JSON.parse((await send()).body) as typeof first;
-      expect([first.requests.feature, first.tokens.feature]).toEqual(['api.requests', 'ai.tokens']);
+      expect([first.requests.featureKey, first.tokens.featureKey]).toEqual(['api.requests', 'ai.tokens']);
       expect([first.requests.replayed, first.tokens.replayed, retry.requests.replayed, retry.tokens.replayed]).toEqual([false, false, true, true]);
       expect([await usedTokens('api.requests'), await usedTokens()]).toEqual([requestsBefore + 1, tokensBefore + 7]);
     });
@@ -116,7 +115,7 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
         detail: PROBLEM_CATALOG.limit_exceeded.detail,
         instance: `/tenants/${scenario.tenantId}/ai`,
         code: 'limit_exceeded',
-        feature: 'ai.tokens',
+        featureKey: 'ai.tokens',
         limit: 1_000,
         used: before,
         requested: 5_000,
@@ -127,7 +126,7 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
     it('answers 403 feature_not_enabled for a tenant whose plan does not grant the feature', async () => {
       const result = await consumeTokens(10, {}, { user: 'mallory', tenantId: scenario.otherTenantId });
       expect(result.status).toBe(403);
-      expect(problemOf(result)).toMatchObject({ type: problemTypeOf('feature_not_enabled'), code: 'feature_not_enabled', feature: 'ai.tokens' });
+      expect(problemOf(result)).toMatchObject({ type: problemTypeOf('feature_not_enabled'), code: 'feature_not_enabled', featureKey: 'ai.tokens' });
     });
 
     it('answers 400 validation_failed for a computed amount the service rejects', async () => {
@@ -150,14 +149,13 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
       const key = randomUUID();
       const first = await send({ 'X-Request-Id': key });
       const retry = await send({ 'x-request-id': key });
-      expect(JSON.parse(first.body)).toMatchObject({ feature: 'ai.tokens.images', namespace: 'apollo', requested: 5, replayed: false });
+      expect(JSON.parse(first.body)).toMatchObject({ featureKey: 'ai.tokens.images', namespace: 'apollo', requested: 5, replayed: false });
       expect(JSON.parse(retry.body)).toMatchObject({ namespace: 'apollo', replayed: true });
       // The default header means nothing on this route: both requests consume.
       const other = randomUUID();
       const bodies = [await send({ 'Idempotency-Key': other }), await send({ 'Idempotency-Key': other })].map((result) => JSON.parse(result.body) as { replayed: boolean });
       expect(bodies.map((body) => body.replayed)).toEqual([false, false]);
-      const namespaced = await scenario.entitlements.usage.usage(scenario.tenantId, { namespace: 'apollo' });
-      expect(namespaced.find((entry) => entry.feature === 'ai.tokens.images')?.used).toBe(15);
+      expect(await usedOf(scenario, 'ai.tokens.images', 'apollo')).toBe(15);
     });
 
     it('answers 400 validation_failed for a namespace the service rejects', async () => {

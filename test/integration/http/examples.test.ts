@@ -29,10 +29,10 @@ async function smokeAi(http: HttpClient, tenantId: string): Promise<void> {
   expect(JSON.parse((await spend()).body)).toMatchObject({ used: 100, replayed: true });
   const tooMuch = await http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: 'alice', json: { tokens: 5_000 } });
   expect(tooMuch.status).toBe(403);
-  expect(JSON.parse(tooMuch.body)).toMatchObject({ code: 'limit_exceeded', feature: 'ai.tokens', limit: 1_000, used: 100 });
+  expect(JSON.parse(tooMuch.body)).toMatchObject({ code: 'limit_exceeded', featureKey: 'ai.tokens', limit: 1_000, used: 100 });
   expect((await http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: 'carol', json: { tokens: 1 } })).status).toBe(403);
-  const usage = JSON.parse((await http.send({ path: `/tenants/${tenantId}/usage`, user: 'carol' })).body) as { usage: { feature: string; used: number }[] };
-  expect(usage.usage.find((entry) => entry.feature === 'ai.tokens')).toEqual({ feature: 'ai.tokens', used: 100, limit: 1_000 });
+  const usage = JSON.parse((await http.send({ path: `/tenants/${tenantId}/usage`, user: 'carol' })).body) as { usage: { featureKey: string; used: number }[] };
+  expect(usage.usage.find((entry) => entry.featureKey === 'ai.tokens')).toEqual({ featureKey: 'ai.tokens', used: 100, limit: 1_000 });
 }
 
 async function smoke(http: HttpClient, tenantId: string): Promise<void> {

@@ -1,44 +1,55 @@
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { entitlementOf, notFoundHandler, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
-import type { HttpHarness, HttpRequest, HttpResult } from './http-cases.js';
+import type { HarnessOptions, HttpHarness, HttpRequest, HttpResult } from './http-cases.js';
 import { sendRaw } from './raw-request.js';
 import {
-  actorFromHeaders,
   addMember,
+  assignPlan,
   billingBody,
+  changeRole,
   checkUnknownCapability,
   consumptionBody,
   costFrom,
   errorFor,
+  problemOptionsOf,
   RATE_LIMIT,
   RATE_WINDOW_MS,
   SECRET_MESSAGE,
   tokensFrom,
+  userFromHeaders,
   WWW_AUTHENTICATE,
   type Scenario,
 } from './http-scenario.js';
 
 /** The scenario application (see `Scenario`) on Express. */
-export function buildExpressScenarioApp({ tenantry, entitlements, rateLimitStore, brokenRateLimitStore, clock }: Scenario): Express {
+export function buildExpressScenarioApp(scenario: Scenario, options: HarnessOptions = {}): Express {
+  const { tenantry, brokenTenantry, buggyTenantry } = scenario;
   const app = express();
   app.use(express.json());
-  const actor = (req: express.Request) => actorFromHeaders(req.headers);
-  const policy = { limit: RATE_LIMIT, windowMs: RATE_WINDOW_MS, now: clock.now };
+  const userId = (req: express.Request) => userFromHeaders(req.headers);
+  const policy = { limit: RATE_LIMIT, windowMs: RATE_WINDOW_MS };
 
   const tenants = express.Router({ mergeParams: true });
-  tenants.use(tenantContext(tenantry, { actor, wwwAuthenticate: WWW_AUTHENTICATE }));
+  tenants.use(tenantContext(tenantry, { userId, wwwAuthenticate: WWW_AUTHENTICATE }));
   tenants.get('/', (req, res) => {
-    res.json({ tenantId: tenantOf(tenantry, req).tenantId });
+    const { tenantId, userId: user } = tenantOf(tenantry, req);
+    res.json({ tenantId, userId: user });
   });
   tenants.get('/billing', requireCapability(tenantry, 'billing.read'), async (req, res) => {
     res.json(await billingBody(tenantOf(tenantry, req)));
   });
   tenants.post('/members', requireCapability(tenantry, 'membership.manage'), async (req, res) => {
-    res.status(201).json(await addMember(tenantry, tenantOf(tenantry, req), req.body));
+    res.status(201).json(await addMember(tenantOf(tenantry, req), req.body));
+  });
+  tenants.post('/members/:userId/role', requireCapability(tenantry, 'tenant.manage'), async (req, res) => {
+    res.json(await changeRole(tenantOf(tenantry, req), String(req.params['userId']), req.body));
+  });
+  tenants.post('/plan', async (req, res) => {
+    res.json(await assignPlan(tenantOf(tenantry, req)));
   });
   tenants.get('/errors/:code', (req) => {
-    throw errorFor(req.params.code);
+    throw errorFor(String(req.params['code']));
   });
   tenants.get('/not-found', () => {
     throw errorFor('not_found');
@@ -49,51 +60,57 @@ export function buildExpressScenarioApp({ tenantry, entitlements, rateLimitStore
   tenants.get('/crash', () => {
     throw new Error(SECRET_MESSAGE);
   });
-  const tokenGuard = requireEntitlement(entitlements, 'ai.tokens', (req) => tokensFrom(req.body));
+  const tokenGuard = requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: (req) => tokensFrom(req.body) });
   tenants.post('/ai', tokenGuard, (req, res) => {
-    res.json(consumptionBody(entitlementOf(entitlements, req, 'ai.tokens')));
+    res.json(consumptionBody(entitlementOf(req, 'ai.tokens')));
   });
-  tenants.post('/metered', requireEntitlement(entitlements, 'api.requests', 1), tokenGuard, (req, res) => {
-    res.json({
-      requests: consumptionBody(entitlementOf(entitlements, req, 'api.requests')),
-      tokens: consumptionBody(entitlementOf(entitlements, req, 'ai.tokens')),
-    });
+  tenants.post('/metered', requireEntitlement(tenantry, { featureKey: 'api.requests', amount: 1 }), tokenGuard, (req, res) => {
+    res.json({ requests: consumptionBody(entitlementOf(req, 'api.requests')), tokens: consumptionBody(entitlementOf(req, 'ai.tokens')) });
   });
-  const imageGuard = requireEntitlement(entitlements, 'ai.tokens.images', 5, {
+  const imageGuard = requireEntitlement(tenantry, {
+    featureKey: 'ai.tokens.images',
+    amount: 5,
     idempotencyKeyHeader: 'X-Request-Id',
     namespace: (req) => req.get('x-project'),
   });
   tenants.post('/images', imageGuard, (req, res) => {
-    res.json(consumptionBody(entitlementOf(entitlements, req, 'ai.tokens.images')));
+    res.json(consumptionBody(entitlementOf(req, 'ai.tokens.images')));
   });
-  tenants.get('/limited', rateLimit({ store: rateLimitStore, ...policy }), (_req, res) => {
+  tenants.get('/limited', rateLimit(tenantry, { name: 'member', ...policy }), (_req, res) => {
     res.json({ ok: true });
   });
   app.use('/tenants/:tenantId', tenants);
 
-  app.get('/by-header', tenantContext(tenantry, { actor, tenantId: { header: 'X-Tenant-Id' } }), (req, res) => {
+  app.get('/by-header', tenantContext(tenantry, { userId, tenantId: { header: 'X-Tenant-Id' } }), (req, res) => {
     res.json({ tenantId: tenantOf(tenantry, req).tenantId });
+  });
+  app.get('/gateway/:tenantId', tenantContext(tenantry, { userId: { header: 'X-Gateway-User' } }), (req, res) => {
+    const { tenantId, userId: user } = tenantOf(tenantry, req);
+    res.json({ tenantId, userId: user });
   });
   app.get('/unguarded/billing', requireCapability(tenantry, 'billing.read'), (_req, res) => {
     res.json({ reached: true });
   });
-  app.post('/unguarded/ai', requireEntitlement(entitlements, 'ai.tokens', 1), (_req, res) => {
+  app.post('/unguarded/ai', requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: 1 }), (_req, res) => {
     res.json({ reached: true });
   });
-  const byBucket = rateLimit({ store: rateLimitStore, ...policy, name: 'bucket', key: (req) => String(req.params['bucket']), cost: (req) => costFrom(req.headers) });
+  const byBucket = rateLimit(tenantry, { name: 'bucket', ...policy, key: (req) => String(req.params['bucket']), cost: (req) => costFrom(req.headers) });
   app.get('/limited/:bucket', byBucket, (req, res) => {
-    res.json({ bucket: req.params.bucket });
+    res.json({ bucket: req.params['bucket'] });
   });
-  app.get('/limited-by-ip', rateLimit({ store: rateLimitStore, ...policy, name: 'by-ip' }), (_req, res) => {
+  app.get('/limited-by-ip', rateLimit(tenantry, { name: 'by-ip', ...policy }), (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/rate-broken', rateLimit({ store: brokenRateLimitStore, ...policy }), (_req, res) => {
+  app.get('/rate-broken', rateLimit(brokenTenantry, { name: 'broken', ...policy }), (_req, res) => {
+    res.json({ reached: true });
+  });
+  app.get('/rate-buggy', rateLimit(buggyTenantry, { name: 'buggy', ...policy }), (_req, res) => {
     res.json({ reached: true });
   });
 
   // After every route: an unmatched one is answered with the canonical 404.
   app.use(notFoundHandler());
-  app.use(problemHandler());
+  app.use(problemHandler(problemOptionsOf(scenario, options)));
   return app;
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { ConfigurationError, FeatureNotFoundError, UnknownCapabilityError, type EntitlementDecision } from 'tenantry';
 import {
@@ -12,16 +12,15 @@ import {
   tenantContext,
   tenantryPlugin,
   type EntitlementDecisions,
-  type TenantryRequestContext,
+  type TenantContext,
 } from 'tenantry/fastify';
-import { memoryStore } from 'tenantry/memory';
 import { setup } from '../../support/catalog.js';
 import { describeHttpAdapter, fingerprint, type HttpHarness } from './http-cases.js';
 import { fetchFrom } from './express-app.js';
 import { buildFastifyScenarioApp, injectInto, listenFastify } from './fastify-app.js';
-import { createScenario, type Scenario } from './http-scenario.js';
+import { createScenario, SECRET_MESSAGE, type Scenario } from './http-scenario.js';
 
-describeHttpAdapter('fastify (inject and socket)', async (scenario) => listenFastify(await buildFastifyScenarioApp(scenario)));
+describeHttpAdapter('fastify (inject and socket)', async (scenario, options) => listenFastify(await buildFastifyScenarioApp(scenario, options)));
 
 describe('fastify: router refusals', () => {
   it('answers an over-long tenant id with the router 414, as a problem, without touching storage', async () => {
@@ -75,15 +74,18 @@ describe('fastify: construction and encapsulation', () => {
 
   it('rejects invalid options at start-up with ConfigurationError', async () => {
     const { tenantry } = setup();
-    expect(() => tenantContext(tenantry, { actor: 'alice' } as never)).toThrow(ConfigurationError);
+    expect(() => tenantContext(tenantry, { userId: 'alice' } as never)).toThrow(ConfigurationError);
     const app = Fastify();
     await expect(app.register(tenantryPlugin, { problemHandler: 'yes' } as never)).rejects.toThrow(ConfigurationError);
     await app.close();
+    const badOptions = Fastify();
+    await expect(badOptions.register(tenantryPlugin, { problemHandler: { typeBase: 'relative/' } })).rejects.toThrow(/typeBase/);
+    await badOptions.close();
   });
 
   it('returns named hooks, so stack traces read well', () => {
     const { tenantry } = setup();
-    expect(tenantContext(tenantry, { actor: () => undefined }).name).toBe('tenantContextHook');
+    expect(tenantContext(tenantry, { userId: () => undefined }).name).toBe('tenantContextHook');
     expect(requireCapability(tenantry, 'tenant.read').name).toBe('requireCapabilityHook');
     expect(problemHandler().name).toBe('problemErrorHandler');
     expect(notFoundHandler().name).toBe('notFoundRouteHandler');
@@ -106,8 +108,9 @@ describe('fastify: construction and encapsulation', () => {
 
   it('confines the error handler to the context that registered the plugin', async () => {
     const app = Fastify();
+    const reported: unknown[] = [];
     await app.register((inner, _options, done) => {
-      void inner.register(tenantryPlugin);
+      void inner.register(tenantryPlugin, { problemHandler: { onServerError: (error) => reported.push(error) } });
       inner.get('/inside', () => {
         throw new Error('inside');
       });
@@ -118,6 +121,7 @@ describe('fastify: construction and encapsulation', () => {
     });
     expect((await app.inject({ url: '/inside' })).headers['content-type']).toBe('application/problem+json');
     expect((await app.inject({ url: '/outside' })).headers['content-type']).toMatch(/^application\/json/);
+    expect(reported.map((error) => (error as Error).message)).toEqual(['inside']);
     await app.close();
   });
 
@@ -151,7 +155,7 @@ describe('fastify: construction and encapsulation', () => {
       return payload;
     });
     let handled = 0;
-    app.get('/tenants/:tenantId', { preHandler: tenantContext(scenario.tenantry, { actor: () => 'mallory' }) }, () => {
+    app.get('/tenants/:tenantId', { preHandler: tenantContext(scenario.tenantry, { userId: () => 'mallory' }) }, () => {
       handled += 1;
       return {};
     });
@@ -162,8 +166,9 @@ describe('fastify: construction and encapsulation', () => {
     await app.close();
   });
 
-  it('answers unmatched routes with the canonical 404 through setNotFoundHandler(notFoundHandler())', async () => {
+  it('answers unmatched routes with the canonical 404 through setNotFoundHandler(notFoundHandler()) and the plugin\'s problem handler', async () => {
     const app = Fastify();
+    await app.register(tenantryPlugin);
     app.setNotFoundHandler(notFoundHandler());
     const response = await app.inject({ method: 'POST', url: '/no/such/route?token=secret', payload: { a: 1 } });
     expect(response.statusCode).toBe(404);
@@ -207,45 +212,81 @@ describe('fastify: construction and encapsulation', () => {
   });
 
   it('types request.tenantry through declaration merging', () => {
-    expectTypeOf<FastifyRequest['tenantry']>().toEqualTypeOf<TenantryRequestContext | null>();
+    expectTypeOf<FastifyRequest['tenantry']>().toEqualTypeOf<TenantContext | null>();
   });
 });
 
 describe('fastify: entitlement guard and rate limiter construction', () => {
   it('checks the guarded feature at start-up, and types it as a limit feature of the catalog', async () => {
-    const { entitlements } = await createScenario();
+    const { tenantry } = await createScenario();
     // @ts-expect-error 'ai.tokns' is not a declared feature
-    expect(() => requireEntitlement(entitlements, 'ai.tokns', 1)).toThrow(FeatureNotFoundError);
+    expect(() => requireEntitlement(tenantry, { featureKey: 'ai.tokns', amount: 1 })).toThrow(FeatureNotFoundError);
     // @ts-expect-error 'sso' is a boolean feature: it is switched on, never consumed
-    expect(() => requireEntitlement(entitlements, 'sso', 1)).toThrow(ConfigurationError);
+    expect(() => requireEntitlement(tenantry, { featureKey: 'sso', amount: 1 })).toThrow(ConfigurationError);
+    const { tenantry: withoutEntitlements } = setup();
+    // @ts-expect-error without entitlements there is no limit feature to name
+    expect(() => requireEntitlement(withoutEntitlements, { featureKey: 'ai.tokens', amount: 1 })).toThrow(/entitlements/);
   });
 
   it('rejects invalid options at start-up with ConfigurationError naming the option', async () => {
-    const { entitlements } = await createScenario();
-    expect(() => requireEntitlement(entitlements, 'ai.tokens', -1)).toThrow(/amount/);
-    expect(() => requireEntitlement(entitlements, 'ai.tokens', 1, { idempotencyKeyHeader: '' })).toThrow(/idempotencyKeyHeader/);
-    expect(() => rateLimit({ store: memoryStore(), limit: 1, windowMs: 1_000, now: new Date() as never })).toThrow(/now/);
-    expect(() => rateLimit({ store: memoryStore(), limit: 1.5, windowMs: 1_000 })).toThrow(/limit/);
+    const { tenantry } = await createScenario();
+    expect(() => requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: -1 })).toThrow(/amount/);
+    expect(() => requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: 1, idempotencyKeyHeader: '' })).toThrow(/idempotencyKeyHeader/);
+    expect(() => rateLimit(tenantry, { name: 'x', limit: 1.5, windowMs: 1_000 })).toThrow(/limit/);
+    expect(() => rateLimit(tenantry, { name: '', limit: 1, windowMs: 1_000 })).toThrow(/name/);
   });
 
   it('returns named hooks, so stack traces read well', async () => {
-    const { entitlements } = await createScenario();
-    expect(requireEntitlement(entitlements, 'ai.tokens', 1).name).toBe('requireEntitlementHook');
-    expect(rateLimit({ store: memoryStore(), limit: 1, windowMs: 1_000 }).name).toBe('rateLimitHook');
+    const { tenantry } = await createScenario();
+    expect(requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: 1 }).name).toBe('requireEntitlementHook');
+    expect(rateLimit(tenantry, { name: 'x', limit: 1, windowMs: 1_000 }).name).toBe('rateLimitHook');
   });
 
-  it('decorates request.tenantryEntitlements, and types the decision from the catalog', async () => {
-    const { entitlements } = await createScenario();
+  it('decorates request.tenantryEntitlements, and types the decision from the key', async () => {
     const app = Fastify();
-    await app.register(tenantryPlugin);
+    await app.register(tenantryPlugin, { problemHandler: { onServerError: () => undefined } });
     app.get('/', (request) => ({ decisions: request.tenantryEntitlements }));
-    app.get('/unguarded', (request) => entitlementOf(entitlements, request, 'ai.tokens'));
+    app.get('/unguarded', (request) => entitlementOf(request, 'ai.tokens'));
     expect(JSON.parse((await app.inject({ url: '/' })).body)).toEqual({ decisions: null });
     expect(JSON.parse((await app.inject({ url: '/unguarded' })).body)).toMatchObject({ status: 500, code: 'configuration_invalid' });
     await app.close();
-    expectTypeOf(entitlementOf<'ai.tokens', 'ai.tokens'>).returns.toEqualTypeOf<EntitlementDecision<'ai.tokens'>>();
-    // @ts-expect-error 'ai.tokns' is not a declared feature
-    expect(() => entitlementOf(entitlements, {} as FastifyRequest, 'ai.tokns')).toThrow(ConfigurationError);
+    expectTypeOf(entitlementOf<'ai.tokens'>).returns.toEqualTypeOf<EntitlementDecision<'ai.tokens'>>();
+    expect(() => entitlementOf({} as FastifyRequest, 'ai.tokns')).toThrow(ConfigurationError);
     expectTypeOf<FastifyRequest['tenantryEntitlements']>().toEqualTypeOf<EntitlementDecisions | null>();
+  });
+});
+
+describe('fastify: default onServerError', () => {
+  it('logs a 5xx through the request logger when the Fastify logger is enabled, never the error message', async () => {
+    const lines: string[] = [];
+    const app = Fastify({ logger: { level: 'error', stream: { write: (line: string) => void lines.push(line) } } });
+    await app.register(tenantryPlugin);
+    app.get('/crash', () => {
+      throw new Error(SECRET_MESSAGE);
+    });
+    const response = await app.inject({ url: '/crash?token=secret-token' });
+    await app.close();
+    expect(response.statusCode).toBe(500);
+    const logged = lines.map((line) => JSON.parse(line) as { msg: string; err?: unknown });
+    expect(logged.map((entry) => entry.msg)).toEqual(['tenantry: GET /crash answered 500 internal_error: Error']);
+    expect(logged[0]?.err).toEqual(expect.stringMatching(/^\s+at /));
+    expect(lines.join('\n')).not.toContain(SECRET_MESSAGE);
+    expect(lines.join('\n')).not.toContain('secret-token');
+  });
+
+  it('logs a 5xx with console.error when the Fastify logger is disabled, so it is never silent', async () => {
+    const app = Fastify();
+    await app.register(tenantryPlugin);
+    app.get('/crash', () => {
+      throw new Error(SECRET_MESSAGE);
+    });
+    // Replaces the test setup's console spy for this test: the log is expected, and asserted here.
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const response = await app.inject({ url: '/crash' });
+    await app.close();
+    expect(response.statusCode).toBe(500);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0]?.[0]).toBe('tenantry: GET /crash answered 500 internal_error: Error');
+    expect(log.mock.calls.flat().map(String).join('\n')).not.toContain(SECRET_MESSAGE);
   });
 });

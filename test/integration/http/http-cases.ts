@@ -1,8 +1,10 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PROBLEM_CATALOG, problemTypeOf, type ProblemDetails } from 'tenantry/express';
+import { PROBLEM_CATALOG, problemTypeOf, type ProblemDetails, type ProblemExtender } from 'tenantry/express';
 import { describeEntitlementGuard } from './entitlement-cases.js';
-import { createScenario, ERROR_CODES, WWW_AUTHENTICATE, type Scenario } from './http-scenario.js';
+import { createScenario, ERROR_CODES, SECRET_MESSAGE, WWW_AUTHENTICATE, type Scenario } from './http-scenario.js';
 import { expectNoSecrets, problemOf } from './problem-assertions.js';
+import { describeProblemOptions } from './problem-option-cases.js';
 import { describeRateLimit } from './rate-limit-cases.js';
 import type { RawRequest } from './raw-request.js';
 
@@ -36,8 +38,16 @@ export interface HttpHarness extends HttpClient {
   readonly sendRaw: (request: RawRequest) => Promise<HttpResult>;
 }
 
+/** How a test app's problem handler is configured; by default it records 5xx errors in `scenario.serverErrors`. */
+export interface HarnessOptions {
+  readonly typeBase?: string;
+  readonly extend?: ProblemExtender<{ readonly headers: IncomingHttpHeaders }>;
+  /** Leave `onServerError` at the adapter's default (logging) instead of recording. */
+  readonly defaultReporting?: boolean;
+}
+
 /** Builds and starts the scenario app (see `Scenario`) for one adapter. */
-export type StartHarness = (scenario: Scenario) => Promise<HttpHarness>;
+export type StartHarness = (scenario: Scenario, options?: HarnessOptions) => Promise<HttpHarness>;
 
 /** Headers that legitimately differ between two otherwise identical responses. */
 const PER_RESPONSE_HEADERS = new Set(['date', 'connection', 'keep-alive']);
@@ -56,6 +66,7 @@ export function fingerprint(result: HttpResult): { status: number; headers: Reco
 export function describeHttpAdapter(adapter: string, start: StartHarness): void {
   describeEntitlementGuard(adapter, start);
   describeRateLimit(adapter, start);
+  describeProblemOptions(adapter, start);
   describe(`${adapter}: tenant context, guards and problem responses`, () => {
     let scenario: Scenario;
     let http: HttpHarness;
@@ -71,12 +82,13 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
     });
     beforeEach(() => {
       scenario.store.reset();
+      scenario.serverErrors.length = 0;
     });
 
-    it('answers 200 for a member, with the validated tenant id on the request', async () => {
+    it('answers 200 for a member, with the validated tenant id and the user on the request', async () => {
       const result = await http.send({ path: `/tenants/${scenario.tenantId}`, user: 'bob' });
       expect(result.status).toBe(200);
-      expect(JSON.parse(result.body)).toEqual({ tenantId: scenario.tenantId });
+      expect(JSON.parse(result.body)).toEqual({ tenantId: scenario.tenantId, userId: 'bob' });
     });
 
     it('lets a member through a capability guard their role satisfies', async () => {
@@ -188,9 +200,10 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
       scenario.denials.length = 0;
       await http.send({ path: `/tenants/${scenario.otherTenantId}`, user: 'bob' });
       await http.send({ path: '/tenants/not-a-uuid', user: 'bob' });
+      const bob = { type: 'user', id: 'bob' };
       expect(scenario.denials).toEqual([
-        { capability: null, tenantId: scenario.otherTenantId, userId: 'bob', reason: 'not_member', status: 404 },
-        { capability: null, tenantId: null, userId: 'bob', reason: 'malformed_tenant_id', status: 404 },
+        { capability: null, tenantId: scenario.otherTenantId, actor: bob, reason: 'not_member', status: 404 },
+        { capability: null, tenantId: null, actor: bob, reason: 'malformed_tenant_id', status: 404 },
       ]);
     });
 
@@ -223,7 +236,7 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
 
     it('answers 400 validation_failed with issues that do not echo the input', async () => {
       const rejected = 'not-a-role-but-a-secret';
-      const result = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members`, user: 'alice', json: { userId: '', role: rejected } });
+      const result = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members`, user: 'alice', json: { userId: '', role: [rejected] } });
       expect(result.status).toBe(400);
       const problem = problemOf(result);
       expect(problem).toMatchObject({ type: problemTypeOf('validation_failed'), code: 'validation_failed', status: 400 });
@@ -232,10 +245,27 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
       expect(result.body).not.toContain(rejected);
     });
 
-    it('answers 400 validation_failed for a malformed actor id', async () => {
+    it('answers 400 unknown_role, the one code for a role that is not declared, without echoing it', async () => {
+      const rejected = 'not-a-role-but-a-secret';
+      const result = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members`, user: 'alice', json: { userId: 'erin', role: rejected } });
+      expect(result.status).toBe(400);
+      expect(problemOf(result)).toEqual({
+        type: problemTypeOf('unknown_role'),
+        title: 'Unknown Role',
+        status: 400,
+        detail: PROBLEM_CATALOG.unknown_role.detail,
+        instance: `/tenants/${scenario.tenantId}/members`,
+        code: 'unknown_role',
+      });
+      expect(result.body).not.toContain(rejected);
+    });
+
+    it('answers 400 validation_failed for a malformed user id from the resolver, in our own words', async () => {
       const result = await http.send({ path: `/tenants/${scenario.tenantId}`, user: 'u'.repeat(300) });
       expect(result.status).toBe(400);
-      expect(problemOf(result).code).toBe('validation_failed');
+      const problem = problemOf(result);
+      expect(problem.code).toBe('validation_failed');
+      expect(problem.issues).toEqual([{ path: ['userId'], message: 'Must be at most 255 characters.' }]);
     });
 
     it('creates a member (201) and answers 409 already_exists for a duplicate', async () => {
@@ -254,7 +284,7 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
       expect(problemOf(result)).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, instance: `/tenants/${scenario.tenantId}/members` });
     });
 
-    it.each(ERROR_CODES)('renders %s with its catalogued status, type, title and code, leaking nothing', async (code) => {
+    it.each(ERROR_CODES)('renders %s with its catalogued status, type, title and code, leaking nothing, and reports it when 5xx', async (code) => {
       const result = await http.send({ path: `/tenants/${scenario.tenantId}/errors/${code}`, user: 'alice' });
       const entry = PROBLEM_CATALOG[code];
       expect(result.status).toBe(entry.status);
@@ -262,13 +292,18 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
       expect(problem).toMatchObject({ type: problemTypeOf(code), title: entry.title, status: entry.status, detail: entry.detail, code });
       expect(problem.instance).toBe(code === 'not_found' ? undefined : `/tenants/${scenario.tenantId}/errors/${code}`);
       expectNoSecrets(result);
+      // onServerError sees exactly the 5xx errors, as thrown.
+      expect(scenario.serverErrors.map((error) => (error as { code?: unknown }).code)).toEqual(entry.status >= 500 ? [code] : []);
     });
 
     it('adds the documented extension members', async () => {
       const get = async (code: string) => JSON.parse((await http.send({ path: `/tenants/${scenario.tenantId}/errors/${code}`, user: 'alice' })).body) as ProblemDetails;
-      expect(await get('limit_exceeded')).toMatchObject({ feature: 'seats', limit: 5, used: 5, requested: 1 });
-      expect(await get('feature_not_enabled')).toMatchObject({ feature: 'sso' });
+      expect(await get('limit_exceeded')).toMatchObject({ featureKey: 'seats', limit: 5, used: 5, requested: 1 });
+      expect(await get('feature_not_enabled')).toMatchObject({ featureKey: 'sso' });
       expect(await get('forbidden')).toMatchObject({ capability: 'billing.manage' });
+      expect(await get('owner_required')).toMatchObject({ reason: 'owner_role' });
+      expect(await get('delegation_denied')).toMatchObject({ reason: 'role_exceeds_actor', capability: 'billing.manage' });
+      expect(Object.keys(await get('actor_not_allowed'))).toEqual(['type', 'title', 'status', 'detail', 'instance', 'code']);
       expect(await get('validation_failed')).toMatchObject({ issues: [{ path: ['userId'], message: 'Required' }] });
       expect(Object.keys(await get('package_not_found'))).toEqual(['type', 'title', 'status', 'detail', 'instance', 'code']);
     });
@@ -280,8 +315,9 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
       expectNoSecrets(result);
     });
 
-    it('answers a generic 500 for an error that is not a tenantry error', async () => {
+    it('answers a generic 500 for an error that is not a tenantry error, and reports the error', async () => {
       const result = await http.send({ path: `/tenants/${scenario.tenantId}/crash`, user: 'alice' });
+      expect(scenario.serverErrors).toEqual([new Error(SECRET_MESSAGE)]);
       expect(result.status).toBe(500);
       expect(problemOf(result)).toEqual({
         type: 'https://tenantry.dev/problems/internal-error',
@@ -304,6 +340,94 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
       const result = await http.send({ path: '/by-header', user: 'bob', headers: { 'x-tenant-id': scenario.tenantId } });
       expect(result.status).toBe(200);
       expect(JSON.parse(result.body)).toEqual({ tenantId: scenario.tenantId });
+    });
+
+    it('answers 403 delegation_denied when a non-owner manager changes their own role, and audits the refusal', async () => {
+      const result = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members/dave/role`, user: 'dave', json: { role: 'operator' } });
+      expect(result.status).toBe(403);
+      expect(problemOf(result)).toEqual({
+        type: problemTypeOf('delegation_denied'),
+        title: 'Delegation Denied',
+        status: 403,
+        detail: PROBLEM_CATALOG.delegation_denied.detail,
+        instance: `/tenants/${scenario.tenantId}/members/dave/role`,
+        code: 'delegation_denied',
+        reason: 'own_role',
+        capability: null,
+      });
+      const page = await scenario.system.members.list({ tenantId: scenario.tenantId });
+      expect(page.items.find((member) => member.userId === 'dave')?.role).toBe('manager');
+      const audit = await scenario.system.audit.list({ tenantId: scenario.tenantId, limit: 1 });
+      expect(audit.items[0]).toMatchObject({ action: 'tenant_membership.denied', subjectUserId: 'dave' });
+    });
+
+    it('answers 403 owner_required, not forbidden, when a non-owner manager grants the owner role', async () => {
+      const result = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members/bob/role`, user: 'dave', json: { role: 'owner' } });
+      expect(result.status).toBe(403);
+      const problem = problemOf(result);
+      expect(problem).toMatchObject({ type: problemTypeOf('owner_required'), title: 'Owner Required', code: 'owner_required', reason: 'owner_role' });
+      expect(problem).not.toHaveProperty('capability');
+    });
+
+    it('lets a non-owner manager change a role within their own capabilities', async () => {
+      const demoted = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members/bob/role`, user: 'dave', json: { role: 'readonly' } });
+      expect(demoted.status).toBe(200);
+      expect(JSON.parse(demoted.body)).toEqual({ userId: 'bob', role: 'readonly' });
+      const restored = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members/bob/role`, user: 'dave', json: { role: 'operator' } });
+      expect(JSON.parse(restored.body)).toEqual({ userId: 'bob', role: 'operator' });
+    });
+
+    it('answers 403 actor_not_allowed when a handler provisions through a user scope, changing nothing', async () => {
+      const result = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/plan`, user: 'alice' });
+      expect(result.status).toBe(403);
+      expect(problemOf(result)).toEqual({
+        type: problemTypeOf('actor_not_allowed'),
+        title: 'Actor Not Allowed',
+        status: 403,
+        detail: PROBLEM_CATALOG.actor_not_allowed.detail,
+        instance: `/tenants/${scenario.tenantId}/plan`,
+        code: 'actor_not_allowed',
+      });
+      expect(scenario.serverErrors).toEqual([]);
+      const report = await scenario.system.usage.report({ tenantId: scenario.tenantId });
+      expect(report.features.find((entry) => entry.featureKey === 'ai.tokens')?.limit).toBe(1_000);
+    });
+
+    describe('the user id from a gateway header', () => {
+      const gateway = (headers: Record<string, string>, tenantId = scenario.tenantId) => http.send({ path: `/gateway/${tenantId}`, headers });
+
+      it('establishes the context for a member', async () => {
+        const result = await gateway({ 'X-Gateway-User': 'bob' });
+        expect(result.status).toBe(200);
+        expect(JSON.parse(result.body)).toEqual({ tenantId: scenario.tenantId, userId: 'bob' });
+      });
+
+      it('answers 401 without the header, before any storage access', async () => {
+        const result = await gateway({});
+        expect(result.status).toBe(401);
+        expect(problemOf(result)).toMatchObject({ code: 'unauthenticated', instance: `/gateway/${scenario.tenantId}` });
+        expect(result.headers).not.toHaveProperty('www-authenticate');
+        expect(scenario.store.total()).toBe(0);
+      });
+
+      it.each([
+        ['empty', '', 'Must not be empty.'],
+        ['over-long', 'u'.repeat(256), 'Must be at most 255 characters.'],
+      ])('answers 400 validation_failed for an %s header, under the header path, without echoing it or touching storage', async (_case, value, message) => {
+        const result = await gateway({ 'X-Gateway-User': value });
+        expect(result.status).toBe(400);
+        const problem = problemOf(result);
+        expect(problem).toMatchObject({ code: 'validation_failed', instance: `/gateway/${scenario.tenantId}` });
+        expect(problem.issues).toEqual([{ path: ['headers', 'x-gateway-user'], message }]);
+        if (value !== '') expect(result.body).not.toContain(value);
+        expect(scenario.store.total()).toBe(0);
+      });
+
+      it('answers the canonical 404 for a non-member, like the resolver form', async () => {
+        const viaHeader = await gateway({ 'X-Gateway-User': 'mallory' });
+        const viaResolver = await http.send({ path: `/tenants/${scenario.tenantId}`, user: 'mallory' });
+        expect(fingerprint(viaHeader)).toEqual(fingerprint(viaResolver));
+      });
     });
   });
 }

@@ -1,10 +1,9 @@
-import { createEntitlements, systemActor, userActor, type DenialEvent, type EntitlementDecision, type Store, type Tenantry, type TenantryErrorCode } from 'tenantry';
-import type { RateLimitOperations, TenantryRequestContext } from 'tenantry/express';
-import { memoryStore, type MemoryStore } from 'tenantry/memory';
-import type { CountingStore } from 'tenantry/testing';
 import {
+  ActorNotAllowedError,
   AlreadyExistsError,
   ConfigurationError,
+  createTenantry,
+  DelegationDeniedError,
   FeatureNotEnabledError,
   FeatureNotFoundError,
   ForbiddenError,
@@ -12,64 +11,83 @@ import {
   LastOwnerError,
   LimitExceededError,
   NotFoundError,
+  OwnerRequiredError,
   PackageNotFoundError,
   StorageUnavailableError,
+  systemActor,
   UnknownCapabilityError,
   UnknownRoleError,
   ValidationError,
+  type DenialEvent,
+  type EntitlementDecision,
+  type Scope,
+  type Store,
   type TenantryError,
-} from '../../../src/core/errors/index.js';
-import { setup, tenantWith, type Capability, type Role } from '../../support/catalog.js';
-import { packages } from '../../../examples/plans.js';
-import { testClock } from '../../support/entitlements.js';
+  type TenantryErrorCode,
+} from 'tenantry';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ProblemExtender, ProblemHandlerOptions, TenantContext } from 'tenantry/express';
+import { MemoryAdapter, memoryStore } from 'tenantry/memory';
+import { defineStore, type StorageFailure } from 'tenantry/store';
+import { countingStore, type CountingStore } from 'tenantry/testing';
+import { capabilities, roles, type Role } from '../../support/catalog.js';
+import { packages, testClock } from '../../support/entitlements.js';
 
 /**
  * The application both adapter test apps implement, described once so the
  * Express and Fastify apps differ only in wiring. Every route under
- * `/tenants/:tenantId` runs `tenantContext()` (actor from `x-user-id`, 401
- * challenge `WWW_AUTHENTICATE`):
+ * `/tenants/:tenantId` runs `tenantContext()` (user from a resolver reading
+ * `x-user-id`, 401 challenge `WWW_AUTHENTICATE`):
  *
- * - `GET  /tenants/:tenantId`: 200 `{ tenantId }`;
+ * - `GET  /tenants/:tenantId`: 200 `{ tenantId, userId }`;
  * - `GET  /tenants/:tenantId/billing`: `requireCapability('billing.read')`, then {@link billingBody};
  * - `POST /tenants/:tenantId/members`: `requireCapability('membership.manage')`, JSON body, {@link addMember}, 201;
+ * - `POST /tenants/:tenantId/members/:userId/role`: `requireCapability('tenant.manage')`, JSON body `{ role }`, {@link changeRole};
+ * - `POST /tenants/:tenantId/plan`: {@link assignPlan} through the user's scope (provisioning is for system actors);
  * - `GET  /tenants/:tenantId/errors/:code`: throws {@link errorFor}(code);
  * - `GET  /tenants/:tenantId/not-found`: throws a plain `NotFoundError` from the handler;
  * - `GET  /tenants/:tenantId/unknown-capability`: {@link checkUnknownCapability};
  * - `GET  /tenants/:tenantId/crash`: throws `new Error(SECRET_MESSAGE)`;
- * - `POST /tenants/:tenantId/ai`: `requireEntitlement('ai.tokens', amount = body.tokens)`, 200 {@link consumptionBody};
- * - `POST /tenants/:tenantId/images`: `requireEntitlement('ai.tokens.images', 5)` with the key from
+ * - `POST /tenants/:tenantId/ai`: `requireEntitlement({ featureKey: 'ai.tokens', amount: body.tokens })`, 200 {@link consumptionBody};
+ * - `POST /tenants/:tenantId/images`: `requireEntitlement({ featureKey: 'ai.tokens.images', amount: 5 })` with the key from
  *   `x-request-id` and the namespace from `x-project`, 200 {@link consumptionBody};
  * - `POST /tenants/:tenantId/metered`: `requireEntitlement('api.requests', 1)` then the `/ai` guard,
  *   200 `{ requests, tokens }`, each a {@link consumptionBody};
  * - `GET  /tenants/:tenantId/limited`: `rateLimit()` with the default key (tenant and user), 200 `{ ok: true }`;
  * - `GET  /by-header`: `tenantContext()` with the tenant id from `x-tenant-id`, 200 `{ tenantId }`;
+ * - `GET  /gateway/:tenantId`: `tenantContext()` with `userId: { header: 'X-Gateway-User' }`, 200 `{ tenantId, userId }`;
  * - `GET  /limited/:bucket`: `rateLimit()` keyed by `:bucket`, cost from `x-cost` (default 1), no tenant context;
  * - `GET  /limited-by-ip`: `rateLimit()` with the default key and no tenant context (the client address);
- * - `GET  /rate-broken`: `rateLimit()` over a store whose `hitRateLimit` rejects;
+ * - `GET  /rate-broken`: `rateLimit()` over `brokenTenantry`, whose store fails every hit as a lost connection;
+ * - `GET  /rate-buggy`: `rateLimit()` over `buggyTenantry`, whose store fails every hit with a bug (unclassified);
  * - `GET  /unguarded/billing`: `requireCapability('billing.read')` without `tenantContext()` (a wiring mistake);
  * - `POST /unguarded/ai`: `requireEntitlement('ai.tokens', 1)` without `tenantContext()` (a wiring mistake).
  *
  * Any other method and path is answered by the adapter's `notFoundHandler()`
- * with the canonical 404.
+ * with the canonical 404. The problem handler reports 5xx errors to
+ * `serverErrors` (its default, logging, is tested on its own).
  *
  * Every rate limiter allows {@link RATE_LIMIT} requests per {@link RATE_WINDOW_MS}
- * on `clock`, counted in `rateLimitStore`: apps built on the same scenario
- * share the limit, like two instances of one service.
+ * on the instance clock `clock`, counted in `store`: apps built on the same
+ * scenario share the limit, like two instances of one service.
  */
 export interface Scenario {
-  readonly tenantry: Tenantry<Capability, Role>;
+  /** With the example plans; `tenant.manage` manages members, so a manager (dave) is a non-owner manager. */
+  readonly tenantry: ScenarioTenantry;
   readonly store: CountingStore;
   /** Every denial event `tenantry` emitted, oldest first. */
   readonly denials: DenialEvent[];
-  /** Over `store`; the tenant is on the `free` package (1000 `ai.tokens`, 200 `ai.tokens.images`), the other tenant on none. */
-  readonly entitlements: ScenarioEntitlements;
-  /** The rate limiters' store, shared by every app built on this scenario. */
-  readonly rateLimitStore: MemoryStore;
-  /** A store whose every `hitRateLimit` fails, as a lost database connection would. */
-  readonly brokenRateLimitStore: RateLimitOperations;
-  /** The rate limiters' clock. */
+  /** Every error the apps' problem handlers reported as a 5xx, oldest first. */
+  readonly serverErrors: unknown[];
+  /** A system scope over `tenantry`, to read usage as the tests' oracle. */
+  readonly system: Scope;
+  /** Over a store whose every `hitRateLimit` fails as a lost database connection would (classified). */
+  readonly brokenTenantry: ScenarioTenantry;
+  /** Over a store whose every `hitRateLimit` fails with an error the adapter does not classify (a bug). */
+  readonly buggyTenantry: ScenarioTenantry;
+  /** The instance clock. */
   readonly clock: ReturnType<typeof testClock>;
-  /** alice is owner, bob operator; mallory owns another tenant. */
+  /** alice is owner, bob operator, dave manager, on the `free` package (1000 `ai.tokens`, 200 `ai.tokens.images`); mallory owns `otherTenantId`, on no package. */
   readonly tenantId: string;
   readonly otherTenantId: string;
 }
@@ -79,28 +97,77 @@ export const RATE_LIMIT = 3;
 /** The scenario rate limiters' window. */
 export const RATE_WINDOW_MS = 60_000;
 
-function scenarioEntitlements(store: Store) {
-  return createEntitlements({ packages, store });
-}
-
-/** The entitlements of the example plans. */
-export type ScenarioEntitlements = ReturnType<typeof scenarioEntitlements>;
-
 export const WWW_AUTHENTICATE = 'Bearer realm="tenantry-test"';
 export const SECRET_MESSAGE = 'db password is hunter2';
 export const SECRET_CAPABILITY = 'secret.capability-name';
 const SECRET_FEATURE = 'secret-feature-key';
 
-/** A fresh tenantry over a counting memory store, seeded with two tenants. */
+interface ScenarioWiring {
+  readonly store: Store;
+  readonly clock: ReturnType<typeof testClock>;
+  readonly onDenied?: (event: DenialEvent) => void;
+}
+
+function scenarioTenantry({ store, clock, onDenied }: ScenarioWiring) {
+  return createTenantry({
+    capabilities,
+    roles,
+    store,
+    manageMembers: 'tenant.manage',
+    now: clock.now,
+    entitlements: { packages },
+    ...(onDenied === undefined ? {} : { onDenied }),
+  });
+}
+
+/** The scenario's tenantry type: the example catalog and plans. */
+export type ScenarioTenantry = ReturnType<typeof scenarioTenantry>;
+
+/** A memory adapter whose rate-limit hits fail; `classified` says whether it recognises the failure as a backend one. */
+class FailingRateLimits extends MemoryAdapter {
+  readonly #classified: boolean;
+
+  constructor(classified: boolean) {
+    super();
+    this.#classified = classified;
+    this.hitRateLimit = () => Promise.reject(new Error(SECRET_MESSAGE));
+  }
+
+  classifyError(): StorageFailure | undefined {
+    return this.#classified ? { reason: 'connection_lost' } : undefined;
+  }
+}
+
+/** A fresh scenario over a counting memory store, seeded with two tenants. */
 export async function createScenario(): Promise<Scenario> {
   const denials: DenialEvent[] = [];
-  const { tenantry, store } = setup({ onDenied: (event) => denials.push(event) });
-  const tenantId = await tenantWith(tenantry, 'alice', { bob: 'operator' });
-  const otherTenantId = await tenantWith(tenantry, 'mallory');
-  const entitlements = scenarioEntitlements(store);
-  await entitlements.provisioning.assignPackage({ actor: systemActor('test'), tenantId, package: 'free' });
-  const brokenRateLimitStore: RateLimitOperations = { hitRateLimit: () => Promise.reject(new Error(SECRET_MESSAGE)) };
-  return { tenantry, store, denials, entitlements, rateLimitStore: memoryStore(), brokenRateLimitStore, clock: testClock(), tenantId, otherTenantId };
+  const clock = testClock();
+  const store = countingStore(memoryStore());
+  const tenantry = scenarioTenantry({ store, clock, onDenied: (event) => denials.push(event) });
+  const system = tenantry.as(systemActor('test'));
+  const { tenant } = await system.tenants.create({ ownerId: 'alice' });
+  await system.members.add({ tenantId: tenant.id, userId: 'bob', role: 'operator' });
+  await system.members.add({ tenantId: tenant.id, userId: 'dave', role: 'manager' });
+  await system.provisioning.assignPackage({ tenantId: tenant.id, packageKey: 'free' });
+  const other = await system.tenants.create({ ownerId: 'mallory' });
+  return {
+    tenantry,
+    store,
+    denials,
+    serverErrors: [],
+    system,
+    brokenTenantry: scenarioTenantry({ store: defineStore(new FailingRateLimits(true)), clock }),
+    buggyTenantry: scenarioTenantry({ store: defineStore(new FailingRateLimits(false)), clock }),
+    clock,
+    tenantId: tenant.id,
+    otherTenantId: other.tenant.id,
+  };
+}
+
+/** The usage of a limit feature in the scenario's tenant (or one of its namespaces), read through the system scope. */
+export async function usedOf(scenario: Scenario, featureKey: string, namespace?: string): Promise<number> {
+  const report = await scenario.system.usage.report(namespace === undefined ? { tenantId: scenario.tenantId } : { tenantId: scenario.tenantId, namespace });
+  return report.features.find((entry) => entry.featureKey === featureKey)?.used ?? Number.NaN;
 }
 
 /** The `/ai` route's amount: the body's `tokens`, unchecked, so the service's validation is what answers a bad one. */
@@ -117,24 +184,39 @@ export function costFrom(headers: Readonly<Record<string, string | string[] | un
 
 /** What the entitlement routes answer: the guard's decision as the handler sees it. */
 export function consumptionBody(decision: EntitlementDecision): {
-  feature: string;
+  featureKey: string;
   namespace: string | null;
   requested: number;
   used: number;
   replayed: boolean;
 } {
-  const { feature, namespace, requested, used, replayed } = decision;
-  return { feature, namespace, requested, used, replayed };
+  const { featureKey, namespace, requested, used, replayed } = decision;
+  return { featureKey, namespace, requested, used, replayed };
 }
 
-/** Reads the actor the way a host reads its session: one `x-user-id` header, or none. */
-export function actorFromHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+/** The problem handler options of a scenario app: `options` (see `HarnessOptions`), reporting 5xx errors to `serverErrors` unless `defaultReporting`. */
+export function problemOptionsOf<Request extends { readonly headers: IncomingHttpHeaders }>(
+  scenario: Scenario,
+  options: { readonly typeBase?: string; readonly extend?: ProblemExtender<{ readonly headers: IncomingHttpHeaders }>; readonly defaultReporting?: boolean },
+): ProblemHandlerOptions<Request> {
+  return {
+    ...(options.typeBase === undefined ? {} : { typeBase: options.typeBase }),
+    ...(options.extend === undefined ? {} : { extend: options.extend }),
+    ...(options.defaultReporting === true ? {} : { onServerError: (error: unknown) => scenario.serverErrors.push(error) }),
+  };
+}
+
+/** Reads the user the way a host reads its session: one `x-user-id` header, or none. */
+export function userFromHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
   const value = headers['x-user-id'];
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The scenario's scope type, typed from the example catalog and plans. */
+export type ScenarioScope = ReturnType<ScenarioTenantry['forRequest']>;
+
 /** The billing handler: more checks on the same tenant, which must cost no further lookup. */
-export async function billingBody(context: TenantryRequestContext<Capability>): Promise<{ tenantId: string; canWrite: boolean }> {
+export async function billingBody(context: TenantContext<ScenarioScope>): Promise<{ tenantId: string; canWrite: boolean }> {
   const { scope, tenantId } = context;
   await scope.authorize(tenantId, 'billing.read');
   const canWrite = await scope.can(tenantId, 'project.write');
@@ -143,25 +225,29 @@ export async function billingBody(context: TenantryRequestContext<Capability>): 
 }
 
 /** Adds a member as the requesting user; validation and duplicates surface as tenantry errors. */
-export async function addMember(
-  tenantry: Tenantry<Capability, Role>,
-  context: TenantryRequestContext<Capability>,
-  body: unknown,
-): Promise<{ tenantId: string; userId: string; role: string }> {
+export async function addMember(context: TenantContext<ScenarioScope>, body: unknown): Promise<{ tenantId: string; userId: string; role: string }> {
   const { userId, role } = (body ?? {}) as { userId?: unknown; role?: unknown };
-  const record = await tenantry.members.add({
-    actor: userActor(context.scope.userId),
-    tenantId: context.tenantId,
-    // Deliberately unchecked: the library validates its inputs and the test asserts the 400.
-    userId: userId as string,
-    role: role as Role,
-  });
-  return { tenantId: record.tenantId, userId: record.userId, role: record.role };
+  // Deliberately unchecked: the library validates its inputs and the test asserts the 400.
+  const member = await context.scope.members.add({ tenantId: context.tenantId, userId: userId as string, role: role as Role });
+  return { tenantId: member.tenantId, userId: member.userId, role: member.role };
+}
+
+/** Changes a member's role as the requesting user: the delegation rule and owner protection answer for themselves. */
+export async function changeRole(context: TenantContext<ScenarioScope>, userId: string, body: unknown): Promise<{ userId: string; role: string }> {
+  const { role } = (body ?? {}) as { role?: unknown };
+  const member = await context.scope.members.changeRole({ tenantId: context.tenantId, userId, role: role as Role });
+  return { userId: member.userId, role: member.role };
+}
+
+/** Provisioning through the user's own scope: a wiring mistake tenantry refuses with `actor_not_allowed`. */
+export async function assignPlan(context: TenantContext<ScenarioScope>): Promise<{ packageKey: string }> {
+  const assignment = await context.scope.provisioning.assignPackage({ tenantId: context.tenantId, packageKey: 'pro' });
+  return { packageKey: assignment.packageKey };
 }
 
 /** A programming error: a capability string that is not declared. */
-export function checkUnknownCapability(context: TenantryRequestContext<Capability>): Promise<unknown> {
-  return context.scope.authorize(context.tenantId, SECRET_CAPABILITY as Capability);
+export function checkUnknownCapability(context: TenantContext): Promise<unknown> {
+  return context.scope.authorize(context.tenantId, SECRET_CAPABILITY);
 }
 
 /**
@@ -172,6 +258,9 @@ export function checkUnknownCapability(context: TenantryRequestContext<Capabilit
 const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = {
   not_found: () => new NotFoundError(`Project ${SECRET_MESSAGE} not found.`),
   forbidden: () => new ForbiddenError('billing.manage'),
+  owner_required: () => new OwnerRequiredError('owner_role', `Only an owner can: ${SECRET_MESSAGE}`),
+  delegation_denied: () => new DelegationDeniedError('role_exceeds_actor', 'billing.manage', `Cannot grant: ${SECRET_MESSAGE}`),
+  actor_not_allowed: () => new ActorNotAllowedError('system', `Needs a system actor: ${SECRET_MESSAGE}`),
   unknown_capability: () => new UnknownCapabilityError(SECRET_CAPABILITY),
   unknown_role: () => new UnknownRoleError('superuser'),
   validation_failed: () => new ValidationError('Invalid member: userId: Required.', [{ path: ['userId'], message: 'Required' }]),
@@ -186,7 +275,7 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   idempotency_conflict: () => new IdempotencyConflictError(),
 };
 
-/** Every tenantry error code, in catalogue order. */
+/** Every tenantry error code, in sample order. */
 export const ERROR_CODES = Object.keys(ERROR_SAMPLES) as TenantryErrorCode[];
 
 /** A fresh sample error for `code`; an unknown code yields a plain `Error`. */

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ForbiddenError, StorageUnavailableError, ValidationError, type TenantryErrorCode } from 'tenantry';
+import { ERROR_STATUS, ForbiddenError, StorageUnavailableError, ValidationError, type TenantryErrorCode } from 'tenantry';
 import * as expressApi from 'tenantry/express';
 import * as fastifyApi from 'tenantry/fastify';
 import {
   errorResponse,
+  HttpProblemError,
+  isHttpProblemError,
   notFoundResponse,
   PROBLEM_CATALOG,
   problemDetailsFor,
@@ -19,11 +21,23 @@ describe('problem catalogue', () => {
     expectTypeOf<ProblemCode>().toEqualTypeOf<TenantryErrorCode | 'unauthenticated' | 'rate_limited' | 'internal_error'>();
   });
 
+  it('takes the status of every tenantry code from the core ERROR_STATUS table, and words every code', () => {
+    for (const code of Object.keys(ERROR_STATUS) as TenantryErrorCode[]) {
+      expect(PROBLEM_CATALOG[code].status, code).toBe(ERROR_STATUS[code]);
+      expect(PROBLEM_CATALOG[code].title, code).not.toBe('');
+      expect(PROBLEM_CATALOG[code].detail, code).toMatch(/\.$/);
+    }
+    expect(Object.keys(PROBLEM_CATALOG).sort()).toEqual([...Object.keys(ERROR_STATUS), 'unauthenticated', 'rate_limited', 'internal_error'].sort());
+  });
+
   it('maps codes to the documented statuses', () => {
     const statuses = Object.fromEntries(Object.entries(PROBLEM_CATALOG).map(([code, entry]) => [code, entry.status]));
     expect(statuses).toEqual({
       not_found: 404,
       forbidden: 403,
+      owner_required: 403,
+      delegation_denied: 403,
+      actor_not_allowed: 403,
       validation_failed: 400,
       already_exists: 409,
       last_owner: 409,
@@ -42,10 +56,11 @@ describe('problem catalogue', () => {
     });
   });
 
-  it('derives stable kebab-case type URIs', () => {
+  it('derives stable kebab-case type URIs, under a configurable base', () => {
     expect(problemTypeOf('not_found')).toBe('https://tenantry.dev/problems/not-found');
     expect(problemTypeOf('feature_not_enabled')).toBe('https://tenantry.dev/problems/feature-not-enabled');
     expect(problemTypeOf('rate_limited')).toBe('https://tenantry.dev/problems/rate-limited');
+    expect(problemTypeOf('owner_required', { typeBase: 'urn:example:problem:' })).toBe('urn:example:problem:owner-required');
   });
 
   it('is documented in docs/http.md exactly as implemented', () => {
@@ -75,7 +90,7 @@ describe('problem catalogue', () => {
 
 describe('problemDetailsFor', () => {
   it('uses the fixed detail, never the error message', () => {
-    const details = problemDetailsFor(new StorageUnavailableError('password=hunter2'), '/x');
+    const details = problemDetailsFor(new StorageUnavailableError('password=hunter2'), { instance: '/x' });
     expect(details).toEqual({
       type: 'https://tenantry.dev/problems/storage-unavailable',
       title: 'Storage Unavailable',
@@ -87,7 +102,7 @@ describe('problemDetailsFor', () => {
   });
 
   it('copies validation issues as plain data', () => {
-    const details = problemDetailsFor(new ValidationError('bad', [{ path: ['a', 0], message: 'Required' }]), '/x');
+    const details = problemDetailsFor(new ValidationError('bad', [{ path: ['a', 0], message: 'Required' }]), { instance: '/x' });
     expect(details.issues).toEqual([{ path: ['a', 0], message: 'Required' }]);
     expect(Object.isFrozen(details.issues)).toBe(false);
   });
@@ -100,7 +115,7 @@ describe('problemDetailsFor', () => {
       { path: ['headers', 'idempotency-key', Symbol(planted), { planted }, Number.NaN], message: 'Invalid header', received: planted },
       { path: [], message: { planted } },
     ] as unknown as ConstructorParameters<typeof ValidationError>[1];
-    const response = errorResponse(new ValidationError(`Invalid input: ${planted}`, issues), '/x');
+    const response = errorResponse(new ValidationError(`Invalid input: ${planted}`, issues), { instance: '/x' });
     // toEqual on plain parsed JSON: no member besides path and message survives.
     expect((JSON.parse(response.body) as { issues: unknown }).issues).toEqual([
       { path: ['metadata', 0], message: 'Unrecognized key' },
@@ -112,15 +127,47 @@ describe('problemDetailsFor', () => {
 
   it('keeps a 4xx status of a foreign error without its message, and turns any 404 into the canonical one', () => {
     const badBody = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), { status: 400 });
-    expect(problemDetailsFor(badBody, '/x')).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, instance: '/x' });
-    expect(problemDetailsFor({ statusCode: 413 }, '/x')).toMatchObject({ status: 413, title: 'Payload Too Large' });
-    expect(problemDetailsFor(Object.assign(new Error('no such project'), { status: 404 }), '/x')).toEqual(JSON.parse(notFoundResponse().body));
+    expect(problemDetailsFor(badBody, { instance: '/x' })).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, instance: '/x' });
+    expect(problemDetailsFor({ statusCode: 413 }, { instance: '/x' })).toMatchObject({ status: 413, title: 'Payload Too Large' });
+    expect(problemDetailsFor(Object.assign(new Error('no such project'), { status: 404 }), { instance: '/x' })).toEqual(JSON.parse(notFoundResponse().body));
   });
 
   it('answers a generic 500 for anything else, ignoring 5xx statuses and odd values', () => {
     for (const thrown of [new Error('secret'), { status: 502, message: 'secret' }, { status: 4.5 }, 'secret', null, undefined]) {
-      expect(problemDetailsFor(thrown, '/x')).toMatchObject({ status: 500, code: 'internal_error' });
+      expect(problemDetailsFor(thrown, { instance: '/x' })).toMatchObject({ status: 500, code: 'internal_error' });
     }
+  });
+});
+
+describe('problemDetailsFor: options and HTTP-layer errors', () => {
+  it('uses the type base for every tenantry type, the canonical 404 included, and leaves about:blank alone', () => {
+    const typeBase = 'https://api.example.com/errors/';
+    expect(problemDetailsFor(new ForbiddenError('x'), { typeBase }).type).toBe(`${typeBase}forbidden`);
+    expect(problemDetailsFor({ status: 404 }, { typeBase, instance: '/x' })).toEqual({ ...(JSON.parse(notFoundResponse().body) as object), type: `${typeBase}not-found` });
+    expect(notFoundResponse({ typeBase }).body).toBe(errorResponse({ status: 404 }, { typeBase }).body);
+    expect(problemDetailsFor({ status: 400 }, { typeBase }).type).toBe('about:blank');
+  });
+
+  it('renders an HttpProblemError with its code and its headers, which cannot replace the standard ones', () => {
+    const error = new HttpProblemError('rate_limited', { headers: { 'retry-after': '7', 'content-type': 'text/html', 'cache-control': 'max-age=60' } });
+    expect(isHttpProblemError(error)).toBe(true);
+    expect(error.status).toBe(429);
+    const response = errorResponse(error, { instance: '/x' });
+    expect(response.status).toBe(429);
+    expect(response.headers).toEqual({
+      'retry-after': '7',
+      'content-type': 'application/problem+json',
+      'content-length': String(Buffer.byteLength(response.body)),
+      'cache-control': 'no-store',
+    });
+    expect(JSON.parse(response.body)).toEqual({ ...PROBLEM_CATALOG.rate_limited, type: problemTypeOf('rate_limited'), instance: '/x', code: 'rate_limited' });
+    expect(isHttpProblemError({ code: 'rate_limited' })).toBe(false);
+  });
+
+  it('renders a tenantry error of a code this copy does not know by its status', () => {
+    // What a newer copy of tenantry throws: the shared brand, a code this catalogue lacks, its status.
+    const foreign = { [Symbol.for('tenantry.error')]: true, name: 'FutureError', code: 'from_the_future', status: 403, message: 'secret' };
+    expect(problemDetailsFor(foreign, { instance: '/x' })).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403, instance: '/x' });
   });
 });
 
@@ -137,9 +184,9 @@ describe('rendered responses', () => {
 
   it('serves the one canonical 404 for every not-found input, whatever the instance', () => {
     const canonical = notFoundResponse();
-    expect(errorResponse(new Error('x'), '/a')).not.toBe(canonical);
-    expect(errorResponse({ status: 404 }, '/a')).toBe(canonical);
-    expect(errorResponse(new ForbiddenError('x'), '/a').status).toBe(403);
+    expect(errorResponse(new Error('x'), { instance: '/a' })).not.toBe(canonical);
+    expect(errorResponse({ status: 404 }, { instance: '/a' })).toBe(canonical);
+    expect(errorResponse(new ForbiddenError('x'), { instance: '/a' }).status).toBe(403);
     expect(Object.isFrozen(canonical)).toBe(true);
     expect(canonical.body).not.toContain('instance');
   });

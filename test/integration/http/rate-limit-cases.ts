@@ -125,11 +125,31 @@ export function describeRateLimit(adapter: string, start: StartHarness): void {
     });
 
     it('fails closed with 503 storage_unavailable when the store fails, leaking nothing', async () => {
+      scenario.serverErrors.length = 0;
       const result = await http.send({ path: '/rate-broken' });
       expect(result.status).toBe(503);
       expect(problemOf(result)).toMatchObject({ type: problemTypeOf('storage_unavailable'), code: 'storage_unavailable', instance: '/rate-broken' });
       expect(result.body).not.toContain('reached');
       expectNoSecrets(result);
+      expect(scenario.serverErrors).toEqual([expect.objectContaining({ code: 'storage_unavailable', reason: 'connection_lost' })]);
+    });
+
+    it('fails closed with a 500 when the store fails with an error it does not classify (a bug), leaking nothing', async () => {
+      scenario.serverErrors.length = 0;
+      const result = await http.send({ path: '/rate-buggy' });
+      expect(result.status).toBe(500);
+      expect(problemOf(result)).toMatchObject({ code: 'internal_error', instance: '/rate-buggy' });
+      expect(result.body).not.toContain('reached');
+      expectNoSecrets(result);
+      expect(scenario.serverErrors).toHaveLength(1);
+    });
+
+    it('counts on the instance clock: the window and Retry-After follow createTenantry({ now })', async () => {
+      // The scenario clock is far from the wall clock (2026), so a limiter on Date.now() would disagree.
+      const first = await limited('alice');
+      expect(first.headers['ratelimit-reset']).toBe(String((RATE_WINDOW_MS - OFFSET_MS) / 1000));
+      scenario.clock.advance(RATE_WINDOW_MS);
+      expect((await limited('alice')).headers['ratelimit-remaining']).toBe('2');
     });
   });
 }

@@ -3,35 +3,21 @@ import express from 'express';
 import Fastify from 'fastify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidationError, ValidationError, type RequestScope } from 'tenantry';
-import { problemHandler as expressProblemHandler, rateLimit as expressRateLimit } from 'tenantry/express';
+import { isValidationError, ValidationError } from 'tenantry';
+import { problemHandler as expressProblemHandler, rateLimit as expressRateLimit, type TenantContext } from 'tenantry/express';
 import { rateLimit as fastifyRateLimit, tenantryPlugin } from 'tenantry/fastify';
-import { memoryStore } from 'tenantry/memory';
 import { enforceRateLimit } from '../../../src/integrations/http/rate-limit-flow.js';
 import { defaultRateLimitSubject, rateLimitKey } from '../../../src/integrations/http/rate-limit-key.js';
 import { resolveRateLimitOptions } from '../../../src/integrations/http/rate-limit-options.js';
-import type { RequestReader } from '../../../src/integrations/http/tenant-context-flow.js';
-import type { RateLimitHit, RateLimitOperations } from '../../../src/store/rate-limit-operations.js';
+import type { RequestReader } from '../../../src/integrations/http/request-reader.js';
+import { setup, type TestTenantry } from '../../support/catalog.js';
 import type { HttpClient } from './http-cases.js';
 import { listenExpress } from './express-app.js';
 import { injectInto } from './fastify-app.js';
 import { problemOf } from './problem-assertions.js';
 
-/** A store that records every hit it is asked to count. */
-function recordingStore() {
-  const store = memoryStore();
-  const hits: RateLimitHit[] = [];
-  const operations: RateLimitOperations = {
-    hitRateLimit: (hit) => {
-      hits.push(hit);
-      return store.hitRateLimit(hit);
-    },
-  };
-  return { operations, hits };
-}
-
-// The key derivation reads only the user id of the scope.
-const context = (tenantId: string, userId: string) => ({ tenantId, scope: { userId } as unknown as RequestScope });
+// The key derivation reads only the tenant and user ids of the context.
+const context = (tenantId: string, userId: string) => ({ tenantId, userId });
 
 /** Keys that are not text a database can hold or a log can show. */
 const UNSAFE_KEYS = ['a\u0000b', 'bell\u0007', 'del\u007f', 'c1\u0085', 'lone \ud800 high', '\udc00 lone low', 'x'.repeat(300) + '\u0000'];
@@ -102,33 +88,36 @@ describe('rate-limit keys', () => {
   });
 
   it('a bad default key rejects before the store is called', async () => {
-    const { operations, hits } = recordingStore();
-    const options = resolveRateLimitOptions<object>({ store: operations, limit: 3, windowMs: 60_000 });
-    const reader: RequestReader<object> = { param: () => undefined, header: () => undefined, path: () => '/x', ip: () => '127.0.0.1' };
-    await expect(enforceRateLimit(options, {}, context('t-1', 'bad\ud800'), reader)).rejects.toSatisfy(isValidationError);
-    expect(hits).toEqual([]);
+    const { tenantry, store } = setup();
+    const options = resolveRateLimitOptions<object>({ name: 'api', limit: 3, windowMs: 60_000 });
+    const reader: RequestReader<object> = { param: () => undefined, header: () => undefined, path: () => '/x', method: () => 'GET', ip: () => '127.0.0.1' };
+    const bad = context('t-1', 'bad\ud800') as unknown as TenantContext;
+    await expect(enforceRateLimit(tenantry.limiter, options, {}, bad, reader)).rejects.toSatisfy(isValidationError);
+    expect(store.total()).toBe(0);
   });
 });
 
 /** An app whose limiter is keyed by the JSON body's `email`, as the docs' attempt limiter is. */
-type StartApp = (store: RateLimitOperations) => Promise<HttpClient>;
+type StartApp = (tenantry: TestTenantry) => Promise<HttpClient>;
 
-const startExpress: StartApp = (store) => {
+const startExpress: StartApp = (tenantry) => {
   const app = express();
   app.use(express.json());
-  app.post('/accept', expressRateLimit({ store, name: 'accept', limit: 3, windowMs: 60_000, key: (req) => String((req.body as { email?: unknown }).email) }), (_req, res) => {
+  app.post('/accept', expressRateLimit(tenantry, { name: 'accept', limit: 3, windowMs: 60_000, key: (req) => String((req.body as { email?: unknown }).email) }), (_req, res) => {
     res.json({ ok: true });
   });
   app.use(expressProblemHandler());
   return listenExpress(app);
 };
 
-const startFastify: StartApp = async (store) => {
+const startFastify: StartApp = async (tenantry) => {
   const app = Fastify();
   await app.register(tenantryPlugin);
-  app.post('/accept', { preHandler: fastifyRateLimit({ store, name: 'accept', limit: 3, windowMs: 60_000, key: (request) => String((request.body as { email?: unknown }).email) }) }, () => ({
-    ok: true,
-  }));
+  app.post(
+    '/accept',
+    { preHandler: fastifyRateLimit(tenantry, { name: 'accept', limit: 3, windowMs: 60_000, key: (request) => String((request.body as { email?: unknown }).email) }) },
+    () => ({ ok: true }),
+  );
   return injectInto(app);
 };
 
@@ -138,8 +127,8 @@ for (const [adapter, start] of [
 ] as const) {
   describe(`${adapter}: a custom rate-limit key from the request`, () => {
     it('with a NUL, another control character or a lone surrogate is a 400 validation_failed, and nothing is counted', async () => {
-      const { operations, hits } = recordingStore();
-      const http = await start(operations);
+      const { tenantry, store } = setup();
+      const http = await start(tenantry);
       try {
         for (const email of UNSAFE_KEYS) {
           // JSON escapes carry the NUL and the lone surrogates through the body parser intact.
@@ -148,7 +137,7 @@ for (const [adapter, start] of [
           expect(problemOf(result)).toMatchObject({ code: 'validation_failed', status: 400 });
           expect(result.body).not.toContain(email);
         }
-        expect(hits).toEqual([]);
+        expect(store.total()).toBe(0);
         const fine = await http.send({ method: 'POST', path: '/accept', json: { email: 'a@example.com' } });
         expect(fine.status).toBe(200);
         expect(fine.headers['ratelimit-remaining']).toBe('2');

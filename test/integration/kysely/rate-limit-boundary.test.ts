@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { fixedWindow } from '../../../src/integrations/http/rate-limit-window.js';
 import { kyselyStore } from '../../../src/kysely.js';
 import type { RateLimitResult } from '../../../src/store/rate-limit-operations.js';
 import type { Store } from '../../../src/store/store.js';
@@ -17,10 +16,10 @@ const ROUND_SPACING_MS = 3 * WINDOW_MS;
 const FIRST_BOUNDARY = Date.parse('2024-07-01T00:00:00.000Z');
 const KEY = 'stress:tenant:t:user:u';
 
-/** A hit at instant `now` (the injected clock), with the window `rateLimit()` computes for it. */
+/** A hit at instant `now` (the injected clock), with the window `tenantry.limiter` computes for it: epoch-aligned, `[start, start + WINDOW_MS)`. */
 function hitAt(now: number, cost = 1) {
-  const window = fixedWindow(now, WINDOW_MS);
-  return { key: KEY, windowStart: new Date(window.start), expiresAt: new Date(window.end), limit: LIMIT, cost };
+  const start = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+  return { key: KEY, windowStart: new Date(start), expiresAt: new Date(start + WINDOW_MS), limit: LIMIT, cost };
 }
 
 /** The counts `allowed` hits report when `attempts` hits land on a window already holding `before`: before+1 ... limit. */
