@@ -79,7 +79,7 @@ console.log('\nwhat if this tenant moved to pro? (nothing is written)');
 const limitOf = (entitlement: EffectiveEntitlement) =>
   entitlement.kind === 'boolean' ? (entitlement.enabled ? 'on' : 'off') : entitlement.enabled ? String(entitlement.limit) : 'off';
 for (const row of simulation.features) {
-  console.log(`  ${row.feature.padEnd(18)} ${limitOf(row.current).padStart(8)} -> ${limitOf(row.proposed).padEnd(8)} ${row.change}`);
+  console.log(`  ${row.featureKey.padEnd(18)} ${limitOf(row.current).padStart(8)} -> ${limitOf(row.proposed).padEnd(8)} ${row.change}`);
 }
 await tenantry.close();
 await close();

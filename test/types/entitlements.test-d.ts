@@ -129,10 +129,10 @@ describe('entitlement types', () => {
     // @ts-expect-error 'platinum' is not a declared package
     effectiveEntitlements(packages, { packages: ['platinum'] }, now);
     // @ts-expect-error 'seatz' is not a declared feature
-    effectiveEntitlements(packages, { packages: [], boosts: [{ feature: 'seatz', amount: 1 }] }, now);
+    effectiveEntitlements(packages, { packages: [], boosts: [{ featureKey: 'seatz', amount: 1 }] }, now);
     // @ts-expect-error a limit feature is boosted by a number or 'unlimited'
-    effectiveEntitlements(packages, { packages: [], boosts: [{ feature: 'seats', amount: true }] }, now);
-    effectiveEntitlements(packages, { packages: [], boosts: [{ feature: 'sso', amount: true, expiresAt: now }] }, now);
+    effectiveEntitlements(packages, { packages: [], boosts: [{ featureKey: 'seats', amount: true }] }, now);
+    effectiveEntitlements(packages, { packages: [], boosts: [{ featureKey: 'sso', amount: true, expiresAt: now }] }, now);
   });
 
   it('only accepts usage of limit features in a simulation', () => {

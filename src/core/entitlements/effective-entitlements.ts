@@ -67,9 +67,9 @@ function sumGrants<F extends string, L extends F, P extends string>(
 
   let validUntil: number | null = null;
   for (const boost of grants.boosts ?? []) {
-    const total = totals.get(boost.feature);
-    if (total === undefined) throw new FeatureNotFoundError(String(boost.feature));
-    const problem = grantProblem(features, boost.feature, boost.amount);
+    const total = totals.get(boost.featureKey);
+    if (total === undefined) throw new FeatureNotFoundError(String(boost.featureKey));
+    const problem = grantProblem(features, boost.featureKey, boost.amount);
     if (problem !== null) {
       throw new ValidationError(`Invalid boost: ${problem}.`, [{ path: ['boosts', 'amount'], message: problem }]);
     }
@@ -130,10 +130,10 @@ export function effectiveEntitlements<F extends string, L extends F, P extends s
   for (const [feature, total] of totals) {
     result[feature] = Object.freeze(
       total.kind === 'boolean'
-        ? { feature, kind: 'boolean', enabled: total.enabled }
+        ? { featureKey: feature, kind: 'boolean', enabled: total.enabled }
         : total.limit === null
-          ? { feature, kind: 'limit', enabled: false, limit: 0 }
-          : { feature, kind: 'limit', enabled: true, limit: total.limit === 'unlimited' ? 'unlimited' : Math.min(total.limit, COUNTER_CEILING) },
+          ? { featureKey: feature, kind: 'limit', enabled: false, limit: 0 }
+          : { featureKey: feature, kind: 'limit', enabled: true, limit: total.limit === 'unlimited' ? 'unlimited' : Math.min(total.limit, COUNTER_CEILING) },
     );
   }
   return Object.freeze({

@@ -8,7 +8,7 @@ import { assertCount, COUNTER_CEILING, type Limit } from './limit.js';
  */
 export interface PoolLevel<F extends string = string> {
   /** The feature counted at this level. */
-  readonly feature: F;
+  readonly featureKey: F;
   /** The namespace of a namespace-level limit; absent for the tenant level. */
   readonly namespace?: string;
   /** False when the tenant's grants do not enable the feature at this level; the level then refuses everything. */
@@ -100,8 +100,8 @@ function assertLevels(levels: readonly unknown[]): void {
  * @example
  * ```ts
  * evaluateHierarchicalConsumption([
- *   { feature: 'ai.tokens.images', enabled: true, limit: 500, used: 100 },
- *   { feature: 'ai.tokens', enabled: true, limit: 1000, used: 950 },
+ *   { featureKey: 'ai.tokens.images', enabled: true, limit: 500, used: 100 },
+ *   { featureKey: 'ai.tokens', enabled: true, limit: 1000, used: 950 },
  * ], 100);
  * // allowed: false, reason: 'limit_exceeded', blockedBy: the 'ai.tokens' level, remaining: 50
  * ```

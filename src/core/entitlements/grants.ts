@@ -11,7 +11,7 @@ import type { Limit } from './limit.js';
  */
 export type Boost<F extends string = string, L extends F = F> = {
   [K in F]: {
-    readonly feature: K;
+    readonly featureKey: K;
     readonly amount: GrantFor<K, L>;
     /**
      * The first instant at which the boost no longer counts. Default is no
@@ -37,7 +37,7 @@ export interface EntitlementGrants<F extends string = string, L extends F = F, P
 /** A boolean feature's effective state. */
 export interface BooleanEntitlement<K extends string = string> {
   /** The feature's key. */
-  readonly feature: K;
+  readonly featureKey: K;
   readonly kind: 'boolean';
   /** True when any package or active boost grants the feature. */
   readonly enabled: boolean;
@@ -52,8 +52,8 @@ export interface BooleanEntitlement<K extends string = string> {
  * "unlimited" can never be confused.
  */
 export type LimitEntitlement<K extends string = string> =
-  | { readonly feature: K; readonly kind: 'limit'; readonly enabled: true; readonly limit: Limit }
-  | { readonly feature: K; readonly kind: 'limit'; readonly enabled: false; readonly limit: 0 };
+  | { readonly featureKey: K; readonly kind: 'limit'; readonly enabled: true; readonly limit: Limit }
+  | { readonly featureKey: K; readonly kind: 'limit'; readonly enabled: false; readonly limit: 0 };
 
 /** The effective state of any feature. */
 export type EffectiveEntitlement<K extends string = string> = BooleanEntitlement<K> | LimitEntitlement<K>;

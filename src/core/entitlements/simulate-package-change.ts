@@ -18,7 +18,7 @@ export type EntitlementChange = 'gained' | 'lost' | 'increased' | 'decreased' | 
 /** One feature in a {@link PackageChangeSimulation}. Frozen. */
 export interface FeatureSimulation<F extends string = string> {
   /** The feature's key. */
-  readonly feature: F;
+  readonly featureKey: F;
   /** The effective state under the current grants. */
   readonly current: EffectiveEntitlement<F>;
   /** The effective state under the proposed grants. */
@@ -110,7 +110,7 @@ export function simulatePackageChange<F extends string, L extends F, P extends s
   for (const feature of features.keys()) {
     const used = features.isLimit(feature) ? (usage[feature] ?? 0) : 0;
     const entry: FeatureSimulation<F> = Object.freeze({
-      feature,
+      featureKey: feature,
       current: current[feature],
       proposed: proposed[feature],
       used,

@@ -2,7 +2,7 @@ import { hasCode, TenantryError, type TenantryErrorOptions } from './tenantry-er
 
 /**
  * A consumption would take usage past a limit. Nothing was consumed. When the
- * feature draws on a pool, `feature` names the level that had no room, which
+ * feature draws on a pool, `featureKey` names the level that had no room, which
  * may be an ancestor of the feature that was requested. Status 403, code
  * `limit_exceeded`.
  */
@@ -10,7 +10,7 @@ export class LimitExceededError extends TenantryError {
   readonly code = 'limit_exceeded' as const;
 
   /** The feature (or pool) whose limit would be exceeded. */
-  readonly feature: string;
+  readonly featureKey: string;
   /** The effective limit of that feature. */
   readonly limit: number;
   /** Usage before the refused consumption. */
@@ -27,7 +27,7 @@ export class LimitExceededError extends TenantryError {
     options?: TenantryErrorOptions,
   ) {
     super(message, options);
-    this.feature = feature;
+    this.featureKey = feature;
     this.limit = limit;
     this.used = used;
     this.requested = requested;
@@ -45,11 +45,11 @@ export class FeatureNotFoundError extends TenantryError {
   readonly code = 'feature_not_found' as const;
 
   /** The offending key, exactly as received. */
-  readonly feature: string;
+  readonly featureKey: string;
 
   constructor(feature: string, options?: TenantryErrorOptions) {
     super(`Unknown feature "${feature}". Declare it in defineFeatures() first.`, options);
-    this.feature = feature;
+    this.featureKey = feature;
   }
 }
 
@@ -77,11 +77,11 @@ export class FeatureNotEnabledError extends TenantryError {
   readonly code = 'feature_not_enabled' as const;
 
   /** The feature (or pool) that is not enabled. */
-  readonly feature: string;
+  readonly featureKey: string;
 
   constructor(feature: string, message = `Feature "${feature}" is not enabled for this tenant.`, options?: TenantryErrorOptions) {
     super(message, options);
-    this.feature = feature;
+    this.featureKey = feature;
   }
 }
 

@@ -41,9 +41,9 @@ export function problemExtensionsOf(error: TenantryError): Readonly<Record<strin
   if (isOwnerRequiredError(error)) return { reason: error.reason };
   if (isDelegationDeniedError(error)) return { reason: error.reason, capability: error.capability };
   if (isLimitExceededError(error)) {
-    return { featureKey: error.feature, limit: error.limit, used: error.used, requested: error.requested };
+    return { featureKey: error.featureKey, limit: error.limit, used: error.used, requested: error.requested };
   }
-  if (isFeatureNotEnabledError(error)) return { featureKey: error.feature };
+  if (isFeatureNotEnabledError(error)) return { featureKey: error.featureKey };
   return undefined;
 }
 

@@ -62,7 +62,7 @@ export function planLevels(input: PlanInput): PlannedLevel[] {
 /** The levels as the hierarchy evaluator sees them, given current usage. */
 export function toPoolLevels(levels: readonly PlannedLevel[], used: readonly number[]): PoolLevel[] {
   return levels.map((level, index) => ({
-    feature: level.feature,
+    featureKey: level.feature,
     ...(level.namespace === TENANT_POOL ? {} : { namespace: level.namespace }),
     enabled: level.enabled,
     limit: level.limit,

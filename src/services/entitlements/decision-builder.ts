@@ -62,7 +62,7 @@ export function toDecision<F extends string>(facts: DecisionFacts<F>): Entitleme
       blocked === null
         ? null
         : Object.freeze({
-            featureKey: blocked.feature,
+            featureKey: blocked.featureKey,
             namespace: blocked.namespace === undefined || blocked.namespace === TENANT_POOL ? null : blocked.namespace,
             enabled: blocked.enabled,
             // Only the counter ceiling refuses an unlimited level.

@@ -19,7 +19,7 @@ export function catalogGrants<F extends string, L extends F, P extends string>(
     boosts: grants.boosts.map(
       (boost) =>
         ({
-          feature: packages.features.assert(boost.featureKey),
+          featureKey: packages.features.assert(boost.featureKey),
           amount: boost.amount,
           ...(boost.expiresAt === null ? {} : { expiresAt: boost.expiresAt }),
         }) as Boost<F, L>,

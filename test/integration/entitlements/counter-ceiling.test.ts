@@ -57,7 +57,7 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     });
     const error = await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LimitExceededError);
-    expect(error).toMatchObject({ feature: 'seats', limit: COUNTER_CEILING, used: COUNTER_CEILING, requested: 1 });
+    expect(error).toMatchObject({ featureKey: 'seats', limit: COUNTER_CEILING, used: COUNTER_CEILING, requested: 1 });
     expect(await owner.usage.check({ tenantId, featureKey: 'seats' })).toMatchObject({ allowed: false, reason: 'limit_exceeded', remainingAfter: 0 });
 
     // Nothing was counted, every read still works, and a release makes room again.

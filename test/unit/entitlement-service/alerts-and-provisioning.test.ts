@@ -124,7 +124,7 @@ describe('simulation', () => {
       ['readGrants', 1],
       ['readCounters', 1],
     ]);
-    const seats = simulation.features.find((f) => f.feature === 'seats');
+    const seats = simulation.features.find((f) => f.featureKey === 'seats');
     expect(seats).toMatchObject({ current: { limit: 25 }, proposed: { limit: 3 }, used: 10, over: true, change: 'decreased' });
     expect(simulation.over).toContain('seats');
     expect(simulation.lost).toContain('sso');

@@ -45,7 +45,7 @@ describe('entitlement checks and consumption', () => {
     expect(second).toMatchObject({ allowed: true, used: 1000, remaining: 0, usedAfter: 1000, remainingAfter: 0 });
     const error = await owner.usage.consume({ tenantId, featureKey: 'api.requests', amount: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LimitExceededError);
-    expect(error).toMatchObject({ feature: 'api.requests', limit: 1000, used: 1000, requested: 1 });
+    expect(error).toMatchObject({ featureKey: 'api.requests', limit: 1000, used: 1000, requested: 1 });
     const refused = await owner.usage.tryConsume({ tenantId, featureKey: 'api.requests', amount: 1 });
     expect(refused).toMatchObject({
       allowed: false,
@@ -207,7 +207,7 @@ describe('not enabled is its own sentinel, never a limit of 0', () => {
     expect(refused).toMatchObject({ allowed: false, reason: 'not_enabled', enabled: true, limit: 100, blockedBy: { featureKey: 'ai.tokens', enabled: false, limit: 0 } });
     const error = await owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 10 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FeatureNotEnabledError);
-    expect(error).toMatchObject({ feature: 'ai.tokens' });
+    expect(error).toMatchObject({ featureKey: 'ai.tokens' });
     expect(await nothingConsumed(owner, tenantId)).toBe(true);
   });
 
@@ -224,7 +224,7 @@ describe('not enabled is its own sentinel, never a limit of 0', () => {
     });
     const error = await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 1, namespace: 'frozen' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LimitExceededError);
-    expect(error).toMatchObject({ feature: 'ai.tokens', limit: 0, used: 0, requested: 1 });
+    expect(error).toMatchObject({ featureKey: 'ai.tokens', limit: 0, used: 0, requested: 1 });
     expect((await owner.usage.report({ tenantId, namespace: 'frozen' })).features.find((u) => u.featureKey === 'ai.tokens')).toMatchObject({
       enabled: true,
       limit: 0,

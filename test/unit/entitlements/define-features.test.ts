@@ -77,7 +77,7 @@ describe('defineFeatures', () => {
     it('throws FeatureNotFoundError naming the string', () => {
       const error = thrownBy(() => features.assert('seatz'));
       expect(error).toBeInstanceOf(FeatureNotFoundError);
-      expect(isFeatureNotFoundError(error) && error.feature).toBe('seatz');
+      expect(isFeatureNotFoundError(error) && error.featureKey).toBe('seatz');
       expect(() => features.get('seatz' as 'seats')).toThrow(FeatureNotFoundError);
       expect(() => features.ancestorsOf('seatz' as 'seats')).toThrow(FeatureNotFoundError);
       expect(() => features.chainOf('seatz' as 'seats')).toThrow(FeatureNotFoundError);

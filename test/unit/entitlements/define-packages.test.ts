@@ -54,7 +54,7 @@ describe('definePackages', () => {
     it('throws FeatureNotFoundError for a grant of an undeclared feature', () => {
       const error = thrownBy(defineUnchecked({ free: { grants: { seatz: 3 } } }));
       expect(error).toBeInstanceOf(FeatureNotFoundError);
-      expect((error as FeatureNotFoundError).feature).toBe('seatz');
+      expect((error as FeatureNotFoundError).featureKey).toBe('seatz');
     });
 
     it.each([

@@ -18,21 +18,21 @@ describe('effectiveEntitlements', () => {
   it('reports every feature, ungranted ones as not enabled', () => {
     const effective = effectiveEntitlements(packages, { packages: [] }, NOW);
     expect(Object.keys(effective.features)).toEqual(features.keys());
-    expect(effective.features.sso).toEqual({ feature: 'sso', kind: 'boolean', enabled: false });
-    expect(effective.features.seats).toEqual({ feature: 'seats', kind: 'limit', enabled: false, limit: 0 });
+    expect(effective.features.sso).toEqual({ featureKey: 'sso', kind: 'boolean', enabled: false });
+    expect(effective.features.seats).toEqual({ featureKey: 'seats', kind: 'limit', enabled: false, limit: 0 });
     expect(effective.validUntil).toBeNull();
   });
 
   it('sums limits over packages and lists each assignment', () => {
     const effective = effectiveEntitlements(packages, { packages: ['free', 'extra-seats', 'extra-seats'] }, NOW);
-    expect(effective.features.seats).toEqual({ feature: 'seats', kind: 'limit', enabled: true, limit: 23 });
+    expect(effective.features.seats).toEqual({ featureKey: 'seats', kind: 'limit', enabled: true, limit: 23 });
     expect(effective.features['ai.tokens']).toMatchObject({ enabled: true, limit: 1000 });
   });
 
   it('lets unlimited from any source win over numbers', () => {
     const effective = effectiveEntitlements(packages, { packages: ['free', 'enterprise', 'extra-seats'] }, NOW);
     expect(effective.features.seats).toMatchObject({ enabled: true, limit: 'unlimited' });
-    const boosted = effectiveEntitlements(packages, { packages: ['free'], boosts: [{ feature: 'seats', amount: 'unlimited' }] }, NOW);
+    const boosted = effectiveEntitlements(packages, { packages: ['free'], boosts: [{ featureKey: 'seats', amount: 'unlimited' }] }, NOW);
     expect(boosted.features.seats).toMatchObject({ limit: 'unlimited' });
   });
 
@@ -43,8 +43,8 @@ describe('effectiveEntitlements', () => {
   });
 
   it('distinguishes a granted 0 (enabled, no room) from no grant (not enabled)', () => {
-    const zero = effectiveEntitlements(packages, { packages: ['free'], boosts: [{ feature: 'api.requests', amount: 0 }] }, NOW);
-    expect(zero.features['api.requests']).toEqual({ feature: 'api.requests', kind: 'limit', enabled: true, limit: 0 });
+    const zero = effectiveEntitlements(packages, { packages: ['free'], boosts: [{ featureKey: 'api.requests', amount: 0 }] }, NOW);
+    expect(zero.features['api.requests']).toEqual({ featureKey: 'api.requests', kind: 'limit', enabled: true, limit: 0 });
     const none = effectiveEntitlements(packages, { packages: ['free'] }, NOW);
     expect(none.features['api.requests']).toMatchObject({ enabled: false, limit: 0 });
   });
@@ -55,10 +55,10 @@ describe('effectiveEntitlements', () => {
       {
         packages: ['free'],
         boosts: [
-          { feature: 'seats', amount: 2, expiresAt: new Date(NOW.getTime() + 1) },
-          { feature: 'seats', amount: 100, expiresAt: NOW },
-          { feature: 'seats', amount: 1000, expiresAt: new Date(NOW.getTime() - 1) },
-          { feature: 'seats', amount: 5 },
+          { featureKey: 'seats', amount: 2, expiresAt: new Date(NOW.getTime() + 1) },
+          { featureKey: 'seats', amount: 100, expiresAt: NOW },
+          { featureKey: 'seats', amount: 1000, expiresAt: new Date(NOW.getTime() - 1) },
+          { featureKey: 'seats', amount: 5 },
         ],
       },
       NOW,
@@ -67,7 +67,7 @@ describe('effectiveEntitlements', () => {
   });
 
   it('lets a boost enable a boolean feature (a trial) until it expires', () => {
-    const trial = { packages: ['free' as const], boosts: [{ feature: 'sso' as const, amount: true as const, expiresAt: new Date('2025-07-01') }] };
+    const trial = { packages: ['free' as const], boosts: [{ featureKey: 'sso' as const, amount: true as const, expiresAt: new Date('2025-07-01') }] };
     expect(effectiveEntitlements(packages, trial, NOW).features.sso.enabled).toBe(true);
     expect(effectiveEntitlements(packages, trial, new Date('2025-07-01')).features.sso.enabled).toBe(false);
   });
@@ -78,9 +78,9 @@ describe('effectiveEntitlements', () => {
       {
         packages: [],
         boosts: [
-          { feature: 'seats', amount: 1, expiresAt: new Date('2025-09-01') },
-          { feature: 'seats', amount: 1, expiresAt: new Date('2025-08-01') },
-          { feature: 'seats', amount: 1, expiresAt: new Date('2025-01-01') },
+          { featureKey: 'seats', amount: 1, expiresAt: new Date('2025-09-01') },
+          { featureKey: 'seats', amount: 1, expiresAt: new Date('2025-08-01') },
+          { featureKey: 'seats', amount: 1, expiresAt: new Date('2025-01-01') },
         ],
       },
       NOW,
@@ -101,15 +101,15 @@ describe('effectiveEntitlements', () => {
     });
 
     it('throws FeatureNotFoundError for a boost of an undeclared feature', () => {
-      const boosts = [{ feature: 'seatz', amount: 1 }] as unknown as AnyBoost[];
+      const boosts = [{ featureKey: 'seatz', amount: 1 }] as unknown as AnyBoost[];
       expect(() => effectiveEntitlements(packages, { packages: [], boosts }, NOW)).toThrow(FeatureNotFoundError);
     });
 
     it.each([
-      ['true for a limit feature', { feature: 'seats', amount: true }],
-      ['a number for a boolean feature', { feature: 'sso', amount: 1 }],
-      ['a negative amount', { feature: 'seats', amount: -1 }],
-      ['an invalid expiry', { feature: 'seats', amount: 1, expiresAt: new Date('nope') }],
+      ['true for a limit feature', { featureKey: 'seats', amount: true }],
+      ['a number for a boolean feature', { featureKey: 'sso', amount: 1 }],
+      ['a negative amount', { featureKey: 'seats', amount: -1 }],
+      ['an invalid expiry', { featureKey: 'seats', amount: 1, expiresAt: new Date('nope') }],
     ])('throws ValidationError for a boost with %s', (_name, boost) => {
       const boosts = [boost] as unknown as AnyBoost[];
       expect(() => effectiveEntitlements(packages, { packages: [], boosts }, NOW)).toThrow(ValidationError);
@@ -123,20 +123,20 @@ describe('effectiveEntitlements', () => {
 
   describe('sums past the counter ceiling', () => {
     const huge = [
-      { feature: 'seats' as const, amount: Number.MAX_SAFE_INTEGER },
-      { feature: 'seats' as const, amount: 1 },
+      { featureKey: 'seats' as const, amount: Number.MAX_SAFE_INTEGER },
+      { featureKey: 'seats' as const, amount: 1 },
     ];
 
     it('caps a sum past COUNTER_CEILING at it instead of failing, so stored grants never make a tenant unreadable', () => {
       const effective = effectiveEntitlements(packages, { packages: ['free'], boosts: huge }, NOW);
-      expect(effective.features.seats).toEqual({ feature: 'seats', kind: 'limit', enabled: true, limit: COUNTER_CEILING });
+      expect(effective.features.seats).toEqual({ featureKey: 'seats', kind: 'limit', enabled: true, limit: COUNTER_CEILING });
       expect(effective.features['ai.tokens']).toMatchObject({ limit: 1000 });
     });
 
     it('overflowingLimits names the features whose sum passes COUNTER_CEILING, and only those', () => {
       expect(overflowingLimits(packages, { packages: ['free'], boosts: huge }, NOW)).toEqual(['seats']);
       // Exactly the ceiling fits; unlimited never overflows; an expired boost does not count.
-      const exact = [{ feature: 'seats' as const, amount: COUNTER_CEILING - 3 }];
+      const exact = [{ featureKey: 'seats' as const, amount: COUNTER_CEILING - 3 }];
       expect(overflowingLimits(packages, { packages: ['free'], boosts: exact }, NOW)).toEqual([]);
       expect(overflowingLimits(packages, { packages: ['free', 'enterprise'], boosts: huge }, NOW)).toEqual([]);
       const expired = huge.map((boost) => ({ ...boost, expiresAt: NOW }));
@@ -145,14 +145,14 @@ describe('effectiveEntitlements', () => {
 
     it('property: overflowingLimits is empty exactly when every limit is a safe integer below the ceiling, which effectiveEntitlements then reports unchanged', () => {
       const amountArb = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(COUNTER_CEILING), fc.integer({ min: COUNTER_CEILING - 1000, max: COUNTER_CEILING }));
-      const boostsArb = fc.array(fc.record({ feature: fc.constantFrom('seats' as const, 'ai.tokens' as const), amount: amountArb }), { maxLength: 4 });
+      const boostsArb = fc.array(fc.record({ featureKey: fc.constantFrom('seats' as const, 'ai.tokens' as const), amount: amountArb }), { maxLength: 4 });
       fc.assert(
         fc.property(fc.subarray([...packages.keys()]), boostsArb, (assigned, boosts) => {
           const effective = effectiveEntitlements(packages, { packages: assigned, boosts }, NOW);
           const over = overflowingLimits(packages, { packages: assigned, boosts }, NOW);
           for (const feature of ['seats', 'ai.tokens'] as const) {
             const fromPackages = assigned.map((key) => packages.get(key).grants[feature]).filter((value) => value !== undefined);
-            const granted = [...fromPackages, ...boosts.filter((b) => b.feature === feature).map((b) => b.amount)];
+            const granted = [...fromPackages, ...boosts.filter((b) => b.featureKey === feature).map((b) => b.amount)];
             if (granted.includes('unlimited')) continue;
             // BigInt: the exact sum, whatever floating point would round it to.
             const exact = granted.reduce<bigint>((sum, value) => sum + BigInt(value), 0n);
@@ -191,7 +191,7 @@ describe('effectiveEntitlements', () => {
             const sources = [
               ...grants.packages.map((p) => (packages.get(p).grants as Record<string, unknown>)[key]),
               ...grants.boosts
-                .filter((b) => b.feature === key && (b.expiresAt === undefined || b.expiresAt > NOW))
+                .filter((b) => b.featureKey === key && (b.expiresAt === undefined || b.expiresAt > NOW))
                 .map((b) => b.amount),
             ].filter((value) => value !== undefined);
             const entitlement = effective[key];
@@ -214,7 +214,7 @@ describe('effectiveEntitlements', () => {
       const limitFeatureArb = fc.constantFrom(...features.lockOrder(features.keys()));
       fc.assert(
         fc.property(grantsArb, limitFeatureArb, fc.option(fc.nat({ max: 10_000 }), { nil: undefined }), (grants, feature, ttl) => {
-          const unlimited = { feature, amount: 'unlimited' as const, ...(ttl === undefined ? {} : { expiresAt: new Date(NOW.getTime() + ttl + 1) }) };
+          const unlimited = { featureKey: feature, amount: 'unlimited' as const, ...(ttl === undefined ? {} : { expiresAt: new Date(NOW.getTime() + ttl + 1) }) };
           const boosted = effectiveEntitlements(packages, { ...grants, boosts: [unlimited, ...grants.boosts] }, NOW);
           expect(boosted.features[feature]).toMatchObject({ enabled: true, limit: 'unlimited' });
         }),

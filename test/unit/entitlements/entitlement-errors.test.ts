@@ -47,8 +47,8 @@ describe('entitlement errors', () => {
 
   it('LimitExceededError carries feature, limit, used and requested, and a readable message', () => {
     const error = new LimitExceededError('ai.tokens', 1000, 950, 100);
-    expect({ feature: error.feature, limit: error.limit, used: error.used, requested: error.requested }).toEqual({
-      feature: 'ai.tokens',
+    expect({ featureKey: error.featureKey, limit: error.limit, used: error.used, requested: error.requested }).toEqual({
+      featureKey: 'ai.tokens',
       limit: 1000,
       used: 950,
       requested: 100,
@@ -61,11 +61,11 @@ describe('entitlement errors', () => {
     const error = new FeatureNotEnabledError('sso', 'SSO needs the Pro plan.', { cause });
     expect(error.message).toBe('SSO needs the Pro plan.');
     expect(error.cause).toBe(cause);
-    expect(error.feature).toBe('sso');
+    expect(error.featureKey).toBe('sso');
   });
 
   it('names the offending keys', () => {
-    expect(new FeatureNotFoundError('seatz')).toMatchObject({ feature: 'seatz', message: expect.stringContaining('"seatz"') as unknown });
+    expect(new FeatureNotFoundError('seatz')).toMatchObject({ featureKey: 'seatz', message: expect.stringContaining('"seatz"') as unknown });
     expect(new PackageNotFoundError('platinum')).toMatchObject({
       packageKey: 'platinum',
       message: expect.stringContaining('"platinum"') as unknown,

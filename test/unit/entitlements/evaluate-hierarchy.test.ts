@@ -12,8 +12,8 @@ import { limitArb } from './arbitraries.js';
 import { features, packages, propertyOptions } from './fixtures.js';
 
 const levelArb: fc.Arbitrary<PoolLevel> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ feature: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(true), limit: limitArb, used: fc.nat({ max: 1_000_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ feature: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(false), limit: fc.constant(0), used: fc.nat({ max: 1_000_000 }) }) },
+  { weight: 5, arbitrary: fc.record({ featureKey: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(true), limit: limitArb, used: fc.nat({ max: 1_000_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ featureKey: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(false), limit: fc.constant(0), used: fc.nat({ max: 1_000_000 }) }) },
 );
 const levelsArb = fc.array(levelArb, { minLength: 1, maxLength: 4 });
 
@@ -21,8 +21,8 @@ describe('evaluateHierarchicalConsumption', () => {
   it('allows when every level has room and reports the smallest remaining room', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'ai.tokens.images', enabled: true, limit: 500, used: 100 },
-        { feature: 'ai.tokens', enabled: true, limit: 1000, used: 800 },
+        { featureKey: 'ai.tokens.images', enabled: true, limit: 500, used: 100 },
+        { featureKey: 'ai.tokens', enabled: true, limit: 1000, used: 800 },
       ],
       50,
     );
@@ -32,16 +32,16 @@ describe('evaluateHierarchicalConsumption', () => {
   });
 
   it('refuses all levels when one pool has no room, naming it', () => {
-    const pool = { feature: 'ai.tokens', enabled: true, limit: 1000, used: 950 };
-    const result = evaluateHierarchicalConsumption([{ feature: 'ai.tokens.images', enabled: true, limit: 500, used: 100 }, pool], 100);
+    const pool = { featureKey: 'ai.tokens', enabled: true, limit: 1000, used: 950 };
+    const result = evaluateHierarchicalConsumption([{ featureKey: 'ai.tokens.images', enabled: true, limit: 500, used: 100 }, pool], 100);
     expect(result).toMatchObject({ allowed: false, reason: 'limit_exceeded', blockedBy: pool, remaining: 50 });
   });
 
   it('charges nothing anywhere when refused, even at levels that had room', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'child', enabled: true, limit: 'unlimited', used: 0 },
-        { feature: 'pool', enabled: true, limit: 0, used: 0 },
+        { featureKey: 'child', enabled: true, limit: 'unlimited', used: 0 },
+        { featureKey: 'pool', enabled: true, limit: 0, used: 0 },
       ],
       1,
     );
@@ -55,8 +55,8 @@ describe('evaluateHierarchicalConsumption', () => {
   it('reports the room as it stands when refused, since nothing is charged', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'child', enabled: true, limit: 10, used: 0 },
-        { feature: 'pool', enabled: true, limit: 100, used: 95 },
+        { featureKey: 'child', enabled: true, limit: 10, used: 0 },
+        { featureKey: 'pool', enabled: true, limit: 100, used: 95 },
       ],
       8,
     );
@@ -65,14 +65,14 @@ describe('evaluateHierarchicalConsumption', () => {
   });
 
   it('names the first blocking level in the given order', () => {
-    const child = { feature: 'child', enabled: true, limit: 1, used: 1 };
-    const result = evaluateHierarchicalConsumption([child, { feature: 'pool', enabled: true, limit: 1, used: 1 }], 1);
+    const child = { featureKey: 'child', enabled: true, limit: 1, used: 1 };
+    const result = evaluateHierarchicalConsumption([child, { featureKey: 'pool', enabled: true, limit: 1, used: 1 }], 1);
     expect(result.blockedBy).toBe(child);
   });
 
   it('reports not_enabled before limit_exceeded, with zero room', () => {
-    const disabled = { feature: 'pool', enabled: false, limit: 0, used: 0 };
-    const result = evaluateHierarchicalConsumption([{ feature: 'child', enabled: true, limit: 0, used: 0 }, disabled], 1);
+    const disabled = { featureKey: 'pool', enabled: false, limit: 0, used: 0 };
+    const result = evaluateHierarchicalConsumption([{ featureKey: 'child', enabled: true, limit: 0, used: 0 }, disabled], 1);
     expect(result).toMatchObject({ allowed: false, reason: 'not_enabled', blockedBy: disabled, remaining: 0 });
     expect(result.levels[1]).toMatchObject({ hasRoom: false, usedAfter: 0, remaining: 0 });
   });
@@ -81,25 +81,25 @@ describe('evaluateHierarchicalConsumption', () => {
     expect(
       evaluateHierarchicalConsumption(
         [
-          { feature: 'hd', enabled: true, limit: 'unlimited', used: 5 },
-          { feature: 'images', enabled: true, limit: 'unlimited', used: 5 },
-          { feature: 'tokens', enabled: true, limit: 20, used: 5 },
+          { featureKey: 'hd', enabled: true, limit: 'unlimited', used: 5 },
+          { featureKey: 'images', enabled: true, limit: 'unlimited', used: 5 },
+          { featureKey: 'tokens', enabled: true, limit: 20, used: 5 },
         ],
         5,
       ),
     ).toMatchObject({ allowed: true, remaining: 10 });
-    expect(evaluateHierarchicalConsumption([{ feature: 'x', enabled: true, limit: 'unlimited', used: 0 }], 5).remaining).toBe('unlimited');
+    expect(evaluateHierarchicalConsumption([{ featureKey: 'x', enabled: true, limit: 'unlimited', used: 0 }], 5).remaining).toBe('unlimited');
   });
 
   it('refuses an unlimited level whose counter would pass COUNTER_CEILING, as limit_exceeded naming it', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'child', enabled: true, limit: 'unlimited', used: 0 },
-        { feature: 'pool', enabled: true, limit: 'unlimited', used: COUNTER_CEILING - 2 },
+        { featureKey: 'child', enabled: true, limit: 'unlimited', used: 0 },
+        { featureKey: 'pool', enabled: true, limit: 'unlimited', used: COUNTER_CEILING - 2 },
       ],
       3,
     );
-    expect(result).toMatchObject({ allowed: false, reason: 'limit_exceeded', blockedBy: { feature: 'pool' }, remaining: 2 });
+    expect(result).toMatchObject({ allowed: false, reason: 'limit_exceeded', blockedBy: { featureKey: 'pool' }, remaining: 2 });
     expect(result.levels.map((level) => [level.hasRoom, level.remaining])).toEqual([
       [true, 'unlimited'],
       [false, 2],
@@ -107,8 +107,8 @@ describe('evaluateHierarchicalConsumption', () => {
   });
 
   it('combines a namespace limit with the tenant pool: room is the minimum of both', () => {
-    const namespaceLevel = { feature: 'api.requests', namespace: 'eu-project', enabled: true, limit: 100, used: 40 };
-    const tenantLevel = { feature: 'api.requests', enabled: true, limit: 1000, used: 980 };
+    const namespaceLevel = { featureKey: 'api.requests', namespace: 'eu-project', enabled: true, limit: 100, used: 40 };
+    const tenantLevel = { featureKey: 'api.requests', enabled: true, limit: 1000, used: 980 };
     const result = evaluateHierarchicalConsumption([namespaceLevel, tenantLevel], 0);
     expect(result.remaining).toBe(20);
     expect(evaluateHierarchicalConsumption([namespaceLevel, tenantLevel], 30)).toMatchObject({ allowed: false, blockedBy: tenantLevel });
@@ -119,8 +119,8 @@ describe('evaluateHierarchicalConsumption', () => {
   it('never lets a namespace limit enable a feature the tenant is not granted', () => {
     const result = evaluateHierarchicalConsumption(
       [
-        { feature: 'api.requests', namespace: 'n', enabled: true, limit: 100, used: 0 },
-        { feature: 'api.requests', enabled: false, limit: 0, used: 0 },
+        { featureKey: 'api.requests', namespace: 'n', enabled: true, limit: 100, used: 0 },
+        { featureKey: 'api.requests', enabled: false, limit: 0, used: 0 },
       ],
       1,
     );
@@ -131,27 +131,27 @@ describe('evaluateHierarchicalConsumption', () => {
     const effective = effectiveEntitlements(packages, { packages: ['free'] }, new Date('2025-01-01'));
     const usage: Record<string, number> = { 'ai.tokens.images': 20, 'ai.tokens': 990 };
     const levels = features.chainOf('ai.tokens.images').map((feature) => ({
-      feature,
+      featureKey: feature,
       enabled: effective.features[feature].enabled,
       limit: effective.features[feature].limit,
       used: usage[feature] ?? 0,
     }));
     expect(evaluateHierarchicalConsumption(levels, 10)).toMatchObject({ allowed: true, remaining: 0 });
-    expect(evaluateHierarchicalConsumption(levels, 11)).toMatchObject({ allowed: false, blockedBy: { feature: 'ai.tokens' } });
+    expect(evaluateHierarchicalConsumption(levels, 11)).toMatchObject({ allowed: false, blockedBy: { featureKey: 'ai.tokens' } });
     // The free package does not grant the hd child, so its chain is blocked at the child itself.
     const hdLevels = features.chainOf('ai.tokens.images.hd').map((feature) => ({
-      feature,
+      featureKey: feature,
       enabled: effective.features[feature].enabled,
       limit: effective.features[feature].limit,
       used: 0,
     }));
-    expect(evaluateHierarchicalConsumption(hdLevels, 1)).toMatchObject({ reason: 'not_enabled', blockedBy: { feature: 'ai.tokens.images.hd' } });
+    expect(evaluateHierarchicalConsumption(hdLevels, 1)).toMatchObject({ reason: 'not_enabled', blockedBy: { featureKey: 'ai.tokens.images.hd' } });
   });
 
   it('throws ValidationError for no levels, a bad amount or a bad usage', () => {
     expect(() => evaluateHierarchicalConsumption([], 1)).toThrow(ValidationError);
-    expect(() => evaluateHierarchicalConsumption([{ feature: 'x', enabled: true, limit: 1, used: 0 }], -1)).toThrow(ValidationError);
-    expect(() => evaluateHierarchicalConsumption([{ feature: 'x', enabled: false, limit: 0, used: -1 }], 1)).toThrow(ValidationError);
+    expect(() => evaluateHierarchicalConsumption([{ featureKey: 'x', enabled: true, limit: 1, used: 0 }], -1)).toThrow(ValidationError);
+    expect(() => evaluateHierarchicalConsumption([{ featureKey: 'x', enabled: false, limit: 0, used: -1 }], 1)).toThrow(ValidationError);
   });
 
   it('allows iff every level is enabled and has room for the whole amount (property)', () => {

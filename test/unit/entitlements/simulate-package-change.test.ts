@@ -11,16 +11,16 @@ type Usage = UsageByFeature;
 describe('simulatePackageChange', () => {
   it('reports current and proposed limits, usage and changes per feature for a downgrade', () => {
     const simulation = simulatePackageChange(packages, { packages: ['pro'] }, { packages: ['free'] }, { seats: 12, 'ai.tokens': 400 }, NOW);
-    const seats = simulation.features.find((entry) => entry.feature === 'seats');
+    const seats = simulation.features.find((entry) => entry.featureKey === 'seats');
     expect(seats).toEqual({
-      feature: 'seats',
-      current: { feature: 'seats', kind: 'limit', enabled: true, limit: 25 },
-      proposed: { feature: 'seats', kind: 'limit', enabled: true, limit: 3 },
+      featureKey: 'seats',
+      current: { featureKey: 'seats', kind: 'limit', enabled: true, limit: 25 },
+      proposed: { featureKey: 'seats', kind: 'limit', enabled: true, limit: 3 },
       used: 12,
       over: true,
       change: 'decreased',
     });
-    expect(simulation.features.find((entry) => entry.feature === 'ai.tokens')).toMatchObject({ used: 400, over: false, change: 'decreased' });
+    expect(simulation.features.find((entry) => entry.featureKey === 'ai.tokens')).toMatchObject({ used: 400, over: false, change: 'decreased' });
     expect(simulation.lost).toEqual(['sso', 'api.requests']);
     expect(simulation.gained).toEqual([]);
     expect(simulation.over).toEqual(['seats']);
@@ -31,7 +31,7 @@ describe('simulatePackageChange', () => {
     expect(simulation.gained).toEqual(['sso', 'audit']);
     expect(simulation.lost).toEqual([]);
     expect(simulation.over).toEqual([]);
-    expect(simulation.features.find((entry) => entry.feature === 'seats')?.change).toBe('increased');
+    expect(simulation.features.find((entry) => entry.featureKey === 'seats')?.change).toBe('increased');
   });
 
   it('flags usage of a feature that would be lost as over, but not a lost feature without usage', () => {
@@ -49,20 +49,20 @@ describe('simulatePackageChange', () => {
 
   it('reports unchanged features, booleans with zero usage, and every feature in catalog order', () => {
     const simulation = simulatePackageChange(packages, { packages: ['pro'] }, { packages: ['pro', 'empty'] }, {}, NOW);
-    expect(simulation.features.map((entry) => entry.feature)).toEqual(features.keys());
+    expect(simulation.features.map((entry) => entry.featureKey)).toEqual(features.keys());
     expect(simulation.features.every((entry) => entry.change === 'unchanged' && !entry.over)).toBe(true);
-    expect(simulation.features.find((entry) => entry.feature === 'sso')?.used).toBe(0);
+    expect(simulation.features.find((entry) => entry.featureKey === 'sso')?.used).toBe(0);
   });
 
   it('takes boosts into account on both sides', () => {
     const simulation = simulatePackageChange(
       packages,
       { packages: ['free'] },
-      { packages: ['free'], boosts: [{ feature: 'seats', amount: 'unlimited' }] },
+      { packages: ['free'], boosts: [{ featureKey: 'seats', amount: 'unlimited' }] },
       { seats: 3 },
       NOW,
     );
-    expect(simulation.features.find((entry) => entry.feature === 'seats')).toMatchObject({ change: 'increased', proposed: { limit: 'unlimited' } });
+    expect(simulation.features.find((entry) => entry.featureKey === 'seats')).toMatchObject({ change: 'increased', proposed: { limit: 'unlimited' } });
   });
 
   it('freezes the result', () => {
@@ -97,16 +97,16 @@ describe('simulatePackageChange', () => {
         const before = effectiveEntitlements(packages, current, NOW).features;
         const after = effectiveEntitlements(packages, proposed, NOW).features;
         for (const entry of simulation.features) {
-          expect(entry.current).toEqual(before[entry.feature]);
-          expect(entry.proposed).toEqual(after[entry.feature]);
-          const used = (usage as Record<string, number | undefined>)[entry.feature] ?? 0;
+          expect(entry.current).toEqual(before[entry.featureKey]);
+          expect(entry.proposed).toEqual(after[entry.featureKey]);
+          const used = (usage as Record<string, number | undefined>)[entry.featureKey] ?? 0;
           const { proposed: next } = entry;
           const expectedOver =
             next.kind === 'limit' && used > 0 && (!next.enabled || (next.limit !== 'unlimited' && used > next.limit));
           expect(entry.over).toBe(expectedOver);
-          expect(simulation.over.includes(entry.feature as (typeof limitFeatures)[number])).toBe(expectedOver);
-          expect(simulation.gained.includes(entry.feature)).toBe(!entry.current.enabled && entry.proposed.enabled);
-          expect(simulation.lost.includes(entry.feature)).toBe(entry.current.enabled && !entry.proposed.enabled);
+          expect(simulation.over.includes(entry.featureKey as (typeof limitFeatures)[number])).toBe(expectedOver);
+          expect(simulation.gained.includes(entry.featureKey)).toBe(!entry.current.enabled && entry.proposed.enabled);
+          expect(simulation.lost.includes(entry.featureKey)).toBe(entry.current.enabled && !entry.proposed.enabled);
         }
         // Simulating no change changes nothing.
         const same = simulatePackageChange(packages, current, current, usage, NOW);

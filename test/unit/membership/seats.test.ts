@@ -24,7 +24,7 @@ describe('seats', () => {
     expect(await seatsUsed()).toBe(3);
     const refused = await alice.members.add({ tenantId, userId: 'e', role: 'readonly' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(LimitExceededError);
-    expect(refused).toMatchObject({ feature: 'seats', limit: 3, used: 3, requested: 1 });
+    expect(refused).toMatchObject({ featureKey: 'seats', limit: 3, used: 3, requested: 1 });
     expect(await store.findMembership(tenantId, 'e')).toBeUndefined();
     expect(await seatsUsed()).toBe(3);
     const { items } = await alice.audit.list({ tenantId });
