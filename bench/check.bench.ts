@@ -10,7 +10,7 @@ import { bench, type BenchResult } from './harness.js';
  */
 export async function checkBenchmarks(): Promise<BenchResult[]> {
   const tenantry = createTenantry({ capabilities, roles, store: memoryStore() });
-  const { tenant } = await tenantry.tenants.create({ ownerId: 'owner' });
+  const { tenant } = await tenantry.forRequest({ userId: 'owner' }).tenants.create();
   const scope = tenantry.forRequest({ userId: 'owner' });
   await scope.check(tenant.id, 'billing.read');
 

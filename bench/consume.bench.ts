@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { createEntitlements, createTenantry, systemActor } from 'tenantry';
+import { createTenantry, systemActor } from 'tenantry';
 import { kyselyStore, migrateToLatest } from 'tenantry/kysely';
 import { capabilities, roles } from '../examples/catalog.js';
 import { packages } from '../examples/plans.js';
@@ -33,16 +33,20 @@ export async function consumeBenchmarks(): Promise<LoadResult[]> {
       const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
       await migrateToLatest(db);
       const store = kyselyStore(db);
-      const tenantry = createTenantry({ capabilities, roles, store });
-      const entitlements = createEntitlements({ packages, store });
-      const cached = createEntitlements({ packages, store, grantsCache: { max: 10_000, ttlMs: 30_000 } });
-      await entitlements.provisioning.syncCatalog();
+      const tenantry = createTenantry({ capabilities, roles, store, entitlements: { packages } });
+      const cachedTenantry = createTenantry({ capabilities, roles, store, entitlements: { packages }, cache: { grants: { max: 10_000, ttlMs: 30_000 } } });
+      await tenantry.ready();
+      await cachedTenantry.ready();
+      const system = tenantry.as(systemActor('bench'));
+      const entitlements = system.usage;
+      const cached = cachedTenantry.as(systemActor('bench')).usage;
       const tenants: string[] = [];
       for (let i = 0; i < connections; i += 1) {
-        const { tenant } = await tenantry.tenants.create({ ownerId: `bench-${i}` });
-        await entitlements.provisioning.assignPackage({ actor: systemActor('bench'), tenantId: tenant.id, package: 'pro' });
+        const { tenant } = await system.tenants.create({ ownerId: `bench-${i}` });
+        await system.provisioning.assignPackage({ tenantId: tenant.id, packageKey: 'pro' });
         tenants.push(tenant.id);
       }
+      const consume = (usage: typeof entitlements, tenantId: string) => usage.consume({ tenantId, featureKey: 'api.requests', amount: 1 });
       await sql`create table if not exists raw_counter (tenant_id text, feature text, used bigint not null, primary key (tenant_id, feature))`.execute(db);
       await sql`insert into raw_counter select t, 'api.requests', 0 from unnest(${tenants}::text[]) as t on conflict do nothing`.execute(db);
       const hot = tenants[0]!;
@@ -50,11 +54,11 @@ export async function consumeBenchmarks(): Promise<LoadResult[]> {
       const raw = (tenantId: string) =>
         sql`update raw_counter set used = used + 1 where tenant_id = ${tenantId} and feature = 'api.requests' and used + 1 <= ${limit} returning used`.execute(db);
       results.push(await load('raw conditional UPDATE, hot row', connections, CALLS, () => raw(hot)));
-      results.push(await load('consume(), hot counter', connections, CALLS, () => entitlements.usage.consume(hot, 'api.requests', 1)));
-      results.push(await load('consume(), hot, grants cached', connections, CALLS, () => cached.usage.consume(hot, 'api.requests', 1)));
+      results.push(await load('consume(), hot counter', connections, CALLS, () => consume(entitlements, hot)));
+      results.push(await load('consume(), hot, grants cached', connections, CALLS, () => consume(cached, hot)));
       results.push(await load('raw conditional UPDATE, spread', connections, CALLS, (worker) => raw(tenants[worker]!)));
-      results.push(await load('consume(), spread keys', connections, CALLS, (worker) => entitlements.usage.consume(tenants[worker]!, 'api.requests', 1)));
-      results.push(await load('consume(), spread, grants cached', connections, CALLS, (worker) => cached.usage.consume(tenants[worker]!, 'api.requests', 1)));
+      results.push(await load('consume(), spread keys', connections, CALLS, (worker) => consume(entitlements, tenants[worker]!)));
+      results.push(await load('consume(), spread, grants cached', connections, CALLS, (worker) => consume(cached, tenants[worker]!)));
       await db.destroy();
     }
   } finally {

@@ -31,7 +31,7 @@ export class AlreadyExistsError extends TenantryError {
  * - `busy`: SQLite's database lock stayed taken past the busy timeout.
  * - `resources_exhausted`: too many connections, out of memory or disk space.
  * - `server_error`: the server or the file system failed (I/O error, system error, read-only or unopenable database file, interrupted query).
- * - `unknown`: the failure was not classified, e.g. a `StorageUnavailableError` built without a reason, or the HTTP rate limiter refusing a request because a third-party store threw.
+ * - `unknown`: the failure was not classified, e.g. a `StorageUnavailableError` built without a reason (a third-party adapter's own), or a classifier that recognised an outage without telling which.
  */
 export const STORAGE_UNAVAILABLE_REASONS = [
   'unreachable',
