@@ -75,7 +75,7 @@ export const featureCases = [
           { key: k('kept'), kind: 'boolean', parentKey: null },
           { key: k('orphan'), kind: 'limit', parentKey: k('nowhere') },
         ]),
-        (error: { code?: unknown; feature?: unknown }) => error.code === 'feature_not_found' && error.feature === k('nowhere'),
+        (error: { code?: unknown; featureKey?: unknown }) => error.code === 'feature_not_found' && error.featureKey === k('nowhere'),
       );
       assert.deepEqual(await featuresOf(store, f), [{ key: k('kept'), kind: 'limit', parentKey: null }]);
     },

@@ -188,7 +188,7 @@ async function outcomeOf(promise: Promise<unknown>): Promise<unknown> {
     return { value: await promise };
   } catch (error) {
     if (!isTenantryError(error)) throw error;
-    return { error: error.code, entity: (error as { entity?: unknown }).entity, feature: (error as { feature?: unknown }).feature };
+    return { error: error.code, entity: (error as { entity?: unknown }).entity, featureKey: (error as { featureKey?: unknown }).featureKey };
   }
 }
 
