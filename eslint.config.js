@@ -28,7 +28,10 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto'], message: 'core is pure: no Node I/O.' },
             { group: ['kysely', 'express', 'fastify', 'better-sqlite3', 'pg', 'mysql2'], message: 'core must not depend on adapters or frameworks.' },
-            { group: ['**/authz/**', '**/adapters/**', '**/store/**', '**/testing/**', '**/integrations/**', '**/services/**'], message: 'core imports nothing outside core.' },
+            {
+              group: ['**/authz/**', '**/adapters/**', '**/store/**', '**/testing/**', '**/integrations/**', '**/services/**'],
+              message: 'core imports nothing outside core.',
+            },
           ],
         },
       ],

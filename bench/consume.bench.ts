@@ -52,7 +52,9 @@ export async function consumeBenchmarks(): Promise<LoadResult[]> {
       const hot = tenants[0]!;
       const limit = 1_000_000_000;
       const raw = (tenantId: string) =>
-        sql`update raw_counter set used = used + 1 where tenant_id = ${tenantId} and feature = 'api.requests' and used + 1 <= ${limit} returning used`.execute(db);
+        sql`update raw_counter set used = used + 1 where tenant_id = ${tenantId} and feature = 'api.requests' and used + 1 <= ${limit} returning used`.execute(
+          db,
+        );
       results.push(await load('raw conditional UPDATE, hot row', connections, CALLS, () => raw(hot)));
       results.push(await load('consume(), hot counter', connections, CALLS, () => consume(entitlements, hot)));
       results.push(await load('consume(), hot, grants cached', connections, CALLS, () => consume(cached, hot)));

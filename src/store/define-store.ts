@@ -144,7 +144,8 @@ function assertAdapter(adapter: StoreAdapter): void {
   if (typeof shape !== 'object' || shape === null) throw new ConfigurationError('defineStore() needs a store adapter object.');
   if (typeof shape.name !== 'string' || shape.name === '') throw new ConfigurationError('defineStore(): the adapter needs a non-empty "name".');
   const missing = [...STORE_OPERATIONS, 'transaction'].filter((name) => typeof shape[name] !== 'function');
-  if (missing.length > 0) throw new ConfigurationError(`defineStore(): the adapter "${shape.name}" does not implement ${missing.map((name) => `"${name}"`).join(', ')}.`);
+  if (missing.length > 0)
+    throw new ConfigurationError(`defineStore(): the adapter "${shape.name}" does not implement ${missing.map((name) => `"${name}"`).join(', ')}.`);
   if (shape.classifyError !== undefined && typeof shape.classifyError !== 'function') {
     throw new ConfigurationError(`defineStore(): "classifyError" of the adapter "${shape.name}" must be a function.`);
   }

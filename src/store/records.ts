@@ -90,6 +90,4 @@ export interface MembershipRemoval {
  * - `last_owner`: the write would leave the tenant without an owner; nothing changed.
  */
 export type GuardedWriteResult =
-  | { readonly outcome: 'applied'; readonly previous: MembershipRecord }
-  | { readonly outcome: 'not_found' }
-  | { readonly outcome: 'last_owner' };
+  { readonly outcome: 'applied'; readonly previous: MembershipRecord } | { readonly outcome: 'not_found' } | { readonly outcome: 'last_owner' };

@@ -111,7 +111,8 @@ export function createTenantry<C extends string, R extends string, F extends str
   if (roles.capabilities !== capabilities) throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
   for (const option of ['manageMembers', 'readAudit'] as const) {
     const capability: string | undefined = options[option];
-    if (capability !== undefined && !capabilities.has(capability)) throw new ConfigurationError(`Invalid createTenantry() options: ${option}: "${capability}" is not a declared capability.`);
+    if (capability !== undefined && !capabilities.has(capability))
+      throw new ConfigurationError(`Invalid createTenantry() options: ${option}: "${capability}" is not a declared capability.`);
   }
   const requestedPreviousOwnerRole: string | undefined = options.previousOwnerRole;
   if (requestedPreviousOwnerRole !== undefined && !roles.has(requestedPreviousOwnerRole)) {
@@ -123,11 +124,17 @@ export function createTenantry<C extends string, R extends string, F extends str
   const generateId = options.generateId ?? (() => globalThis.crypto.randomUUID());
   const effects = new Effects(options.onError ?? defaultOnError);
   const tenantIds = new TenantIdRule(options.tenantIds?.pattern ?? UUID_PATTERN);
-  const auditor = new Auditor(timeOrderedIdGenerator(() => now().getTime()), now);
+  const auditor = new Auditor(
+    timeOrderedIdGenerator(() => now().getTime()),
+    now,
+  );
   const invalidation = cacheInvalidation(options, effects);
 
   const tenants = new TenantService({ store, roles, tenantIds, auditor, now, generateId, onMembershipChanged: invalidation.membershipChanged });
-  const entitlements = options.entitlements === undefined ? undefined : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation });
+  const entitlements =
+    options.entitlements === undefined
+      ? undefined
+      : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation });
   const memberships = new MembershipService<C, R>({
     store,
     roles,
@@ -214,7 +221,9 @@ function cacheInvalidation(options: TenantryOptions<string, string, string, stri
         const row = await store.findMembership(tenantId, userId);
         return row === undefined ? undefined : Object.freeze({ role: row.role });
       };
-      return memberships === undefined ? fromStore : (tenantId: string, userId: string) => memberships.lookup(tenantId, userId, () => fromStore(tenantId, userId));
+      return memberships === undefined
+        ? fromStore
+        : (tenantId: string, userId: string) => memberships.lookup(tenantId, userId, () => fromStore(tenantId, userId));
     },
     membershipChanged: (tenantId: string, userId?: string): void => {
       publish(userId === undefined ? { topic: 'membership', tenantId } : { topic: 'membership', tenantId, userId });
@@ -265,10 +274,17 @@ function entitlementServices<F extends string, L extends F, P extends string>(
     const seatFeature: string = options.seats;
     const spec = packages.features.has(seatFeature) ? packages.features.get(seatFeature) : undefined;
     if (spec?.kind !== 'limit' || spec.reset !== 'none') {
-      throw new ConfigurationError(`Invalid createTenantry() options: entitlements.seats: "${seatFeature}" must be a declared gauge feature (kind 'limit', reset 'none').`);
+      throw new ConfigurationError(
+        `Invalid createTenantry() options: entitlements.seats: "${seatFeature}" must be a declared gauge feature (kind 'limit', reset 'none').`,
+      );
     }
     seats = seatPolicy(seatFeature as L, catalog, consumption, release);
   }
-  const services: EntitlementServices<F, L, P> = Object.freeze({ reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader }), consumption, release, provisioning });
+  const services: EntitlementServices<F, L, P> = Object.freeze({
+    reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader }),
+    consumption,
+    release,
+    provisioning,
+  });
   return { services, catalog, seats };
 }

@@ -89,7 +89,12 @@ export class TenantsApi {
     this.#access.prime(memberships, generation);
     const from = after === undefined ? 0 : memberships.findIndex((row) => row.tenantId > after);
     const rest = from < 0 ? [] : memberships.slice(from, from + limit + 1);
-    return pageOf(rest, limit, (row) => row, (row) => encodeCursor(MINE_CURSOR, row.tenantId));
+    return pageOf(
+      rest,
+      limit,
+      (row) => row,
+      (row) => encodeCursor(MINE_CURSOR, row.tenantId),
+    );
   }
 
   /**

@@ -32,7 +32,13 @@ import { AuditApi, MembersApi, ProvisioningApi, TenantsApi, UsageApi } from './s
  * @typeParam L - limit-feature keys.
  * @typeParam P - package keys.
  */
-export class Scope<C extends string = string, R extends string = string, F extends string = string, L extends F = F, P extends string = string> implements ActorContext {
+export class Scope<
+  C extends string = string,
+  R extends string = string,
+  F extends string = string,
+  L extends F = F,
+  P extends string = string,
+> implements ActorContext {
   /** Who acts. */
   readonly actor: Actor;
   readonly #access: ActorAccess<C>;

@@ -105,7 +105,9 @@ const cacheSchema = z.union([z.literal(false), z.object({ max: z.number().int().
 export const tenantryOptionsSchema = z
   .object({
     store: z.custom(isStore, { message: 'expected a Store: memoryStore(), kyselyStore(db), or defineStore(adapter) around your own StoreAdapter' }),
-    capabilities: z.custom((value) => typeof (value as CapabilityRegistry | null)?.has === 'function', { message: 'expected the result of defineCapabilities()' }),
+    capabilities: z.custom((value) => typeof (value as CapabilityRegistry | null)?.has === 'function', {
+      message: 'expected the result of defineCapabilities()',
+    }),
     roles: z.custom((value) => typeof (value as RoleMap | null)?.grants === 'function', { message: 'expected the result of defineRoles()' }),
     entitlements: z
       .object({
@@ -115,14 +117,19 @@ export const tenantryOptionsSchema = z
       })
       .strict()
       .optional(),
-    tenantIds: z.object({ pattern: z.instanceof(RegExp).optional() }).strict().optional(),
+    tenantIds: z
+      .object({ pattern: z.instanceof(RegExp).optional() })
+      .strict()
+      .optional(),
     cache: z
       .object({
         memberships: cacheSchema.optional(),
         grants: cacheSchema.optional(),
-        bus: z.custom((value) => typeof (value as InvalidationBus | null)?.subscribe === 'function' && typeof (value as InvalidationBus).publish === 'function', {
-          message: 'expected an InvalidationBus (publish and subscribe)',
-        }).optional(),
+        bus: z
+          .custom((value) => typeof (value as InvalidationBus | null)?.subscribe === 'function' && typeof (value as InvalidationBus).publish === 'function', {
+            message: 'expected an InvalidationBus (publish and subscribe)',
+          })
+          .optional(),
       })
       .strict()
       .optional(),

@@ -59,13 +59,11 @@ export function catalogArb(options: { readonly maxCapabilities?: number; readonl
       fc.uniqueArray(roleNameArb(), { minLength: 1, maxLength: maxRoles }),
     )
     .chain(([capabilities, roleNames]) =>
-      fc
-        .tuple(...roleNames.map(() => fc.subarray(capabilities)))
-        .map((grants) => ({
-          capabilities,
-          roles: Object.fromEntries(roleNames.map((role, index) => [role, grants[index] ?? []])),
-          ownerRole: roleNames[0] ?? '',
-        })),
+      fc.tuple(...roleNames.map(() => fc.subarray(capabilities))).map((grants) => ({
+        capabilities,
+        roles: Object.fromEntries(roleNames.map((role, index) => [role, grants[index] ?? []])),
+        ownerRole: roleNames[0] ?? '',
+      })),
     );
 }
 

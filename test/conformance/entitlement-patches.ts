@@ -54,7 +54,12 @@ export const racyCounters: Patch = (ops) => ({
     const index = used.findIndex((u) => u < request.amount);
     if (index >= 0) return { outcome: 'insufficient', index, used: used[index] ?? 0 };
     // A negative, unguarded consumption: nothing stops it below zero.
-    const result = await ops.consume({ tenantId: request.tenantId, amount: -request.amount, counters: request.counters.map((c) => ({ ...c, limit: 'unlimited' as const })), now: new Date() });
+    const result = await ops.consume({
+      tenantId: request.tenantId,
+      amount: -request.amount,
+      counters: request.counters.map((c) => ({ ...c, limit: 'unlimited' as const })),
+      now: new Date(),
+    });
     return result.outcome === 'consumed' ? { outcome: 'released', counters: result.counters } : { outcome: 'insufficient', index: 0, used: 0 };
   },
 });
@@ -147,7 +152,11 @@ export const byLocaleKey = <T extends { readonly featureKey?: string; readonly k
 /** Folds namespaces case-insensitively, as a case-insensitive collation would. */
 export const foldedNamespaces: Patch = (ops) => ({
   consume: (request) => ops.consume({ ...request, counters: request.counters.map((c) => ({ ...c, namespace: c.namespace.toLowerCase() })) }),
-  readCounters: (tenantId, counters) => ops.readCounters(tenantId, counters.map((c) => ({ ...c, namespace: c.namespace.toLowerCase() }))),
+  readCounters: (tenantId, counters) =>
+    ops.readCounters(
+      tenantId,
+      counters.map((c) => ({ ...c, namespace: c.namespace.toLowerCase() })),
+    ),
 });
 
 /** Assigns after a separate, paused check, replacing any active assignment: no unique constraint. */
@@ -176,4 +185,3 @@ export const mapResult =
   (ops: StoreOperations, map: (result: ConsumeResult) => ConsumeResult): StoreOperations['consume'] =>
   async (request) =>
     map(await ops.consume(request));
-

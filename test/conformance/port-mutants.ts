@@ -56,7 +56,10 @@ export function lockedOnFirstWrite(adapter: StoreAdapter): Pick<StoreAdapter, 't
         }));
       const call = (ops: StoreOperations, name: StoreOperationName, args: unknown[]) => (ops[name] as (...a: unknown[]) => Promise<unknown>)(...args);
       const tx = Object.fromEntries(
-        STORE_OPERATIONS.map((name) => [name, async (...args: unknown[]) => (opened === undefined && READS.has(name) ? call(adapter, name, args) : call(await open(), name, args))]),
+        STORE_OPERATIONS.map((name) => [
+          name,
+          async (...args: unknown[]) => (opened === undefined && READS.has(name) ? call(adapter, name, args) : call(await open(), name, args)),
+        ]),
       ) as unknown as StoreOperations;
       try {
         const result = await work(tx);
@@ -86,7 +89,9 @@ const releasedConnection =
         Object.entries(ops).map(([name, op]) => [
           name,
           (...args: unknown[]) =>
-            open ? (op as (...a: unknown[]) => Promise<unknown>)(...args) : Promise.reject(new StorageUnavailableError('The connection was released.', { reason: 'closed' })),
+            open
+              ? (op as (...a: unknown[]) => Promise<unknown>)(...args)
+              : Promise.reject(new StorageUnavailableError('The connection was released.', { reason: 'closed' })),
         ]),
       ) as unknown as StoreOperations;
       try {
@@ -126,8 +131,13 @@ export const PORT_MUTANTS = {
   'a transaction locking a missing tenant throws NotFoundError before work runs, and writes nothing': brokenAdapter(ignoringTenantId),
   'a transaction locking a tenant holds off another one on the same tenant until it ends: the member it read cannot be removed under it':
     brokenAdapter(lockedOnFirstWrite),
-  'a record with an invalid Date is refused with an error that is not StorageUnavailableError, and nothing is written': brokenAdapter(() => everythingUnavailable),
-  'tx used after its transaction settled rejects with ConfigurationError, never StorageUnavailableError, and writes nothing': patched(() => ({}), releasedConnection),
+  'a record with an invalid Date is refused with an error that is not StorageUnavailableError, and nothing is written': brokenAdapter(
+    () => everythingUnavailable,
+  ),
+  'tx used after its transaction settled rejects with ConfigurationError, never StorageUnavailableError, and writes nothing': patched(
+    () => ({}),
+    releasedConnection,
+  ),
   "consume and release take counters in the global lock order and answer in the caller's order": patched(unmappedLockOrder),
   'consume and release naming the same counter twice are a ConfigurationError and write nothing': patched(mergedDuplicates),
 } satisfies Partial<Record<StoreConformanceCaseName, () => Store>>;

@@ -159,7 +159,10 @@ export const ownersAreStuck: Patch = (ops) => ({
 });
 
 /** A transaction that is no transaction: work runs on the store itself, nothing is rolled back. */
-export const noTransaction = (_base: Store, ops: StoreOperations): Store['transaction'] => (work) => work(ops);
+export const noTransaction =
+  (_base: Store, ops: StoreOperations): Store['transaction'] =>
+  (work) =>
+    work(ops);
 
 /** Like a PostgreSQL transaction without savepoints: after one failed call, every later call fails too. */
 export const poisonedAfterFailure =

@@ -81,7 +81,12 @@ describe('delegated management by role', () => {
       await golden.members.changeRole({ tenantId, userId: 'subject', role: 'readonly' });
     }
     expect(matrix).toEqual({
-      owner: { add: 'owner_required owner_role', changeRoleTo: 'owner_required owner_role', changeRoleOf: 'owner_required owner_role', remove: 'owner_required owner_role' },
+      owner: {
+        add: 'owner_required owner_role',
+        changeRoleTo: 'owner_required owner_role',
+        changeRoleOf: 'owner_required owner_role',
+        remove: 'owner_required owner_role',
+      },
       manager: { add: 'allowed', changeRoleTo: 'allowed', changeRoleOf: 'allowed', remove: 'allowed' },
       operator: { add: 'allowed', changeRoleTo: 'allowed', changeRoleOf: 'allowed', remove: 'allowed' },
       readonly: { add: 'allowed', changeRoleTo: 'allowed', changeRoleOf: 'allowed', remove: 'allowed' },

@@ -40,7 +40,8 @@ function typeErrors(): Map<string, string[]> {
   const errors = new Map<string, string[]>();
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const file = diagnostic.file?.fileName ?? '(global)';
-    const where = diagnostic.file !== undefined && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1 : 0;
+    const where =
+      diagnostic.file !== undefined && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1 : 0;
     const list = errors.get(file) ?? [];
     list.push(`line ${where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
     errors.set(file, list);
@@ -56,7 +57,9 @@ describe('documentation snippets', () => {
   it('every checked snippet type-checks against the sources', { timeout: 120_000 }, () => {
     const errors = typeErrors();
     const report = checked.flatMap((snippet) => (errors.get(fileNameOf(snippet)) ?? []).map((error) => `${snippet.file}:${snippet.line} ${error}`));
-    const unattributed = [...errors.entries()].filter(([file]) => !checked.some((snippet) => fileNameOf(snippet) === file)).flatMap(([file, list]) => list.map((error) => `${file} ${error}`));
+    const unattributed = [...errors.entries()]
+      .filter(([file]) => !checked.some((snippet) => fileNameOf(snippet) === file))
+      .flatMap(([file, list]) => list.map((error) => `${file} ${error}`));
     expect([...report, ...unattributed]).toEqual([]);
   });
 

@@ -26,7 +26,10 @@ export interface Snippet {
 const FENCE = /^```(ts|typescript)(?:\s+(.*))?$/;
 
 function modeOf(info: string | undefined, file: string, line: number): SnippetMode {
-  const words = (info ?? '').trim().split(/\s+/).filter((word) => word !== '');
+  const words = (info ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   if (words.length === 0) return 'run';
   if (words.length === 1 && (words[0] === 'compile-only' || words[0] === 'fragment')) return words[0];
   throw new Error(`${file}:${line}: unknown snippet mode "${words.join(' ')}" (use \`ts\`, \`ts compile-only\` or \`ts fragment\`)`);

@@ -79,7 +79,11 @@ const PARSE_POINTS: readonly ParsePoint[] = [
     fields: ['tenantId', 'userId', 'role'],
     call: (w, i) => w.owner.members.changeRole(mutateInput({ tenantId: w.tenantId, userId: 'member', role: 'operator' }, i)),
   },
-  { name: 'members.remove', fields: ['tenantId', 'userId'], call: (w, i) => w.owner.members.remove(mutateInput({ tenantId: w.tenantId, userId: 'member' }, i)) },
+  {
+    name: 'members.remove',
+    fields: ['tenantId', 'userId'],
+    call: (w, i) => w.owner.members.remove(mutateInput({ tenantId: w.tenantId, userId: 'member' }, i)),
+  },
   { name: 'members.leave', fields: ['tenantId'], call: (w, i) => memberOf(w).members.leave(mutateInput({ tenantId: w.tenantId }, i)) },
   {
     name: 'members.transferOwnership',
@@ -89,7 +93,11 @@ const PARSE_POINTS: readonly ParsePoint[] = [
   { name: 'members.list', fields: ['tenantId', 'limit', 'cursor'], call: (w, i) => w.owner.members.list(mutateInput({ tenantId: w.tenantId }, i)) },
   { name: 'audit.list', fields: ['tenantId', 'limit', 'cursor'], call: (w, i) => w.owner.audit.list(mutateInput({ tenantId: w.tenantId }, i)) },
   { name: 'forRequest', fields: ['userId'], call: (w, i) => w.tenantry.forRequest(mutateInput({ userId: 'owner' }, i)).check(w.tenantId, 'tenant.read') },
-  { name: 'as', fields: ['type', 'label'], call: (w, i) => w.tenantry.as(mutateInput({ type: 'system', label: 'job' }, i) as never).check(w.tenantId, 'tenant.read') },
+  {
+    name: 'as',
+    fields: ['type', 'label'],
+    call: (w, i) => w.tenantry.as(mutateInput({ type: 'system', label: 'job' }, i) as never).check(w.tenantId, 'tenant.read'),
+  },
   {
     name: 'invalidate',
     fields: ['tenantId', 'userId'],
@@ -120,7 +128,11 @@ const PARSE_POINTS: readonly ParsePoint[] = [
     call: (w, i) => w.owner.usage.release(mutateInput({ tenantId: w.tenantId, featureKey: 'seats', amount: 1 }, i)),
   },
   { name: 'usage.report', fields: ['tenantId', 'namespace'], call: (w, i) => w.owner.usage.report(mutateInput({ tenantId: w.tenantId }, i)) },
-  { name: 'usage.simulate', fields: ['tenantId'], call: (w, i) => w.owner.usage.simulate(mutateInput({ tenantId: w.tenantId, packageKeys: ['free'] as const }, i)) },
+  {
+    name: 'usage.simulate',
+    fields: ['tenantId'],
+    call: (w, i) => w.owner.usage.simulate(mutateInput({ tenantId: w.tenantId, packageKeys: ['free'] as const }, i)),
+  },
   { name: 'usage.effective', fields: ['tenantId'], call: (w, i) => w.owner.usage.effective(mutateInput({ tenantId: w.tenantId }, i).tenantId) },
   {
     name: 'provisioning.assignPackage',
@@ -142,7 +154,11 @@ const PARSE_POINTS: readonly ParsePoint[] = [
     fields: ['tenantId', 'namespace', 'limit'],
     call: (w, i) => w.system.provisioning.setNamespaceLimit(mutateInput({ tenantId: w.tenantId, namespace: 'project-1', featureKey: 'seats', limit: 3 }, i)),
   },
-  { name: 'provisioning.alerts', fields: ['tenantId', 'limit', 'cursor'], call: (w, i) => w.system.provisioning.alerts(mutateInput({ tenantId: w.tenantId }, i)) },
+  {
+    name: 'provisioning.alerts',
+    fields: ['tenantId', 'limit', 'cursor'],
+    call: (w, i) => w.system.provisioning.alerts(mutateInput({ tenantId: w.tenantId }, i)),
+  },
 ];
 
 /** The base input of a call with the planted fields and extras of `input` over it. */

@@ -10,7 +10,10 @@ export type TestTenantry = Tenantry<Capability, Role>;
 export type TestScope = Scope<Capability, Role, never, never, never>;
 
 /** A tenantry over a counting memory store, with the example catalog; members managed with `membership.manage`. */
-export function setup(options: Partial<Omit<TenantryOptions<Capability, Role>, 'capabilities' | 'roles' | 'store'>> = {}): { tenantry: TestTenantry; store: CountingStore } {
+export function setup(options: Partial<Omit<TenantryOptions<Capability, Role>, 'capabilities' | 'roles' | 'store'>> = {}): {
+  tenantry: TestTenantry;
+  store: CountingStore;
+} {
   const store = countingStore(memoryStore());
   const tenantry = createTenantry({ capabilities, roles, store, manageMembers: 'membership.manage', ...options });
   return { tenantry, store };

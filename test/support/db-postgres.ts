@@ -48,7 +48,10 @@ export const postgresDatabase: SqlDatabaseConfig = {
     const instances: TestKysely[] = [];
     return {
       connect(options = {}) {
-        const db: TestKysely = new Kysely({ dialect: new PostgresDialect({ pool: newPool(urlOf(name), options) }), ...(options.log ? { log: options.log } : {}) });
+        const db: TestKysely = new Kysely({
+          dialect: new PostgresDialect({ pool: newPool(urlOf(name), options) }),
+          ...(options.log ? { log: options.log } : {}),
+        });
         instances.push(db);
         return db;
       },

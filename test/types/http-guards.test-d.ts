@@ -35,8 +35,12 @@ describe('HTTP guards: types from the catalog', () => {
     type Capability = ReturnType<typeof capabilities.all>[number];
     expectTypeOf<Parameters<ReturnType<typeof express.tenantOf<Capability, string, string, string, string>>['scope']['can']>[1]>().toEqualTypeOf<Capability>();
     expectTypeOf<ReturnType<typeof express.tenantOf<Capability, string, string, string, string>>['tenantId']>().toEqualTypeOf<string>();
-    expectTypeOf(express.tenantOf<Capability, string, never, never, never>).parameter(1).toEqualTypeOf<Request>();
-    expectTypeOf(fastify.tenantOf<Capability, string, never, never, never>).parameter(1).toEqualTypeOf<FastifyRequest>();
+    expectTypeOf(express.tenantOf<Capability, string, never, never, never>)
+      .parameter(1)
+      .toEqualTypeOf<Request>();
+    expectTypeOf(fastify.tenantOf<Capability, string, never, never, never>)
+      .parameter(1)
+      .toEqualTypeOf<FastifyRequest>();
     expectTypeOf(express.entitlementOf<'ai.tokens'>).returns.toEqualTypeOf<EntitlementDecision<'ai.tokens'>>();
     const scope = tenantry.forRequest({ userId: 'ada' });
     expectTypeOf<ReturnType<typeof express.tenantOf<Capability, string, never, never, never>>['scope']['can']>().parameter(1).toEqualTypeOf<Capability>();

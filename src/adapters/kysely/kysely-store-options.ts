@@ -48,7 +48,10 @@ export const tableOptionsShape = {
 const tableOptionsSchema = z.object(tableOptionsShape).strict();
 
 /** Applies the defaults to validated table options. */
-export function withTableDefaults(options: { readonly tablePrefix?: string | undefined; readonly dialect?: StoreDialectName | undefined }): ResolvedTableOptions {
+export function withTableDefaults(options: {
+  readonly tablePrefix?: string | undefined;
+  readonly dialect?: StoreDialectName | undefined;
+}): ResolvedTableOptions {
   return Object.freeze({ tablePrefix: options.tablePrefix ?? DEFAULT_TABLE_PREFIX, dialect: options.dialect });
 }
 

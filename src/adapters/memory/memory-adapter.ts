@@ -24,23 +24,44 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  */
 function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables, run: Run): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
-    createTenant: (tenant, owner) => run((undo) => { memberships.createTenant(tenant, owner, undo); }),
+    createTenant: (tenant, owner) =>
+      run((undo) => {
+        memberships.createTenant(tenant, owner, undo);
+      }),
     findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
     findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),
     listMembershipsOfUser: (userId) => run(() => memberships.listMembershipsOfUser(userId)),
     listMembers: (tenantId, page) => run(() => memberships.listMembers(tenantId, page)),
-    insertMembership: (membership) => run((undo) => { memberships.insertMembership(membership, undo); }),
+    insertMembership: (membership) =>
+      run((undo) => {
+        memberships.insertMembership(membership, undo);
+      }),
     updateMembershipRole: (change) => run((undo) => memberships.updateMembershipRole(change, undo)),
     deleteMembership: (removal) => run((undo) => memberships.deleteMembership(removal, undo)),
-    appendAudit: (entry) => run((undo) => { audit.appendAudit(entry, undo); }),
+    appendAudit: (entry) =>
+      run((undo) => {
+        audit.appendAudit(entry, undo);
+      }),
     listAudit: (tenantId, page) => run(() => audit.listAudit(tenantId, page)),
-    syncFeatures: (features) => run((undo) => { entitlements.syncFeatures(features, undo); }),
+    syncFeatures: (features) =>
+      run((undo) => {
+        entitlements.syncFeatures(features, undo);
+      }),
     listFeatures: () => run(() => entitlements.listFeatures()),
     deleteFeature: (featureKey) => run((undo) => entitlements.deleteFeature(featureKey, undo)),
-    assignPackage: (assignment) => run((undo) => { entitlements.assignPackage(assignment, undo); }),
+    assignPackage: (assignment) =>
+      run((undo) => {
+        entitlements.assignPackage(assignment, undo);
+      }),
     cancelPackage: (cancellation) => run((undo) => entitlements.cancelPackage(cancellation, undo)),
-    addBoost: (boost) => run((undo) => { entitlements.addBoost(boost, undo); }),
-    setNamespaceLimit: (change) => run((undo) => { entitlements.setNamespaceLimit(change, undo); }),
+    addBoost: (boost) =>
+      run((undo) => {
+        entitlements.addBoost(boost, undo);
+      }),
+    setNamespaceLimit: (change) =>
+      run((undo) => {
+        entitlements.setNamespaceLimit(change, undo);
+      }),
     readGrants: (tenantId) => run(() => entitlements.readGrants(tenantId)),
     consume: (request) => run((undo) => entitlements.consume(request, undo)),
     release: (request) => run((undo) => entitlements.release(request, undo)),
@@ -98,7 +119,10 @@ export class MemoryAdapter implements StoreAdapter {
       rateLimits: new MemoryRateLimitTables(),
     };
     // Every operation as an own property, so the adapter can be spread or wrapped.
-    Object.assign(this, operationsOver(this.#tables, (op) => this.#outsideTransaction(op)));
+    Object.assign(
+      this,
+      operationsOver(this.#tables, (op) => this.#outsideTransaction(op)),
+    );
   }
 
   async transaction<T>(work: (tx: StoreOperations) => Promise<T>, options: TransactionOptions): Promise<T> {

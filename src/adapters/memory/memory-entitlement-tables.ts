@@ -46,7 +46,10 @@ export class MemoryEntitlementTables {
   readonly #boosts = new Map<string, BoostRecord>();
   readonly #namespaceLimits = new Map<string, NamespaceLimitRecord>();
   readonly #counters = new Map<string, CounterRecord>();
-  readonly #idempotency = new Map<string, { readonly fingerprint: string; readonly counters: readonly CounterChange[]; readonly limits: readonly (number | 'unlimited')[] }>();
+  readonly #idempotency = new Map<
+    string,
+    { readonly fingerprint: string; readonly counters: readonly CounterChange[]; readonly limits: readonly (number | 'unlimited')[] }
+  >();
   readonly #alerts = new Map<string, AlertRecord>();
   readonly #tenantExists: (tenantId: string) => boolean;
 
@@ -208,7 +211,10 @@ export class MemoryEntitlementTables {
       const k = counterKey(tenantId, target);
       const before = current[index] ?? 0;
       remember(this.#counters, k, undo);
-      this.#counters.set(k, Object.freeze({ tenantId, featureKey: target.featureKey, namespace: target.namespace, windowStart: target.windowStart, used: before + delta }));
+      this.#counters.set(
+        k,
+        Object.freeze({ tenantId, featureKey: target.featureKey, namespace: target.namespace, windowStart: target.windowStart, used: before + delta }),
+      );
       return Object.freeze({ before, after: before + delta });
     });
   }

@@ -39,12 +39,7 @@ export interface MembershipFact {
  * The pure decision rule. `membership` is `undefined` when the actor is not a
  * member, the tenant does not exist, or the id is malformed.
  */
-export function decide<C extends string>(
-  roles: RoleMap<C>,
-  tenantId: string,
-  capability: C,
-  membership: MembershipFact | undefined,
-): Decision<C> {
+export function decide<C extends string>(roles: RoleMap<C>, tenantId: string, capability: C, membership: MembershipFact | undefined): Decision<C> {
   if (membership === undefined) {
     return Object.freeze({ allowed: false, status: 404, reason: 'not_member', capability, tenantId });
   }

@@ -84,9 +84,7 @@ export type LimitFeatureOf<C> = C extends FeatureCatalog<infer _F, infer L> ? L 
  * features.chainOf('ai.tokens.images'); // ['ai.tokens.images', 'ai.tokens']
  * ```
  */
-export function defineFeatures<const D extends FeatureDefinitions<D>>(
-  definitions: D,
-): FeatureCatalog<keyof D & string, LimitKeysOf<D>> {
+export function defineFeatures<const D extends FeatureDefinitions<D>>(definitions: D): FeatureCatalog<keyof D & string, LimitKeysOf<D>> {
   type F = keyof D & string;
   type L = LimitKeysOf<D>;
   if (typeof definitions !== 'object' || (definitions as unknown) === null) {

@@ -75,9 +75,7 @@ function unlimitedRoom(hasRoom: boolean, used: number): Limit {
 
 function assertLevels(levels: readonly unknown[]): void {
   if (levels.length === 0) {
-    throw new ValidationError('Invalid levels: a consumption needs at least one level.', [
-      { path: ['levels'], message: 'At least one level is required.' },
-    ]);
+    throw new ValidationError('Invalid levels: a consumption needs at least one level.', [{ path: ['levels'], message: 'At least one level is required.' }]);
   }
 }
 
@@ -106,10 +104,7 @@ function assertLevels(levels: readonly unknown[]): void {
  * // allowed: false, reason: 'limit_exceeded', blockedBy: the 'ai.tokens' level, remaining: 50
  * ```
  */
-export function evaluateHierarchicalConsumption<F extends string>(
-  levels: readonly PoolLevel<F>[],
-  amount: number,
-): HierarchyEvaluation<F> {
+export function evaluateHierarchicalConsumption<F extends string>(levels: readonly PoolLevel<F>[], amount: number): HierarchyEvaluation<F> {
   assertLevels(levels);
   assertCount(amount, 'amount');
   const verdicts = levels.map((level) => {

@@ -33,9 +33,7 @@ function checkParent(spec: LimitFeatureSpec, specs: ReadonlyMap<string, FeatureS
     throw new ConfigurationError(`Feature "${spec.key}" has parent "${spec.parent}", which is not a declared feature.`);
   }
   if (parent.kind !== 'limit') {
-    throw new ConfigurationError(
-      `Feature "${spec.key}" has parent "${parent.key}", a boolean feature: a parent pool must be a limit feature.`,
-    );
+    throw new ConfigurationError(`Feature "${spec.key}" has parent "${parent.key}", a boolean feature: a parent pool must be a limit feature.`);
   }
   if (parent.unit !== spec.unit) {
     throw new ConfigurationError(
@@ -43,9 +41,7 @@ function checkParent(spec: LimitFeatureSpec, specs: ReadonlyMap<string, FeatureS
     );
   }
   if (!samePeriodFamily(spec, parent)) {
-    throw new ConfigurationError(
-      `Feature "${spec.key}" and its parent "${parent.key}" must both be gauges (reset 'none') or both reset periodically.`,
-    );
+    throw new ConfigurationError(`Feature "${spec.key}" and its parent "${parent.key}" must both be gauges (reset 'none') or both reset periodically.`);
   }
 }
 

@@ -37,9 +37,7 @@ export const MAX_CONSUME_AMOUNT = 2_147_483_647;
  */
 export function assertCount(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ValidationError(`Invalid ${what}: expected a non-negative safe integer.`, [
-      { path: [what], message: 'Expected a non-negative safe integer.' },
-    ]);
+    throw new ValidationError(`Invalid ${what}: expected a non-negative safe integer.`, [{ path: [what], message: 'Expected a non-negative safe integer.' }]);
   }
 }
 

@@ -84,8 +84,7 @@ function cycleWindow(every: RecurringPeriod['every'], now: Date, anchor: Date): 
     return checked(new Date(start), new Date(start + step));
   }
   const step = every === 'month' ? 1 : 12;
-  const monthsApart =
-    (now.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + (now.getUTCMonth() - anchor.getUTCMonth());
+  const monthsApart = (now.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + (now.getUTCMonth() - anchor.getUTCMonth());
   // The candidate starts in now's month or earlier; it is one step too late
   // only when it falls later in now's own month than now itself.
   let index = Math.floor(monthsApart / step);

@@ -1,11 +1,6 @@
 import { ConfigurationError } from '../errors/index.js';
 import { assertCatalogKey, assertUnit } from './catalog-keys.js';
-import {
-  DEFAULT_THRESHOLDS,
-  type BooleanFeatureSpec,
-  type FeatureSpec,
-  type LimitFeatureSpec,
-} from './feature-types.js';
+import { DEFAULT_THRESHOLDS, type BooleanFeatureSpec, type FeatureSpec, type LimitFeatureSpec } from './feature-types.js';
 import { normalizeResetPeriod, type ResetPeriodInput } from './reset-period.js';
 
 /** Options only a limit feature may have; a boolean feature carrying one is a mistake, not a no-op. */
@@ -19,9 +14,7 @@ function thresholdsOf(value: unknown, key: string): readonly number[] {
   const seen = new Set<number>();
   for (const threshold of value as unknown[]) {
     if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 1 || threshold > 100) {
-      throw new ConfigurationError(
-        `Feature "${key}": threshold ${JSON.stringify(threshold)} is not an integer percentage from 1 to 100.`,
-      );
+      throw new ConfigurationError(`Feature "${key}": threshold ${JSON.stringify(threshold)} is not an integer percentage from 1 to 100.`);
     }
     if (seen.has(threshold)) throw new ConfigurationError(`Feature "${key}": threshold ${threshold} is listed twice.`);
     seen.add(threshold);
@@ -49,18 +42,14 @@ export function validateFeature(key: string, input: unknown): FeatureSpec {
   if (definition['kind'] === 'boolean') {
     for (const option of LIMIT_ONLY_OPTIONS) {
       if (definition[option] !== undefined) {
-        throw new ConfigurationError(
-          `Boolean feature "${key}" cannot have a ${option}: only limit features are counted. Use kind 'limit'.`,
-        );
+        throw new ConfigurationError(`Boolean feature "${key}" cannot have a ${option}: only limit features are counted. Use kind 'limit'.`);
       }
     }
     const spec: BooleanFeatureSpec = { key, kind: 'boolean', ...description(definition['description'], key) };
     return Object.freeze(spec);
   }
   if (definition['kind'] !== 'limit') {
-    throw new ConfigurationError(
-      `Feature "${key}" has kind ${JSON.stringify(definition['kind'])}: use 'boolean' or 'limit'.`,
-    );
+    throw new ConfigurationError(`Feature "${key}" has kind ${JSON.stringify(definition['kind'])}: use 'boolean' or 'limit'.`);
   }
   if ('limit' in definition) {
     // Limits belong to packages, so that plans can differ; a catalog-level limit would be silently ignored.

@@ -77,9 +77,7 @@ export function defineRoles<C extends string, const M extends Readonly<Record<st
   const grantsByRole = new Map<string, ReadonlySet<C>>();
   for (const role of names) {
     if (!ROLE_NAME.test(role)) {
-      throw new ConfigurationError(
-        `Invalid role name ${JSON.stringify(role)}: use a lower-case identifier of at most 64 characters.`,
-      );
+      throw new ConfigurationError(`Invalid role name ${JSON.stringify(role)}: use a lower-case identifier of at most 64 characters.`);
     }
     const granted = map[role];
     if (!Array.isArray(granted)) {

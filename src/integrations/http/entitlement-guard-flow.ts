@@ -24,7 +24,9 @@ export function entitlementGuard<Request>(tenantry: AnyTenantry, options: Entitl
   }
   const featureKey: string = catalog.assert(resolved.featureKey);
   if (!catalog.isLimit(featureKey)) {
-    throw new ConfigurationError(`requireEntitlement() consumes limit features; "${resolved.featureKey}" is a boolean feature: check it with scope.usage.check() instead.`);
+    throw new ConfigurationError(
+      `requireEntitlement() consumes limit features; "${resolved.featureKey}" is a boolean feature: check it with scope.usage.check() instead.`,
+    );
   }
   return resolved;
 }

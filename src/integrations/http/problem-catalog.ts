@@ -89,9 +89,10 @@ function statusOf(code: ProblemCode): number {
  *   nothing about tenants because the package catalog is the same for all.
  */
 export const PROBLEM_CATALOG: Readonly<Record<ProblemCode, ProblemCatalogEntry>> = Object.freeze(
-  Object.fromEntries(
-    (Object.keys(WORDING) as ProblemCode[]).map((code) => [code, Object.freeze({ status: statusOf(code), ...WORDING[code] })]),
-  ) as Record<ProblemCode, ProblemCatalogEntry>,
+  Object.fromEntries((Object.keys(WORDING) as ProblemCode[]).map((code) => [code, Object.freeze({ status: statusOf(code), ...WORDING[code] })])) as Record<
+    ProblemCode,
+    ProblemCatalogEntry
+  >,
 );
 
 /** Options of {@link problemTypeOf}. */

@@ -48,7 +48,10 @@ function framesOf(error: unknown): string | undefined {
  * without query string, as in `instance`). Never the message of an error
  * that is not a tenantry error.
  */
-export function serverErrorLog(error: unknown, request: { readonly method: string; readonly path: string; readonly status: number; readonly code: string }): ServerErrorLog {
+export function serverErrorLog(
+  error: unknown,
+  request: { readonly method: string; readonly path: string; readonly status: number; readonly code: string },
+): ServerErrorLog {
   const method = IDENTIFIER.test(request.method) ? request.method : 'request';
   const head = `tenantry: ${method} ${request.path} answered ${String(request.status)} ${request.code}`;
   if (isTenantryError(error)) return { message: `${head}: ${error.name}`, detail: error };

@@ -11,10 +11,7 @@ import { headerNameSchema, isFunction } from './option-schemas.js';
  *
  * A missing id is treated like a malformed one: the canonical 404.
  */
-export type TenantIdSource<Request> =
-  | { readonly param: string }
-  | { readonly header: string }
-  | ((request: Request) => string | undefined);
+export type TenantIdSource<Request> = { readonly param: string } | { readonly header: string } | ((request: Request) => string | undefined);
 
 /**
  * Resolves the signed-in user's id from the request, e.g.
@@ -70,7 +67,10 @@ const optionsSchema = z
       })
       .optional(),
     // A header value: visible ASCII and spaces, no line breaks (which would split the response head).
-    wwwAuthenticate: z.string().regex(/^[\x21-\x7e][\x20-\x7e]*$/, { message: 'expected a header value such as Bearer realm="api"' }).optional(),
+    wwwAuthenticate: z
+      .string()
+      .regex(/^[\x21-\x7e][\x20-\x7e]*$/, { message: 'expected a header value such as Bearer realm="api"' })
+      .optional(),
   })
   .strict();
 

@@ -12,7 +12,12 @@ export type AnyTenantry = Tenantry<string, string, string, string, string>;
  */
 export function assertTenantry(value: unknown, guard: string): asserts value is AnyTenantry {
   const shape = value as Partial<Record<keyof AnyTenantry, unknown>> | null | undefined;
-  if (typeof shape?.forRequest !== 'function' || typeof shape.as !== 'function' || typeof shape.capabilities !== 'object' || typeof shape.limiter !== 'object') {
+  if (
+    typeof shape?.forRequest !== 'function' ||
+    typeof shape.as !== 'function' ||
+    typeof shape.capabilities !== 'object' ||
+    typeof shape.limiter !== 'object'
+  ) {
     throw new ConfigurationError(`${guard} needs the tenantry instance (the result of createTenantry()) as its first argument.`);
   }
 }

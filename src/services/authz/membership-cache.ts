@@ -32,11 +32,7 @@ export class MembershipCache {
   }
 
   /** Returns the cached fact, or loads it with `load` and caches it when no invalidation raced the load. */
-  async lookup(
-    tenantId: string,
-    userId: string,
-    load: () => Promise<MembershipFact | undefined>,
-  ): Promise<MembershipFact | undefined> {
+  async lookup(tenantId: string, userId: string, load: () => Promise<MembershipFact | undefined>): Promise<MembershipFact | undefined> {
     const key = cacheKey(tenantId, userId);
     const hit = this.#entries.get(key);
     if (hit !== undefined) return hit.role === null ? undefined : hit;

@@ -105,7 +105,13 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
   }
 
   /** Builds the decision from the store's answer and records the alerts of an applied consumption. */
-  async #settle(store: StoreOperations, consumption: Consumption<L>, levels: readonly PlannedLevel[], result: ConsumeResult, announce: boolean): Promise<EntitlementDecision<L>> {
+  async #settle(
+    store: StoreOperations,
+    consumption: Consumption<L>,
+    levels: readonly PlannedLevel[],
+    result: ConsumeResult,
+    announce: boolean,
+  ): Promise<EntitlementDecision<L>> {
     const { tenantId, featureKey, amount, namespace } = consumption;
     const facts = { featureKey, namespace, amount };
     switch (result.outcome) {
@@ -134,7 +140,9 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
     const features = this.#deps.reader.features;
     const key = features.assert(featureKey);
     if (!features.isLimit(key)) {
-      throw new ValidationError(`"${key}" is a boolean feature: check() it instead of consuming it.`, [{ path: ['featureKey'], message: 'Not a limit feature.' }]);
+      throw new ValidationError(`"${key}" is a boolean feature: check() it instead of consuming it.`, [
+        { path: ['featureKey'], message: 'Not a limit feature.' },
+      ]);
     }
     return key;
   }

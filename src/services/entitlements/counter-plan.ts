@@ -76,7 +76,12 @@ export function toPoolLevels(levels: readonly PlannedLevel[], used: readonly num
  * `0`: only a recorded idempotency key can then succeed, as a replay.
  */
 export function toTargets(levels: readonly PlannedLevel[]): CounterTarget[] {
-  return levels.map((level) => ({ featureKey: level.feature, namespace: level.namespace, windowStart: level.windowStart, limit: level.enabled ? level.limit : 0 }));
+  return levels.map((level) => ({
+    featureKey: level.feature,
+    namespace: level.namespace,
+    windowStart: level.windowStart,
+    limit: level.enabled ? level.limit : 0,
+  }));
 }
 
 /** The counters of `levels`, for reads. */

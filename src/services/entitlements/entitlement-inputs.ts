@@ -121,14 +121,21 @@ const tenantId = z.string();
  */
 export const entitlementSchemas = Object.freeze({
   check: z.object({ tenantId, featureKey: catalogKey, amount: amount.optional(), namespace: namespaceSchema.optional() }).strict(),
-  consume: z.object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() }).strict(),
+  consume: z
+    .object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() })
+    .strict(),
   release: z.object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), upTo: z.boolean().optional() }).strict(),
   report: z.object({ tenantId, namespace: namespaceSchema.optional() }).strict(),
   simulate: z.object({ tenantId, packageKeys: z.array(catalogKey).max(100) }).strict(),
   package: z.object({ tenantId, packageKey: catalogKey }).strict(),
   boost: z.object({ tenantId, featureKey: catalogKey, amount: z.union([grantAmount, z.literal('unlimited')]), expiresAt: z.date().optional() }).strict(),
   namespaceLimit: z
-    .object({ tenantId, namespace: namespaceSchema, featureKey: catalogKey, limit: z.union([z.number().int().min(0).max(COUNTER_CEILING), z.literal('unlimited')]) })
+    .object({
+      tenantId,
+      namespace: namespaceSchema,
+      featureKey: catalogKey,
+      limit: z.union([z.number().int().min(0).max(COUNTER_CEILING), z.literal('unlimited')]),
+    })
     .strict(),
   alerts: z.object({ tenantId, limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(), cursor: z.string().optional() }).strict(),
 });

@@ -66,7 +66,9 @@ export class GaugeRelease<F extends string, L extends F, P extends string> {
       const result = await store.release({ tenantId, amount: releasable, counters: toTargets(levels) });
       if (result.outcome === 'released') return usageOf(key, own, result.counters[0]?.after ?? 0);
       if (!options.upTo || attempt >= UP_TO_ATTEMPTS) {
-        throw new ValidationError(`Cannot release ${releasable} of "${key}": only ${result.used} in use.`, [{ path: ['amount'], message: 'More than is in use.' }]);
+        throw new ValidationError(`Cannot release ${releasable} of "${key}": only ${result.used} in use.`, [
+          { path: ['amount'], message: 'More than is in use.' },
+        ]);
       }
     }
   }
@@ -76,7 +78,9 @@ export class GaugeRelease<F extends string, L extends F, P extends string> {
     const key = features.assert(featureKey);
     const spec = features.get(key);
     if (spec.kind !== 'limit' || spec.reset !== 'none') {
-      throw new ValidationError(`Only gauge features (reset: 'none') can be released; "${key}" resets on its own.`, [{ path: ['featureKey'], message: 'Not a gauge.' }]);
+      throw new ValidationError(`Only gauge features (reset: 'none') can be released; "${key}" resets on its own.`, [
+        { path: ['featureKey'], message: 'Not a gauge.' },
+      ]);
     }
     return key as L;
   }

@@ -2,7 +2,16 @@ import { provenanceOf, refFromStored, type Actor, type ActorRef, type SystemActo
 import { grantProblem, type PackageCatalog } from '../../core/entitlements/define-packages.js';
 import { ActorNotAllowedError, NotFoundError, ValidationError } from '../../core/errors/index.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, pageOf, type Page } from '../../core/paging/page.js';
-import { TENANT_POOL, type AlertRecord, type AuditAction, type AuditMetadata, type BoostRecord, type PackageAssignmentRecord, type Store, type StoreOperations } from '../../store/index.js';
+import {
+  TENANT_POOL,
+  type AlertRecord,
+  type AuditAction,
+  type AuditMetadata,
+  type BoostRecord,
+  type PackageAssignmentRecord,
+  type Store,
+  type StoreOperations,
+} from '../../store/index.js';
 import type { Auditor } from '../audit/auditor.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
 import type { TenantIdRule } from '../shared/tenant-id-rule.js';

@@ -44,7 +44,12 @@ export class ManagementAuthorizer<C extends string> {
    * current role (omitted for additions). Resolves with `undefined` when the
    * write may go ahead; the system actor always may.
    */
-  async authorize(tx: StoreOperations, actor: Actor, attempt: Attempt, targetRole: (() => Promise<string | undefined>) | undefined): Promise<Refusal | undefined> {
+  async authorize(
+    tx: StoreOperations,
+    actor: Actor,
+    attempt: Attempt,
+    targetRole: (() => Promise<string | undefined>) | undefined,
+  ): Promise<Refusal | undefined> {
     if (actor.type === 'system') return undefined;
     const own = await tx.findMembership(attempt.tenantId, actor.userId);
     if (own === undefined) throw new NotFoundError();

@@ -37,6 +37,11 @@ export class MemberQueries {
     const { store } = this.#deps;
     // One extra row tells whether another page exists without a count query.
     const rows = await store.listMembers(parsed.tenantId, after === undefined ? { limit: limit + 1 } : { limit: limit + 1, afterUserId: after });
-    return pageOf(rows, limit, (row) => toMember(row), (row) => encodeCursor(CURSOR_KIND, row.userId));
+    return pageOf(
+      rows,
+      limit,
+      (row) => toMember(row),
+      (row) => encodeCursor(CURSOR_KIND, row.userId),
+    );
   }
 }

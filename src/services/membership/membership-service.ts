@@ -128,7 +128,9 @@ export class MembershipService<C extends string, R extends string> {
     if (actor.type !== 'user') throw new ActorNotAllowedError('user', 'Only a user can leave a tenant; remove members with members.remove().');
     const { tenantId } = parseTenantInput(this.#deps.tenantIds, membershipSchemas.leave, input, 'leave');
     await this.#deps.seats?.prepare();
-    const left = await this.#deps.store.transaction((tx) => this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave', tenantNotFound), { tenantId });
+    const left = await this.#deps.store.transaction((tx) => this.#delete(tx, actor, tenantId, actor.userId, 'tenant_membership.leave', tenantNotFound), {
+      tenantId,
+    });
     const record = committed(left);
     this.#deps.onMembershipChanged(tenantId, actor.userId);
     return toMember(record);
@@ -161,7 +163,11 @@ export class MembershipService<C extends string, R extends string> {
         const from = await tx.findMembership(tenantId, fromUserId);
         if (from === undefined) throw memberNotFound();
         if (actor.type === 'user' && actor.userId !== fromUserId) {
-          return this.#authorizer.deny(tx, actor, attempt, { reason: 'not_owner', capability: ownerOnly, message: 'Only an owner can transfer their own ownership.' });
+          return this.#authorizer.deny(tx, actor, attempt, {
+            reason: 'not_owner',
+            capability: ownerOnly,
+            message: 'Only an owner can transfer their own ownership.',
+          });
         }
         if (!roles.isOwner(from.role)) {
           return this.#authorizer.deny(tx, actor, attempt, { reason: 'not_owner', capability: ownerOnly, message: 'Only an owner can transfer ownership.' });

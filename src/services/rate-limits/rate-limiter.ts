@@ -37,7 +37,11 @@ const hitSchema = z
   .object({
     key: z.string(),
     limit: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    windowMs: z.number().int().min(1).max(366 * 24 * 3_600_000),
+    windowMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 24 * 3_600_000),
     cost: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();

@@ -11,4 +11,6 @@ export interface ListInput {
 }
 
 /** Boundary schema of {@link ListInput}; the tenant id is checked first by the tenant-id rule. */
-export const listInputSchema = z.object({ tenantId: z.string(), limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(), cursor: z.string().optional() }).strict();
+export const listInputSchema = z
+  .object({ tenantId: z.string(), limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(), cursor: z.string().optional() })
+  .strict();

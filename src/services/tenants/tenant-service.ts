@@ -44,7 +44,8 @@ export class TenantService {
     if (ownerId === undefined) {
       throw new ValidationError('Invalid tenant: ownerId is required for a system actor.', [{ path: ['ownerId'], message: 'Required.' }]);
     }
-    if (actor.type === 'user' && ownerId !== actor.userId) throw new ActorNotAllowedError('system', 'Only a system actor can create a tenant owned by another user.');
+    if (actor.type === 'user' && ownerId !== actor.userId)
+      throw new ActorNotAllowedError('system', 'Only a system actor can create a tenant owned by another user.');
     if (parsed.id !== undefined && !this.#deps.tenantIds.isValid(parsed.id)) {
       throw new ValidationError('Invalid tenant: id does not follow the tenant-id rule.', [{ path: ['id'], message: 'Malformed tenant id.' }]);
     }

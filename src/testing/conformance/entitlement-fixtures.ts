@@ -33,7 +33,11 @@ export class EntitlementFixtures extends Fixtures {
   /** Syncs limit features `label -> parent label (or null)`, parents and children in one call. */
   async syncLimitFeatures(tree: Readonly<Record<string, string | null>>): Promise<void> {
     await this.#store.syncFeatures(
-      Object.entries(tree).map(([label, parent]) => ({ key: this.featureKey(label), kind: 'limit' as const, parentKey: parent === null ? null : this.featureKey(parent) })),
+      Object.entries(tree).map(([label, parent]) => ({
+        key: this.featureKey(label),
+        kind: 'limit' as const,
+        parentKey: parent === null ? null : this.featureKey(parent),
+      })),
     );
   }
 
@@ -75,7 +79,12 @@ export class EntitlementFixtures extends Fixtures {
     };
   }
 
-  alert(tenantId: string, label: string, threshold: number, options: { readonly namespace?: string; readonly windowStart?: Date; readonly createdAt?: Date } = {}): AlertRecord {
+  alert(
+    tenantId: string,
+    label: string,
+    threshold: number,
+    options: { readonly namespace?: string; readonly windowStart?: Date; readonly createdAt?: Date } = {},
+  ): AlertRecord {
     return {
       tenantId,
       featureKey: this.featureKey(label),
@@ -92,7 +101,12 @@ export class EntitlementFixtures extends Fixtures {
    * An audit entry with a time-ordered id: ids of one case increase with
    * every call (lower-case UUIDv7 layout), as the services' generator does.
    */
-  auditEntry(tenantId: string, action: AuditAction, metadata: AuditMetadata = {}, options: { readonly subjectUserId?: string | null; readonly createdAt?: Date } = {}): AuditRecord {
+  auditEntry(
+    tenantId: string,
+    action: AuditAction,
+    metadata: AuditMetadata = {},
+    options: { readonly subjectUserId?: string | null; readonly createdAt?: Date } = {},
+  ): AuditRecord {
     this.#auditSequence += 1;
     const time = (Date.parse('2024-01-01T00:00:00.000Z') + this.#auditSequence).toString(16).padStart(12, '0');
     const random = randomUUID().replaceAll('-', '');

@@ -34,7 +34,11 @@ await describeDatabases(DATABASE_NAMES, (database) => {
       await expect(owner.usage.check({ tenantId, featureKey: 'seats', amount })).rejects.toThrow(ValidationError);
     }
     expect((await owner.usage.report({ tenantId })).features.every((usage) => usage.used === 0)).toBe(true);
-    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: MAX_CONSUME_AMOUNT })).toMatchObject({ allowed: true, used: MAX_CONSUME_AMOUNT, remaining: 'unlimited' });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: MAX_CONSUME_AMOUNT })).toMatchObject({
+      allowed: true,
+      used: MAX_CONSUME_AMOUNT,
+      remaining: 'unlimited',
+    });
   });
 
   it('stops an unlimited gauge at COUNTER_CEILING: the consume past it is limit_exceeded, counts nothing, and the feature keeps working', async () => {
@@ -61,7 +65,10 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     expect(await owner.usage.check({ tenantId, featureKey: 'seats' })).toMatchObject({ allowed: false, reason: 'limit_exceeded', remainingAfter: 0 });
 
     // Nothing was counted, every read still works, and a release makes room again.
-    expect((await owner.usage.report({ tenantId })).features.find((usage) => usage.featureKey === 'seats')).toMatchObject({ used: COUNTER_CEILING, remaining: 'unlimited' });
+    expect((await owner.usage.report({ tenantId })).features.find((usage) => usage.featureKey === 'seats')).toMatchObject({
+      used: COUNTER_CEILING,
+      remaining: 'unlimited',
+    });
     expect(await owner.usage.release({ tenantId, featureKey: 'seats', amount: 3 })).toMatchObject({ used: COUNTER_CEILING - 3 });
     // The refused call's key was not recorded: it consumes now.
     expect(await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 1, idempotencyKey: 'past-the-ceiling' })).toMatchObject({

@@ -22,14 +22,24 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' })).toEqual({ ...first, replayed: true });
     expect(await owner.usage.tryConsume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' })).toEqual({ ...first, replayed: true });
     await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 5, idempotencyKey: 'req-1' })).rejects.toThrow(IdempotencyConflictError);
-    await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1', namespace: 'team' })).rejects.toThrow(IdempotencyConflictError);
+    await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1', namespace: 'team' })).rejects.toThrow(
+      IdempotencyConflictError,
+    );
 
     // A key never recorded is refused as before, and stays free for when the plan is back.
     await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 7, idempotencyKey: 'req-2' })).rejects.toThrow(FeatureNotEnabledError);
-    expect(await owner.usage.tryConsume({ tenantId, featureKey: 'ai.tokens', amount: 7, idempotencyKey: 'req-2' })).toMatchObject({ allowed: false, reason: 'not_enabled', replayed: false });
+    expect(await owner.usage.tryConsume({ tenantId, featureKey: 'ai.tokens', amount: 7, idempotencyKey: 'req-2' })).toMatchObject({
+      allowed: false,
+      reason: 'not_enabled',
+      replayed: false,
+    });
     await system.provisioning.assignPackage({ tenantId, packageKey: 'free' });
     // Replays and conflicts counted nothing (the plan is back at the same cycle start: same window).
-    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 7, idempotencyKey: 'req-2' })).toMatchObject({ allowed: true, used: 107, replayed: false });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 7, idempotencyKey: 'req-2' })).toMatchObject({
+      allowed: true,
+      used: 107,
+      replayed: false,
+    });
     expect(await usedOf(owner, tenantId)).toBe(107);
   });
 
@@ -44,7 +54,9 @@ await describeDatabases(DATABASE_NAMES, (database) => {
 
     // free alone grants 200 images and 1000 tokens, and team-a now has 10: the replay still reports the first decision.
     expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 5000, ...request })).toEqual({ ...first, replayed: true });
-    await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 5000, idempotencyKey: 'big-job' })).rejects.toThrow(IdempotencyConflictError);
+    await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 5000, idempotencyKey: 'big-job' })).rejects.toThrow(
+      IdempotencyConflictError,
+    );
   });
 
   it('replays the first decision after the boost that enabled the feature has expired', async () => {

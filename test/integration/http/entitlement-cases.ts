@@ -61,7 +61,8 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
 
     it('lets one Idempotency-Key cover every guard of a route, each counting once', async () => {
       const key = randomUUID();
-      const send = () => http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/metered`, user: 'alice', json: { tokens: 7 }, headers: { 'Idempotency-Key': key } });
+      const send = () =>
+        http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/metered`, user: 'alice', json: { tokens: 7 }, headers: { 'Idempotency-Key': key } });
       const [requestsBefore, tokensBefore] = [await usedTokens('api.requests'), await usedTokens()];
       const first = JSON.parse((await send()).body) as Record<'requests' | 'tokens', { replayed: boolean; featureKey: string }>;
       const retry = JSON.parse((await send()).body) as typeof first;
@@ -153,7 +154,9 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
       expect(JSON.parse(retry.body)).toMatchObject({ namespace: 'apollo', replayed: true });
       // The default header means nothing on this route: both requests consume.
       const other = randomUUID();
-      const bodies = [await send({ 'Idempotency-Key': other }), await send({ 'Idempotency-Key': other })].map((result) => JSON.parse(result.body) as { replayed: boolean });
+      const bodies = [await send({ 'Idempotency-Key': other }), await send({ 'Idempotency-Key': other })].map(
+        (result) => JSON.parse(result.body) as { replayed: boolean },
+      );
       expect(bodies.map((body) => body.replayed)).toEqual([false, false]);
       expect(await usedOf(scenario, 'ai.tokens.images', 'apollo')).toBe(15);
     });

@@ -166,7 +166,7 @@ describe('fastify: construction and encapsulation', () => {
     await app.close();
   });
 
-  it('answers unmatched routes with the canonical 404 through setNotFoundHandler(notFoundHandler()) and the plugin\'s problem handler', async () => {
+  it("answers unmatched routes with the canonical 404 through setNotFoundHandler(notFoundHandler()) and the plugin's problem handler", async () => {
     const app = Fastify();
     await app.register(tenantryPlugin);
     app.setNotFoundHandler(notFoundHandler());

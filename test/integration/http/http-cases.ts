@@ -247,7 +247,12 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
 
     it('answers 400 unknown_role, the one code for a role that is not declared, without echoing it', async () => {
       const rejected = 'not-a-role-but-a-secret';
-      const result = await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members`, user: 'alice', json: { userId: 'erin', role: rejected } });
+      const result = await http.send({
+        method: 'POST',
+        path: `/tenants/${scenario.tenantId}/members`,
+        user: 'alice',
+        json: { userId: 'erin', role: rejected },
+      });
       expect(result.status).toBe(400);
       expect(problemOf(result)).toEqual({
         type: problemTypeOf('unknown_role'),
@@ -297,7 +302,8 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
     });
 
     it('adds the documented extension members', async () => {
-      const get = async (code: string) => JSON.parse((await http.send({ path: `/tenants/${scenario.tenantId}/errors/${code}`, user: 'alice' })).body) as ProblemDetails;
+      const get = async (code: string) =>
+        JSON.parse((await http.send({ path: `/tenants/${scenario.tenantId}/errors/${code}`, user: 'alice' })).body) as ProblemDetails;
       expect(await get('limit_exceeded')).toMatchObject({ featureKey: 'seats', limit: 5, used: 5, requested: 1 });
       expect(await get('feature_not_enabled')).toMatchObject({ featureKey: 'sso' });
       expect(await get('forbidden')).toMatchObject({ capability: 'billing.manage' });

@@ -143,7 +143,10 @@ describe('problemDetailsFor: options and HTTP-layer errors', () => {
   it('uses the type base for every tenantry type, the canonical 404 included, and leaves about:blank alone', () => {
     const typeBase = 'https://api.example.com/errors/';
     expect(problemDetailsFor(new ForbiddenError('x'), { typeBase }).type).toBe(`${typeBase}forbidden`);
-    expect(problemDetailsFor({ status: 404 }, { typeBase, instance: '/x' })).toEqual({ ...(JSON.parse(notFoundResponse().body) as object), type: `${typeBase}not-found` });
+    expect(problemDetailsFor({ status: 404 }, { typeBase, instance: '/x' })).toEqual({
+      ...(JSON.parse(notFoundResponse().body) as object),
+      type: `${typeBase}not-found`,
+    });
     expect(notFoundResponse({ typeBase }).body).toBe(errorResponse({ status: 404 }, { typeBase }).body);
     expect(problemDetailsFor({ status: 400 }, { typeBase }).type).toBe('about:blank');
   });

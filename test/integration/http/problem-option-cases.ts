@@ -81,7 +81,15 @@ export function describeProblemOptions(adapter: string, start: StartHarness): vo
         capability: 'billing.read',
         traceId: 'trace-1',
       });
-      const invalid = problemOf(await http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/members`, user: 'alice', json: { userId: '', role: 'readonly' }, headers: traced }));
+      const invalid = problemOf(
+        await http.send({
+          method: 'POST',
+          path: `/tenants/${scenario.tenantId}/members`,
+          user: 'alice',
+          json: { userId: '', role: 'readonly' },
+          headers: traced,
+        }),
+      );
       expect(invalid).toMatchObject({ status: 400, code: 'validation_failed', traceId: 'trace-1' });
       expect(invalid.issues).toEqual([{ path: ['userId'], message: 'Must not be empty.' }]);
       const crash = problemOf(await http.send({ path: `/tenants/${scenario.tenantId}/crash`, user: 'alice', headers: traced }));

@@ -33,10 +33,7 @@ describe('rate-limit keys', () => {
 
   it('are injective: distinct subjects of one limiter never share a stored key', () => {
     const digestOf = (subject: string) => `sha256:${createHash('sha256').update(subject).digest('hex')}`;
-    const subject = fc.oneof(
-      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
-      fc.string({ unit: 'grapheme', minLength: 190, maxLength: 260 }),
-    );
+    const subject = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.string({ unit: 'grapheme', minLength: 190, maxLength: 260 }));
     fc.assert(
       fc.property(subject, subject, (a, b) => {
         fc.pre(a !== b);
@@ -103,9 +100,13 @@ type StartApp = (tenantry: TestTenantry) => Promise<HttpClient>;
 const startExpress: StartApp = (tenantry) => {
   const app = express();
   app.use(express.json());
-  app.post('/accept', expressRateLimit(tenantry, { name: 'accept', limit: 3, windowMs: 60_000, key: (req) => String((req.body as { email?: unknown }).email) }), (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.post(
+    '/accept',
+    expressRateLimit(tenantry, { name: 'accept', limit: 3, windowMs: 60_000, key: (req) => String((req.body as { email?: unknown }).email) }),
+    (_req, res) => {
+      res.json({ ok: true });
+    },
+  );
   app.use(expressProblemHandler());
   return listenExpress(app);
 };
@@ -115,7 +116,14 @@ const startFastify: StartApp = async (tenantry) => {
   await app.register(tenantryPlugin);
   app.post(
     '/accept',
-    { preHandler: fastifyRateLimit(tenantry, { name: 'accept', limit: 3, windowMs: 60_000, key: (request) => String((request.body as { email?: unknown }).email) }) },
+    {
+      preHandler: fastifyRateLimit(tenantry, {
+        name: 'accept',
+        limit: 3,
+        windowMs: 60_000,
+        key: (request) => String((request.body as { email?: unknown }).email),
+      }),
+    },
     () => ({ ok: true }),
   );
   return injectInto(app);

@@ -56,7 +56,10 @@ await describeSqlDatabases(['postgres', 'mysql'], (database) => {
     const secret = `idem-SECRET-${randomUUID()}`;
     const setup = database.store();
     const tenantId = `redact-${randomUUID()}`;
-    await setup.createTenant({ id: tenantId, createdBy: 'u', createdByType: 'user', createdAt: at }, { id: randomUUID(), tenantId, userId: 'u', role: 'owner', createdBy: 'u', createdByType: 'user', createdAt: at, source: 'system' });
+    await setup.createTenant(
+      { id: tenantId, createdBy: 'u', createdByType: 'user', createdAt: at },
+      { id: randomUUID(), tenantId, userId: 'u', role: 'owner', createdBy: 'u', createdByType: 'user', createdAt: at, source: 'system' },
+    );
     await setup.syncFeatures([{ key: 'redact.calls', kind: 'limit', parentKey: null }]);
     const request: ConsumeRequest = {
       tenantId,
@@ -85,7 +88,10 @@ await describeSqlDatabases(['postgres', 'mysql'], (database) => {
         await (database.dialect === 'mysql' ? sql`set session innodb_lock_wait_timeout = 1` : sql`set lock_timeout = '50ms'`).execute(connection);
         return kyselyStore(connection)
           .consume(request)
-          .then(() => undefined, (error: unknown) => error);
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          );
       });
     release();
     await expect(holder).rejects.toThrow('roll back');
@@ -94,7 +100,13 @@ await describeSqlDatabases(['postgres', 'mysql'], (database) => {
     // What the cause keeps: the driver's identifying fields and message.
     expect((failure as Error).cause).toMatchObject(
       database.dialect === 'mysql'
-        ? { name: 'DriverErrorCause', errno: 1205, code: 'ER_LOCK_WAIT_TIMEOUT', sqlState: 'HY000', message: 'Lock wait timeout exceeded; try restarting transaction' }
+        ? {
+            name: 'DriverErrorCause',
+            errno: 1205,
+            code: 'ER_LOCK_WAIT_TIMEOUT',
+            sqlState: 'HY000',
+            message: 'Lock wait timeout exceeded; try restarting transaction',
+          }
         : { name: 'DriverErrorCause', code: '55P03', severity: 'ERROR', message: 'canceling statement due to lock timeout' },
     );
   });

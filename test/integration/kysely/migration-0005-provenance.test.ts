@@ -11,7 +11,12 @@ const tablePrefix = 'prov_';
 
 /** A Migrator over tenantry's migrations with their own history table. */
 function migrator(db: TestKysely): Migrator {
-  return new Migrator({ db, provider: tenantryMigrations({ tablePrefix }), migrationTableName: 'prov_migration', migrationLockTableName: 'prov_migration_lock' });
+  return new Migrator({
+    db,
+    provider: tenantryMigrations({ tablePrefix }),
+    migrationTableName: 'prov_migration',
+    migrationLockTableName: 'prov_migration_lock',
+  });
 }
 
 /** Rows as a 0004 schema holds them: provenance is only `created_by`. */
@@ -27,7 +32,16 @@ async function seed0004(db: TestKysely) {
   const creation = (tenantId: string, actorType: string, actorId: string) =>
     db
       .insertInto(`${tablePrefix}audit_log`)
-      .values({ id: randomUUID(), tenant_id: tenantId, action: 'tenant.create', actor_type: actorType, actor_id: actorId, subject_user_id: null, metadata: '{}', created_at: ts })
+      .values({
+        id: randomUUID(),
+        tenant_id: tenantId,
+        action: 'tenant.create',
+        actor_type: actorType,
+        actor_id: actorId,
+        subject_user_id: null,
+        metadata: '{}',
+        created_at: ts,
+      })
       .execute();
 
   // Created by systemActor('seed') through tenantry: the audit entry says so.
@@ -92,7 +106,16 @@ await describeSqlDatabases(
       const fresh = randomUUID();
       await store.createTenant(
         { id: fresh, createdByType: 'system', createdBy: 'system:seed', createdAt: at },
-        { id: randomUUID(), tenantId: fresh, userId: 'system:seed', role: 'owner', createdByType: 'user', createdBy: 'system:seed', createdAt: at, source: 'tenant_create' },
+        {
+          id: randomUUID(),
+          tenantId: fresh,
+          userId: 'system:seed',
+          role: 'owner',
+          createdByType: 'user',
+          createdBy: 'system:seed',
+          createdAt: at,
+          source: 'tenant_create',
+        },
       );
       expect(await tenantType(fresh)).toEqual(['system', 'system:seed']);
       expect(await memberTypes(fresh)).toEqual([['system:seed', 'user', 'system:seed']]);

@@ -33,7 +33,10 @@ async function tableNames(db: TestKysely): Promise<string[]> {
 async function createAndFind(database: SqlTestDatabase, tablePrefix: string): Promise<void> {
   const store = kyselyStore(database.db, { tablePrefix });
   const id = `mig-${randomUUID()}`;
-  await store.createTenant({ id, createdByType: 'user', createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+  await store.createTenant(
+    { id, createdByType: 'user', createdBy: 'u', createdAt: at },
+    { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' },
+  );
   expect((await store.findTenant(id))?.id).toBe(id);
 }
 
@@ -44,9 +47,7 @@ await describeSqlDatabases(
       const first = await migrateToLatest(database.db);
       expect(first.map((r) => [r.migrationName, r.status])).toEqual(MIGRATIONS.map((name) => [name, 'Success']));
       expect(await migrateToLatest(database.db)).toEqual([]);
-      expect(await tableNames(database.db)).toEqual(
-        [...TABLES.map((table) => `tenantry_${table}`), 'tenantry_migration', 'tenantry_migration_lock'].sort(),
-      );
+      expect(await tableNames(database.db)).toEqual([...TABLES.map((table) => `tenantry_${table}`), 'tenantry_migration', 'tenantry_migration_lock'].sort());
       await createAndFind(database, 'tenantry_');
     });
 
@@ -58,7 +59,10 @@ await describeSqlDatabases(
       // Tenants written with one prefix are invisible through the other.
       const acme = kyselyStore(database.db, { tablePrefix: 'acme_' });
       const id = `only-default-${randomUUID()}`;
-      await kyselyStore(database.db).createTenant({ id, createdByType: 'user', createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+      await kyselyStore(database.db).createTenant(
+        { id, createdByType: 'user', createdBy: 'u', createdAt: at },
+        { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' },
+      );
       expect(await acme.findTenant(id)).toBeUndefined();
       expect(await acme.listMembershipsOfUser('u')).toHaveLength(1);
     });
@@ -67,7 +71,10 @@ await describeSqlDatabases(
       const host: Record<string, Migration> = {
         '2024_01_01_host_table': {
           up: async (db) => {
-            await db.schema.createTable('host_things').addColumn('id', 'integer', (col) => col.primaryKey()).execute();
+            await db.schema
+              .createTable('host_things')
+              .addColumn('id', 'integer', (col) => col.primaryKey())
+              .execute();
           },
           down: async (db) => {
             await db.schema.dropTable('host_things').execute();
@@ -99,8 +106,12 @@ await describeSqlDatabases(
       await createAndFind(database, tablePrefix);
       if (database.dialect !== 'sqlite') {
         // PostgreSQL would silently truncate a name over 63 characters; MySQL refuses one over 64.
-        const { rows } = await sql<{ name: string }>`select constraint_name as name from information_schema.table_constraints where constraint_name like ${`${tablePrefix}%`}`.execute(database.db);
-        expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining([`${tablePrefix}package_assignments_tenant_fkey`, `${tablePrefix}namespace_limits_feature_fkey`]));
+        const { rows } = await sql<{
+          name: string;
+        }>`select constraint_name as name from information_schema.table_constraints where constraint_name like ${`${tablePrefix}%`}`.execute(database.db);
+        expect(rows.map((row) => row.name)).toEqual(
+          expect.arrayContaining([`${tablePrefix}package_assignments_tenant_fkey`, `${tablePrefix}namespace_limits_feature_fkey`]),
+        );
       }
     });
 
@@ -111,12 +122,22 @@ await describeSqlDatabases(
       expect(columns).toEqual(expect.arrayContaining(['tenant_id', 'user_id', 'created_at']));
       const store = kyselyStore(camel, { tablePrefix: 'camel_' });
       const id = `camel-${randomUUID()}`;
-      await store.createTenant({ id, createdByType: 'user', createdBy: 'u', createdAt: at }, { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' });
+      await store.createTenant(
+        { id, createdByType: 'user', createdBy: 'u', createdAt: at },
+        { id: randomUUID(), tenantId: id, userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: at, source: 'tenant_create' },
+      );
       expect((await store.findMembership(id, 'u'))?.tenantId).toBe(id);
     });
 
     it('rejects invalid options with ConfigurationError before touching the database', async () => {
-      for (const options of [{ tablePrefix: 'Acme_' }, { tablePrefix: 'a-b' }, { tablePrefix: 'x'.repeat(31) }, { dialect: 'oracle' }, { migrationTableName: '' }, { unknown: true }]) {
+      for (const options of [
+        { tablePrefix: 'Acme_' },
+        { tablePrefix: 'a-b' },
+        { tablePrefix: 'x'.repeat(31) },
+        { dialect: 'oracle' },
+        { migrationTableName: '' },
+        { unknown: true },
+      ]) {
         await expect(migrateToLatest(database.db, options as never)).rejects.toSatisfy(isConfigurationError);
       }
       const { rows } = await sql<{ n: number }>`select 1 as n`.execute(database.db);

@@ -28,7 +28,10 @@ function expectedCounts(before: number, attempts: number): number[] {
 }
 
 function sortedCounts(results: readonly RateLimitResult[]): number[] {
-  return results.filter((r) => r.allowed).map((r) => r.count).sort((a, b) => a - b);
+  return results
+    .filter((r) => r.allowed)
+    .map((r) => r.count)
+    .sort((a, b) => a - b);
 }
 
 await describeSqlDatabases(['postgres', 'mysql', 'sqlite-file'], (database) => {

@@ -19,16 +19,24 @@ function rateLimitHit(): RateLimitHit {
  * an open transaction, with a store bound to one connection on which
  * `settings` ran first (a session's short timeout).
  */
-async function whileLocked(database: SqlTestDatabase, lock: RawBuilder<unknown>, settings: readonly RawBuilder<unknown>[], work: (store: Store) => Promise<void>) {
+async function whileLocked(
+  database: SqlTestDatabase,
+  lock: RawBuilder<unknown>,
+  settings: readonly RawBuilder<unknown>[],
+  work: (store: Store) => Promise<void>,
+) {
   const holder: TestKysely = database.connect({ maxConnections: 1 });
   await holder.connection().execute(async (connection) => {
     await sql.raw(database.dialect === 'mysql' ? 'start transaction' : 'begin').execute(connection);
     try {
       await lock.execute(connection);
-      await database.connect({ maxConnections: 1 }).connection().execute(async (waiter) => {
-        for (const setting of settings) await setting.execute(waiter);
-        await work(kyselyStore(waiter));
-      });
+      await database
+        .connect({ maxConnections: 1 })
+        .connection()
+        .execute(async (waiter) => {
+          for (const setting of settings) await setting.execute(waiter);
+          await work(kyselyStore(waiter));
+        });
     } finally {
       await sql`rollback`.execute(connection);
     }
@@ -59,7 +67,16 @@ async function lockedWindow(db: SqlTestDatabase) {
 /** A tenant with two owners, and the select that locks its row. */
 async function lockedTenant(db: SqlTestDatabase) {
   const tenantId = `timeout-${randomUUID()}`;
-  const owner = (userId: string) => ({ id: randomUUID(), tenantId, userId, role: 'owner', createdBy: 'u', createdByType: 'user' as const, createdAt: at, source: 'system' as const });
+  const owner = (userId: string) => ({
+    id: randomUUID(),
+    tenantId,
+    userId,
+    role: 'owner',
+    createdBy: 'u',
+    createdByType: 'user' as const,
+    createdAt: at,
+    source: 'system' as const,
+  });
   await db.store().createTenant({ id: tenantId, createdBy: 'u', createdByType: 'user', createdAt: at }, owner('a'));
   await db.store().insertMembership(owner('b'));
   return { tenantId, lock: sql`select id from tenantry_tenants where id = ${tenantId} for update` };
@@ -70,7 +87,10 @@ await describeSqlDatabases(['postgres'], (db) => {
     const { hit, lock } = await lockedWindow(db);
     await whileLocked(db, lock, [sql`set lock_timeout = '50ms'`], async (store) => {
       await expectTimeout(store.hitRateLimit(hit), '55P03');
-      await expectTimeout(store.transaction((tx) => tx.hitRateLimit(hit)), '55P03');
+      await expectTimeout(
+        store.transaction((tx) => tx.hitRateLimit(hit)),
+        '55P03',
+      );
     });
     expect(await db.store().hitRateLimit({ ...hit, cost: hit.limit + 1 })).toEqual({ allowed: false, count: 1 });
   });

@@ -51,6 +51,17 @@ describe('an unreachable backend is StorageUnavailableError with the driver erro
     const store = kyselyStore(track(new Kysely({ dialect: new SqliteDialect({ database: connection }) })));
     connection.close();
     await expectUnavailable(store.listMembershipsOfUser('u'));
-    await expectUnavailable(store.insertMembership({ id: 'm', tenantId: 't', userId: 'u', role: 'owner', createdByType: 'user', createdBy: 'u', createdAt: new Date(), source: 'system' }));
+    await expectUnavailable(
+      store.insertMembership({
+        id: 'm',
+        tenantId: 't',
+        userId: 'u',
+        role: 'owner',
+        createdByType: 'user',
+        createdBy: 'u',
+        createdAt: new Date(),
+        source: 'system',
+      }),
+    );
   });
 });

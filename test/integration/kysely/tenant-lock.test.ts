@@ -60,7 +60,9 @@ async function lockWaits(database: SqlTestDatabase): Promise<number> {
   const query =
     database.dialect === 'postgres'
       ? sql<{ waiting: number | string }>`select count(*) as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`
-      : sql<{ waiting: number | string }>`select count(*) as waiting from information_schema.processlist where db = database() and command = 'Query' and info like 'select \`id\` from \`tenantry_tenants\`%for update'`;
+      : sql<{
+          waiting: number | string;
+        }>`select count(*) as waiting from information_schema.processlist where db = database() and command = 'Query' and info like 'select \`id\` from \`tenantry_tenants\`%for update'`;
   const { rows } = await query.execute(database.db);
   return Number(rows[0]?.waiting ?? 0);
 }

@@ -246,7 +246,13 @@ describe('denial diagnostics', () => {
     const { tenantry } = setup({ onDenied: (event) => events.push(event) });
     await tenantry.as(systemActor('billing')).check('00000000-0000-4000-8000-000000000000', 'tenant.read');
     expect(events).toEqual([
-      { capability: 'tenant.read', tenantId: '00000000-0000-4000-8000-000000000000', actor: { type: 'system', id: 'billing' }, reason: 'not_member', status: 404 },
+      {
+        capability: 'tenant.read',
+        tenantId: '00000000-0000-4000-8000-000000000000',
+        actor: { type: 'system', id: 'billing' },
+        reason: 'not_member',
+        status: 404,
+      },
     ]);
   });
 });
@@ -261,7 +267,8 @@ describe('system scope', () => {
     }
     const unknown = await system.check('00000000-0000-4000-8000-000000000000', 'tenant.read');
     const malformed = await system.check('not-a-uuid', 'tenant.read');
-    for (const decision of [unknown, malformed]) expect(decision).toMatchObject({ allowed: false, status: 404, reason: 'not_member', capability: 'tenant.read' });
+    for (const decision of [unknown, malformed])
+      expect(decision).toMatchObject({ allowed: false, status: 404, reason: 'not_member', capability: 'tenant.read' });
     await expect(system.authorize('not-a-uuid', 'tenant.read')).rejects.toThrow(NotFoundError);
     expect(await system.isMember(tenantId)).toBe(true);
     expect(await system.roleIn(tenantId)).toBeUndefined();

@@ -30,9 +30,7 @@ describe('defineRoles', () => {
     const registry = defineCapabilities(['a.read'] as const);
     // The cast smuggles a typo past the compiler on purpose, as plain JavaScript would.
     const typo = 'a.write' as string as 'a.read';
-    expect(() => defineRoles(registry, { owner: ['a.read', typo] }, { ownerRole: 'owner' })).toThrowError(
-      new UnknownCapabilityError('a.write'),
-    );
+    expect(() => defineRoles(registry, { owner: ['a.read', typo] }, { ownerRole: 'owner' })).toThrowError(new UnknownCapabilityError('a.write'));
   });
 
   it.each([

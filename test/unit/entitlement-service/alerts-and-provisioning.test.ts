@@ -61,7 +61,15 @@ describe('provisioning', () => {
     expect((await owner.usage.effective(tenantId)).features.seats).toMatchObject({ enabled: true, limit: 13 });
     const expiresAt = new Date(clock.now().getTime() + 1000);
     const boost = await system.provisioning.addBoost({ tenantId, featureKey: 'seats', amount: 2, expiresAt });
-    expect(boost).toEqual({ id: expect.any(String) as unknown, tenantId, featureKey: 'seats', amount: 2, expiresAt, createdAt: clock.now(), createdBy: { type: 'system', id: 'billing' } });
+    expect(boost).toEqual({
+      id: expect.any(String) as unknown,
+      tenantId,
+      featureKey: 'seats',
+      amount: 2,
+      expiresAt,
+      createdAt: clock.now(),
+      createdBy: { type: 'system', id: 'billing' },
+    });
     expect((await owner.usage.check({ tenantId, featureKey: 'seats' })).limit).toBe(15);
     clock.advance(1000);
     expect((await owner.usage.check({ tenantId, featureKey: 'seats' })).limit).toBe(13);
@@ -74,11 +82,20 @@ describe('provisioning', () => {
     await expect(system.provisioning.assignPackage({ tenantId, packageKey: 'free' })).rejects.toThrow(AlreadyExistsError);
     await expect(system.provisioning.assignPackage({ tenantId, packageKey: 'gold' as never })).rejects.toThrow(PackageNotFoundError);
     const cancelled = await tenantry.as(systemActor('support')).provisioning.cancelPackage({ tenantId, packageKey: 'free' });
-    expect(cancelled).toMatchObject({ tenantId, packageKey: 'free', assignedBy: { type: 'system', id: 'billing' }, cancelledBy: { type: 'system', id: 'support' } });
+    expect(cancelled).toMatchObject({
+      tenantId,
+      packageKey: 'free',
+      assignedBy: { type: 'system', id: 'billing' },
+      cancelledBy: { type: 'system', id: 'support' },
+    });
     expect(cancelled.cancelledAt).toBeInstanceOf(Date);
     expect(await owner.usage.check({ tenantId, featureKey: 'ai.tokens' })).toMatchObject({ allowed: false, reason: 'not_enabled' });
     await expect(system.provisioning.cancelPackage({ tenantId, packageKey: 'free' })).rejects.toThrow(NotFoundError);
-    expect(await system.provisioning.assignPackage({ tenantId, packageKey: 'free' })).toMatchObject({ packageKey: 'free', cancelledAt: null, cancelledBy: null });
+    expect(await system.provisioning.assignPackage({ tenantId, packageKey: 'free' })).toMatchObject({
+      packageKey: 'free',
+      cancelledAt: null,
+      cancelledBy: null,
+    });
   });
 
   it('audits every provisioning change with its actor', async () => {

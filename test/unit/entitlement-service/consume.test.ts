@@ -111,7 +111,13 @@ describe('entitlement checks and consumption', () => {
     expect(await owner.usage.tryConsume({ tenantId, featureKey: 'ai.tokens', amount: 50, namespace: 'team-c' })).toMatchObject({ allowed: true, remaining: 0 });
     const teamA = await owner.usage.report({ tenantId, namespace: 'team-a' });
     expect(teamA).toMatchObject({ tenantId, namespace: 'team-a' });
-    expect(teamA.features.find((u) => u.featureKey === 'ai.tokens')).toMatchObject({ namespace: 'team-a', enabled: true, used: 250, limit: 300, remaining: 50 });
+    expect(teamA.features.find((u) => u.featureKey === 'ai.tokens')).toMatchObject({
+      namespace: 'team-a',
+      enabled: true,
+      used: 250,
+      limit: 300,
+      remaining: 50,
+    });
     // A namespace without a limit of its own reads 'unlimited' at its level.
     expect((await owner.usage.report({ tenantId, namespace: 'team-b' })).features.find((u) => u.featureKey === 'ai.tokens')).toMatchObject({
       used: 700,
@@ -123,7 +129,13 @@ describe('entitlement checks and consumption', () => {
     const { owner, tenantId } = await entitlementWorld();
     await owner.usage.consume({ tenantId, featureKey: 'seats', amount: 3 });
     await expect(owner.usage.consume({ tenantId, featureKey: 'seats', amount: 1 })).rejects.toThrow(LimitExceededError);
-    expect(await owner.usage.release({ tenantId, featureKey: 'seats', amount: 2 })).toMatchObject({ featureKey: 'seats', namespace: null, used: 1, remaining: 2, limit: 3 });
+    expect(await owner.usage.release({ tenantId, featureKey: 'seats', amount: 2 })).toMatchObject({
+      featureKey: 'seats',
+      namespace: null,
+      used: 1,
+      remaining: 2,
+      limit: 3,
+    });
     await expect(owner.usage.release({ tenantId, featureKey: 'seats', amount: 5 })).rejects.toThrow(ValidationError);
     expect(await owner.usage.release({ tenantId, featureKey: 'seats', amount: 5, upTo: true })).toMatchObject({ used: 0 });
     await expect(owner.usage.release({ tenantId, featureKey: 'ai.tokens', amount: 1 })).rejects.toThrow(ValidationError);
@@ -196,7 +208,11 @@ describe('not enabled is its own sentinel, never a limit of 0', () => {
     expect(await nothingConsumed(owner, tenantId)).toBe(true);
     await system.provisioning.assignPackage({ tenantId, packageKey: 'free' });
     expect(await nothingConsumed(owner, tenantId)).toBe(true);
-    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 40, idempotencyKey: 'job-1' })).toMatchObject({ allowed: true, used: 40, replayed: false });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 40, idempotencyKey: 'job-1' })).toMatchObject({
+      allowed: true,
+      used: 40,
+      replayed: false,
+    });
   });
 
   it('a pool that is not enabled refuses its child as not_enabled (the pool named) and the child counts nothing', async () => {
@@ -204,7 +220,13 @@ describe('not enabled is its own sentinel, never a limit of 0', () => {
     // A boost enables the child only; its pool stays off.
     await system.provisioning.addBoost({ tenantId, featureKey: 'ai.tokens.images', amount: 100 });
     const refused = await owner.usage.tryConsume({ tenantId, featureKey: 'ai.tokens.images', amount: 10 });
-    expect(refused).toMatchObject({ allowed: false, reason: 'not_enabled', enabled: true, limit: 100, blockedBy: { featureKey: 'ai.tokens', enabled: false, limit: 0 } });
+    expect(refused).toMatchObject({
+      allowed: false,
+      reason: 'not_enabled',
+      enabled: true,
+      limit: 100,
+      blockedBy: { featureKey: 'ai.tokens', enabled: false, limit: 0 },
+    });
     const error = await owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 10 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FeatureNotEnabledError);
     expect(error).toMatchObject({ featureKey: 'ai.tokens' });

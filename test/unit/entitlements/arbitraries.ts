@@ -28,10 +28,12 @@ const limitFeatures = features.keys().filter((key): key is LimitFeature => featu
 const booleanFeatures = features.keys().filter((key) => !features.isLimit(key));
 
 /** A boost of any catalog feature with a fitting amount, active or expired. */
-export const boostArb: fc.Arbitrary<Boost<Feature, LimitFeature>> = fc.oneof(
-  fc.record({ featureKey: fc.constantFrom(...limitFeatures), amount: limitArb, expiresAt: expiryArb }),
-  fc.record({ featureKey: fc.constantFrom(...booleanFeatures), amount: fc.constant(true as const), expiresAt: expiryArb }),
-).map(({ expiresAt, ...boost }) => (expiresAt === undefined ? boost : { ...boost, expiresAt }) as Boost<Feature, LimitFeature>);
+export const boostArb: fc.Arbitrary<Boost<Feature, LimitFeature>> = fc
+  .oneof(
+    fc.record({ featureKey: fc.constantFrom(...limitFeatures), amount: limitArb, expiresAt: expiryArb }),
+    fc.record({ featureKey: fc.constantFrom(...booleanFeatures), amount: fc.constant(true as const), expiresAt: expiryArb }),
+  )
+  .map(({ expiresAt, ...boost }) => (expiresAt === undefined ? boost : { ...boost, expiresAt }) as Boost<Feature, LimitFeature>);
 
 export const grantsArb = fc.record({ packages: packageListArb, boosts: fc.array(boostArb, { maxLength: 5 }) });
 

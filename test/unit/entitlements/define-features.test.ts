@@ -17,15 +17,7 @@ function expectConfigurationError(definitions: unknown, message: RegExp): void {
 
 describe('defineFeatures', () => {
   it('lists keys in declaration order and answers has()', () => {
-    expect(features.keys()).toEqual([
-      'sso',
-      'audit',
-      'seats',
-      'ai.tokens',
-      'ai.tokens.images',
-      'ai.tokens.images.hd',
-      'api.requests',
-    ]);
+    expect(features.keys()).toEqual(['sso', 'audit', 'seats', 'ai.tokens', 'ai.tokens.images', 'ai.tokens.images.hd', 'api.requests']);
     expect(features.has('seats')).toBe(true);
     expect(features.has('seatz')).toBe(false);
   });
@@ -216,10 +208,7 @@ describe('defineFeatures', () => {
     });
 
     it('rejects a longer cycle and names its path', () => {
-      expectConfigurationError(
-        { a: { ...gauge, parent: 'b' }, b: { ...gauge, parent: 'c' }, c: { ...gauge, parent: 'a' } },
-        /parent cycle: a -> b -> c -> a/,
-      );
+      expectConfigurationError({ a: { ...gauge, parent: 'b' }, b: { ...gauge, parent: 'c' }, c: { ...gauge, parent: 'a' } }, /parent cycle: a -> b -> c -> a/);
     });
 
     it('rejects a cycle above a chain that leads into it', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { definePackages } from '../../../src/core/entitlements/define-packages.js';
-import {
-  ConfigurationError,
-  FeatureNotFoundError,
-  isPackageNotFoundError,
-  PackageNotFoundError,
-} from '../../../src/core/errors/index.js';
+import { ConfigurationError, FeatureNotFoundError, isPackageNotFoundError, PackageNotFoundError } from '../../../src/core/errors/index.js';
 import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
 import { features, packages, thrownBy } from './fixtures.js';
 

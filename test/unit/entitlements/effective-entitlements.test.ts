@@ -3,11 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { effectiveEntitlements, overflowingLimits } from '../../../src/core/entitlements/effective-entitlements.js';
 import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
 import type { Boost } from '../../../src/core/entitlements/grants.js';
-import {
-  FeatureNotFoundError,
-  PackageNotFoundError,
-  ValidationError,
-} from '../../../src/core/errors/index.js';
+import { FeatureNotFoundError, PackageNotFoundError, ValidationError } from '../../../src/core/errors/index.js';
 import { boostArb, grantsArb, NOW, rank, type Feature, type LimitFeature } from './arbitraries.js';
 import { features, packages, propertyOptions } from './fixtures.js';
 
@@ -118,7 +114,6 @@ describe('effectiveEntitlements', () => {
     it('throws ValidationError for an invalid now', () => {
       expect(() => effectiveEntitlements(packages, { packages: [] }, new Date(Number.NaN))).toThrow(ValidationError);
     });
-
   });
 
   describe('sums past the counter ceiling', () => {
@@ -144,7 +139,11 @@ describe('effectiveEntitlements', () => {
     });
 
     it('property: overflowingLimits is empty exactly when every limit is a safe integer below the ceiling, which effectiveEntitlements then reports unchanged', () => {
-      const amountArb = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(COUNTER_CEILING), fc.integer({ min: COUNTER_CEILING - 1000, max: COUNTER_CEILING }));
+      const amountArb = fc.oneof(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constant(COUNTER_CEILING),
+        fc.integer({ min: COUNTER_CEILING - 1000, max: COUNTER_CEILING }),
+      );
       const boostsArb = fc.array(fc.record({ featureKey: fc.constantFrom('seats' as const, 'ai.tokens' as const), amount: amountArb }), { maxLength: 4 });
       fc.assert(
         fc.property(fc.subarray([...packages.keys()]), boostsArb, (assigned, boosts) => {
@@ -190,9 +189,7 @@ describe('effectiveEntitlements', () => {
           for (const key of features.keys()) {
             const sources = [
               ...grants.packages.map((p) => (packages.get(p).grants as Record<string, unknown>)[key]),
-              ...grants.boosts
-                .filter((b) => b.featureKey === key && (b.expiresAt === undefined || b.expiresAt > NOW))
-                .map((b) => b.amount),
+              ...grants.boosts.filter((b) => b.featureKey === key && (b.expiresAt === undefined || b.expiresAt > NOW)).map((b) => b.amount),
             ].filter((value) => value !== undefined);
             const entitlement = effective[key];
             if (sources.length === 0) {
@@ -214,7 +211,11 @@ describe('effectiveEntitlements', () => {
       const limitFeatureArb = fc.constantFrom(...features.lockOrder(features.keys()));
       fc.assert(
         fc.property(grantsArb, limitFeatureArb, fc.option(fc.nat({ max: 10_000 }), { nil: undefined }), (grants, feature, ttl) => {
-          const unlimited = { featureKey: feature, amount: 'unlimited' as const, ...(ttl === undefined ? {} : { expiresAt: new Date(NOW.getTime() + ttl + 1) }) };
+          const unlimited = {
+            featureKey: feature,
+            amount: 'unlimited' as const,
+            ...(ttl === undefined ? {} : { expiresAt: new Date(NOW.getTime() + ttl + 1) }),
+          };
           const boosted = effectiveEntitlements(packages, { ...grants, boosts: [unlimited, ...grants.boosts] }, NOW);
           expect(boosted.features[feature]).toMatchObject({ enabled: true, limit: 'unlimited' });
         }),

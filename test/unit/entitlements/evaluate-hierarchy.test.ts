@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateHierarchicalConsumption,
-  evaluateHierarchicalRelease,
-  type PoolLevel,
-} from '../../../src/core/entitlements/evaluate-hierarchy.js';
+import { evaluateHierarchicalConsumption, evaluateHierarchicalRelease, type PoolLevel } from '../../../src/core/entitlements/evaluate-hierarchy.js';
 import { effectiveEntitlements } from '../../../src/core/entitlements/effective-entitlements.js';
 import { ValidationError } from '../../../src/core/errors/index.js';
 import { COUNTER_CEILING } from '../../../src/core/entitlements/limit.js';
@@ -12,8 +8,14 @@ import { limitArb } from './arbitraries.js';
 import { features, packages, propertyOptions } from './fixtures.js';
 
 const levelArb: fc.Arbitrary<PoolLevel> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ featureKey: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(true), limit: limitArb, used: fc.nat({ max: 1_000_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ featureKey: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(false), limit: fc.constant(0), used: fc.nat({ max: 1_000_000 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ featureKey: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(true), limit: limitArb, used: fc.nat({ max: 1_000_000 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ featureKey: fc.constantFrom('a', 'b', 'c'), enabled: fc.constant(false), limit: fc.constant(0), used: fc.nat({ max: 1_000_000 }) }),
+  },
 );
 const levelsArb = fc.array(levelArb, { minLength: 1, maxLength: 4 });
 
@@ -158,14 +160,10 @@ describe('evaluateHierarchicalConsumption', () => {
     fc.assert(
       fc.property(levelsArb, fc.nat({ max: 1_000_000 }), (levels, amount) => {
         const result = evaluateHierarchicalConsumption(levels, amount);
-        const everyLevelHasRoom = levels.every(
-          (level) => level.enabled && (level.limit === 'unlimited' || level.used + amount <= level.limit),
-        );
+        const everyLevelHasRoom = levels.every((level) => level.enabled && (level.limit === 'unlimited' || level.used + amount <= level.limit));
         expect(result.allowed).toBe(everyLevelHasRoom);
         expect(result.blockedBy === null).toBe(everyLevelHasRoom);
-        expect(result.reason).toBe(
-          everyLevelHasRoom ? 'allowed' : levels.some((level) => !level.enabled) ? 'not_enabled' : 'limit_exceeded',
-        );
+        expect(result.reason).toBe(everyLevelHasRoom ? 'allowed' : levels.some((level) => !level.enabled) ? 'not_enabled' : 'limit_exceeded');
         // All or nothing: every level is charged the amount, or none is.
         for (const { level, usedAfter, hasRoom } of result.levels) {
           expect(usedAfter).toBe(result.allowed ? level.used + amount : level.used);
@@ -230,9 +228,12 @@ describe('evaluateHierarchicalRelease', () => {
         const released = evaluateHierarchicalRelease(after, amount);
         expect(released.released).toBe(amount);
         expect(released.usedAfter).toEqual(levels.map((level) => level.used));
-        expect(evaluateHierarchicalConsumption(levels.map((level, i) => ({ ...level, used: released.usedAfter[i] ?? -1 })), 0)).toEqual(
-          evaluateHierarchicalConsumption(levels, 0),
-        );
+        expect(
+          evaluateHierarchicalConsumption(
+            levels.map((level, i) => ({ ...level, used: released.usedAfter[i] ?? -1 })),
+            0,
+          ),
+        ).toEqual(evaluateHierarchicalConsumption(levels, 0));
       }),
       propertyOptions,
     );

@@ -50,9 +50,7 @@ describe('periodWindow', () => {
 
   describe('cycle-anchored periods', () => {
     it('starts monthly windows on the anchor day and time', () => {
-      expect(periodWindow(cycleMonth, at('2024-05-20T00:00:00Z'), at('2023-11-17T09:30:00Z'))).toEqual(
-        window('2024-05-17T09:30:00Z', '2024-06-17T09:30:00Z'),
-      );
+      expect(periodWindow(cycleMonth, at('2024-05-20T00:00:00Z'), at('2023-11-17T09:30:00Z'))).toEqual(window('2024-05-17T09:30:00Z', '2024-06-17T09:30:00Z'));
       expect(periodWindow(cycleMonth, at('2024-05-17T09:29:59.999Z'), at('2023-11-17T09:30:00Z'))).toEqual(
         window('2024-04-17T09:30:00Z', '2024-05-17T09:30:00Z'),
       );
@@ -66,9 +64,7 @@ describe('periodWindow', () => {
     });
 
     it('clamps a Jan 31 anchor to Feb 28 in a common year', () => {
-      expect(periodWindow(cycleMonth, at('2025-03-01T00:00:00Z'), at('2024-01-31T10:00:00Z'))).toEqual(
-        window('2025-02-28T10:00:00Z', '2025-03-31T10:00:00Z'),
-      );
+      expect(periodWindow(cycleMonth, at('2025-03-01T00:00:00Z'), at('2024-01-31T10:00:00Z'))).toEqual(window('2025-02-28T10:00:00Z', '2025-03-31T10:00:00Z'));
     });
 
     it('moves a Feb 29 yearly anchor to Feb 28 in common years and back in leap years', () => {
@@ -88,9 +84,7 @@ describe('periodWindow', () => {
     });
 
     it('extends windows backwards before the anchor', () => {
-      expect(periodWindow(cycleMonth, at('2023-12-01T00:00:00Z'), at('2024-01-31T00:00:00Z'))).toEqual(
-        window('2023-11-30T00:00:00Z', '2023-12-31T00:00:00Z'),
-      );
+      expect(periodWindow(cycleMonth, at('2023-12-01T00:00:00Z'), at('2024-01-31T00:00:00Z'))).toEqual(window('2023-11-30T00:00:00Z', '2023-12-31T00:00:00Z'));
     });
   });
 

@@ -101,8 +101,7 @@ describe('simulatePackageChange', () => {
           expect(entry.proposed).toEqual(after[entry.featureKey]);
           const used = (usage as Record<string, number | undefined>)[entry.featureKey] ?? 0;
           const { proposed: next } = entry;
-          const expectedOver =
-            next.kind === 'limit' && used > 0 && (!next.enabled || (next.limit !== 'unlimited' && used > next.limit));
+          const expectedOver = next.kind === 'limit' && used > 0 && (!next.enabled || (next.limit !== 'unlimited' && used > next.limit));
           expect(entry.over).toBe(expectedOver);
           expect(simulation.over.includes(entry.featureKey as (typeof limitFeatures)[number])).toBe(expectedOver);
           expect(simulation.gained.includes(entry.featureKey)).toBe(!entry.current.enabled && entry.proposed.enabled);

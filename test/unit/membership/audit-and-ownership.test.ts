@@ -109,7 +109,11 @@ describe('audit log', () => {
     const delegated = setup({ manageMembers: 'project.write' });
     const otherTenant = await tenantWith(delegated.tenantry, 'olivia', { opal: 'operator', mia: 'manager' });
     const opal = delegated.tenantry.forRequest({ userId: 'opal' });
-    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     const grant = await refusal(opal.members.add({ tenantId: otherTenant, userId: 'x', role: 'manager' }));
     expect(grant).toBeInstanceOf(DelegationDeniedError);
     expect(grant).toMatchObject({ code: 'delegation_denied', reason: 'role_exceeds_actor', capability: 'tenant.manage', status: 403 });

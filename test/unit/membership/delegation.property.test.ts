@@ -112,7 +112,8 @@ async function runWorld(store: Store, world: World, seen: Seen): Promise<void> {
       else await actor.members.remove({ tenantId, userId });
       seen.applied += 1;
     } catch (error) {
-      if (!isTenantryError(error) || !['forbidden', 'owner_required', 'delegation_denied', 'not_found', 'already_exists', 'last_owner'].includes(error.code)) throw error;
+      if (!isTenantryError(error) || !['forbidden', 'owner_required', 'delegation_denied', 'not_found', 'already_exists', 'last_owner'].includes(error.code))
+        throw error;
       if (REFUSALS.has(error.code)) seen.refused += 1;
     }
 

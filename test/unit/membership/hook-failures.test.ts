@@ -146,36 +146,39 @@ describe('after-commit effects that fail', () => {
     expect((await system.usage.check({ tenantId: tenant.id, featureKey: 'sso' })).allowed).toBe(true);
   });
 
-  it.each(['throws', 'rejects'] as const)('an onAlert hook that %s never undoes or fails the consumption; the failure goes to onError as onAlert', async (how) => {
-    const failure = new Error('pager down');
-    const { onError, until, sources } = recorder();
-    const tenantry = createTenantry({
-      capabilities,
-      roles,
-      store: memoryStore(),
-      entitlements: {
-        packages,
-        onAlert: () => {
-          if (how === 'throws') throw failure;
-          return Promise.reject(failure);
+  it.each(['throws', 'rejects'] as const)(
+    'an onAlert hook that %s never undoes or fails the consumption; the failure goes to onError as onAlert',
+    async (how) => {
+      const failure = new Error('pager down');
+      const { onError, until, sources } = recorder();
+      const tenantry = createTenantry({
+        capabilities,
+        roles,
+        store: memoryStore(),
+        entitlements: {
+          packages,
+          onAlert: () => {
+            if (how === 'throws') throw failure;
+            return Promise.reject(failure);
+          },
         },
-      },
-      onError,
-    });
-    const system = tenantry.as(billing);
-    const { tenant } = await system.tenants.create({ ownerId: 'alice' });
-    const tenantId = tenant.id;
-    await system.provisioning.assignPackage({ tenantId, packageKey: 'free' });
-    const alice = tenantry.forRequest({ userId: 'alice' });
-    // 999 of 1000: crosses the 90% threshold, so the hook runs.
-    await expect(alice.usage.consume({ tenantId, featureKey: 'api.requests', amount: 999 })).resolves.toMatchObject({ allowed: true, used: 999 });
-    await until(1);
-    expect(sources()).toEqual([[failure, 'onAlert']]);
-    // Counted once: a retry was never needed (and would have counted twice).
-    const report = await alice.usage.report({ tenantId });
-    expect(report.features.find((usage) => usage.featureKey === 'api.requests')?.used).toBe(999);
-    expect((await system.provisioning.alerts({ tenantId })).items).toMatchObject([{ featureKey: 'api.requests', threshold: 90 }]);
-  });
+        onError,
+      });
+      const system = tenantry.as(billing);
+      const { tenant } = await system.tenants.create({ ownerId: 'alice' });
+      const tenantId = tenant.id;
+      await system.provisioning.assignPackage({ tenantId, packageKey: 'free' });
+      const alice = tenantry.forRequest({ userId: 'alice' });
+      // 999 of 1000: crosses the 90% threshold, so the hook runs.
+      await expect(alice.usage.consume({ tenantId, featureKey: 'api.requests', amount: 999 })).resolves.toMatchObject({ allowed: true, used: 999 });
+      await until(1);
+      expect(sources()).toEqual([[failure, 'onAlert']]);
+      // Counted once: a retry was never needed (and would have counted twice).
+      const report = await alice.usage.report({ tenantId });
+      expect(report.features.find((usage) => usage.featureKey === 'api.requests')?.used).toBe(999);
+      expect((await system.provisioning.alerts({ tenantId })).items).toMatchObject([{ featureKey: 'api.requests', threshold: 90 }]);
+    },
+  );
 
   it.each(['throws', 'rejects'] as const)('an onDenied hook that %s never changes a decision; the failure goes to onError as onDenied', async (how) => {
     const failure = new Error('logger down');

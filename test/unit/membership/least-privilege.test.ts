@@ -63,7 +63,12 @@ describe('delegated member management', () => {
     const olivia = tenantry.forRequest({ userId: 'olivia' });
     const { tenant } = await olivia.tenants.create();
     const tenantId = tenant.id;
-    for (const [userId, role] of [['lena', 'lead'], ['carl', 'clerk'], ['vic', 'viewer'], ['lou', 'lead']] as const) {
+    for (const [userId, role] of [
+      ['lena', 'lead'],
+      ['carl', 'clerk'],
+      ['vic', 'viewer'],
+      ['lou', 'lead'],
+    ] as const) {
       await tenantry.as(systemActor('seed')).members.add({ tenantId, userId, role });
     }
     const lena = tenantry.forRequest({ userId: 'lena' });
@@ -72,13 +77,27 @@ describe('delegated member management', () => {
     const beyond = await refusal(lena.members.add({ tenantId, userId: 'new', role: 'clerk' }));
     expect(beyond).toBeInstanceOf(DelegationDeniedError);
     expect(beyond).toMatchObject({ code: 'delegation_denied', reason: 'role_exceeds_actor', capability: 'billing.manage' });
-    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'vic', role: 'clerk' }))).toMatchObject({ reason: 'role_exceeds_actor', capability: 'billing.manage' });
+    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'vic', role: 'clerk' }))).toMatchObject({
+      reason: 'role_exceeds_actor',
+      capability: 'billing.manage',
+    });
     // Changing or removing a member whose current role holds more than the actor.
-    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'carl', role: 'viewer' }))).toMatchObject({ reason: 'target_exceeds_actor', capability: 'billing.manage' });
+    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'carl', role: 'viewer' }))).toMatchObject({
+      reason: 'target_exceeds_actor',
+      capability: 'billing.manage',
+    });
     expect(await refusal(lena.members.remove({ tenantId, userId: 'carl' }))).toMatchObject({ reason: 'target_exceeds_actor', capability: 'billing.manage' });
     // Never their own role, upwards or downwards; re-adding themselves is the same attempt.
-    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ code: 'delegation_denied', reason: 'own_role', capability: null });
-    expect(await refusal(lena.members.add({ tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({ code: 'delegation_denied', reason: 'own_role', capability: null });
+    expect(await refusal(lena.members.changeRole({ tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({
+      code: 'delegation_denied',
+      reason: 'own_role',
+      capability: null,
+    });
+    expect(await refusal(lena.members.add({ tenantId, userId: 'lena', role: 'viewer' }))).toMatchObject({
+      code: 'delegation_denied',
+      reason: 'own_role',
+      capability: null,
+    });
 
     // Within their own capabilities everything works: equal or smaller roles, on others.
     await lena.members.add({ tenantId, userId: 'new', role: 'viewer' });
@@ -103,7 +122,10 @@ describe('delegated member management', () => {
     const { tenant } = await tenantry.forRequest({ userId: 'olivia' }).tenants.create();
     await tenantry.as(systemActor('seed')).members.add({ tenantId: tenant.id, userId: 'ada', role: 'admin' });
     const ada = tenantry.forRequest({ userId: 'ada' });
-    await expect(ada.members.add({ tenantId: tenant.id, userId: 'eve', role: 'owner' })).rejects.toMatchObject({ code: 'owner_required', reason: 'owner_role' });
+    await expect(ada.members.add({ tenantId: tenant.id, userId: 'eve', role: 'owner' })).rejects.toMatchObject({
+      code: 'owner_required',
+      reason: 'owner_role',
+    });
     await expect(ada.members.remove({ tenantId: tenant.id, userId: 'olivia' })).rejects.toThrow(OwnerRequiredError);
   });
 
@@ -112,9 +134,9 @@ describe('delegated member management', () => {
     const system = tenantry.as(systemActor('seed'));
     const { tenant } = await system.tenants.create({ ownerId: 'olivia' });
     await system.members.add({ tenantId: tenant.id, userId: 'rita', role: 'readonly' });
-    await expect(tenantry.forRequest({ userId: 'mallory' }).members.transferOwnership({ tenantId: tenant.id, fromUserId: 'olivia', toUserId: 'rita' })).rejects.toThrow(
-      NotFoundError,
-    );
+    await expect(
+      tenantry.forRequest({ userId: 'mallory' }).members.transferOwnership({ tenantId: tenant.id, fromUserId: 'olivia', toUserId: 'rita' }),
+    ).rejects.toThrow(NotFoundError);
   });
 });
 

@@ -20,7 +20,14 @@ describe('tenants.create', () => {
     const { tenantry, store } = setup({ now: () => now });
     const { tenant, owner } = await tenantry.forRequest({ userId: 'alice' }).tenants.create();
     expect(tenant).toEqual({ id: tenant.id, createdBy: { type: 'user', id: 'alice' }, createdAt: now });
-    expect(owner).toEqual({ tenantId: tenant.id, userId: 'alice', role: 'owner', joinedAt: now, addedBy: { type: 'user', id: 'alice' }, source: 'tenant_create' });
+    expect(owner).toEqual({
+      tenantId: tenant.id,
+      userId: 'alice',
+      role: 'owner',
+      joinedAt: now,
+      addedBy: { type: 'user', id: 'alice' },
+      source: 'tenant_create',
+    });
     expect(tenant.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await store.findMembership(tenant.id, 'alice')).toMatchObject({ createdByType: 'user', createdBy: 'alice', source: 'tenant_create' });
   });
@@ -36,7 +43,10 @@ describe('tenants.create', () => {
   it('lets a user create only tenants they own, and a system actor only tenants with a named owner', async () => {
     const { tenantry, store } = setup();
     await expect(tenantry.forRequest({ userId: 'alice' }).tenants.create({ ownerId: 'bob' })).rejects.toThrow(ActorNotAllowedError);
-    const unnamed = await tenantry.as(bootstrap).tenants.create().catch((error: unknown) => error);
+    const unnamed = await tenantry
+      .as(bootstrap)
+      .tenants.create()
+      .catch((error: unknown) => error);
     expect(unnamed).toBeInstanceOf(ValidationError);
     expect((unnamed as ValidationError).issues).toEqual([{ path: ['ownerId'], message: 'Required.' }]);
     expect(await store.listMembershipsOfUser('bob')).toEqual([]);
@@ -196,7 +206,13 @@ describe('members', () => {
     const { tenantry, store } = setup();
     const tenantId = await tenantWith(tenantry, 'alice', { bob: 'readonly' });
     const bob = tenantry.forRequest({ userId: 'bob' });
-    expect(await bob.members.leave({ tenantId })).toMatchObject({ tenantId, userId: 'bob', role: 'readonly', addedBy: { type: 'system', id: 'test' }, source: 'system' });
+    expect(await bob.members.leave({ tenantId })).toMatchObject({
+      tenantId,
+      userId: 'bob',
+      role: 'readonly',
+      addedBy: { type: 'system', id: 'test' },
+      source: 'system',
+    });
     expect(await store.findMembership(tenantId, 'bob')).toBeUndefined();
     // The scope that left sees it at once.
     expect((await bob.check(tenantId, 'tenant.read')).status).toBe(404);

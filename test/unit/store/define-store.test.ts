@@ -21,7 +21,12 @@ function fakeAdapter(overrides: Partial<StoreAdapter> = {}): StoreAdapter {
   return adapter;
 }
 
-const target = (featureKey: string, namespace = '', windowStart = at, limit: number | 'unlimited' = 10): CounterTarget => ({ featureKey, namespace, windowStart, limit });
+const target = (featureKey: string, namespace = '', windowStart = at, limit: number | 'unlimited' = 10): CounterTarget => ({
+  featureKey,
+  namespace,
+  windowStart,
+  limit,
+});
 const consumeRequest = (counters: readonly CounterTarget[]): ConsumeRequest => ({ tenantId: 't', amount: 1, counters, now: at });
 
 describe('defineStore', () => {
@@ -64,7 +69,9 @@ describe('defineStore', () => {
           classifyError,
         }),
       );
-    const unavailable = await failingWith(outage).findTenant('t').catch((error: unknown) => error);
+    const unavailable = await failingWith(outage)
+      .findTenant('t')
+      .catch((error: unknown) => error);
     expect(isStorageUnavailableError(unavailable) && unavailable.reason).toBe('connection_lost');
     expect((unavailable as Error).cause).toBe(cause);
     expect((unavailable as Error).message).toBe('The fake backend is unavailable (connection_lost).');
@@ -107,7 +114,12 @@ describe('defineStore', () => {
       await new Promise((resolve) => setTimeout(resolve, ms));
       log.push(`end ${label}`);
     };
-    const inner = { ...fakeAdapter(), findTenant: slow('findTenant', 20), listFeatures: slow('listFeatures', 1), readGrants: slow('readGrants', 5) } as unknown as StoreOperations;
+    const inner = {
+      ...fakeAdapter(),
+      findTenant: slow('findTenant', 20),
+      listFeatures: slow('listFeatures', 1),
+      readGrants: slow('readGrants', 5),
+    } as unknown as StoreOperations;
     const store = defineStore(
       fakeAdapter({
         transaction: async (work) => {
@@ -124,7 +136,17 @@ describe('defineStore', () => {
       // Started without await: still finishes before the commit.
       void tx.findTenant('t');
     });
-    expect(log).toEqual(['start findTenant', 'end findTenant', 'start listFeatures', 'end listFeatures', 'start readGrants', 'end readGrants', 'start findTenant', 'end findTenant', 'commit']);
+    expect(log).toEqual([
+      'start findTenant',
+      'end findTenant',
+      'start listFeatures',
+      'end listFeatures',
+      'start readGrants',
+      'end readGrants',
+      'start findTenant',
+      'end findTenant',
+      'commit',
+    ]);
   });
 
   it('refuses every call on a settled transaction handle with ConfigurationError', async () => {
@@ -172,7 +194,14 @@ describe('defineStore: counters in lock order', () => {
     // 'Z' < 'a' < 'é' < '😀' in UTF-16 code units.
     const counters = [target('😀'), target('a', 'ns'), target('é'), target('a', '', new Date(at.getTime() + 1)), target('Z'), target('a')];
     const result = await store.consume(consumeRequest(counters));
-    expect(received[0]?.map((c) => `${c.featureKey}/${c.namespace}/${String(c.windowStart.getTime() - at.getTime())}`)).toEqual(['Z//0', 'a//0', 'a//1', 'a/ns/0', 'é//0', '😀//0']);
+    expect(received[0]?.map((c) => `${c.featureKey}/${c.namespace}/${String(c.windowStart.getTime() - at.getTime())}`)).toEqual([
+      'Z//0',
+      'a//0',
+      'a//1',
+      'a/ns/0',
+      'é//0',
+      '😀//0',
+    ]);
     // Counter i of the caller's request was the adapter's counter at the position shown.
     expect(result).toEqual({ outcome: 'consumed', counters: [5, 3, 4, 2, 0, 1].map((k) => ({ before: k, after: k + 1 })) });
     expect(await store.release({ tenantId: 't', amount: 1, counters })).toEqual({ outcome: 'insufficient', index: 4, used: 0 });
@@ -180,7 +209,9 @@ describe('defineStore: counters in lock order', () => {
 
   it('refuses a counter named twice with ConfigurationError, before the adapter sees the request', async () => {
     const { store, received } = recording();
-    await expect(store.consume(consumeRequest([target('a'), target('b'), target('a', '', new Date(at.getTime()), 'unlimited')]))).rejects.toThrow(ConfigurationError);
+    await expect(store.consume(consumeRequest([target('a'), target('b'), target('a', '', new Date(at.getTime()), 'unlimited')]))).rejects.toThrow(
+      ConfigurationError,
+    );
     await expect(store.consume(consumeRequest([target('a'), target('a')]))).rejects.toThrow(/counters 0 and 1 are the same counter/);
     await expect(store.release({ tenantId: 't', amount: 1, counters: [target('b'), target('a'), target('b')] })).rejects.toThrow(/counters 0 and 2/);
     expect(received).toEqual([]);
@@ -215,7 +246,17 @@ describe('defineStore: counters in lock order', () => {
         const sorted = [...seen].map(key);
         expect(sorted).toEqual(
           [...counters]
-            .sort((x, y) => (x.featureKey < y.featureKey ? -1 : x.featureKey > y.featureKey ? 1 : x.namespace < y.namespace ? -1 : x.namespace > y.namespace ? 1 : x.windowStart.getTime() - y.windowStart.getTime()))
+            .sort((x, y) =>
+              x.featureKey < y.featureKey
+                ? -1
+                : x.featureKey > y.featureKey
+                  ? 1
+                  : x.namespace < y.namespace
+                    ? -1
+                    : x.namespace > y.namespace
+                      ? 1
+                      : x.windowStart.getTime() - y.windowStart.getTime(),
+            )
             .map(key),
         );
         if (result.outcome === 'exceeded') expect(result.used).toBe(result.index);

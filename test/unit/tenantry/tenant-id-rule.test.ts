@@ -60,7 +60,16 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 /** Everything a caller can see of an error: it must be the same whatever the reason for the 404. */
 function shapeOf(error: unknown) {
   const { name, code, message, status, cause } = error as NotFoundError;
-  return { isNotFound: error instanceof NotFoundError, constructor: (error as object).constructor, name, code, message, status, cause, keys: Object.keys(error as object) };
+  return {
+    isNotFound: error instanceof NotFoundError,
+    constructor: (error as object).constructor,
+    name,
+    code,
+    message,
+    status,
+    cause,
+    keys: Object.keys(error as object),
+  };
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

@@ -3,7 +3,16 @@ import { memoryStore } from 'tenantry/memory';
 import { countingStore } from 'tenantry/testing';
 
 const tenant = { id: 't1', createdByType: 'user' as const, createdBy: 'a', createdAt: new Date(0) };
-const owner = { id: 'm1', tenantId: 't1', userId: 'a', role: 'owner', createdByType: 'user' as const, createdBy: 'a', createdAt: new Date(0), source: 'tenant_create' as const };
+const owner = {
+  id: 'm1',
+  tenantId: 't1',
+  userId: 'a',
+  role: 'owner',
+  createdByType: 'user' as const,
+  createdBy: 'a',
+  createdAt: new Date(0),
+  source: 'tenant_create' as const,
+};
 
 describe('countingStore', () => {
   it('counts each operation, including those made inside a transaction, and resets', async () => {

@@ -31,7 +31,9 @@ on duplicate key update used = ${update}`.execute(q);
   },
   async decrement(q, table, key, amount) {
     const result = await sql`update ${sql.table(table)} set used = last_insert_id(used - ${amount})
-where tenant_id = ${key.tenantId} and feature_key = ${key.featureKey} and namespace = ${key.namespace} and window_start = ${key.windowStart} and used >= ${amount}`.execute(q);
+where tenant_id = ${key.tenantId} and feature_key = ${key.featureKey} and namespace = ${key.namespace} and window_start = ${key.windowStart} and used >= ${amount}`.execute(
+      q,
+    );
     // The guard is in the WHERE clause, so a matched row is an applied write
     // (with or without CLIENT_FOUND_ROWS). Kysely reports an insert id of 0 as undefined.
     if (result.numAffectedRows !== 1n) return undefined;

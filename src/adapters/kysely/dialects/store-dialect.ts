@@ -106,9 +106,7 @@ export interface StoreDialect {
    * Makes a select of membership rows read their latest committed version,
    * whatever snapshot the transaction started with.
    */
-  readLatestMemberships<O>(
-    query: SelectQueryBuilder<TenantryDatabase, 'memberships', O>,
-  ): SelectQueryBuilder<TenantryDatabase, 'memberships', O>;
+  readLatestMemberships<O>(query: SelectQueryBuilder<TenantryDatabase, 'memberships', O>): SelectQueryBuilder<TenantryDatabase, 'memberships', O>;
 
   /** The value to write into a timestamp column. */
   writeTimestamp(date: Date): Date | string;

@@ -29,7 +29,13 @@ async function consumeInOneStatement(scope: Scope, request: ConsumeRequest): Pro
   if (target === undefined || others.length > 0 || request.idempotency !== undefined) return undefined;
   if (scope.transaction !== undefined || scope.dialect.singleWritesNeedTransaction || tooLarge(target, request.amount)) return undefined;
   const ctx = { q: scope.db, dialect: scope.dialect, tables: scope.tables };
-  const after = await scope.dialect.counters.increment(scope.db, scope.tables.usage_counters, counterKeyOf(ctx, request.tenantId, target), request.amount, target.limit);
+  const after = await scope.dialect.counters.increment(
+    scope.db,
+    scope.tables.usage_counters,
+    counterKeyOf(ctx, request.tenantId, target),
+    request.amount,
+    target.limit,
+  );
   return after === undefined ? undefined : consumed([Object.freeze({ before: after - request.amount, after })]);
 }
 

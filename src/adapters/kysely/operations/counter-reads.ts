@@ -16,7 +16,16 @@ function selectCounters(ctx: QueryContext) {
     .select(['tenant_id', 'feature_key', 'namespace', 'used', ctx.dialect.selectTimestamp('window_start').as('window_start')]);
 }
 
-function toCounterRecord(ctx: QueryContext, row: { tenant_id: string | Uint8Array; feature_key: string | Uint8Array; namespace: string | Uint8Array; used: number | string | bigint; window_start: unknown }): CounterRecord {
+function toCounterRecord(
+  ctx: QueryContext,
+  row: {
+    tenant_id: string | Uint8Array;
+    feature_key: string | Uint8Array;
+    namespace: string | Uint8Array;
+    used: number | string | bigint;
+    window_start: unknown;
+  },
+): CounterRecord {
   return Object.freeze({
     tenantId: readText(row.tenant_id),
     featureKey: readText(row.feature_key),
@@ -65,9 +74,11 @@ export async function readCounters(ctx: QueryContext, tenantId: string, keys: re
       ),
     )
     .execute();
-  const used = new Map(rows.map((row) => {
-    const record = toCounterRecord(ctx, row);
-    return [identity(record.featureKey, record.namespace, record.windowStart), record.used];
-  }));
+  const used = new Map(
+    rows.map((row) => {
+      const record = toCounterRecord(ctx, row);
+      return [identity(record.featureKey, record.namespace, record.windowStart), record.used];
+    }),
+  );
   return Object.freeze(keys.map((key) => used.get(identity(key.featureKey, key.namespace, key.windowStart)) ?? 0));
 }

@@ -48,13 +48,17 @@ export async function syncFeatures(ctx: QueryContext, input: readonly FeatureRec
   const { q, tables, dialect } = ctx;
   for (const part of chunks(features)) {
     const insert = q.insertInto(tables.features).values(part.map((f) => ({ key: f.key, kind: f.kind, parent_key: null })));
-    await (dialect.upserts === 'on_conflict'
-      ? insert.onConflict((conflict) => conflict.column('key').doUpdateSet({ kind: (eb) => eb.ref('excluded.kind') }))
-      : insert.onDuplicateKeyUpdate({ kind: sql`values(kind)` })
+    await (
+      dialect.upserts === 'on_conflict'
+        ? insert.onConflict((conflict) => conflict.column('key').doUpdateSet({ kind: (eb) => eb.ref('excluded.kind') }))
+        : insert.onDuplicateKeyUpdate({ kind: sql`values(kind)` })
     ).execute();
   }
   for (const part of chunks(features)) {
-    const cases = sql.join(part.map((f) => sql`when ${f.key} then ${f.parentKey}`), sql` `);
+    const cases = sql.join(
+      part.map((f) => sql`when ${f.key} then ${f.parentKey}`),
+      sql` `,
+    );
     await q
       .updateTable(tables.features)
       .set({ parent_key: sql<string | null>`case ${sql.ref('key')} ${cases} end` })
@@ -71,7 +75,9 @@ export async function syncFeatures(ctx: QueryContext, input: readonly FeatureRec
 export async function listFeatures(ctx: QueryContext): Promise<readonly FeatureRecord[]> {
   const rows = await ctx.q.selectFrom(ctx.tables.features).select(['key', 'kind', 'parent_key']).orderBy('key', 'asc').execute();
   return Object.freeze(
-    rows.map((row) => Object.freeze({ key: readText(row.key), kind: toKind(readText(row.kind)), parentKey: row.parent_key === null ? null : readText(row.parent_key) })),
+    rows.map((row) =>
+      Object.freeze({ key: readText(row.key), kind: toKind(readText(row.kind)), parentKey: row.parent_key === null ? null : readText(row.parent_key) }),
+    ),
   );
 }
 

@@ -81,12 +81,21 @@ export async function claimKey(ctx: QueryContext, tenantId: string, idempotency:
   // result included. Not seeing it means this transaction reads an older
   // snapshot (an isolation level stricter than the default).
   // Never echo the client's key: it may be a request secret.
-  if (row?.result == null) throw new StorageUnavailableError('An idempotency record exists but is not visible to this transaction; retry the request.', { reason: 'serialization_failure' });
+  if (row?.result == null)
+    throw new StorageUnavailableError('An idempotency record exists but is not visible to this transaction; retry the request.', {
+      reason: 'serialization_failure',
+    });
   return Object.freeze({ fingerprint: JSON.parse(readText(row.fingerprint)) as string, ...decodeResult(readText(row.result)) });
 }
 
 /** Stores the claimed consumption's result (changes and the limits they were applied under) in its record, in the same transaction. */
-export async function completeClaim(ctx: QueryContext, tenantId: string, key: string, counters: readonly CounterChange[], targets: readonly CounterTarget[]): Promise<void> {
+export async function completeClaim(
+  ctx: QueryContext,
+  tenantId: string,
+  key: string,
+  counters: readonly CounterChange[],
+  targets: readonly CounterTarget[],
+): Promise<void> {
   await ctx.q
     .updateTable(ctx.tables.idempotency_keys)
     .set({ result: encodeResult(counters, targets) })
@@ -97,6 +106,11 @@ export async function completeClaim(ctx: QueryContext, tenantId: string, key: st
 
 /** Whether `key` is recorded for the tenant (committed). One statement. */
 export async function keyRecorded(ctx: QueryContext, tenantId: string, key: string): Promise<boolean> {
-  const row = await ctx.q.selectFrom(ctx.tables.idempotency_keys).select('tenant_id').where('tenant_id', '=', tenantId).where('idempotency_key', '=', key).executeTakeFirst();
+  const row = await ctx.q
+    .selectFrom(ctx.tables.idempotency_keys)
+    .select('tenant_id')
+    .where('tenant_id', '=', tenantId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -13,7 +13,11 @@ import { tenantExists } from './reads.js';
 export async function assertParentsExist(ctx: QueryContext, tenantId: string | undefined, featureKeys: readonly string[]): Promise<void> {
   if (tenantId !== undefined && !(await tenantExists(ctx, tenantId))) throw new NotFoundError();
   if (featureKeys.length === 0) return;
-  const rows = await ctx.q.selectFrom(ctx.tables.features).select('key').where('key', 'in', [...new Set(featureKeys)]).execute();
+  const rows = await ctx.q
+    .selectFrom(ctx.tables.features)
+    .select('key')
+    .where('key', 'in', [...new Set(featureKeys)])
+    .execute();
   const existing = new Set(rows.map((row) => readText(row.key)));
   const missing = featureKeys.find((key) => !existing.has(key));
   if (missing !== undefined) throw new FeatureNotFoundError(missing);

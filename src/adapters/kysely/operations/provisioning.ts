@@ -126,9 +126,10 @@ export async function setNamespaceLimit(ctx: QueryContext, change: NamespaceLimi
           .where('id', '=', tenantId)
           .where('key', '=', featureKey),
       );
-    const result = await (dialect.upserts === 'on_conflict'
-      ? insert.onConflict((conflict) => conflict.columns(['tenant_id', 'namespace', 'feature_key']).doUpdateSet({ usage_limit: limit }))
-      : insert.onDuplicateKeyUpdate({ usage_limit: limit })
+    const result = await (
+      dialect.upserts === 'on_conflict'
+        ? insert.onConflict((conflict) => conflict.columns(['tenant_id', 'namespace', 'feature_key']).doUpdateSet({ usage_limit: limit }))
+        : insert.onDuplicateKeyUpdate({ usage_limit: limit })
     ).executeTakeFirst();
     // MySQL reports 0 rows for an update to the same value (without CLIENT_FOUND_ROWS); the check below then passes.
     touched = result.numInsertedOrUpdatedRows ?? 0n;

@@ -47,7 +47,10 @@ export const auditCases = [
         if (entry !== undefined) await store.appendAudit(entry);
       }
       const newestFirst = entries.map((e) => e.id).reverse();
-      assert.deepEqual((await store.listAudit(tenant.id, { limit: 3 })).map((e) => e.id), newestFirst.slice(0, 3));
+      assert.deepEqual(
+        (await store.listAudit(tenant.id, { limit: 3 })).map((e) => e.id),
+        newestFirst.slice(0, 3),
+      );
       const pages: string[] = [];
       let beforeId: string | undefined;
       // Bounded, so a store whose cursor is inclusive fails instead of paging forever.
@@ -62,7 +65,10 @@ export const auditCases = [
       const middle = entries[3]?.id ?? '';
       const between = `${middle.slice(0, -1)}${middle.endsWith('f') ? 'e' : 'f'}`;
       const expected = newestFirst.filter((id) => id < between);
-      assert.deepEqual((await store.listAudit(tenant.id, { limit: 10, beforeId: between })).map((e) => e.id), expected);
+      assert.deepEqual(
+        (await store.listAudit(tenant.id, { limit: 10, beforeId: between })).map((e) => e.id),
+        expected,
+      );
     },
   },
   {

@@ -21,12 +21,8 @@ const remove: GuardedWrite = (ops, tenantId, userId) => ops.deleteMembership({ t
  */
 async function raceOwners(store: Store, first: GuardedWrite, second: GuardedWrite): Promise<void> {
   const f = new Fixtures(store);
-  const tenants = await Promise.all(
-    Array.from({ length: TENANTS }, (_, i) => f.seedTenant(String(i), f.userId('a'), { [f.userId('b')]: OWNER })),
-  );
-  const results = await Promise.all(
-    tenants.map((tenant) => Promise.all([first(store, tenant.id, f.userId('a')), second(store, tenant.id, f.userId('b'))])),
-  );
+  const tenants = await Promise.all(Array.from({ length: TENANTS }, (_, i) => f.seedTenant(String(i), f.userId('a'), { [f.userId('b')]: OWNER })));
+  const results = await Promise.all(tenants.map((tenant) => Promise.all([first(store, tenant.id, f.userId('a')), second(store, tenant.id, f.userId('b'))])));
   for (const [index, tenant] of tenants.entries()) {
     const outcomes = (results[index] ?? []).map((r) => r.outcome).sort();
     assert.deepEqual(outcomes, ['applied', 'last_owner'], `tenant ${tenant.id}`);
@@ -79,9 +75,7 @@ export const concurrencyCases = [
     async run({ store }) {
       const f = new Fixtures(store);
       const tenant = await f.seedTenant('a', f.userId('a'), { [f.userId('b')]: OWNER });
-      const outcomes = await store.transaction((tx) =>
-        Promise.all([demote(tx, tenant.id, f.userId('a')), remove(tx, tenant.id, f.userId('b'))]),
-      );
+      const outcomes = await store.transaction((tx) => Promise.all([demote(tx, tenant.id, f.userId('a')), remove(tx, tenant.id, f.userId('b'))]));
       assert.deepEqual(outcomes.map((r) => r.outcome).sort(), ['applied', 'last_owner']);
       const owners = (await store.listMembers(tenant.id, { limit: 10 })).filter((m) => m.role === OWNER);
       assert.equal(owners.length, 1);
@@ -102,9 +96,7 @@ export const concurrencyCases = [
     async run({ store }) {
       const f = new Fixtures(store);
       const tenant = f.tenant('a');
-      const counts = await tally(
-        Array.from({ length: 6 }, (_, i) => store.createTenant(tenant, f.membership(tenant.id, f.userId(`owner-${i}`), OWNER))),
-      );
+      const counts = await tally(Array.from({ length: 6 }, (_, i) => store.createTenant(tenant, f.membership(tenant.id, f.userId(`owner-${i}`), OWNER))));
       assert.deepEqual(counts, { ok: 1, already_exists: 5 });
       assert.equal((await store.listMembers(tenant.id, { limit: 10 })).length, 1);
     },

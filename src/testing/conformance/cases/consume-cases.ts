@@ -102,20 +102,36 @@ export const consumeCases = [
         used: Number.MAX_SAFE_INTEGER - 5,
       });
       // A limit at the ceiling guards the same way; a new counter cannot start past it.
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 6, [f.target('f', Number.MAX_SAFE_INTEGER)])), { outcome: 'exceeded', index: 0, used: Number.MAX_SAFE_INTEGER - 5 });
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 2 ** 53, [f.target('g', 'unlimited', { namespace: 'other' })])), { outcome: 'exceeded', index: 0, used: 0 });
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 6, [f.target('f', Number.MAX_SAFE_INTEGER)])), {
+        outcome: 'exceeded',
+        index: 0,
+        used: Number.MAX_SAFE_INTEGER - 5,
+      });
+      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 2 ** 53, [f.target('g', 'unlimited', { namespace: 'other' })])), {
+        outcome: 'exceeded',
+        index: 0,
+        used: 0,
+      });
       // A new counter may start exactly at it.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, Number.MAX_SAFE_INTEGER, [f.target('f', 'unlimited', { namespace: 'team' })])), {
         outcome: 'consumed',
         counters: [{ before: 0, after: Number.MAX_SAFE_INTEGER }],
       });
-      assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [f.target('g', 'unlimited', { namespace: 'team' }), f.target('f', 'unlimited', { namespace: 'team' })])), {
-        outcome: 'exceeded',
-        index: 1,
-        used: Number.MAX_SAFE_INTEGER,
-      });
+      assert.deepEqual(
+        await store.consume(
+          f.consumeRequest(tenantId, 1, [f.target('g', 'unlimited', { namespace: 'team' }), f.target('f', 'unlimited', { namespace: 'team' })]),
+        ),
+        {
+          outcome: 'exceeded',
+          index: 1,
+          used: Number.MAX_SAFE_INTEGER,
+        },
+      );
       assert.deepEqual(await store.readCounters(tenantId, [limited, unlimited]), [0, Number.MAX_SAFE_INTEGER - 5]);
-      assert.deepEqual(await store.readCounters(tenantId, [f.target('g', 'unlimited', { namespace: 'other' }), f.target('g', 'unlimited', { namespace: 'team' })]), [0, 0]);
+      assert.deepEqual(
+        await store.readCounters(tenantId, [f.target('g', 'unlimited', { namespace: 'other' }), f.target('g', 'unlimited', { namespace: 'team' })]),
+        [0, 0],
+      );
       // Exactly up to the ceiling is allowed, under the key the refusal left free.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 5, [limited, unlimited], ['key', 'fp-5'])), {
         outcome: 'consumed',
@@ -161,7 +177,10 @@ export const consumeCases = [
       await rejectsWithCode(store.consume(f.consumeRequest(missing, 1, [f.target('f', 10)], ['key', 'fp'])), 'not_found');
       await rejectsWithCode(store.consume(f.consumeRequest(missing, 20, [f.target('f', 10)])), 'not_found');
       await rejectsWithCode(store.consume(f.consumeRequest(tenantId, 1, [f.target('missing', 10)])), 'feature_not_found');
-      await rejectsWithCode(store.consume(f.consumeRequest(tenantId, 1, [f.target('f', 10), f.target('missing', 'unlimited')], ['key', 'fp'])), 'feature_not_found');
+      await rejectsWithCode(
+        store.consume(f.consumeRequest(tenantId, 1, [f.target('f', 10), f.target('missing', 'unlimited')], ['key', 'fp'])),
+        'feature_not_found',
+      );
       assert.deepEqual(await usedOf(store, tenantId, [f.target('f', 10)]), [0]);
       // The idempotency key of the failed call was not kept.
       assert.equal((await store.consume(f.consumeRequest(tenantId, 1, [f.target('f', 10)], ['key', 'fp']))).outcome, 'consumed');

@@ -61,7 +61,14 @@ export const counterCases = [
       await store.consume(f.consumeRequest(tenantId, 5, [f.target('g', 'unlimited', { namespace: 'n' })]));
       const key = (label: string, namespace = TENANT_POOL, windowStart = WINDOW) => ({ featureKey: f.featureKey(label), namespace, windowStart });
       assert.deepEqual(
-        await store.readCounters(tenantId, [key('g', 'n'), key('g'), key('unknown'), key('f'), key('f', TENANT_POOL, new Date(WINDOW.getTime() - 1)), key('f')]),
+        await store.readCounters(tenantId, [
+          key('g', 'n'),
+          key('g'),
+          key('unknown'),
+          key('f'),
+          key('f', TENANT_POOL, new Date(WINDOW.getTime() - 1)),
+          key('f'),
+        ]),
         [5, 0, 0, 3, 0, 3],
       );
       assert.deepEqual(await store.readCounters(tenantId, []), []);

@@ -43,7 +43,8 @@ export const entitlementConcurrencyCases = [
       const amounts = Array.from({ length: 24 }, (_, i) => (i % 3) + 1);
       const requests = amounts.map((amount, i) => f.consumeRequest(tenantId, amount, plans[i % plans.length] ?? [pool]));
       const results = await Promise.all(requests.map((request) => store.consume(request)));
-      const sumOver = (counter: typeof child) => requests.reduce((sum, request, i) => sum + (results[i]?.outcome === 'consumed' && request.counters.includes(counter) ? request.amount : 0), 0);
+      const sumOver = (counter: typeof child) =>
+        requests.reduce((sum, request, i) => sum + (results[i]?.outcome === 'consumed' && request.counters.includes(counter) ? request.amount : 0), 0);
       const used = await store.readCounters(tenantId, [child, childInTeam, pool]);
       assert.deepEqual(used, [sumOver(child), sumOver(childInTeam), sumOver(pool)]);
       assert.ok((used[0] ?? 0) <= 9 && (used[1] ?? 0) <= 5 && (used[2] ?? 0) <= 12, `used ${used.join(', ')}`);

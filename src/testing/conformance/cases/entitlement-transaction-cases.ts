@@ -34,7 +34,10 @@ export const entitlementTransactionCases = [
       assert.deepEqual(await store.readGrants(tenantId), { packages: [], boosts: [], namespaceLimits: [] });
       assert.deepEqual(await store.readCounters(tenantId, [counter]), [1]);
       assert.deepEqual(await store.listAlerts(tenantId), []);
-      assert.equal((await store.listFeatures()).some((feature) => feature.key === f.featureKey('h')), false);
+      assert.equal(
+        (await store.listFeatures()).some((feature) => feature.key === f.featureKey('h')),
+        false,
+      );
       // The idempotency key was rolled back too.
       assert.equal((await store.consume(f.consumeRequest(tenantId, 2, [counter], ['k', 'fp']))).outcome, 'consumed');
     },
@@ -64,7 +67,10 @@ export const entitlementTransactionCases = [
       });
       assert.deepEqual(await store.readCounters(tenantId, [child, pool]), [3, 3]);
       assert.equal((await store.readGrants(tenantId)).packages.length, 1);
-      assert.equal((await store.listFeatures()).some((feature) => feature.key === f.featureKey('x')), false);
+      assert.equal(
+        (await store.listFeatures()).some((feature) => feature.key === f.featureKey('x')),
+        false,
+      );
     },
   },
 ] as const satisfies readonly StoreConformanceCase[];

@@ -56,7 +56,11 @@ export const idempotencyCases = [
         [f.target('child', 'unlimited'), f.target('pool', 3)],
       ];
       for (const retry of retries) {
-        assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, retry, ['request-1', 'fp-3'])), { outcome: 'replayed', counters, limits: [10, 'unlimited'] });
+        assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 3, retry, ['request-1', 'fp-3'])), {
+          outcome: 'replayed',
+          counters,
+          limits: [10, 'unlimited'],
+        });
       }
       // Another request under the key is still a conflict, whatever its limits.
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 4, retries[0] ?? [], ['request-1', 'fp-4'])), { outcome: 'idempotency_conflict' });

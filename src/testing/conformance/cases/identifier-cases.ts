@@ -12,12 +12,42 @@ import { CREATED_AT, Fixtures, MEMBER, OWNER } from '../fixtures.js';
  * drop or merge.
  */
 const LOOK_ALIKES = [
-  'e', 'E', '\u00e9', 'e\u0301', '\uff45', '\u{1d41e}',
-  '\u00c5', '\u212b', 'A\u030a',
-  '\u00df', 'ss', 'SS', '\ufb01', 'fi', '\u0130', 'i\u0307', '\u0131', 'i',
-  '\ufffd', '\ufffd\ufffd', '\u{1f600}', '\u{1f601}', '\u{1f600}\ufe0f', '\u{10000}', '\u{10ffff}',
-  '\ufffe', '\uffff', '\ue000', '\ud7ff',
-  'a', 'a ', 'a  ', 'a b', 'a\u00a0b', 'a\u200bb', 'a\u2028b',
+  'e',
+  'E',
+  '\u00e9',
+  'e\u0301',
+  '\uff45',
+  '\u{1d41e}',
+  '\u00c5',
+  '\u212b',
+  'A\u030a',
+  '\u00df',
+  'ss',
+  'SS',
+  '\ufb01',
+  'fi',
+  '\u0130',
+  'i\u0307',
+  '\u0131',
+  'i',
+  '\ufffd',
+  '\ufffd\ufffd',
+  '\u{1f600}',
+  '\u{1f601}',
+  '\u{1f600}\ufe0f',
+  '\u{10000}',
+  '\u{10ffff}',
+  '\ufffe',
+  '\uffff',
+  '\ue000',
+  '\ud7ff',
+  'a',
+  'a ',
+  'a  ',
+  'a b',
+  'a\u00a0b',
+  'a\u200bb',
+  'a\u2028b',
 ];
 
 /** `count` times the one-code-point `char`, then `last`. */
@@ -52,7 +82,10 @@ export const identifierCases = [
       assert.ok(tenantIds.length <= userIds.length);
       const ownerOf = (index: number) => userIds[index] ?? '';
       for (const [index, id] of tenantIds.entries()) {
-        await store.createTenant({ id, createdBy: ownerOf(index), createdByType: 'user', createdAt: CREATED_AT }, f.membership(id, ownerOf(index), OWNER, { source: 'tenant_create' }));
+        await store.createTenant(
+          { id, createdBy: ownerOf(index), createdByType: 'user', createdAt: CREATED_AT },
+          f.membership(id, ownerOf(index), OWNER, { source: 'tenant_create' }),
+        );
       }
       for (const [index, id] of tenantIds.entries()) {
         assert.deepEqual(await store.findTenant(id), { id, createdBy: ownerOf(index), createdByType: 'user', createdAt: CREATED_AT });

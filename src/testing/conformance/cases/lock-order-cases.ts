@@ -43,15 +43,27 @@ export const lockOrderCases = [
       assert.deepEqual(await store.release({ tenantId, amount: 3, counters: [bTeam, b, a] }), { outcome: 'insufficient', index: 2, used: 2 });
       // A replay answers in the order of the retry, limits included.
       const first = await store.consume(f.consumeRequest(tenantId, 1, [f.target('b', 50), f.target('a', 40)], ['key', 'fp']));
-      assert.deepEqual(first, { outcome: 'consumed', counters: [{ before: 6, after: 7 }, { before: 2, after: 3 }] });
+      assert.deepEqual(first, {
+        outcome: 'consumed',
+        counters: [
+          { before: 6, after: 7 },
+          { before: 2, after: 3 },
+        ],
+      });
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [f.target('b', 50), f.target('a', 40)], ['key', 'fp'])), {
         outcome: 'replayed',
-        counters: [{ before: 6, after: 7 }, { before: 2, after: 3 }],
+        counters: [
+          { before: 6, after: 7 },
+          { before: 2, after: 3 },
+        ],
         limits: [50, 40],
       });
       assert.deepEqual(await store.consume(f.consumeRequest(tenantId, 1, [f.target('a', 40), f.target('b', 50)], ['key', 'fp'])), {
         outcome: 'replayed',
-        counters: [{ before: 2, after: 3 }, { before: 6, after: 7 }],
+        counters: [
+          { before: 2, after: 3 },
+          { before: 6, after: 7 },
+        ],
         limits: [40, 50],
       });
       assert.deepEqual(await store.readCounters(tenantId, [bTeam, b, a]), [1, 7, 3]);

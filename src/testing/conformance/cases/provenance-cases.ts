@@ -37,7 +37,10 @@ export const provenanceCases = [
       assert.deepEqual(await store.listMembers(byUser.id, { limit: 10 }), [systemAdded, userOwner]);
       assert.deepEqual(await store.listMembers(bySystem.id, { limit: 10 }), [userAdded, systemOwner]);
       assert.deepEqual(await store.findMembership(bySystem.id, f.userId('owner')), systemOwner);
-      assert.deepEqual(await store.listMembershipsOfUser(f.userId('added')), [systemAdded, userAdded].sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1)));
+      assert.deepEqual(
+        await store.listMembershipsOfUser(f.userId('added')),
+        [systemAdded, userAdded].sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1)),
+      );
       assert.deepEqual(await store.listAudit(byUser.id, { limit: 10 }), [...entries].reverse());
       // Inside a transaction, including the guarded writes' previous rows, the same.
       await store.transaction(async (tx) => {

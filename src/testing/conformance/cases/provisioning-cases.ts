@@ -88,7 +88,8 @@ export const provisioningCases = [
     async run({ store }) {
       const f = new EntitlementFixtures(store);
       const tenantId = await f.seedEntitled('a', { f: null, g: null });
-      const set = (namespace: string, label: string, limit: number | 'unlimited') => store.setNamespaceLimit({ tenantId, namespace, featureKey: f.featureKey(label), limit });
+      const set = (namespace: string, label: string, limit: number | 'unlimited') =>
+        store.setNamespaceLimit({ tenantId, namespace, featureKey: f.featureKey(label), limit });
       await set('team-a', 'f', 10);
       await set('team-b', 'f', 0);
       await set('team-a', 'g', 3);

@@ -112,7 +112,16 @@ export const rateLimitCases = [
     async run({ store }) {
       const hit = hitsOfRun();
       const base = hit('k');
-      const bad = [`${base.key}\u0000`, `${base.key}\u0007x`, `${base.key}\u007f`, `${base.key}\u0085`, `${base.key}\ud800`, `\udc00${base.key}`, '', 'k'.repeat(201)];
+      const bad = [
+        `${base.key}\u0000`,
+        `${base.key}\u0007x`,
+        `${base.key}\u007f`,
+        `${base.key}\u0085`,
+        `${base.key}\ud800`,
+        `\udc00${base.key}`,
+        '',
+        'k'.repeat(201),
+      ];
       for (const key of bad) await rejectsWithCode(store.hitRateLimit({ ...base, key }), 'validation_failed');
       // Nothing was counted under the key the bad ones started with.
       assert.deepEqual(await store.hitRateLimit(base), { allowed: true, count: 1 });

@@ -36,7 +36,9 @@ export const tenantLockCases = [
       assert.equal(await store.findTenant(missing.id), undefined);
       // An existing tenant locks, and the transaction commits as usual.
       const existing = await f.seedTenant('existing', f.userId('owner'));
-      const result = await store.transaction((tx) => tx.insertMembership(f.membership(existing.id, f.userId('m'), MEMBER)).then(() => 'done'), { tenantId: existing.id });
+      const result = await store.transaction((tx) => tx.insertMembership(f.membership(existing.id, f.userId('m'), MEMBER)).then(() => 'done'), {
+        tenantId: existing.id,
+      });
       assert.equal(result, 'done');
       assert.equal((await store.findMembership(existing.id, f.userId('m')))?.role, MEMBER);
     },

@@ -129,7 +129,7 @@ export const transactionCases = [
     },
   },
   {
-    name: 'guarded writes inside a transaction count the transaction\'s own writes',
+    name: "guarded writes inside a transaction count the transaction's own writes",
     async run({ store }) {
       const f = new Fixtures(store);
       const tenant = await f.seedTenant('a', f.userId('first'));

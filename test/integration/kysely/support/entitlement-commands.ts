@@ -24,16 +24,39 @@ const NAMESPACES = ['ns-a', 'ns-b'] as const;
  * not (the store orders them); `ghost` was never synced, so alone.
  */
 const SHAPES: readonly (readonly [feature: string, namespace: string, limit: number | 'unlimited'][])[] = [
-  [['child', TENANT_POOL, 8], ['pool', TENANT_POOL, 12]],
-  [['child', TENANT_POOL, 8], ['child', 'ns-a', 4], ['pool', TENANT_POOL, 12], ['pool', 'ns-a', 'unlimited']],
+  [
+    ['child', TENANT_POOL, 8],
+    ['pool', TENANT_POOL, 12],
+  ],
+  [
+    ['child', TENANT_POOL, 8],
+    ['child', 'ns-a', 4],
+    ['pool', TENANT_POOL, 12],
+    ['pool', 'ns-a', 'unlimited'],
+  ],
   [['pool', TENANT_POOL, 12]],
-  [['pool', 'ns-b', 5], ['pool', TENANT_POOL, 'unlimited']],
-  [['pool', 'ns-a', 'unlimited'], ['child', 'ns-a', 4], ['pool', TENANT_POOL, 12], ['child', TENANT_POOL, 8]],
+  [
+    ['pool', 'ns-b', 5],
+    ['pool', TENANT_POOL, 'unlimited'],
+  ],
+  [
+    ['pool', 'ns-a', 'unlimited'],
+    ['child', 'ns-a', 4],
+    ['pool', TENANT_POOL, 12],
+    ['child', TENANT_POOL, 8],
+  ],
   [['ghost', TENANT_POOL, 3]],
 ];
 
 type EntitlementOp =
-  | { readonly kind: 'consume'; readonly tenant: number; readonly shape: number; readonly window: number; readonly amount: number; readonly key: number | undefined }
+  | {
+      readonly kind: 'consume';
+      readonly tenant: number;
+      readonly shape: number;
+      readonly window: number;
+      readonly amount: number;
+      readonly key: number | undefined;
+    }
   | { readonly kind: 'release'; readonly tenant: number; readonly shape: number; readonly window: number; readonly amount: number }
   | { readonly kind: 'readCounters'; readonly tenant: number }
   | { readonly kind: 'recordAlert'; readonly tenant: number; readonly feature: string; readonly threshold: number; readonly window: number }
@@ -53,12 +76,30 @@ const window = fc.nat({ max: WINDOWS.length - 1 });
 const feature = fc.constantFrom('child', 'pool', 'ghost');
 
 const writeOp: fc.Arbitrary<EntitlementOp> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('consume' as const), tenant, shape, window, amount: fc.integer({ min: 1, max: 6 }), key: fc.option(fc.nat({ max: KEYS.length - 1 }), { nil: undefined }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('consume' as const),
+      tenant,
+      shape,
+      window,
+      amount: fc.integer({ min: 1, max: 6 }),
+      key: fc.option(fc.nat({ max: KEYS.length - 1 }), { nil: undefined }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('release' as const), tenant, shape, window, amount: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('recordAlert' as const), tenant, feature, threshold: fc.constantFrom(80, 90, 100), window }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('assignPackage' as const), tenant, pkg: fc.constantFrom('basic', 'pro') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancelPackage' as const), tenant, pkg: fc.constantFrom('basic', 'pro') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('addBoost' as const), tenant, feature, amount: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.constant('unlimited' as const)) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('addBoost' as const),
+      tenant,
+      feature,
+      amount: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.constant('unlimited' as const)),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -74,7 +115,17 @@ const writeOp: fc.Arbitrary<EntitlementOp> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('appendAudit' as const),
       tenant,
-      metadata: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)), fc.boolean(), fc.constant(null)), { maxKeys: 3 }),
+      metadata: fc.dictionary(
+        fc.string({ maxLength: 4 }),
+        fc.oneof(
+          fc.string({ maxLength: 6 }),
+          fc.integer(),
+          fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+          fc.boolean(),
+          fc.constant(null),
+        ),
+        { maxKeys: 3 },
+      ),
     }),
   },
 );
@@ -119,7 +170,10 @@ export async function seedEntitlementRun(store: Store, ids: EntitlementIds): Pro
   const at = new Date('2024-02-01T00:00:00.000Z');
   for (const index of [0, 1]) {
     const tenantId = ids.tenant(index);
-    await store.createTenant({ id: tenantId, createdByType: 'user', createdBy: 'model', createdAt: at }, { id: ids.rowId(), tenantId, userId: 'owner', role: 'owner', createdByType: 'user', createdBy: 'model', createdAt: at, source: 'system' });
+    await store.createTenant(
+      { id: tenantId, createdByType: 'user', createdBy: 'model', createdAt: at },
+      { id: ids.rowId(), tenantId, userId: 'owner', role: 'owner', createdByType: 'user', createdBy: 'model', createdAt: at, source: 'system' },
+    );
   }
 }
 
@@ -129,7 +183,8 @@ function targets(ids: EntitlementIds, op: { readonly shape: number; readonly win
 }
 
 /** Namespace limits have no defined order; compare them sorted. */
-const sortedLimits = (limits: readonly NamespaceLimitRecord[]) => [...limits].sort((a, b) => (a.namespace + a.featureKey < b.namespace + b.featureKey ? -1 : 1));
+const sortedLimits = (limits: readonly NamespaceLimitRecord[]) =>
+  [...limits].sort((a, b) => (a.namespace + a.featureKey < b.namespace + b.featureKey ? -1 : 1));
 
 /**
  * The port orders alerts by time then threshold and leaves further ties open
@@ -151,27 +206,70 @@ function applyWith(ops: StoreOperations, ids: EntitlementIds, op: EntitlementOp,
   const t = 'tenant' in op ? ids.tenant(op.tenant) : '';
   switch (op.kind) {
     case 'consume':
-      return ops.consume({ tenantId: t, amount: op.amount, counters: targets(ids, op), now: at, ...(op.key === undefined ? {} : { idempotency: { key: KEYS[op.key] ?? '', fingerprint: `${op.shape}/${op.window}/${op.amount}` } }) });
+      return ops.consume({
+        tenantId: t,
+        amount: op.amount,
+        counters: targets(ids, op),
+        now: at,
+        ...(op.key === undefined ? {} : { idempotency: { key: KEYS[op.key] ?? '', fingerprint: `${op.shape}/${op.window}/${op.amount}` } }),
+      });
     case 'release':
       return ops.release({ tenantId: t, amount: op.amount, counters: targets(ids, op) });
     case 'readCounters':
-      return ops.readCounters(t, SHAPES.flatMap((_, s) => WINDOWS.flatMap((_w, w) => targets(ids, { shape: s, window: w }))));
+      return ops.readCounters(
+        t,
+        SHAPES.flatMap((_, s) => WINDOWS.flatMap((_w, w) => targets(ids, { shape: s, window: w }))),
+      );
     case 'recordAlert':
-      return ops.recordAlert({ tenantId: t, featureKey: ids.feature(op.feature), namespace: TENANT_POOL, threshold: op.threshold, windowStart: WINDOWS[op.window] ?? at, used: 7, limit: 8, createdAt: at });
+      return ops.recordAlert({
+        tenantId: t,
+        featureKey: ids.feature(op.feature),
+        namespace: TENANT_POOL,
+        threshold: op.threshold,
+        windowStart: WINDOWS[op.window] ?? at,
+        used: 7,
+        limit: 8,
+        createdAt: at,
+      });
     case 'listAlerts':
       return ops.listAlerts(t).then(sortedAlerts);
     case 'assignPackage':
-      return ops.assignPackage({ id: fixed[0] ?? '', tenantId: t, packageKey: op.pkg, assignedBy: 'model', assignedAt: at, cancelledBy: null, cancelledAt: null });
+      return ops.assignPackage({
+        id: fixed[0] ?? '',
+        tenantId: t,
+        packageKey: op.pkg,
+        assignedBy: 'model',
+        assignedAt: at,
+        cancelledBy: null,
+        cancelledAt: null,
+      });
     case 'cancelPackage':
       return ops.cancelPackage({ tenantId: t, packageKey: op.pkg, cancelledBy: 'model', cancelledAt: at });
     case 'addBoost':
-      return ops.addBoost({ id: fixed[0] ?? '', tenantId: t, featureKey: ids.feature(op.feature), amount: op.amount, expiresAt: null, createdBy: 'model', createdAt: at });
+      return ops.addBoost({
+        id: fixed[0] ?? '',
+        tenantId: t,
+        featureKey: ids.feature(op.feature),
+        amount: op.amount,
+        expiresAt: null,
+        createdBy: 'model',
+        createdAt: at,
+      });
     case 'setNamespaceLimit':
       return ops.setNamespaceLimit({ tenantId: t, namespace: op.namespace, featureKey: ids.feature(op.feature), limit: op.limit });
     case 'readGrants':
       return ops.readGrants(t).then((grants) => ({ ...grants, namespaceLimits: sortedLimits(grants.namespaceLimits) }));
     case 'appendAudit':
-      return ops.appendAudit({ id: fixed[0] ?? '', tenantId: t, action: 'entitlement.boost_add', actorType: 'system', actorId: 'model', subjectUserId: null, metadata: op.metadata, createdAt: at });
+      return ops.appendAudit({
+        id: fixed[0] ?? '',
+        tenantId: t,
+        action: 'entitlement.boost_add',
+        actorType: 'system',
+        actorId: 'model',
+        subjectUserId: null,
+        metadata: op.metadata,
+        createdAt: at,
+      });
     case 'listAudit':
       return ops.listAudit(t, { limit: op.limit + op.skip }).then(async (all) => {
         const cursor = all[op.skip - 1]?.id;

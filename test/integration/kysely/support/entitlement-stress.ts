@@ -59,7 +59,10 @@ export async function prepareStress(store: Store, prefix: string): Promise<strin
   ]);
   const tenantId = `stress-${randomUUID()}`;
   const at = new Date();
-  await store.createTenant({ id: tenantId, createdByType: 'system', createdBy: 'system:stress', createdAt: at }, { id: randomUUID(), tenantId, userId: 'owner', role: 'owner', createdByType: 'system', createdBy: 'system:stress', createdAt: at, source: 'system' });
+  await store.createTenant(
+    { id: tenantId, createdByType: 'system', createdBy: 'system:stress', createdAt: at },
+    { id: randomUUID(), tenantId, userId: 'owner', role: 'owner', createdByType: 'system', createdBy: 'system:stress', createdAt: at, source: 'system' },
+  );
   return tenantId;
 }
 
@@ -73,8 +76,18 @@ function plan(tenantId: string, prefix: string, seed: number, count: number, key
     limit,
   });
   const child = () => [target('child', TENANT_POOL, LIMITS.child), target('pool', TENANT_POOL, LIMITS.pool)];
-  const childInA = () => [target('child', TENANT_POOL, LIMITS.child), target('child', 'ns-a', LIMITS.childInA), target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-a', 'unlimited')];
-  const childInB = () => [target('child', TENANT_POOL, LIMITS.child), target('child', 'ns-b', 'unlimited'), target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-b', 'unlimited')];
+  const childInA = () => [
+    target('child', TENANT_POOL, LIMITS.child),
+    target('child', 'ns-a', LIMITS.childInA),
+    target('pool', TENANT_POOL, LIMITS.pool),
+    target('pool', 'ns-a', 'unlimited'),
+  ];
+  const childInB = () => [
+    target('child', TENANT_POOL, LIMITS.child),
+    target('child', 'ns-b', 'unlimited'),
+    target('pool', TENANT_POOL, LIMITS.pool),
+    target('pool', 'ns-b', 'unlimited'),
+  ];
   const poolInB = () => [target('pool', TENANT_POOL, LIMITS.pool), target('pool', 'ns-b', 'unlimited')];
   // Direct pool consumptions (in ns-b, so that they are transactions too: a single-statement
   // consume is served so much faster that it would fill the pool before any child commits)
@@ -120,9 +133,13 @@ export async function runStress(
     expect(consumed.length, `${context}: ${key} consumed`).toBeLessThanOrEqual(1);
     if (consumed.length === 1) {
       const counters = JSON.stringify(consumed[0]?.outcome === 'consumed' ? consumed[0].counters : []);
-      for (const r of outcomes) if (r.outcome !== 'consumed') expect(r.outcome === 'replayed' && JSON.stringify(r.counters), `${context}: ${key}`).toBe(counters);
+      for (const r of outcomes)
+        if (r.outcome !== 'consumed') expect(r.outcome === 'replayed' && JSON.stringify(r.counters), `${context}: ${key}`).toBe(counters);
     } else {
-      expect(outcomes.every((r) => r.outcome === 'exceeded'), `${context}: ${key} all refused`).toBe(true);
+      expect(
+        outcomes.every((r) => r.outcome === 'exceeded'),
+        `${context}: ${key} all refused`,
+      ).toBe(true);
     }
   }
 
@@ -141,7 +158,10 @@ export async function runStress(
     }
   }
   const entries = [...expected.entries()];
-  const stored = await stores[0]!.readCounters(tenantId, entries.map(([, entry]) => entry.target));
+  const stored = await stores[0]!.readCounters(
+    tenantId,
+    entries.map(([, entry]) => entry.target),
+  );
   const final: Record<string, string> = {};
   for (const [index, [name, { used, limit }]] of entries.entries()) {
     expect(stored[index], `${context}: ${name}`).toBe(used);

@@ -53,11 +53,18 @@ async function seedTenant(tenantry: Instance): Promise<string> {
 
 function run(tenantry: Instance, tenantId: string, op: Operation): Promise<unknown> {
   const scope = op.actor === `system:${operator.label}` ? tenantry.as(operator) : tenantry.forRequest({ userId: op.actor });
-  return op.kind === 'role_change' ? scope.members.changeRole({ tenantId, userId: op.target, role: 'manager' }) : scope.members.remove({ tenantId, userId: op.target });
+  return op.kind === 'role_change'
+    ? scope.members.changeRole({ tenantId, userId: op.target, role: 'manager' })
+    : scope.members.remove({ tenantId, userId: op.target });
 }
 
 /** Checks one tenant's owners and audit log against what its operations returned. */
-async function verify(store: Store, tenantId: string, ops: readonly Operation[], outcomes: readonly PromiseSettledResult<unknown>[]): Promise<{ applied: number; blocked: number; owners: number }> {
+async function verify(
+  store: Store,
+  tenantId: string,
+  ops: readonly Operation[],
+  outcomes: readonly PromiseSettledResult<unknown>[],
+): Promise<{ applied: number; blocked: number; owners: number }> {
   const expected: string[] = [];
   let applied = 0;
   let blocked = 0;

@@ -20,7 +20,15 @@ const OWNER = 'owner';
 
 type WriteOp =
   | { readonly kind: 'createTenant'; readonly tenant: number; readonly owner: number; readonly at: Date; readonly id: string }
-  | { readonly kind: 'insertMembership'; readonly tenant: number; readonly user: number; readonly role: string; readonly source: MembershipSource; readonly at: Date; readonly id: string }
+  | {
+      readonly kind: 'insertMembership';
+      readonly tenant: number;
+      readonly user: number;
+      readonly role: string;
+      readonly source: MembershipSource;
+      readonly at: Date;
+      readonly id: string;
+    }
   | { readonly kind: 'updateMembershipRole'; readonly tenant: number; readonly user: number; readonly role: string }
   | { readonly kind: 'deleteMembership'; readonly tenant: number; readonly user: number };
 
@@ -54,15 +62,18 @@ const uuid = fc.uuid({ version: 4 });
 // Inserts dominate so that tenants fill up and listings have something to order.
 const writeOp: fc.Arbitrary<WriteOp> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('createTenant' as const), tenant: tenantIndex, owner: userIndex, at: instant, id: uuid }) },
-  { weight: 5, arbitrary: fc.record({
-    kind: fc.constant('insertMembership' as const),
-    tenant: tenantIndex,
-    user: userIndex,
-    role,
-    source: fc.constantFrom(...MEMBERSHIP_SOURCES),
-    at: instant,
-    id: uuid,
-  }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('insertMembership' as const),
+      tenant: tenantIndex,
+      user: userIndex,
+      role,
+      source: fc.constantFrom(...MEMBERSHIP_SOURCES),
+      at: instant,
+      id: uuid,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('updateMembershipRole' as const), tenant: tenantIndex, user: userIndex, role }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteMembership' as const), tenant: tenantIndex, user: userIndex }) },
 );
