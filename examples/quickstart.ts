@@ -12,6 +12,11 @@ import { packages } from './plans.js';
 import { createExampleStore } from './shared/default-store.js';
 
 const { store, close } = await createExampleStore();
+// Alerts arrive while a consumption settles; print them after the line that reports it.
+const alerts: string[] = [];
+const printAlerts = () => {
+  for (const line of alerts.splice(0)) console.log(line);
+};
 const tenantry = createTenantry({
   capabilities,
   roles,
@@ -20,7 +25,7 @@ const tenantry = createTenantry({
   entitlements: {
     packages,
     onAlert: (alert) => {
-      console.log(`  alert: ${alert.featureKey} reached ${alert.threshold}% (${alert.used}/${alert.limit})`);
+      alerts.push(`  alert: ${alert.featureKey} reached ${alert.threshold}% (${alert.used}/${alert.limit})`);
     },
   },
 });
@@ -62,6 +67,7 @@ console.log('\nplan: free');
 for (const amount of [600, 300, 100]) {
   const decision = await olivia.usage.consume({ tenantId: tenant.id, featureKey: 'api.requests', amount });
   console.log(`consume ${String(amount).padStart(4)} api.requests -> used ${decision.used}/${String(decision.limit)}, remaining ${String(decision.remaining)}`);
+  printAlerts();
 }
 try {
   await olivia.usage.consume({ tenantId: tenant.id, featureKey: 'api.requests', amount: 1 });
