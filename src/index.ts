@@ -85,6 +85,7 @@ export { createTenantry } from './tenantry/create-tenantry.js';
 export type { InvalidateInput, RequestActor, Tenantry } from './tenantry/create-tenantry.js';
 export type { CacheOptions, EntitlementsOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
 export { Scope } from './tenantry/scope.js';
+export type { TenantAccess, AccessStanding } from './services/authz/tenant-access.js';
 export type { AuditApi, MembersApi, MyTenantsInput, ProvisioningApi, TenantMembership, TenantsApi, UsageApi } from './tenantry/scope-apis.js';
 export type { DenialEvent, DenialEventReason, DenialHook } from './services/authz/denial-event.js';
 export { localInvalidationBus } from './services/authz/invalidation-bus.js';

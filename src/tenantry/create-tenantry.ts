@@ -4,6 +4,7 @@ import type { PackageCatalog } from '../core/entitlements/define-packages.js';
 import { ConfigurationError } from '../core/errors/index.js';
 import type { ErrorHook } from '../core/hooks/error-hook.js';
 import { isUserId, UUID_PATTERN } from '../core/ids/identifiers.js';
+import { compileRoles } from '../core/roles/compiled-roles.js';
 import type { RoleMap } from '../core/roles/define-roles.js';
 import { parseConfig, parseInput } from '../core/validation/parse-input.js';
 import { AuditQueries } from '../services/audit/audit-queries.js';
@@ -11,6 +12,7 @@ import { Auditor } from '../services/audit/auditor.js';
 import { timeOrderedIdGenerator } from '../services/audit/time-ordered-id.js';
 import type { InvalidationMessage } from '../services/authz/invalidation-bus.js';
 import { MembershipCache } from '../services/authz/membership-cache.js';
+import type { TenantAccess } from '../services/authz/tenant-access.js';
 import { Effects } from '../services/effects/effects.js';
 import { CatalogSync, type PrunedFeature } from '../services/entitlements/catalog-sync.js';
 import { ConsumptionService } from '../services/entitlements/consumption.js';
@@ -149,13 +151,14 @@ export function createTenantry<C extends string, R extends string, F extends str
   });
   const services: InstanceServices<C, R, F, L, P> = Object.freeze({
     access: Object.freeze({
-      roles,
+      rules: Object.freeze({ compiled: compileRoles(roles), onDenied: options.onDenied, formatDisabledReason: options.formatDisabledReason, effects }),
       isValidTenantId: tenantIds.isValid,
-      loadMembership: invalidation.loadMembership(store),
+      findMembership: async (tenantId: string, userId: string) => {
+        const row = await store.findMembership(tenantId, userId);
+        return row === undefined ? undefined : { role: row.role };
+      },
+      cache: invalidation.memberships,
       tenantExists: async (tenantId: string) => (await store.findTenant(tenantId)) !== undefined,
-      onDenied: options.onDenied,
-      formatDisabledReason: options.formatDisabledReason,
-      effects,
     }),
     tenantIds,
     listMemberships: (userId: string) => store.listMembershipsOfUser(userId),
@@ -200,7 +203,8 @@ function missingEntitlements(): never {
 
 /** The instance's caches and their invalidation, local and over the bus. */
 function cacheInvalidation(options: TenantryOptions<string, string, string, string, string>, effects: Effects) {
-  const memberships = options.cache?.memberships ? new MembershipCache(options.cache.memberships) : undefined;
+  // The cache holds resolved per-tenant access objects, so a hit answers checks synchronously.
+  const memberships = options.cache?.memberships ? new MembershipCache<TenantAccess>(options.cache.memberships) : undefined;
   const grants = options.cache?.grants ? new GrantsCache(options.cache.grants) : undefined;
   const bus = options.cache?.bus;
   const dropLocal = (message: InvalidationMessage) => {
@@ -216,15 +220,7 @@ function cacheInvalidation(options: TenantryOptions<string, string, string, stri
   };
   return {
     grants,
-    loadMembership: (store: Store) => {
-      const fromStore = async (tenantId: string, userId: string) => {
-        const row = await store.findMembership(tenantId, userId);
-        return row === undefined ? undefined : Object.freeze({ role: row.role });
-      };
-      return memberships === undefined
-        ? fromStore
-        : (tenantId: string, userId: string) => memberships.lookup(tenantId, userId, () => fromStore(tenantId, userId));
-    },
+    memberships,
     membershipChanged: (tenantId: string, userId?: string): void => {
       publish(userId === undefined ? { topic: 'membership', tenantId } : { topic: 'membership', tenantId, userId });
     },

@@ -23,7 +23,7 @@ export interface EntitlementServices<F extends string, L extends F, P extends st
  * `createTenantry`. Internal wiring, shared by every scope of the instance.
  */
 export interface InstanceServices<C extends string, R extends string, F extends string, L extends F, P extends string> {
-  readonly access: ActorAccessDependencies<C>;
+  readonly access: ActorAccessDependencies;
   readonly tenantIds: TenantIdRule;
   readonly listMemberships: (userId: string) => Promise<readonly MembershipRecord[]>;
   readonly tenants: TenantService;

@@ -2,7 +2,8 @@ import type { Actor } from '../core/actors/actor.js';
 import type { ActionState } from '../core/decisions/action-state.js';
 import type { Decision } from '../core/decisions/decision.js';
 import { NotFoundError } from '../core/errors/index.js';
-import { ActorAccess, SYSTEM_STANDING } from '../services/authz/actor-access.js';
+import { ActorAccess } from '../services/authz/actor-access.js';
+import type { TenantAccess } from '../services/authz/tenant-access.js';
 import type { ActorContext } from '../services/shared/actor-context.js';
 import type { InstanceServices } from './instance-services.js';
 import { AuditApi, MembersApi, ProvisioningApi, TenantsApi, UsageApi } from './scope-apis.js';
@@ -57,6 +58,26 @@ export class Scope<
   }
 
   /**
+   * The actor's access to `tenantId`, resolved once: after this one lookup
+   * (memoized, shared with every other call of the scope, shared in flight)
+   * the returned object answers `can`, `check`, `authorize` and
+   * `actionState` synchronously, without touching storage. Never rejects for
+   * a denial: for a malformed id, an unknown tenant or a non-member it
+   * resolves to an object whose `member` is `false` and whose every decision
+   * is the same 404 as `check()` gives.
+   *
+   * @example
+   * ```ts fragment
+   * const access = await scope.access(tenantId);
+   * if (!access.can('billing.read')) return reply.code(access.check('billing.read').status).send();
+   * const canManage = access.can('billing.manage'); // no await, no lookup
+   * ```
+   */
+  access(tenantId: string): Promise<TenantAccess<C>> {
+    return this.#access.access(tenantId);
+  }
+
+  /**
    * Decides whether the actor may use `capability` in `tenantId`: 200
    * allowed, 403 member without the capability, 404 not a member, no such
    * tenant, or malformed id (indistinguishable). A system actor is allowed
@@ -76,7 +97,7 @@ export class Scope<
 
   /** Boolean form of {@link Scope.check}. */
   can(tenantId: string, capability: C): Promise<boolean> {
-    return this.#access.check(tenantId, capability).then(isAllowed);
+    return this.#access.can(tenantId, capability);
   }
 
   /**
@@ -114,7 +135,7 @@ export class Scope<
    * `check()`: host code should ask what a role allows, not compare role names.
    */
   async roleIn(tenantId: string): Promise<string | undefined> {
-    return (await this.#access.standingIn(tenantId))?.role ?? undefined;
+    return (await this.#access.access(tenantId)).role;
   }
 
   /**
@@ -127,9 +148,9 @@ export class Scope<
 
   /** @internal The actor's standing in a tenant, for services; see `ActorContext`. */
   async standing(tenantId: string): Promise<string | null> {
-    const standing = await this.#access.standingIn(tenantId);
-    if (standing === undefined) throw new NotFoundError();
-    return standing === SYSTEM_STANDING ? null : standing.role;
+    const access = await this.#access.access(tenantId);
+    if (!access.member) throw new NotFoundError();
+    return access.role ?? null;
   }
 
   /** Tenants: the actor's tenants (the switcher), creation, reads. */
@@ -163,8 +184,4 @@ export class Scope<
   get provisioning(): ProvisioningApi<F, L, P> {
     return (this.#provisioning ??= new ProvisioningApi<F, L, P>(this.actor, this.#services.entitlements));
   }
-}
-
-function isAllowed(decision: Decision): boolean {
-  return decision.allowed;
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError, UnknownCapabilityError } from '../errors/index.js';
+import { capabilityIndex } from '../roles/compiled-roles.js';
 
 /**
  * Capability names: lower-case segments separated by dots, e.g. `billing.read`
@@ -68,7 +69,7 @@ export function defineCapabilities<const C extends string>(names: readonly C[]):
   const members: ReadonlySet<string> = seen;
 
   const has = (name: string): name is C => members.has(name);
-  return Object.freeze({
+  const registry: CapabilityRegistry<C> = Object.freeze({
     all: () => list,
     has,
     assert(name: string): C {
@@ -76,4 +77,7 @@ export function defineCapabilities<const C extends string>(names: readonly C[]):
       return name;
     },
   });
+  // The bit index of every capability, for the synchronous per-tenant checks (`scope.access()`).
+  capabilityIndex(registry);
+  return registry;
 }

@@ -1,5 +1,6 @@
 import { ConfigurationError, UnknownCapabilityError, UnknownRoleError } from '../errors/index.js';
 import type { CapabilityRegistry } from '../capabilities/define-capabilities.js';
+import { compileRoles } from './compiled-roles.js';
 
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
@@ -96,7 +97,7 @@ export function defineRoles<C extends string, const M extends Readonly<Record<st
   const has = (role: string): role is R => grantsByRole.has(role);
   const ownerRole = options.ownerRole;
 
-  return Object.freeze({
+  const roleMap: RoleMap<C, R> = Object.freeze({
     capabilities,
     ownerRole,
     roleNames: () => roleList,
@@ -115,4 +116,7 @@ export function defineRoles<C extends string, const M extends Readonly<Record<st
     },
     isOwner: (role: string) => role === ownerRole,
   });
+  // Role → capability bitmask, once, for the synchronous per-tenant checks (`scope.access()`).
+  compileRoles(roleMap);
+  return roleMap;
 }

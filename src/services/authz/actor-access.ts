@@ -1,137 +1,94 @@
 import { refOf, type Actor, type ActorRef } from '../../core/actors/actor.js';
-import { toActionState, type ActionState, type DisabledReasonFormatter } from '../../core/decisions/action-state.js';
-import { decide, type Decision } from '../../core/decisions/decision.js';
-import { ForbiddenError, NotFoundError, UnknownCapabilityError } from '../../core/errors/index.js';
-import type { RoleMap } from '../../core/roles/define-roles.js';
-import type { Effects } from '../effects/effects.js';
-import type { DenialEvent, DenialHook } from './denial-event.js';
-
-/**
- * What a scope knows about its actor in one tenant: the role of a user
- * member, {@link SYSTEM_STANDING} for a system actor and an existing tenant,
- * `undefined` for no access (not a member, no such tenant, malformed id).
- */
-export type Standing = { readonly role: string } | typeof SYSTEM_STANDING;
-
-/** The standing of a system actor in an existing tenant: every capability, no role. */
-export const SYSTEM_STANDING = Object.freeze({ role: null });
+import type { ActionState } from '../../core/decisions/action-state.js';
+import type { Decision } from '../../core/decisions/decision.js';
+import { UnknownCapabilityError } from '../../core/errors/index.js';
+import type { MembershipCache } from './membership-cache.js';
+import { TenantAccess, type AccessRules } from './tenant-access.js';
 
 /** What an actor's access memo needs from the instance. Internal wiring. */
-export interface ActorAccessDependencies<C extends string> {
-  readonly roles: RoleMap<C>;
+export interface ActorAccessDependencies {
+  readonly rules: AccessRules;
   readonly isValidTenantId: (tenantId: unknown) => tenantId is string;
-  /** A user's membership in a tenant, through the cross-request cache if any; `undefined` when not a member. */
-  readonly loadMembership: (tenantId: string, userId: string) => Promise<{ readonly role: string } | undefined>;
+  /** A user's membership in a tenant, from storage; `undefined` when not a member. */
+  readonly findMembership: (tenantId: string, userId: string) => Promise<{ readonly role: string } | undefined>;
+  /** The optional cross-request cache; it holds resolved access objects, so a hit is served synchronously. */
+  readonly cache: MembershipCache<TenantAccess> | undefined;
   /** Whether a tenant exists (for system actors). */
   readonly tenantExists: (tenantId: string) => Promise<boolean>;
-  readonly onDenied: DenialHook | undefined;
-  readonly formatDisabledReason: DisabledReasonFormatter | undefined;
-  readonly effects: Effects;
 }
 
-/** A memoized decision and, for denials, the event it emits each time it is served. */
-interface Memo<C extends string> {
-  readonly decision: Decision<C>;
-  readonly denial: DenialEvent | undefined;
-}
+/** `can()` answers without a new promise: these two are shared by every scope. */
+const TRUE = Promise.resolve(true);
+const FALSE = Promise.resolve(false);
 
 /**
- * The memoized access of one actor for one request: decisions, roles and
- * membership, with at most one lookup per tenant (concurrent first checks
- * share the lookup in flight; a failed lookup is dropped, so the next check
- * retries). The scope of a request delegates its authorization verbs here.
+ * The memoized access of one actor for one request: one {@link TenantAccess}
+ * per tenant, after at most one lookup (concurrent first calls share the
+ * lookup in flight; a failed lookup is dropped, so the next call retries).
+ * The scope of a request delegates its authorization verbs here.
+ *
+ * Resolved tenants are answered without a promise hop: `check()` returns the
+ * access object's settled decision promise, `can()` one of two shared
+ * settled booleans. A lookup served by the cross-request cache, or a
+ * malformed id, resolves synchronously too.
  */
 export class ActorAccess<C extends string> {
   readonly actor: Actor;
   readonly #ref: ActorRef;
-  readonly #deps: ActorAccessDependencies<C>;
-  /** Cache the promise, not the value, so concurrent first checks share one lookup. */
-  readonly #lookups = new Map<string, Promise<Standing | undefined>>();
-  readonly #standings = new Map<string, Standing | null>();
-  readonly #memos = new Map<string, Map<string, Memo<C>>>();
+  readonly #deps: ActorAccessDependencies;
+  readonly #resolved = new Map<string, TenantAccess<C>>();
+  /** Cache the promise, not the value, so concurrent first calls share one lookup. */
+  readonly #pending = new Map<string, Promise<TenantAccess<C>>>();
   /** Bumped by refresh() so lookups that started before it cannot repopulate the memo. */
   #generation = 0;
 
-  constructor(actor: Actor, deps: ActorAccessDependencies<C>) {
+  constructor(actor: Actor, deps: ActorAccessDependencies) {
     this.actor = actor;
     this.#ref = refOf(actor);
     this.#deps = deps;
   }
 
+  /** See `Scope.access`. */
+  access(tenantId: string): Promise<TenantAccess<C>> {
+    const now = this.#now(tenantId);
+    if (now !== undefined) return Promise.resolve(now);
+    return this.#lookup(tenantId);
+  }
+
   /** See `Scope.check`. */
   check(tenantId: string, capability: C): Promise<Decision<C>> {
-    if (!this.#deps.roles.capabilities.has(capability)) {
-      return Promise.reject(new UnknownCapabilityError(String(capability)));
-    }
-    const memo = this.#memos.get(tenantId)?.get(capability);
-    if (memo !== undefined) return Promise.resolve(this.#serve(memo));
+    const now = this.#now(tenantId);
+    if (now !== undefined) return now.settled(capability);
+    if (!this.#deps.rules.compiled.index.has(capability)) return unknown(capability);
+    return this.#lookup(tenantId).then((access) => access.check(capability));
+  }
 
-    const generation = this.#generation;
-    return this.standingIn(tenantId).then((standing) => this.#serve(this.#memoize(tenantId, capability, standing, generation)));
+  /** See `Scope.can`. */
+  can(tenantId: string, capability: C): Promise<boolean> {
+    const now = this.#now(tenantId);
+    if (!this.#deps.rules.compiled.index.has(capability)) return unknown(capability);
+    if (now !== undefined) return now.can(capability) ? TRUE : FALSE;
+    return this.#lookup(tenantId).then((access) => access.can(capability));
   }
 
   /** See `Scope.authorize`. */
-  async authorize(tenantId: string, capability: C): Promise<Decision<C>> {
-    const decision = await this.check(tenantId, capability);
-    if (decision.status === 404) throw new NotFoundError();
-    if (decision.status === 403) throw new ForbiddenError(decision.capability);
-    return decision;
+  authorize(tenantId: string, capability: C): Promise<Decision<C>> {
+    if (!this.#deps.rules.compiled.index.has(capability)) return unknown(capability);
+    return this.access(tenantId).then((access) => access.authorize(capability));
   }
 
   /** See `Scope.actionState`. */
-  async actionState(tenantId: string, capability: C): Promise<ActionState> {
-    const decision = await this.check(tenantId, capability);
-    const role = this.#standings.get(tenantId)?.role ?? undefined;
-    const { formatDisabledReason, effects } = this.#deps;
-    return toActionState(decision, role, formatDisabledReason, (error) => {
-      effects.report('formatDisabledReason', error);
-    });
+  actionState(tenantId: string, capability: C): Promise<ActionState> {
+    if (!this.#deps.rules.compiled.index.has(capability)) return unknown(capability);
+    return this.access(tenantId).then((access) => access.actionState(capability));
   }
 
   /** See `Scope.isMember`. */
   async isMember(tenantId: string): Promise<boolean> {
-    if ((await this.standingIn(tenantId)) !== undefined) return true;
-    const malformed = !this.#deps.isValidTenantId(tenantId);
-    this.#emit(
-      Object.freeze({
-        capability: null,
-        tenantId: malformed ? null : tenantId,
-        actor: this.#ref,
-        reason: malformed ? 'malformed_tenant_id' : 'not_member',
-        status: 404,
-      }),
-    );
-    return false;
-  }
-
-  /**
-   * The memoized standing of the actor in `tenantId`; `undefined` for no
-   * access. Malformed ids never reach storage.
-   */
-  standingIn(tenantId: string): Promise<Standing | undefined> {
-    let lookup = this.#lookups.get(tenantId);
-    if (lookup !== undefined) return lookup;
-
-    if (!this.#deps.isValidTenantId(tenantId)) {
-      // Malformed ids never reach storage; they decide exactly like a non-member.
-      lookup = Promise.resolve(undefined);
-      this.#standings.set(tenantId, null);
-    } else {
-      const generation = this.#generation;
-      lookup = this.#load(tenantId).then(
-        (standing) => {
-          if (generation === this.#generation) this.#standings.set(tenantId, standing ?? null);
-          return standing;
-        },
-        (error: unknown) => {
-          // Drop a failed lookup so the next check retries instead of replaying the failure.
-          if (this.#lookups.get(tenantId) === lookup) this.#lookups.delete(tenantId);
-          throw error;
-        },
-      );
-    }
-    this.#lookups.set(tenantId, lookup);
-    return lookup;
+    const access = this.#now(tenantId) ?? (await this.#lookup(tenantId));
+    const denial = access.membershipDenial();
+    if (denial !== undefined) access.emit(denial);
+    return denial === undefined;
   }
 
   /**
@@ -141,10 +98,8 @@ export class ActorAccess<C extends string> {
   prime(memberships: readonly { readonly tenantId: string; readonly role: string }[], generation: number): void {
     if (generation !== this.#generation) return;
     for (const { tenantId, role } of memberships) {
-      if (this.#lookups.has(tenantId)) continue;
-      const standing = Object.freeze({ role });
-      this.#standings.set(tenantId, standing);
-      this.#lookups.set(tenantId, Promise.resolve(standing));
+      if (this.#resolved.has(tenantId) || this.#pending.has(tenantId)) continue;
+      this.#resolved.set(tenantId, new TenantAccess<C>(this.#deps.rules, this.#ref, tenantId, 'member', role));
     }
   }
 
@@ -157,57 +112,72 @@ export class ActorAccess<C extends string> {
   refresh(tenantId?: string): void {
     this.#generation += 1;
     if (tenantId === undefined) {
-      this.#lookups.clear();
-      this.#standings.clear();
-      this.#memos.clear();
+      this.#resolved.clear();
+      this.#pending.clear();
     } else {
-      this.#lookups.delete(tenantId);
-      this.#standings.delete(tenantId);
-      this.#memos.delete(tenantId);
+      this.#resolved.delete(tenantId);
+      this.#pending.delete(tenantId);
     }
   }
 
-  async #load(tenantId: string): Promise<Standing | undefined> {
-    if (this.actor.type === 'system') return (await this.#deps.tenantExists(tenantId)) ? SYSTEM_STANDING : undefined;
-    const membership = await this.#deps.loadMembership(tenantId, this.actor.userId);
-    return membership === undefined ? undefined : membership;
-  }
-
-  #memoize(tenantId: string, capability: C, standing: Standing | undefined, generation: number): Memo<C> {
-    const decision =
-      standing === SYSTEM_STANDING
-        ? (Object.freeze({ allowed: true, status: 200, reason: 'allowed', capability, tenantId }) satisfies Decision<C>)
-        : decide(this.#deps.roles, tenantId, capability, standing as { readonly role: string } | undefined);
-    const memo: Memo<C> = { decision, denial: decision.allowed ? undefined : this.#denialEvent(decision) };
-    if (generation === this.#generation) {
-      let byCapability = this.#memos.get(tenantId);
-      if (byCapability === undefined) {
-        byCapability = new Map();
-        this.#memos.set(tenantId, byCapability);
-      }
-      byCapability.set(capability, memo);
+  /**
+   * The access object when it is known without waiting: memoized, a malformed
+   * id (never sent to storage), or a hit of the cross-request cache.
+   */
+  #now(tenantId: string): TenantAccess<C> | undefined {
+    const known = this.#resolved.get(tenantId);
+    if (known !== undefined || this.#pending.has(tenantId)) return known;
+    let access: TenantAccess<C> | undefined;
+    if (!this.#deps.isValidTenantId(tenantId)) {
+      access = new TenantAccess<C>(this.#deps.rules, this.#ref, tenantId, 'malformed');
+    } else if (this.actor.type === 'user') {
+      access = this.#deps.cache?.peek(tenantId, this.actor.userId)?.value as TenantAccess<C> | undefined;
     }
-    return memo;
+    if (access !== undefined) this.#resolved.set(tenantId, access);
+    return access;
   }
 
-  #denialEvent(decision: Decision<C>): DenialEvent {
-    const malformed = !this.#deps.isValidTenantId(decision.tenantId);
-    return Object.freeze({
-      capability: decision.capability,
-      tenantId: malformed ? null : decision.tenantId,
-      actor: this.#ref,
-      reason: malformed ? 'malformed_tenant_id' : decision.reason === 'missing_capability' ? 'missing_capability' : 'not_member',
-      status: decision.status === 403 ? 403 : 404,
-    });
+  /** Starts (or joins) the lookup of a well-formed tenant id not memoized yet. */
+  #lookup(tenantId: string): Promise<TenantAccess<C>> {
+    let lookup = this.#pending.get(tenantId);
+    if (lookup !== undefined) return lookup;
+    const generation = this.#generation;
+    lookup = this.#load(tenantId).then(
+      (access) => {
+        if (generation === this.#generation) {
+          this.#resolved.set(tenantId, access);
+          this.#pending.delete(tenantId);
+        }
+        return access;
+      },
+      (error: unknown) => {
+        // Drop a failed lookup so the next call retries instead of replaying the failure.
+        if (this.#pending.get(tenantId) === lookup) this.#pending.delete(tenantId);
+        throw error;
+      },
+    );
+    this.#pending.set(tenantId, lookup);
+    return lookup;
   }
 
-  #serve(memo: Memo<C>): Decision<C> {
-    if (memo.denial !== undefined) this.#emit(memo.denial);
-    return memo.decision;
+  #load(tenantId: string): Promise<TenantAccess<C>> {
+    const { actor } = this;
+    if (actor.type === 'system') {
+      return this.#deps.tenantExists(tenantId).then((exists) => this.#build(tenantId, exists ? 'system' : 'none'));
+    }
+    const fromStore = () =>
+      this.#deps
+        .findMembership(tenantId, actor.userId)
+        .then((membership) => (membership === undefined ? this.#build(tenantId, 'none') : this.#build(tenantId, 'member', membership.role)));
+    const cache = this.#deps.cache;
+    return cache === undefined ? fromStore() : (cache.lookup(tenantId, actor.userId, fromStore) as Promise<TenantAccess<C>>);
   }
 
-  #emit(event: DenialEvent): void {
-    const hook = this.#deps.onDenied;
-    if (hook !== undefined) this.#deps.effects.run('onDenied', () => hook(event));
+  #build(tenantId: string, standing: 'member' | 'system' | 'none', role?: string): TenantAccess<C> {
+    return new TenantAccess<C>(this.#deps.rules, this.#ref, tenantId, standing, role);
   }
+}
+
+function unknown(capability: string): Promise<never> {
+  return Promise.reject(new UnknownCapabilityError(String(capability)));
 }

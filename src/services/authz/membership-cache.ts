@@ -9,13 +9,16 @@ export interface MembershipCacheOptions {
   readonly ttlMs: number;
 }
 
-/** What the cache remembers for a (tenant, user) pair. `null` caches "not a member". */
-type Entry = { readonly role: string } | { readonly role: null };
-
-const NOT_A_MEMBER: Entry = Object.freeze({ role: null });
+/** A cached value, boxed so that `undefined` ("not a member") can be cached too. */
+export interface CacheHit<V> {
+  readonly value: V;
+}
 
 /**
- * Cross-request cache of membership lookups, bounded and with a TTL.
+ * Cross-request cache of membership lookups, bounded and with a TTL. The
+ * instance caches the resolved per-tenant access object (role, bitmask,
+ * built decisions), so a later request's check is served synchronously;
+ * `V` defaults to the plain membership fact.
  *
  * Correctness under concurrency rests on a generation counter: a lookup
  * remembers the generation it started in, and stores its result only if no
@@ -23,26 +26,29 @@ const NOT_A_MEMBER: Entry = Object.freeze({ role: null });
  * role was revoked could finish after the invalidation and put the revoked
  * role back for a whole TTL.
  */
-export class MembershipCache {
-  readonly #entries: LRUCache<string, Entry>;
+export class MembershipCache<V = MembershipFact | undefined> {
+  readonly #entries: LRUCache<string, CacheHit<V>>;
   #generation = 0;
 
   constructor(options: MembershipCacheOptions) {
-    this.#entries = new LRUCache<string, Entry>({ max: options.max, ttl: options.ttlMs });
+    this.#entries = new LRUCache<string, CacheHit<V>>({ max: options.max, ttl: options.ttlMs });
   }
 
-  /** Returns the cached fact, or loads it with `load` and caches it when no invalidation raced the load. */
-  async lookup(tenantId: string, userId: string, load: () => Promise<MembershipFact | undefined>): Promise<MembershipFact | undefined> {
+  /** The cached entry, synchronously (for the hot path), or `undefined` on a miss. */
+  peek(tenantId: string, userId: string): CacheHit<V> | undefined {
+    return this.#entries.get(cacheKey(tenantId, userId));
+  }
+
+  /** Returns the cached value, or loads it with `load` and caches it when no invalidation raced the load. */
+  async lookup(tenantId: string, userId: string, load: () => Promise<V>): Promise<V> {
     const key = cacheKey(tenantId, userId);
     const hit = this.#entries.get(key);
-    if (hit !== undefined) return hit.role === null ? undefined : hit;
+    if (hit !== undefined) return hit.value;
 
     const generation = this.#generation;
-    const fact = await load();
-    if (generation === this.#generation) {
-      this.#entries.set(key, fact === undefined ? NOT_A_MEMBER : Object.freeze({ role: fact.role }));
-    }
-    return fact;
+    const value = await load();
+    if (generation === this.#generation) this.#entries.set(key, Object.freeze({ value }));
+    return value;
   }
 
   /** Forgets one (tenant, user) pair, or every entry of the tenant when `userId` is omitted. */

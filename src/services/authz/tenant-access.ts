@@ -1,0 +1,183 @@
+import type { ActorRef } from '../../core/actors/actor.js';
+import { toActionState, type ActionState, type DisabledReasonFormatter } from '../../core/decisions/action-state.js';
+import type { Decision } from '../../core/decisions/decision.js';
+import { ForbiddenError, NotFoundError, UnknownCapabilityError } from '../../core/errors/index.js';
+import { hasBit, type CompiledRoles } from '../../core/roles/compiled-roles.js';
+import type { Effects } from '../effects/effects.js';
+import type { DenialEvent, DenialHook } from './denial-event.js';
+
+/** What every per-tenant access object of an instance shares: the compiled role map and the hooks. */
+export interface AccessRules {
+  readonly compiled: CompiledRoles;
+  readonly onDenied: DenialHook | undefined;
+  readonly formatDisabledReason: DisabledReasonFormatter | undefined;
+  readonly effects: Effects;
+}
+
+/**
+ * How the actor stands in the tenant: a user `member` (with a role), a
+ * `system` actor in an existing tenant, `none` (not a member, no such
+ * tenant) or `malformed` (the id failed validation; storage was not touched).
+ */
+export type AccessStanding = 'member' | 'system' | 'none' | 'malformed';
+
+/** What is built once per capability, on its first check: the frozen decision and, for a denial, its event. */
+interface Answer<C extends string> {
+  readonly decision: Decision<C>;
+  readonly denial: DenialEvent | undefined;
+  promise: Promise<Decision<C>> | undefined;
+}
+
+/**
+ * One actor's access to one tenant, resolved: `scope.access(tenantId)` gives
+ * it after one membership lookup, and every question it answers is
+ * synchronous and touches no storage.
+ *
+ * - `can(capability)` is a map lookup and a bit test against the role's
+ *   bitmask (compiled when the role map was defined), and allocates nothing.
+ * - `check(capability)` returns the same frozen {@link Decision} every time
+ *   for a capability (built on its first check), so an allowed check after
+ *   the first allocates nothing either.
+ * - A denial (403, or 404 for every capability when the actor has no access)
+ *   fires the `onDenied` hook on every call, as `scope.check()` does.
+ * - An undeclared capability throws `UnknownCapabilityError`.
+ *
+ * The object is immutable: it answers for the membership as it was read. A
+ * later role change is seen by a new request scope, or after
+ * `scope.refresh(tenantId)` and a new `scope.access(tenantId)`.
+ *
+ * @typeParam C - capability names.
+ */
+export class TenantAccess<C extends string = string> {
+  /** The tenant id, as given. */
+  readonly tenantId: string;
+  /** True for a member (or a system actor in an existing tenant); false answers 404 to everything. */
+  readonly member: boolean;
+  /** The member's role as stored; `undefined` for a non-member and for a system actor. */
+  readonly role: string | undefined;
+  /** See {@link AccessStanding}. */
+  readonly standing: AccessStanding;
+  readonly #rules: AccessRules;
+  readonly #actor: ActorRef;
+  readonly #granted: Uint32Array;
+  /** Per capability index, built on first use; the object's answers never change. */
+  readonly #answers: (Answer<C> | undefined)[] = [];
+
+  /** @internal Built by the scope (`scope.access()`), or cached across requests by the membership cache. */
+  constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string) {
+    this.tenantId = tenantId;
+    this.standing = standing;
+    this.member = standing === 'member' || standing === 'system';
+    this.role = standing === 'member' ? role : undefined;
+    this.#rules = rules;
+    this.#actor = actor;
+    const { compiled } = rules;
+    this.#granted =
+      standing === 'system' ? compiled.all : standing === 'member' && role !== undefined ? (compiled.masks.get(role) ?? compiled.none) : compiled.none;
+    Object.freeze(this);
+  }
+
+  /**
+   * True when the actor may use `capability` here. Fires `onDenied` for a
+   * denial; throws `UnknownCapabilityError` for an undeclared capability.
+   */
+  can(capability: C): boolean {
+    const index = this.#rules.compiled.index.get(capability);
+    if (index === undefined) throw new UnknownCapabilityError(String(capability));
+    if (hasBit(this.#granted, index)) return true;
+    this.#emit((this.#answers[index] ?? this.#answer(index, capability)).denial);
+    return false;
+  }
+
+  /**
+   * The decision for `capability` here: 200, 403 (member without it) or 404
+   * (no access), frozen and the same object on every call. Never throws for a
+   * denial (it fires `onDenied`); throws `UnknownCapabilityError` for an
+   * undeclared capability.
+   */
+  check(capability: C): Decision<C> {
+    const index = this.#rules.compiled.index.get(capability);
+    if (index === undefined) throw new UnknownCapabilityError(String(capability));
+    const answer = this.#answers[index] ?? this.#answer(index, capability);
+    if (answer.denial !== undefined) this.#emit(answer.denial);
+    return answer.decision;
+  }
+
+  /**
+   * Like {@link TenantAccess.check}, but throws on denial: `NotFoundError`
+   * for 404 and `ForbiddenError` for 403.
+   */
+  authorize(capability: C): Decision<C> {
+    const decision = this.check(capability);
+    if (decision.status === 404) throw new NotFoundError();
+    if (decision.status === 403) throw new ForbiddenError(decision.capability);
+    return decision;
+  }
+
+  /** UI state of an action guarded by `capability`; see `scope.actionState()`. */
+  actionState(capability: C): ActionState {
+    const decision = this.check(capability);
+    const { formatDisabledReason, effects } = this.#rules;
+    return toActionState(decision, this.role, formatDisabledReason, (error) => {
+      effects.report('formatDisabledReason', error);
+    });
+  }
+
+  /**
+   * @internal The decision as a settled promise, the same promise on every
+   * call, for `scope.check()`: a memoized check allocates no new promise.
+   */
+  settled(capability: C): Promise<Decision<C>> {
+    const index = this.#rules.compiled.index.get(capability);
+    if (index === undefined) return Promise.reject(new UnknownCapabilityError(String(capability)));
+    const answer = this.#answers[index] ?? this.#answer(index, capability);
+    if (answer.denial !== undefined) this.#emit(answer.denial);
+    return (answer.promise ??= Promise.resolve(answer.decision));
+  }
+
+  /** @internal The denial event of a plain membership check (`scope.isMember()`), or `undefined` for a member. */
+  membershipDenial(): DenialEvent | undefined {
+    if (this.member) return undefined;
+    return Object.freeze({
+      capability: null,
+      tenantId: this.standing === 'malformed' ? null : this.tenantId,
+      actor: this.#actor,
+      reason: this.standing === 'malformed' ? 'malformed_tenant_id' : 'not_member',
+      status: 404,
+    });
+  }
+
+  /** @internal Sends a denial event to the hook (through the effect runner, so it never changes an outcome). */
+  emit(event: DenialEvent): void {
+    this.#emit(event);
+  }
+
+  #answer(index: number, capability: C): Answer<C> {
+    const { tenantId } = this;
+    let decision: Decision<C>;
+    if (hasBit(this.#granted, index)) {
+      decision = Object.freeze({ allowed: true, status: 200, reason: 'allowed', capability, tenantId });
+    } else if (this.member) {
+      decision = Object.freeze({ allowed: false, status: 403, reason: 'missing_capability', capability, tenantId });
+    } else {
+      decision = Object.freeze({ allowed: false, status: 404, reason: 'not_member', capability, tenantId });
+    }
+    const denial: DenialEvent | undefined = decision.allowed
+      ? undefined
+      : Object.freeze({
+          capability,
+          tenantId: this.standing === 'malformed' ? null : tenantId,
+          actor: this.#actor,
+          reason: this.standing === 'malformed' ? 'malformed_tenant_id' : this.member ? 'missing_capability' : 'not_member',
+          status: this.member ? 403 : 404,
+        });
+    const answer: Answer<C> = { decision, denial, promise: undefined };
+    this.#answers[index] = answer;
+    return answer;
+  }
+
+  #emit(event: DenialEvent | undefined): void {
+    const hook = this.#rules.onDenied;
+    if (hook !== undefined && event !== undefined) this.#rules.effects.run('onDenied', () => hook(event));
+  }
+}
