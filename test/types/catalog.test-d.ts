@@ -15,6 +15,9 @@ import {
   type RoleOf,
   type Scope,
   type Tenant,
+  type TenantAccess,
+  type ActionState,
+  type AccessStanding,
   type TenantMembership,
 } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
@@ -103,5 +106,45 @@ describe('the 0.2 surface', () => {
     expectTypeOf<AuditEntry['actor']>().toEqualTypeOf<ActorRef>();
     expectTypeOf<DenialEvent['actor']>().toEqualTypeOf<ActorRef>();
     expectTypeOf<ActorRef['type']>().toEqualTypeOf<'user' | 'system'>();
+  });
+});
+
+describe('the per-tenant access object', () => {
+  type C = 'tenant.read' | 'billing.manage';
+
+  it('is typed with the capability union, and its answers are synchronous', async () => {
+    expectTypeOf(scope.access('t')).resolves.toEqualTypeOf<TenantAccess<C>>();
+    const access = await scope.access('t');
+    expectTypeOf(access.can('tenant.read')).toEqualTypeOf<boolean>();
+    expectTypeOf(access.check('billing.manage')).toEqualTypeOf<Decision<C>>();
+    expectTypeOf(access.authorize('billing.manage')).toEqualTypeOf<Decision<C>>();
+    expectTypeOf(access.actionState('tenant.read')).toEqualTypeOf<ActionState>();
+    expectTypeOf(access.member).toEqualTypeOf<boolean>();
+    expectTypeOf(access.role).toEqualTypeOf<string | undefined>();
+    expectTypeOf(access.standing).toEqualTypeOf<AccessStanding>();
+    expectTypeOf(system.access('t')).resolves.toEqualTypeOf<TenantAccess<C>>();
+    expectTypeOf(scope.can('t', 'tenant.read')).toEqualTypeOf<Promise<boolean>>();
+  });
+
+  it('rejects a capability typo at compile time on every question', async () => {
+    const access = await scope.access('t');
+    // @ts-expect-error 'tenant.raed' is not a declared capability
+    access.can('tenant.raed');
+    // @ts-expect-error typo in check()
+    access.check('billing.mange');
+    // @ts-expect-error typo in authorize()
+    access.authorize('billing');
+    // @ts-expect-error typo in actionState()
+    access.actionState('Tenant.read');
+    // @ts-expect-error a plain string is not a capability
+    access.can('x' as string);
+  });
+
+  it('is read-only', async () => {
+    const access = await scope.access('t');
+    // @ts-expect-error the role is read-only
+    access.role = 'owner';
+    // @ts-expect-error membership is read-only
+    access.member = true;
   });
 });
