@@ -2,6 +2,7 @@ import { refOf, type Actor, type ActorRef } from '../../core/actors/actor.js';
 import type { ActionState } from '../../core/decisions/action-state.js';
 import type { Decision } from '../../core/decisions/decision.js';
 import { UnknownCapabilityError } from '../../core/errors/index.js';
+import { MAX_TENANT_ID_LENGTH } from '../../core/ids/identifiers.js';
 import type { MembershipCache } from './membership-cache.js';
 import { TenantAccess, type AccessRules } from './tenant-access.js';
 
@@ -34,18 +35,22 @@ const FALSE = Promise.resolve(false);
  */
 export class ActorAccess<C extends string> {
   readonly actor: Actor;
-  readonly #ref: ActorRef;
+  #ref: ActorRef | undefined;
   readonly #deps: ActorAccessDependencies;
-  readonly #resolved = new Map<string, TenantAccess<C>>();
+  // Both maps are created on first use: a request served from the cross-request cache needs neither the ref nor the pending map.
+  #resolved: Map<string, TenantAccess<C>> | undefined;
   /** Cache the promise, not the value, so concurrent first calls share one lookup. */
-  readonly #pending = new Map<string, Promise<TenantAccess<C>>>();
+  #pending: Map<string, Promise<TenantAccess<C>>> | undefined;
   /** Bumped by refresh() so lookups that started before it cannot repopulate the memo. */
   #generation = 0;
 
   constructor(actor: Actor, deps: ActorAccessDependencies) {
     this.actor = actor;
-    this.#ref = refOf(actor);
     this.#deps = deps;
+  }
+
+  get #actorRef(): ActorRef {
+    return (this.#ref ??= refOf(this.actor));
   }
 
   /** See `Scope.access`. */
@@ -97,9 +102,10 @@ export class ActorAccess<C extends string> {
    */
   prime(memberships: readonly { readonly tenantId: string; readonly role: string }[], generation: number): void {
     if (generation !== this.#generation) return;
+    const resolved = (this.#resolved ??= new Map());
     for (const { tenantId, role } of memberships) {
-      if (this.#resolved.has(tenantId) || this.#pending.has(tenantId)) continue;
-      this.#resolved.set(tenantId, new TenantAccess<C>(this.#deps.rules, this.#ref, tenantId, 'member', role));
+      if (resolved.has(tenantId) || this.#pending?.has(tenantId) === true) continue;
+      resolved.set(tenantId, new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'member', role));
     }
   }
 
@@ -112,11 +118,11 @@ export class ActorAccess<C extends string> {
   refresh(tenantId?: string): void {
     this.#generation += 1;
     if (tenantId === undefined) {
-      this.#resolved.clear();
-      this.#pending.clear();
+      this.#resolved?.clear();
+      this.#pending?.clear();
     } else {
-      this.#resolved.delete(tenantId);
-      this.#pending.delete(tenantId);
+      this.#resolved?.delete(tenantId);
+      this.#pending?.delete(tenantId);
     }
   }
 
@@ -125,38 +131,43 @@ export class ActorAccess<C extends string> {
    * id (never sent to storage), or a hit of the cross-request cache.
    */
   #now(tenantId: string): TenantAccess<C> | undefined {
-    const known = this.#resolved.get(tenantId);
-    if (known !== undefined || this.#pending.has(tenantId)) return known;
+    const known = this.#resolved?.get(tenantId);
+    if (known !== undefined || this.#pending?.has(tenantId) === true) return known;
+    const { cache, isValidTenantId } = this.#deps;
     let access: TenantAccess<C> | undefined;
-    if (!this.#deps.isValidTenantId(tenantId)) {
-      access = new TenantAccess<C>(this.#deps.rules, this.#ref, tenantId, 'malformed');
-    } else if (this.actor.type === 'user') {
-      access = this.#deps.cache?.peek(tenantId, this.actor.userId)?.value as TenantAccess<C> | undefined;
+    // The cache is asked before the full id rule: it only ever stores entries for well-formed ids (and a key
+    // holds exactly one NUL, which neither a valid tenant id nor a validated user id contains), so a hit proves
+    // the id well formed. A cheap length bound (a valid id is at most 64 code points, so
+    // at most 128 code units) comes first so that a hostile multi-megabyte id is never hashed.
+    if (cache !== undefined && this.actor.type === 'user' && typeof tenantId === 'string' && tenantId.length <= 2 * MAX_TENANT_ID_LENGTH) {
+      access = cache.peek(tenantId, this.actor.userId)?.value as TenantAccess<C> | undefined;
     }
-    if (access !== undefined) this.#resolved.set(tenantId, access);
+    if (access === undefined && !isValidTenantId(tenantId)) access = new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'malformed');
+    if (access !== undefined) (this.#resolved ??= new Map()).set(tenantId, access);
     return access;
   }
 
   /** Starts (or joins) the lookup of a well-formed tenant id not memoized yet. */
   #lookup(tenantId: string): Promise<TenantAccess<C>> {
-    let lookup = this.#pending.get(tenantId);
+    const pending = (this.#pending ??= new Map<string, Promise<TenantAccess<C>>>());
+    let lookup = pending.get(tenantId);
     if (lookup !== undefined) return lookup;
     const generation = this.#generation;
     lookup = this.#load(tenantId).then(
       (access) => {
         if (generation === this.#generation) {
-          this.#resolved.set(tenantId, access);
-          this.#pending.delete(tenantId);
+          (this.#resolved ??= new Map()).set(tenantId, access);
+          pending.delete(tenantId);
         }
         return access;
       },
       (error: unknown) => {
         // Drop a failed lookup so the next call retries instead of replaying the failure.
-        if (this.#pending.get(tenantId) === lookup) this.#pending.delete(tenantId);
+        if (pending.get(tenantId) === lookup) pending.delete(tenantId);
         throw error;
       },
     );
-    this.#pending.set(tenantId, lookup);
+    pending.set(tenantId, lookup);
     return lookup;
   }
 
@@ -174,7 +185,7 @@ export class ActorAccess<C extends string> {
   }
 
   #build(tenantId: string, standing: 'member' | 'system' | 'none', role?: string): TenantAccess<C> {
-    return new TenantAccess<C>(this.#deps.rules, this.#ref, tenantId, standing, role);
+    return new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, standing, role);
   }
 }
 

@@ -220,6 +220,21 @@ describe('scope.access() with the cross-request cache', () => {
     expect(changed.can('tenant.manage')).toBe(true);
   });
 
+  it('answers malformed ids with 404 even when they embed a cached key, without a lookup', async () => {
+    const { tenantry, store } = setup({ cache });
+    const tenantId = await tenantWith(tenantry, 'alice', { bob: 'readonly' });
+    await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
+    store.reset();
+    const scope = tenantry.forRequest({ userId: 'bob' });
+    for (const forged of [`${tenantId}\u0000bob`, `${tenantId}\u0000`, tenantId.toUpperCase(), `${tenantId} `, 'x'.repeat(200)]) {
+      const access = await scope.access(forged);
+      expect(access.standing).toBe('malformed');
+      expect((await scope.check(forged, 'tenant.read')).status).toBe(404);
+    }
+    expect(store.total()).toBe(0);
+    expect((await scope.access(tenantId)).can('tenant.read')).toBe(true);
+  });
+
   it('keeps the same denial events and actor for cached objects', async () => {
     const events: DenialEvent[] = [];
     const { tenantry } = setup({ cache, onDenied: (event) => events.push(event) });
