@@ -1,9 +1,12 @@
-import { LRUCache } from 'lru-cache';
 import type { MembershipFact } from '../../core/decisions/decision.js';
 
 /** Options of the optional cross-request membership cache. */
 export interface MembershipCacheOptions {
-  /** Most entries kept (one per tenant and user); least recently used are evicted first. */
+  /**
+   * Most entries kept (one per tenant and user). When full, the oldest entry
+   * not read since it was last passed over is evicted first (the CLOCK
+   * approximation of least recently used).
+   */
   readonly max: number;
   /** How long an entry may be served, in milliseconds. Bounds staleness for changes made outside tenantry. */
   readonly ttlMs: number;
@@ -14,8 +17,21 @@ export interface CacheHit<V> {
   readonly value: V;
 }
 
+/** A stored entry: the hit itself, its deadline, and the CLOCK reference bit. */
+interface Slot<V> extends CacheHit<V> {
+  readonly expiresAt: number;
+  used: boolean;
+}
+
 /**
- * Cross-request cache of membership lookups, bounded and with a TTL. The
+ * Cross-request cache of membership lookups, bounded and with a TTL.
+ *
+ * A hit is on every request's path, so it is one `Map` lookup, one clock
+ * read and one flag write: no recency list to reorder and no options object
+ * (a general-purpose LRU spent a quarter of the per-request path in its
+ * `get`, see docs/benchmarks.md). Eviction is CLOCK (second chance): the
+ * `Map` keeps insertion order, and an entry read since it was last passed
+ * over is moved to the back instead of evicted. The
  * instance caches the resolved per-tenant access object (role, bitmask,
  * built decisions), so a later request's check is served synchronously;
  * `V` defaults to the plain membership fact.
@@ -27,27 +43,30 @@ export interface CacheHit<V> {
  * role back for a whole TTL.
  */
 export class MembershipCache<V = MembershipFact | undefined> {
-  readonly #entries: LRUCache<string, CacheHit<V>>;
+  readonly #entries = new Map<string, Slot<V>>();
+  readonly #max: number;
+  readonly #ttlMs: number;
   #generation = 0;
 
   constructor(options: MembershipCacheOptions) {
-    this.#entries = new LRUCache<string, CacheHit<V>>({ max: options.max, ttl: options.ttlMs });
+    this.#max = options.max;
+    this.#ttlMs = options.ttlMs;
   }
 
-  /** The cached entry, synchronously (for the hot path), or `undefined` on a miss. */
+  /** The cached entry, synchronously (for the hot path), or `undefined` on a miss or an expired entry. */
   peek(tenantId: string, userId: string): CacheHit<V> | undefined {
-    return this.#entries.get(cacheKey(tenantId, userId));
+    return this.#get(cacheKey(tenantId, userId));
   }
 
   /** Returns the cached value, or loads it with `load` and caches it when no invalidation raced the load. */
   async lookup(tenantId: string, userId: string, load: () => Promise<V>): Promise<V> {
     const key = cacheKey(tenantId, userId);
-    const hit = this.#entries.get(key);
+    const hit = this.#get(key);
     if (hit !== undefined) return hit.value;
 
     const generation = this.#generation;
     const value = await load();
-    if (generation === this.#generation) this.#entries.set(key, Object.freeze({ value }));
+    if (generation === this.#generation) this.#set(key, value);
     return value;
   }
 
@@ -70,9 +89,39 @@ export class MembershipCache<V = MembershipFact | undefined> {
     this.#entries.clear();
   }
 
-  /** Number of live entries (for tests and metrics). */
+  /** Number of entries held (expired ones included until they are read or evicted). */
   get size(): number {
     return this.#entries.size;
+  }
+
+  #get(key: string): Slot<V> | undefined {
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return undefined;
+    if (slot.expiresAt <= performance.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    slot.used = true;
+    return slot;
+  }
+
+  #set(key: string, value: V): void {
+    const entries = this.#entries;
+    entries.delete(key);
+    entries.set(key, { value, expiresAt: performance.now() + this.#ttlMs, used: false });
+    while (entries.size > this.#max) this.#evictOne();
+  }
+
+  /** Evicts the oldest entry not read since it was last passed over; read ones get a second chance at the back. */
+  #evictOne(): void {
+    const entries = this.#entries;
+    const now = performance.now();
+    for (const [key, slot] of entries) {
+      entries.delete(key);
+      if (!slot.used || slot.expiresAt <= now) return;
+      slot.used = false;
+      entries.set(key, slot);
+    }
   }
 }
 

@@ -79,6 +79,28 @@ describe('cross-request membership cache', () => {
     expect(cache.size).toBe(3);
   });
 
+  it('when full, evicts the oldest entry not read since (a read entry gets a second chance)', async () => {
+    const cache = new MembershipCache({ max: 3, ttlMs: 60_000 });
+    const load = vi.fn((role: string) => Promise.resolve({ role }));
+    for (const tenant of ['a', 'b', 'c']) await cache.lookup(tenant, 'u', () => load(tenant));
+    expect(cache.peek('a', 'u')?.value).toEqual({ role: 'a' });
+    await cache.lookup('d', 'u', () => load('d'));
+    expect(cache.size).toBe(3);
+    expect(cache.peek('b', 'u')).toBeUndefined();
+    for (const tenant of ['a', 'c', 'd']) expect(cache.peek(tenant, 'u')?.value).toEqual({ role: tenant });
+  });
+
+  it('peek() serves a hit synchronously, caches "not a member" as a hit, and misses after the TTL', async () => {
+    const cache = new MembershipCache({ max: 10, ttlMs: 30 });
+    expect(cache.peek('t', 'u')).toBeUndefined();
+    await cache.lookup('t', 'u', () => Promise.resolve(undefined));
+    const hit = cache.peek('t', 'u');
+    expect(hit).toBeDefined();
+    expect(hit?.value).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(cache.peek('t', 'u')).toBeUndefined();
+  });
+
   it('propagates invalidations to other instances through the bus', async () => {
     const bus = localInvalidationBus();
     const shared = memoryStore();
