@@ -9,7 +9,7 @@ const SCALE = Number(process.env['BENCH_SCALE'] ?? '1');
 const HOT = Math.round(1_000_000 * SCALE);
 const MIXED = Math.round(1_000_000 * SCALE);
 const PER_REQUEST = Math.round(200_000 * SCALE);
-const CASBIN = Math.round(20_000 * SCALE);
+const CASBIN = Math.round(5_000 * SCALE);
 
 /** Keeps results observable so the engine cannot drop the benchmarked work. */
 let sink: unknown;
