@@ -26,3 +26,7 @@ const bob = tenantry.forRequest({ userId: 'bob' });
 const decision = await bob.check(tenant.id, 'project.write');
 console.log(decision.status, decision.reason); // 403 missing_capability
 await bob.authorize(tenant.id, 'project.read'); // passes; throws NotFoundError / ForbiddenError otherwise
+
+// 5. Several questions about one tenant: resolve it once, then ask synchronously (no await, no lookup).
+const access = await bob.access(tenant.id);
+console.log(access.can('project.read'), access.can('project.write')); // true false

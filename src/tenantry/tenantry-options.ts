@@ -12,7 +12,11 @@ import type { Store } from '../store/index.js';
 
 /** Size and lifetime of a cross-request cache. */
 export interface CacheOptions {
-  /** Most entries kept; least recently used are evicted first. 1 to 10,000,000. */
+  /**
+   * Most entries kept, 1 to 10,000,000. When full, the least recently used
+   * entries go first (for the membership cache: the oldest entry not read
+   * since it was last passed over, the CLOCK approximation).
+   */
   readonly max: number;
   /** How long an entry may be served, in milliseconds: bounds staleness for changes made by other instances without a bus. */
   readonly ttlMs: number;
