@@ -20,7 +20,8 @@ for (const m of work.memberships) {
   if (m.role !== 'owner') await system.members.add({ tenantId: work.tenantIds[m.tenant]!, userId: work.userIds[m.user]!, role: m.role });
 }
 const names = capabilities.all();
-for (let i = 0; i < TRIPLES; i += 1) await tenantry.forRequest({ userId: work.userIds[work.users[i]!]! }).check(work.tenantIds[work.tenants[i]!]!, 'tenant.read');
+for (let i = 0; i < TRIPLES; i += 1)
+  await tenantry.forRequest({ userId: work.userIds[work.users[i]!]! }).check(work.tenantIds[work.tenants[i]!]!, 'tenant.read');
 
 let sink: unknown;
 let calls = 0;
