@@ -48,6 +48,18 @@ export {
   isPackageNotFoundError,
   isFeatureNotEnabledError,
   isIdempotencyConflictError,
+  InvalidCodeError,
+  TwoFactorNotEnrolledError,
+  TwoFactorActiveError,
+  TwoFactorLockedError,
+  SecondFactorRequiredError,
+  StorageIntegrityError,
+  isInvalidCodeError,
+  isTwoFactorNotEnrolledError,
+  isTwoFactorActiveError,
+  isTwoFactorLockedError,
+  isSecondFactorRequiredError,
+  isStorageIntegrityError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,
@@ -57,6 +69,7 @@ export type {
   StorageUnavailableErrorOptions,
   OwnerRequiredReason,
   DelegationDeniedReason,
+  InvalidCodeReason,
 } from './core/errors/index.js';
 
 // Catalog and decisions
