@@ -1,10 +1,11 @@
 import { refOf, type Actor, type ActorRef } from '../../core/actors/actor.js';
 import { toActionState, type ActionState, type DisabledReasonFormatter } from '../../core/decisions/action-state.js';
 import { decide, type Decision } from '../../core/decisions/decision.js';
-import { ForbiddenError, NotFoundError, UnknownCapabilityError } from '../../core/errors/index.js';
+import { ForbiddenError, NotFoundError, SecondFactorRequiredError, UnknownCapabilityError } from '../../core/errors/index.js';
 import type { RoleMap } from '../../core/roles/define-roles.js';
 import type { Effects } from '../effects/effects.js';
 import type { DenialEvent, DenialHook } from './denial-event.js';
+import { NO_STEP_UP, type StepUpCheck } from './step-up.js';
 
 /**
  * What a scope knows about its actor in one tenant: the role of a user
@@ -45,6 +46,8 @@ export class ActorAccess<C extends string> {
   readonly actor: Actor;
   readonly #ref: ActorRef;
   readonly #deps: ActorAccessDependencies<C>;
+  /** Step-up of this request, applied to each decision before it is memoized. */
+  readonly #stepUp: StepUpCheck;
   /** Cache the promise, not the value, so concurrent first checks share one lookup. */
   readonly #lookups = new Map<string, Promise<Standing | undefined>>();
   readonly #standings = new Map<string, Standing | null>();
@@ -52,10 +55,11 @@ export class ActorAccess<C extends string> {
   /** Bumped by refresh() so lookups that started before it cannot repopulate the memo. */
   #generation = 0;
 
-  constructor(actor: Actor, deps: ActorAccessDependencies<C>) {
+  constructor(actor: Actor, deps: ActorAccessDependencies<C>, stepUp: StepUpCheck = NO_STEP_UP) {
     this.actor = actor;
     this.#ref = refOf(actor);
     this.#deps = deps;
+    this.#stepUp = stepUp;
   }
 
   /** See `Scope.check`. */
@@ -75,6 +79,7 @@ export class ActorAccess<C extends string> {
     const decision = await this.check(tenantId, capability);
     if (decision.status === 404) throw new NotFoundError();
     if (decision.status === 403) throw new ForbiddenError(decision.capability);
+    if (decision.status === 401) throw new SecondFactorRequiredError(decision.capability);
     return decision;
   }
 
@@ -177,7 +182,7 @@ export class ActorAccess<C extends string> {
     const decision =
       standing === SYSTEM_STANDING
         ? (Object.freeze({ allowed: true, status: 200, reason: 'allowed', capability, tenantId }) satisfies Decision<C>)
-        : decide(this.#deps.roles, tenantId, capability, standing as { readonly role: string } | undefined);
+        : this.#stepUp(decide(this.#deps.roles, tenantId, capability, standing as { readonly role: string } | undefined));
     const memo: Memo<C> = { decision, denial: decision.allowed ? undefined : this.#denialEvent(decision) };
     if (generation === this.#generation) {
       let byCapability = this.#memos.get(tenantId);
@@ -196,8 +201,8 @@ export class ActorAccess<C extends string> {
       capability: decision.capability,
       tenantId: malformed ? null : decision.tenantId,
       actor: this.#ref,
-      reason: malformed ? 'malformed_tenant_id' : decision.reason === 'missing_capability' ? 'missing_capability' : 'not_member',
-      status: decision.status === 403 ? 403 : 404,
+      reason: malformed ? 'malformed_tenant_id' : decision.reason === 'allowed' ? 'not_member' : decision.reason,
+      status: decision.status === 200 ? 404 : decision.status,
     });
   }
 
