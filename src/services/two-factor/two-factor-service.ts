@@ -132,9 +132,9 @@ export class TwoFactorService {
    * `TwoFactorNotEnrolledError` without a pending enrolment; otherwise like
    * {@link TwoFactorService.verify}.
    */
-  confirm(input: CodeInput): Promise<Verification> {
+  async confirm(input: CodeInput): Promise<Verification> {
     const { userId, code } = parseInput(codeSchema, input, 'two-factor confirmation');
-    return this.#acceptCode(userId, code, 'pending');
+    return await this.#acceptCode(userId, code, 'pending');
   }
 
   /**
@@ -148,9 +148,9 @@ export class TwoFactorService {
    * (`TwoFactorLockedError`, 429). A stored secret that fails authentication
    * is `StorageIntegrityError`.
    */
-  verify(input: CodeInput): Promise<Verification> {
+  async verify(input: CodeInput): Promise<Verification> {
     const { userId, code } = parseInput(codeSchema, input, 'two-factor verification');
-    return this.#acceptCode(userId, code, 'active');
+    return await this.#acceptCode(userId, code, 'active');
   }
 
   /** Deletes the user's second factor and recovery codes, audited. False when there was none. */
