@@ -131,10 +131,10 @@ describe('malformed codes', () => {
     const { tenantry } = twoFactorWorld(memoryStore());
     const userId = `m-${randomUUID()}`;
     await tenantry.twoFactor.enroll({ userId, issuer: 'Acme', label: 'm' });
-    await tenantry.twoFactor.confirm({ userId, code: 123456 as unknown as string }).then(
-      () => expect.fail('resolved'),
-      (error: unknown) => expect(error).toMatchObject({ code: 'invalid_code', reason: 'malformed' }),
-    );
+    expect(await rejection(tenantry.twoFactor.confirm({ userId, code: 123456 as unknown as string }))).toMatchObject({
+      code: 'invalid_code',
+      reason: 'malformed',
+    });
     await expect(tenantry.twoFactor.verify({ userId: '', code: '123456' })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });
