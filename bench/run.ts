@@ -7,6 +7,7 @@ import { checkBenchmarks } from './check.bench.js';
 import { consumeBenchmarks } from './consume.bench.js';
 import { table } from './harness.js';
 import { loadTable } from './latency.js';
+import { twoFactorBenchmarks } from './two-factor.bench.js';
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`node ${process.version}, ${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB\n`);
@@ -14,3 +15,5 @@ console.log('## Authorization checks\n');
 console.log(table(await checkBenchmarks()));
 console.log('\n## Entitlement consumption on PostgreSQL\n');
 console.log(loadTable(await consumeBenchmarks()));
+console.log('\n## Two-factor\n');
+console.log(table(await twoFactorBenchmarks()));
