@@ -82,8 +82,10 @@ describe('two-factor secrecy (property)', () => {
             secrets.push(wrong);
             await attempt(() => tenantry.twoFactor.verify({ userId, code: wrong }));
           } else if (action === 'regenerate') {
-            codes = (await tenantry.twoFactor.generateRecoveryCodes({ userId })).codes;
-            secrets.push(...codes);
+            await attempt(async () => {
+              codes = (await tenantry.twoFactor.generateRecoveryCodes({ userId })).codes;
+              secrets.push(...codes);
+            });
           } else if (action === 'recover-right' && codes.length > 0) {
             await attempt(() => tenantry.twoFactor.useRecoveryCode({ userId, code: codes[0] as string }));
           } else if (action === 'recover-wrong') {
@@ -91,7 +93,10 @@ describe('two-factor secrecy (property)', () => {
           } else if (action === 'check-step-up') {
             await attempt(() => tenantry.forRequest({ userId }).authorize(tenantId, 'billing.manage'));
           } else if (action === 'reenroll') {
-            secret = await enrol();
+            // Confirming may be refused (a lockout): the error is observed like any other.
+            await attempt(async () => {
+              secret = await enrol();
+            });
           }
         }
         const observed = [JSON.stringify(audit), JSON.stringify(denials), ...errors.map(visible), ...reported.map(visible)].join('\n');
