@@ -10,6 +10,8 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { checkBenchmarks } from './authz/check.bench.js';
 import { postgresColdRequest } from './authz/postgres.bench.js';
 import type { RoundResult } from './authz/rounds.js';
+import { table as harnessTable } from './harness.js';
+import { twoFactorBenchmarks } from './two-factor.bench.js';
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`machine: ${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}`);
@@ -83,3 +85,6 @@ if (cold === undefined) {
   const ratio = wall('tenantry') / wall('raw');
   console.log(`\n${verdict('cold request / raw SELECT', ratio, '<= 1.2', ratio <= 1.2)}`);
 }
+
+console.log('\n## Two-factor (argon2id recovery codes, keyring, verify)\n');
+console.log(harnessTable(await twoFactorBenchmarks()));

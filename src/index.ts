@@ -48,6 +48,18 @@ export {
   isPackageNotFoundError,
   isFeatureNotEnabledError,
   isIdempotencyConflictError,
+  InvalidCodeError,
+  TwoFactorNotEnrolledError,
+  TwoFactorActiveError,
+  TwoFactorLockedError,
+  SecondFactorRequiredError,
+  StorageIntegrityError,
+  isInvalidCodeError,
+  isTwoFactorNotEnrolledError,
+  isTwoFactorActiveError,
+  isTwoFactorLockedError,
+  isSecondFactorRequiredError,
+  isStorageIntegrityError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,
@@ -57,6 +69,7 @@ export type {
   StorageUnavailableErrorOptions,
   OwnerRequiredReason,
   DelegationDeniedReason,
+  InvalidCodeReason,
 } from './core/errors/index.js';
 
 // Catalog and decisions
@@ -156,3 +169,21 @@ export type {
 } from './services/entitlements/entitlement-types.js';
 export type { PackageAssignment, TenantBoost } from './services/entitlements/provisioning-service.js';
 export type { PrunedFeature } from './services/entitlements/catalog-sync.js';
+
+// Two-factor and step-up
+export { TWO_FACTOR_AUDIT_ACTIONS } from './services/two-factor/two-factor-options.js';
+export { RECOVERY_CODE_ARGON2 } from './services/two-factor/recovery-codes.js';
+export { TOTP_ALGORITHMS } from './store/two-factor-records.js';
+export type { TotpAlgorithm, TotpDigits } from './store/two-factor-records.js';
+export type {
+  StepUpOptions,
+  TotpOptions,
+  TwoFactorAuditAction,
+  TwoFactorAuditEvent,
+  TwoFactorAuditHook,
+  TwoFactorOptions,
+} from './services/two-factor/two-factor-options.js';
+export type { TwoFactorAttemptOptions } from './services/two-factor/attempt-limit.js';
+export type { TwoFactorKeys } from './services/two-factor/keyring.js';
+export type { CodeInput, DisableInput, EnrollInput, RecoveryCodeInput, RotateInput, UserInput } from './services/two-factor/two-factor-inputs.js';
+export type { Enrolment, RecoveryUse, RotationReport, TwoFactorService, TwoFactorStatus, Verification } from './services/two-factor/two-factor-service.js';

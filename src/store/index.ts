@@ -9,3 +9,5 @@ export * from './entitlement-records.js';
 export * from './entitlement-operations.js';
 export * from './rate-limit-operations.js';
 export * from './rate-limit-hit-rules.js';
+export * from './two-factor-records.js';
+export * from './two-factor-operations.js';

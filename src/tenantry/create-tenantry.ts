@@ -4,7 +4,7 @@ import type { PackageCatalog } from '../core/entitlements/define-packages.js';
 import { ConfigurationError } from '../core/errors/index.js';
 import type { ErrorHook } from '../core/hooks/error-hook.js';
 import { isUserId, UUID_PATTERN } from '../core/ids/identifiers.js';
-import { compileRoles } from '../core/roles/compiled-roles.js';
+import { capabilityMask, compileRoles } from '../core/roles/compiled-roles.js';
 import type { RoleMap } from '../core/roles/define-roles.js';
 import { parseConfig, parseInput } from '../core/validation/parse-input.js';
 import { AuditQueries } from '../services/audit/audit-queries.js';
@@ -32,12 +32,23 @@ import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
 import { tenantryOptionsSchema, type TenantryOptions } from './tenantry-options.js';
+import { missingTwoFactor, twoFactorServices } from './two-factor-wiring.js';
+import type { TwoFactorService } from '../services/two-factor/two-factor-service.js';
+import { z } from 'zod';
 
 /** The actor of a user request scope. */
 export interface RequestActor {
   /** The signed-in user's id, as your authentication layer knows it. */
   readonly userId: string;
+  /**
+   * When this user last verified a second factor (`twoFactor.verify()`'s
+   * `verifiedAt`, kept in your session). Step-up capabilities are allowed
+   * only while it is at most `twoFactor.stepUp.maxAgeMs` old.
+   */
+  readonly secondFactorAt?: Date;
 }
+
+const secondFactorAtSchema = z.date();
 
 /** Input of {@link Tenantry.invalidate}. */
 export interface InvalidateInput {
@@ -58,6 +69,8 @@ export interface Tenantry<C extends string, R extends string, F extends string =
   readonly packages: PackageCatalog<F, L, P> | undefined;
   /** Store-backed rate limiting (the HTTP `rateLimit()` guard and attempt limits use it). */
   readonly limiter: RateLimiter;
+  /** Two-factor: enrol, confirm, verify, recovery codes, rotation. Without the `twoFactor` option, reading it throws `ConfigurationError`. */
+  readonly twoFactor: TwoFactorService;
   /**
    * The scope of a signed-in user for one request. Throws `ValidationError`
    * for a malformed user id (HTTP adapters answer 400).
@@ -149,9 +162,16 @@ export function createTenantry<C extends string, R extends string, F extends str
     generateId,
     onMembershipChanged: invalidation.membershipChanged,
   });
+  const compiled = compileRoles(roles);
   const services: InstanceServices<C, R, F, L, P> = Object.freeze({
     access: Object.freeze({
-      rules: Object.freeze({ compiled: compileRoles(roles), onDenied: options.onDenied, formatDisabledReason: options.formatDisabledReason, effects }),
+      rules: Object.freeze({
+        compiled,
+        onDenied: options.onDenied,
+        formatDisabledReason: options.formatDisabledReason,
+        effects,
+        stepUp: capabilityMask(compiled, options.twoFactor?.stepUp?.capabilities ?? []),
+      }),
       isValidTenantId: tenantIds.isValid,
       findMembership: async (tenantId: string, userId: string) => {
         const row = await store.findMembership(tenantId, userId);
@@ -169,16 +189,26 @@ export function createTenantry<C extends string, R extends string, F extends str
     entitlements: entitlements?.services,
   });
 
+  const limiter = new RateLimiter(store, now);
+  const twoFactor = twoFactorServices(options.twoFactor, { store, limiter, capabilities, now, effects });
+
   return Object.freeze({
     capabilities,
     roles,
     packages: options.entitlements?.packages,
-    limiter: new RateLimiter(store, now),
+    limiter,
+    get twoFactor(): TwoFactorService {
+      return twoFactor.service ?? missingTwoFactor();
+    },
     forRequest(actor: RequestActor): Scope<C, R, F, L, P> {
       const userId = (actor as RequestActor | undefined)?.userId;
       // The plain predicate first: zod only runs (to build the error) for a bad id.
       if (!isUserId(userId)) parseInput(actorSchema, { type: 'user', userId }, 'request actor');
-      return new Scope({ type: 'user', userId: userId as string }, services);
+      const secondFactorAt = actor.secondFactorAt;
+      if (secondFactorAt !== undefined && !(secondFactorAt instanceof Date && Number.isFinite(secondFactorAt.getTime()))) {
+        parseInput(secondFactorAtSchema, secondFactorAt, 'request actor secondFactorAt');
+      }
+      return new Scope({ type: 'user', userId: userId as string }, services, twoFactor.stepUp?.forRequest(secondFactorAt));
     },
     as(actor: SystemActor): Scope<C, R, F, L, P> {
       return new Scope(parseInput(systemActorSchema, actor, 'system actor'), services);

@@ -3,6 +3,7 @@ import type { ActionState } from '../core/decisions/action-state.js';
 import type { Decision } from '../core/decisions/decision.js';
 import { NotFoundError } from '../core/errors/index.js';
 import { ActorAccess } from '../services/authz/actor-access.js';
+import type { StepUpGate } from '../services/authz/step-up.js';
 import type { TenantAccess } from '../services/authz/tenant-access.js';
 import type { ActorContext } from '../services/shared/actor-context.js';
 import type { InstanceServices } from './instance-services.js';
@@ -51,10 +52,10 @@ export class Scope<
   #provisioning: ProvisioningApi<F, L, P> | undefined;
 
   /** @internal Use `tenantry.forRequest()` or `tenantry.as()`. */
-  constructor(actor: Actor, services: InstanceServices<C, R, F, L, P>) {
+  constructor(actor: Actor, services: InstanceServices<C, R, F, L, P>, stepUp?: StepUpGate) {
     this.actor = actor;
     this.#services = services;
-    this.#access = new ActorAccess(actor, services.access);
+    this.#access = new ActorAccess(actor, services.access, stepUp);
   }
 
   /**
@@ -79,8 +80,10 @@ export class Scope<
 
   /**
    * Decides whether the actor may use `capability` in `tenantId`: 200
-   * allowed, 403 member without the capability, 404 not a member, no such
-   * tenant, or malformed id (indistinguishable). A system actor is allowed
+   * allowed, 401 `second_factor_required` for a step-up capability without
+   * a recent verification (see `docs/two-factor.md`), 403 member without
+   * the capability, 404 not a member, no such tenant, or malformed id
+   * (indistinguishable). A system actor is allowed
    * everything in every existing tenant. Never throws for a denial; rejects
    * with `UnknownCapabilityError` for an undeclared capability, before
    * touching storage.
@@ -101,8 +104,9 @@ export class Scope<
   }
 
   /**
-   * Like {@link Scope.check}, but throws on denial: `NotFoundError` for 404
-   * and `ForbiddenError` for 403. Resolves with the (allowed) decision.
+   * Like {@link Scope.check}, but throws on denial: `NotFoundError` for 404,
+   * `ForbiddenError` for 403 and `SecondFactorRequiredError` for 401.
+   * Resolves with the (allowed) decision.
    */
   authorize(tenantId: string, capability: C): Promise<Decision<C>> {
     return this.#access.authorize(tenantId, capability);

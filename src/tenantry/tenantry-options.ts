@@ -7,6 +7,7 @@ import type { RoleMap } from '../core/roles/define-roles.js';
 import type { DenialHook } from '../services/authz/denial-event.js';
 import type { InvalidationBus } from '../services/authz/invalidation-bus.js';
 import type { UsageAlertHook } from '../services/entitlements/entitlement-types.js';
+import { twoFactorOptionsSchema, type TwoFactorOptions } from '../services/two-factor/two-factor-options.js';
 import { isStore } from '../store/define-store.js';
 import type { Store } from '../store/index.js';
 
@@ -95,6 +96,8 @@ export interface TenantryOptions<C extends string, R extends string, F extends s
   readonly onError?: ErrorHook;
   /** Tooltip text for visible-but-disabled actions. Default names the role and the capability. */
   readonly formatDisabledReason?: DisabledReasonFormatter;
+  /** Two-factor (TOTP, recovery codes) and step-up for sensitive capabilities; see `docs/two-factor.md`. Default: none. */
+  readonly twoFactor?: TwoFactorOptions<NoInfer<C>>;
   /** Clock, for tests. Default is `() => new Date()`. */
   readonly now?: () => Date;
   /** Id generator for tenants, memberships, assignments and boosts, for tests. Default is `crypto.randomUUID()`. */
@@ -143,6 +146,7 @@ export const tenantryOptionsSchema = z
     onDenied: fn('a function receiving denial events').optional(),
     onError: fn('a function receiving errors').optional(),
     formatDisabledReason: fn('a function returning the tooltip text').optional(),
+    twoFactor: twoFactorOptionsSchema.optional(),
     now: fn('a function returning a Date').optional(),
     generateId: fn('a function returning a unique id').optional(),
   })

@@ -70,8 +70,8 @@ describe('typed catalog', () => {
 
   it('types decisions with the capability union', () => {
     expectTypeOf(scope.check('t', 'tenant.read')).resolves.toEqualTypeOf<Decision<'tenant.read' | 'billing.manage'>>();
-    expectTypeOf<Decision['status']>().toEqualTypeOf<200 | 403 | 404>();
-    expectTypeOf<Decision['reason']>().toEqualTypeOf<'allowed' | 'missing_capability' | 'not_member'>();
+    expectTypeOf<Decision['status']>().toEqualTypeOf<200 | 401 | 403 | 404>();
+    expectTypeOf<Decision['reason']>().toEqualTypeOf<'allowed' | 'missing_capability' | 'not_member' | 'second_factor_required'>();
   });
 });
 

@@ -12,6 +12,8 @@ import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
 import { release } from './operations/release.js';
+import { listRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from './operations/recovery-codes.js';
+import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToReseal, resealTwoFactorSecret, saveTwoFactor } from './operations/two-factor.js';
 import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
 
 /**
@@ -71,6 +73,15 @@ export function operationsIn(scope: Scope): StoreOperations {
     recordAlert: (alert) => namingMissingParent(scope, alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
     listAlerts: (tenantId) => read(scope, (ctx) => listAlerts(ctx, tenantId)),
     hitRateLimit: (hit) => hitRateLimit(scope, hit),
+    findTwoFactor: (userId) => read(scope, (ctx) => findTwoFactor(ctx, userId)),
+    saveTwoFactor: (enrolment) => allOrNothing(scope, (ctx) => saveTwoFactor(ctx, enrolment)),
+    advanceTwoFactorStep: (advance) => single(scope, (ctx) => advanceTwoFactorStep(ctx, advance)),
+    deleteTwoFactor: (userId) => allOrNothing(scope, (ctx) => deleteTwoFactor(ctx, userId)),
+    listTwoFactorToReseal: (page) => read(scope, (ctx) => listTwoFactorToReseal(ctx, page)),
+    resealTwoFactorSecret: (reseal) => single(scope, (ctx) => resealTwoFactorSecret(ctx, reseal)),
+    replaceRecoveryCodes: (set) => allOrNothing(scope, (ctx) => replaceRecoveryCodes(ctx, set)),
+    listRecoveryCodes: (userId) => read(scope, (ctx) => listRecoveryCodes(ctx, userId)),
+    useRecoveryCode: (use) => single(scope, (ctx) => useRecoveryCode(ctx, use)),
   };
   return Object.freeze(operations);
 }

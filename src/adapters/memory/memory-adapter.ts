@@ -5,6 +5,7 @@ import { MemoryAuditTables } from './memory-audit-tables.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
+import { MemoryTwoFactorTables } from './memory-two-factor-tables.js';
 
 /** Every table of the memory adapter. */
 interface Tables {
@@ -12,6 +13,7 @@ interface Tables {
   readonly audit: MemoryAuditTables;
   readonly entitlements: MemoryEntitlementTables;
   readonly rateLimits: MemoryRateLimitTables;
+  readonly twoFactor: MemoryTwoFactorTables;
 }
 
 /** Schedules one synchronous operation and says where its undo entries go. */
@@ -22,7 +24,7 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  * (the mapped type makes a missing or misspelled one a compile error).
  * `run` decides how each call is scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables, run: Run): StoreOperations {
+function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor }: Tables, run: Run): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
     createTenant: (tenant, owner) =>
       run((undo) => {
@@ -69,6 +71,18 @@ function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables
     recordAlert: (alert) => run((undo) => entitlements.recordAlert(alert, undo)),
     listAlerts: (tenantId) => run(() => entitlements.listAlerts(tenantId)),
     hitRateLimit: (hit) => run((undo) => rateLimits.hitRateLimit(hit, undo)),
+    findTwoFactor: (userId) => run(() => twoFactor.findTwoFactor(userId)),
+    saveTwoFactor: (enrolment) => run((undo) => twoFactor.saveTwoFactor(enrolment, undo)),
+    advanceTwoFactorStep: (advance) => run((undo) => twoFactor.advanceTwoFactorStep(advance, undo)),
+    deleteTwoFactor: (userId) => run((undo) => twoFactor.deleteTwoFactor(userId, undo)),
+    listTwoFactorToReseal: (page) => run(() => twoFactor.listTwoFactorToReseal(page)),
+    resealTwoFactorSecret: (reseal) => run((undo) => twoFactor.resealTwoFactorSecret(reseal, undo)),
+    replaceRecoveryCodes: (set) =>
+      run((undo) => {
+        twoFactor.replaceRecoveryCodes(set, undo);
+      }),
+    listRecoveryCodes: (userId) => run(() => twoFactor.listRecoveryCodes(userId)),
+    useRecoveryCode: (use) => run((undo) => twoFactor.useRecoveryCode(use, undo)),
   };
   return Object.freeze(operations);
 }
@@ -117,6 +131,7 @@ export class MemoryAdapter implements StoreAdapter {
       audit: new MemoryAuditTables(tenantExists),
       entitlements: new MemoryEntitlementTables(tenantExists),
       rateLimits: new MemoryRateLimitTables(),
+      twoFactor: new MemoryTwoFactorTables(),
     };
     // Every operation as an own property, so the adapter can be spread or wrapped.
     Object.assign(

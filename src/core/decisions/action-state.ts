@@ -49,6 +49,9 @@ export function toActionState(
   switch (decision.reason) {
     case 'allowed':
       return ENABLED;
+    // Allowed once the user verifies a second factor: the action starts the step-up flow.
+    case 'second_factor_required':
+      return ENABLED;
     case 'not_member':
       return HIDDEN;
     case 'missing_capability':

@@ -7,20 +7,22 @@ import type { RoleMap } from '../roles/define-roles.js';
  * - `allowed`: the actor is a member and its role grants the capability.
  * - `missing_capability`: the actor is a member, but its role does not grant the capability.
  * - `not_member`: the actor is not a member of the tenant, the tenant does not exist, or the tenant id is malformed. These are indistinguishable on purpose.
+ * - `second_factor_required`: the role grants the capability, but it is a step-up capability and the request carries no verification recent enough (`forRequest({ userId, secondFactorAt })`).
  */
-export type DecisionReason = 'allowed' | 'missing_capability' | 'not_member';
+export type DecisionReason = 'allowed' | 'missing_capability' | 'not_member' | 'second_factor_required';
 
 /**
- * HTTP-ish status of a decision: 200 allowed, 403 member without the
- * capability, 404 not a member (or no such tenant).
+ * HTTP-ish status of a decision: 200 allowed, 401 step-up needed (a fresh
+ * second-factor verification), 403 member without the capability, 404 not a
+ * member (or no such tenant).
  */
-export type DecisionStatus = 200 | 403 | 404;
+export type DecisionStatus = 200 | 401 | 403 | 404;
 
 /** The outcome of `check()`. Immutable. */
 export interface Decision<C extends string = string> {
   /** True only for status 200. */
   readonly allowed: boolean;
-  /** 200, 403 or 404; see {@link DecisionStatus}. */
+  /** 200, 401, 403 or 404; see {@link DecisionStatus}. */
   readonly status: DecisionStatus;
   /** See {@link DecisionReason}. */
   readonly reason: DecisionReason;

@@ -28,6 +28,12 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `feature_not_found` (500): a feature key that is not in the feature catalog reached the runtime.
  * - `package_not_found` (404): a package key that is not in the package catalog.
  * - `feature_not_enabled` (403): the feature exists, but no package or active boost of the tenant grants it.
+ * - `invalid_code` (401): a two-factor or recovery code was refused (`reason` says why).
+ * - `two_factor_not_enrolled` (409): the user has no active (or, for `confirm`, no pending) second factor.
+ * - `two_factor_active` (409): re-enrolling would replace an active second factor without a fresh verification or a system actor.
+ * - `two_factor_locked` (429): too many failed verifications; `Retry-After` says when to try again.
+ * - `second_factor_required` (401): the capability needs a recent second-factor verification (step-up).
+ * - `storage_integrity` (500): a stored secret failed authenticated decryption (tampered, moved, or its key is missing).
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -47,6 +53,12 @@ export const ERROR_STATUS = Object.freeze({
   feature_not_found: 500,
   package_not_found: 404,
   feature_not_enabled: 403,
+  invalid_code: 401,
+  two_factor_not_enrolled: 409,
+  two_factor_active: 409,
+  two_factor_locked: 429,
+  second_factor_required: 401,
+  storage_integrity: 500,
 } as const);
 
 /** See {@link ERROR_STATUS}. */
@@ -78,7 +90,7 @@ export abstract class TenantryError extends Error {
   abstract readonly code: TenantryErrorCode;
 
   /**
-   * HTTP-ish status of this error (404, 403, 400, 409, 500, 503), the one the
+   * HTTP-ish status of this error (401, 403, 404, 400, 409, 429, 500, 503), the one the
    * HTTP adapters answer with; readable by non-HTTP callers too. See
    * {@link ERROR_STATUS}.
    */

@@ -70,6 +70,20 @@ export function compileRoles(roles: RoleMap): CompiledRoles {
   return result;
 }
 
+/**
+ * The mask of `capabilities` (e.g. the step-up ones), or `undefined` for
+ * none. Names that are not declared are ignored here; the caller validates.
+ */
+export function capabilityMask(compiledRoles: CompiledRoles, capabilities: readonly string[]): Uint32Array | undefined {
+  if (capabilities.length === 0) return undefined;
+  const mask = new Uint32Array(compiledRoles.none.length);
+  for (const capability of capabilities) {
+    const position = compiledRoles.index.get(capability);
+    if (position !== undefined) setBit(mask, position);
+  }
+  return mask;
+}
+
 function setBit(mask: Uint32Array, index: number): void {
   mask[index >>> 5] = ((mask[index >>> 5] ?? 0) | (1 << (index & 31))) >>> 0;
 }

@@ -2,6 +2,7 @@ import { notFoundResponse } from './not-found-response.js';
 import { problemDetailsFor, type ProblemDetailsOptions } from './problem-details.js';
 import { renderProblem, type ProblemResponse } from './problem-response.js';
 import { isHttpProblemError } from './http-problem-error.js';
+import { isTwoFactorLockedError } from '../../core/errors/index.js';
 
 /**
  * The response for any thrown value (see `problemDetailsFor` for the
@@ -11,5 +12,8 @@ import { isHttpProblemError } from './http-problem-error.js';
 export function errorResponse(error: unknown, options: ProblemDetailsOptions = {}): ProblemResponse {
   const details = problemDetailsFor(error, options);
   if (details.code === 'not_found') return options.typeBase === undefined ? notFoundResponse() : notFoundResponse({ typeBase: options.typeBase });
-  return isHttpProblemError(error) ? renderProblem(details, { headers: error.headers }) : renderProblem(details);
+  if (isHttpProblemError(error)) return renderProblem(details, { headers: error.headers });
+  // A two-factor lockout is a 429 like a rate limit: the client learns when to try again.
+  if (isTwoFactorLockedError(error)) return renderProblem(details, { headers: { 'retry-after': String(error.retryAfterSeconds) } });
+  return renderProblem(details);
 }

@@ -4,6 +4,7 @@ import {
   isForbiddenError,
   isLimitExceededError,
   isOwnerRequiredError,
+  isSecondFactorRequiredError,
   isValidationError,
   type TenantryError,
   type ValidationIssue,
@@ -30,7 +31,8 @@ export const EXTENSION_MEMBERS: ReadonlySet<string> = new Set(['issues', 'capabi
  * - `delegation_denied`: `reason` and `capability` (the declared capability
  *   the actor lacks, `null` for `own_role`);
  * - `limit_exceeded`: `featureKey`, `limit`, `used`, `requested`;
- * - `feature_not_enabled`: `featureKey`.
+ * - `feature_not_enabled`: `featureKey`;
+ * - `second_factor_required`: `capability`, the declared capability that needs a step-up.
  *
  * Programming errors (`unknown_capability`, `feature_not_found`) add nothing:
  * the string they carry may have been built at run time from anything.
@@ -44,6 +46,7 @@ export function problemExtensionsOf(error: TenantryError): Readonly<Record<strin
     return { featureKey: error.featureKey, limit: error.limit, used: error.used, requested: error.requested };
   }
   if (isFeatureNotEnabledError(error)) return { featureKey: error.featureKey };
+  if (isSecondFactorRequiredError(error)) return { capability: error.capability };
   return undefined;
 }
 

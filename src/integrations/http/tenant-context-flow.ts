@@ -16,7 +16,7 @@ import { safeIssueMessage } from '../../core/validation/issue-messages.js';
  * 1. resolve the user; none is `HttpProblemError('unauthenticated')` (401,
  *    with the configured `WWW-Authenticate`), a malformed one a
  *    `ValidationError` (400);
- * 2. create the request scope;
+ * 2. create the request scope (with the session's `secondFactorAt`, for step-up);
  * 3. resolve the tenant id; a missing one is the canonical `NotFoundError`;
  * 4. ask the scope whether the user is a member. `isMember` needs no
  *    capability, shares the scope's memo (a later capability check on the
@@ -36,7 +36,8 @@ export async function establishTenantContext<Request>(
   if (userId === undefined || userId === null) {
     throw new HttpProblemError('unauthenticated', options.wwwAuthenticate === undefined ? {} : { headers: { 'www-authenticate': options.wwwAuthenticate } });
   }
-  const scope: Scope = tenantry.forRequest({ userId });
+  const secondFactorAt = (await options.secondFactorAt?.(request)) ?? undefined;
+  const scope: Scope = tenantry.forRequest(secondFactorAt === undefined ? { userId } : { userId, secondFactorAt });
   const tenantId = readTenantId(options, request, reader);
   if (tenantId === undefined || !(await scope.isMember(tenantId))) throw new NotFoundError();
   return Object.freeze({ scope, tenantId, userId });

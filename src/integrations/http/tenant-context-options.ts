@@ -47,6 +47,14 @@ export interface TenantContextOptions<Request> {
    * host knows its scheme. Default is no header.
    */
   readonly wwwAuthenticate?: string;
+  /**
+   * When the user last verified a second factor, from your session
+   * (`twoFactor.verify()`'s `verifiedAt`); passed to
+   * `forRequest({ userId, secondFactorAt })` so step-up capabilities are
+   * allowed while it is fresh. Default: none (step-up capabilities answer
+   * 401 `second_factor_required`).
+   */
+  readonly secondFactorAt?: (request: Request) => Date | null | undefined | Promise<Date | null | undefined>;
 }
 
 /** {@link TenantContextOptions} after validation, with defaults applied and header names in lower case. */
@@ -54,6 +62,7 @@ export interface ResolvedTenantContextOptions<Request> {
   readonly userId: UserIdSource<Request>;
   readonly tenantId: TenantIdSource<Request>;
   readonly wwwAuthenticate: string | undefined;
+  readonly secondFactorAt: TenantContextOptions<Request>['secondFactorAt'];
 }
 
 const optionsSchema = z
@@ -71,6 +80,7 @@ const optionsSchema = z
       .string()
       .regex(/^[\x21-\x7e][\x20-\x7e]*$/, { message: 'expected a header value such as Bearer realm="api"' })
       .optional(),
+    secondFactorAt: z.custom(isFunction, { message: 'expected a function of the request returning a Date or undefined' }).optional(),
   })
   .strict();
 
@@ -91,5 +101,6 @@ export function resolveTenantContextOptions<Request>(options: TenantContextOptio
     userId: typeof options.userId === 'function' ? options.userId : lowerCased(options.userId),
     tenantId: typeof tenantId === 'function' ? tenantId : lowerCased(tenantId),
     wwwAuthenticate: options.wwwAuthenticate,
+    secondFactorAt: options.secondFactorAt,
   });
 }

@@ -4,6 +4,7 @@ import type { Decision } from '../../core/decisions/decision.js';
 import { UnknownCapabilityError } from '../../core/errors/index.js';
 import { MAX_TENANT_ID_LENGTH } from '../../core/ids/identifiers.js';
 import type { MembershipCache } from './membership-cache.js';
+import type { StepUpGate } from './step-up.js';
 import { TenantAccess, type AccessRules } from './tenant-access.js';
 
 /** What an actor's access memo needs from the instance. Internal wiring. */
@@ -43,10 +44,24 @@ export class ActorAccess<C extends string> {
   #pending: Map<string, Promise<TenantAccess<C>>> | undefined;
   /** Bumped by refresh() so lookups that started before it cannot repopulate the memo. */
   #generation = 0;
+  /** Step-up of this request (`undefined`: none configured, or a system actor). */
+  readonly #stepUp: StepUpGate | undefined;
 
-  constructor(actor: Actor, deps: ActorAccessDependencies) {
+  constructor(actor: Actor, deps: ActorAccessDependencies, stepUp?: StepUpGate) {
     this.actor = actor;
     this.#deps = deps;
+    this.#stepUp = actor.type === 'user' ? stepUp : undefined;
+  }
+
+  /**
+   * The access object this request sees: the shared one (memoized, or from
+   * the cross-request cache, which holds answers without step-up), or its
+   * step-up variant when the request must step up and the role grants a
+   * step-up capability.
+   */
+  #forRequest(access: TenantAccess<C>): TenantAccess<C> {
+    const stepUp = this.#stepUp;
+    return stepUp !== undefined && access.grantsStepUp && stepUp() ? access.requiringStepUp() : access;
   }
 
   get #actorRef(): ActorRef {
@@ -105,7 +120,7 @@ export class ActorAccess<C extends string> {
     const resolved = (this.#resolved ??= new Map());
     for (const { tenantId, role } of memberships) {
       if (resolved.has(tenantId) || this.#pending?.has(tenantId) === true) continue;
-      resolved.set(tenantId, new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'member', role));
+      resolved.set(tenantId, this.#forRequest(new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'member', role)));
     }
   }
 
@@ -140,7 +155,8 @@ export class ActorAccess<C extends string> {
     // the id well formed. A cheap length bound (a valid id is at most 64 code points, so
     // at most 128 code units) comes first so that a hostile multi-megabyte id is never hashed.
     if (cache !== undefined && this.actor.type === 'user' && typeof tenantId === 'string' && tenantId.length <= 2 * MAX_TENANT_ID_LENGTH) {
-      access = cache.peek(tenantId, this.actor.userId)?.value as TenantAccess<C> | undefined;
+      const hit = cache.peek(tenantId, this.actor.userId)?.value as TenantAccess<C> | undefined;
+      access = hit === undefined ? undefined : this.#forRequest(hit);
     }
     if (access === undefined && !isValidTenantId(tenantId)) access = new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'malformed');
     if (access !== undefined) (this.#resolved ??= new Map()).set(tenantId, access);
@@ -181,7 +197,8 @@ export class ActorAccess<C extends string> {
         .findMembership(tenantId, actor.userId)
         .then((membership) => (membership === undefined ? this.#build(tenantId, 'none') : this.#build(tenantId, 'member', membership.role)));
     const cache = this.#deps.cache;
-    return cache === undefined ? fromStore() : (cache.lookup(tenantId, actor.userId, fromStore) as Promise<TenantAccess<C>>);
+    const loaded = cache === undefined ? fromStore() : (cache.lookup(tenantId, actor.userId, fromStore) as Promise<TenantAccess<C>>);
+    return this.#stepUp === undefined ? loaded : loaded.then((access) => this.#forRequest(access));
   }
 
   #build(tenantId: string, standing: 'member' | 'system' | 'none', role?: string): TenantAccess<C> {

@@ -8,8 +8,9 @@ import type { ActorRef } from '../../core/actors/actor.js';
  * - `not_member`: well-formed tenant id, but no membership (or no such tenant; for a system actor, no such tenant).
  * - `malformed_tenant_id`: the id failed validation and storage was not touched.
  * - `missing_capability`: member whose role lacks the capability.
+ * - `second_factor_required`: member whose role grants a step-up capability, without a recent second-factor verification.
  */
-export type DenialEventReason = 'not_member' | 'malformed_tenant_id' | 'missing_capability';
+export type DenialEventReason = 'not_member' | 'malformed_tenant_id' | 'missing_capability' | 'second_factor_required';
 
 /**
  * Emitted to the `onDenied` hook for every denied check. Contains ids and the
@@ -23,8 +24,8 @@ export interface DenialEvent {
   /** Who was denied. */
   readonly actor: ActorRef;
   readonly reason: DenialEventReason;
-  /** 403 or 404, as in the decision. */
-  readonly status: 403 | 404;
+  /** 401, 403 or 404, as in the decision. */
+  readonly status: 401 | 403 | 404;
 }
 
 /**

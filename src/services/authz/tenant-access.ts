@@ -1,7 +1,7 @@
 import type { ActorRef } from '../../core/actors/actor.js';
 import { toActionState, type ActionState, type DisabledReasonFormatter } from '../../core/decisions/action-state.js';
 import type { Decision } from '../../core/decisions/decision.js';
-import { ForbiddenError, NotFoundError, UnknownCapabilityError } from '../../core/errors/index.js';
+import { ForbiddenError, NotFoundError, SecondFactorRequiredError, UnknownCapabilityError } from '../../core/errors/index.js';
 import { hasBit, type CompiledRoles } from '../../core/roles/compiled-roles.js';
 import type { Effects } from '../effects/effects.js';
 import type { DenialEvent, DenialHook } from './denial-event.js';
@@ -12,6 +12,8 @@ export interface AccessRules {
   readonly onDenied: DenialHook | undefined;
   readonly formatDisabledReason: DisabledReasonFormatter | undefined;
   readonly effects: Effects;
+  /** The step-up capabilities as a mask (`twoFactor.stepUp`), or `undefined` when none are configured. */
+  readonly stepUp: Uint32Array | undefined;
 }
 
 /**
@@ -60,11 +62,15 @@ export class TenantAccess<C extends string = string> {
   readonly #rules: AccessRules;
   readonly #actor: ActorRef;
   readonly #granted: Uint32Array;
+  /** Granted by the role but held back until the request steps up (answered 401); empty unless {@link TenantAccess.requiringStepUp}. */
+  readonly #heldBack: Uint32Array | undefined;
+  /** @internal True when the role grants a step-up capability that this object still allows. */
+  readonly grantsStepUp: boolean;
   /** Per capability index, built on first use; the object's answers never change. */
   readonly #answers: (Answer<C> | undefined)[] = [];
 
   /** @internal Built by the scope (`scope.access()`), or cached across requests by the membership cache. */
-  constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string) {
+  constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string, stepUpRequired = false) {
     this.tenantId = tenantId;
     this.standing = standing;
     this.member = standing === 'member' || standing === 'system';
@@ -72,8 +78,17 @@ export class TenantAccess<C extends string = string> {
     this.#rules = rules;
     this.#actor = actor;
     const { compiled } = rules;
-    this.#granted =
+    const granted =
       standing === 'system' ? compiled.all : standing === 'member' && role !== undefined ? (compiled.masks.get(role) ?? compiled.none) : compiled.none;
+    const stepUp = standing === 'member' ? rules.stepUp : undefined;
+    if (stepUp !== undefined && stepUpRequired) {
+      this.#granted = granted.map((word, at) => (word & ~(stepUp[at] ?? 0)) >>> 0);
+      this.#heldBack = granted.map((word, at) => (word & (stepUp[at] ?? 0)) >>> 0);
+    } else {
+      this.#granted = granted;
+      this.#heldBack = undefined;
+    }
+    this.grantsStepUp = stepUp !== undefined && !stepUpRequired && granted.some((word, at) => (word & (stepUp[at] ?? 0)) !== 0);
     Object.freeze(this);
   }
 
@@ -111,7 +126,18 @@ export class TenantAccess<C extends string = string> {
     const decision = this.check(capability);
     if (decision.status === 404) throw new NotFoundError();
     if (decision.status === 403) throw new ForbiddenError(decision.capability);
+    if (decision.status === 401) throw new SecondFactorRequiredError(decision.capability);
     return decision;
+  }
+
+  /**
+   * @internal This access as a request without a recent second factor sees
+   * it: the step-up capabilities the role grants answer 401
+   * `second_factor_required`. Built per request (the shared object, which
+   * the cross-request cache holds, stays without step-up).
+   */
+  requiringStepUp(): TenantAccess<C> {
+    return new TenantAccess<C>(this.#rules, this.#actor, this.tenantId, this.standing, this.role, true);
   }
 
   /** UI state of an action guarded by `capability`; see `scope.actionState()`. */
@@ -157,6 +183,8 @@ export class TenantAccess<C extends string = string> {
     let decision: Decision<C>;
     if (hasBit(this.#granted, index)) {
       decision = Object.freeze({ allowed: true, status: 200, reason: 'allowed', capability, tenantId });
+    } else if (this.#heldBack !== undefined && hasBit(this.#heldBack, index)) {
+      decision = Object.freeze({ allowed: false, status: 401, reason: 'second_factor_required', capability, tenantId });
     } else if (this.member) {
       decision = Object.freeze({ allowed: false, status: 403, reason: 'missing_capability', capability, tenantId });
     } else {
@@ -168,8 +196,8 @@ export class TenantAccess<C extends string = string> {
           capability,
           tenantId: this.standing === 'malformed' ? null : tenantId,
           actor: this.#actor,
-          reason: this.standing === 'malformed' ? 'malformed_tenant_id' : this.member ? 'missing_capability' : 'not_member',
-          status: this.member ? 403 : 404,
+          reason: this.standing === 'malformed' ? 'malformed_tenant_id' : decision.reason === 'allowed' ? 'not_member' : decision.reason,
+          status: decision.status === 200 ? 404 : decision.status,
         });
     const answer: Answer<C> = { decision, denial, promise: undefined };
     this.#answers[index] = answer;

@@ -19,6 +19,7 @@ import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
 import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
+import { twoFactorCases } from './cases/two-factor-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
 
 const cases = [
@@ -43,6 +44,7 @@ const cases = [
   ...rateLimitCases,
   ...entitlementTransactionCases,
   ...entitlementConcurrencyCases,
+  ...twoFactorCases,
 ] as const;
 
 /** The name of one conformance case. */
@@ -64,7 +66,9 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
  * consumption (limits, all-or-nothing over several counters, idempotent
  * replay and conflicts), the lock order of counters and distinct counters,
  * release, counters and usage alerts, inside and
- * outside transactions and under concurrent calls.
+ * outside transactions and under concurrent calls; two-factor rows and
+ * recovery codes (guarded step advance and one-time use under 16 concurrent
+ * calls, compare-and-set resealing).
  *
  * Run them with {@link runStoreConformance}, or iterate them yourself.
  */

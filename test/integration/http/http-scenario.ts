@@ -8,6 +8,12 @@ import {
   FeatureNotFoundError,
   ForbiddenError,
   IdempotencyConflictError,
+  InvalidCodeError,
+  SecondFactorRequiredError,
+  StorageIntegrityError,
+  TwoFactorActiveError,
+  TwoFactorLockedError,
+  TwoFactorNotEnrolledError,
   LastOwnerError,
   LimitExceededError,
   NotFoundError,
@@ -273,6 +279,12 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   package_not_found: () => new PackageNotFoundError('platinum'),
   feature_not_enabled: () => new FeatureNotEnabledError('sso'),
   idempotency_conflict: () => new IdempotencyConflictError(),
+  invalid_code: () => new InvalidCodeError('mismatch', `Code ${SECRET_MESSAGE} refused.`),
+  two_factor_not_enrolled: () => new TwoFactorNotEnrolledError(`No factor for ${SECRET_MESSAGE}.`),
+  two_factor_active: () => new TwoFactorActiveError(),
+  two_factor_locked: () => new TwoFactorLockedError(60),
+  second_factor_required: () => new SecondFactorRequiredError('billing.manage'),
+  storage_integrity: () => new StorageIntegrityError(`Key ${SECRET_MESSAGE} missing.`),
 };
 
 /** Every tenantry error code, in sample order. */

@@ -98,6 +98,12 @@ describe('errors', () => {
       package_not_found: 404,
       configuration_invalid: 500,
       storage_unavailable: 503,
+      invalid_code: 401,
+      two_factor_not_enrolled: 409,
+      two_factor_active: 409,
+      two_factor_locked: 429,
+      second_factor_required: 401,
+      storage_integrity: 500,
     });
     expect(Object.isFrozen(ERROR_STATUS)).toBe(true);
   });
