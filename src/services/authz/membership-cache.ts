@@ -26,6 +26,7 @@ const NOT_A_MEMBER: Entry = Object.freeze({ role: null });
 export class MembershipCache {
   readonly #entries: LRUCache<string, Entry>;
   #generation = 0;
+  #suspended = false;
 
   constructor(options: MembershipCacheOptions) {
     this.#entries = new LRUCache<string, Entry>({ max: options.max, ttl: options.ttlMs });
@@ -33,6 +34,8 @@ export class MembershipCache {
 
   /** Returns the cached fact, or loads it with `load` and caches it when no invalidation raced the load. */
   async lookup(tenantId: string, userId: string, load: () => Promise<MembershipFact | undefined>): Promise<MembershipFact | undefined> {
+    // Suspended (the bus is down): every lookup reads storage, nothing is kept.
+    if (this.#suspended) return load();
     const key = cacheKey(tenantId, userId);
     const hit = this.#entries.get(key);
     if (hit !== undefined) return hit.role === null ? undefined : hit;
@@ -62,6 +65,22 @@ export class MembershipCache {
   clear(): void {
     this.#generation += 1;
     this.#entries.clear();
+  }
+
+  /**
+   * Stops serving and storing entries and forgets every one (the bus lost
+   * its connection: invalidations may be missed from now on). Lookups
+   * already in flight do not store their result either (generation).
+   */
+  suspend(): void {
+    this.#suspended = true;
+    this.clear();
+  }
+
+  /** Serves again, starting empty (what was missed while suspended cannot be in it). */
+  resume(): void {
+    this.clear();
+    this.#suspended = false;
   }
 
   /** Number of live entries (for tests and metrics). */
