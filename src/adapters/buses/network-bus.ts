@@ -39,6 +39,8 @@ export interface NetworkBusTiming {
 export interface NetworkInvalidationBus extends InvalidationBus {
   /** `up` once the bus has seen its own probe through its subscription; `down` otherwise. */
   readonly status: InvalidationBusStatus;
+  /** Resolves once the batch carrying `message` was sent; rejects when sending it failed. */
+  publish(message: InvalidationMessage): Promise<void>;
   /** Stops the subscription (and reconnection) even if listeners remain; they are told `down`. */
   close(): Promise<void>;
 }
