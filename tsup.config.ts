@@ -13,6 +13,7 @@ export const entries = {
   fastify: 'src/fastify.ts',
   testing: 'src/testing.ts',
   buses: 'src/buses.ts',
+  routed: 'src/routed.ts',
   'testing/arbitraries': 'src/testing/arbitraries.ts',
 } as const;
 
