@@ -3,6 +3,7 @@
  * the machine it ran on. Results are recorded in docs/benchmarks.md.
  */
 import { cpus, totalmem } from 'node:os';
+import { busPropagationBenchmarks, propagationTable } from './bus-propagation.bench.js';
 import { checkBenchmarks } from './check.bench.js';
 import { consumeBenchmarks } from './consume.bench.js';
 import { table } from './harness.js';
@@ -14,3 +15,5 @@ console.log('## Authorization checks\n');
 console.log(table(await checkBenchmarks()));
 console.log('\n## Entitlement consumption on PostgreSQL\n');
 console.log(loadTable(await consumeBenchmarks()));
+console.log('\n## Invalidation propagation between two processes\n');
+console.log(propagationTable(await busPropagationBenchmarks()));
