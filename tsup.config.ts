@@ -12,6 +12,8 @@ export const entries = {
   express: 'src/express.ts',
   fastify: 'src/fastify.ts',
   testing: 'src/testing.ts',
+  buses: 'src/buses.ts',
+  routed: 'src/routed.ts',
   'testing/arbitraries': 'src/testing/arbitraries.ts',
 } as const;
 
@@ -26,5 +28,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Optional peers must never be bundled: hosts bring their own copies.
-  external: ['fast-check', 'kysely', 'express', 'fastify', 'better-sqlite3', 'pg', 'mysql2'],
+  external: ['fast-check', 'kysely', 'express', 'fastify', 'better-sqlite3', 'pg', 'mysql2', 'ioredis', 'redis'],
 });

@@ -10,6 +10,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { checkBenchmarks } from './authz/check.bench.js';
 import { postgresColdRequest } from './authz/postgres.bench.js';
 import type { RoundResult } from './authz/rounds.js';
+import { busPropagationBenchmarks, propagationTable } from './bus-propagation.bench.js';
 import { table as harnessTable } from './harness.js';
 import { twoFactorBenchmarks } from './two-factor.bench.js';
 
@@ -88,3 +89,6 @@ if (cold === undefined) {
 
 console.log('\n## Two-factor (argon2id recovery codes, keyring, verify)\n');
 console.log(harnessTable(await twoFactorBenchmarks()));
+
+console.log('\n## Invalidation propagation between two processes\n');
+console.log(propagationTable(await busPropagationBenchmarks()));

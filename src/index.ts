@@ -102,7 +102,7 @@ export type { TenantAccess, AccessStanding } from './services/authz/tenant-acces
 export type { AuditApi, MembersApi, MyTenantsInput, ProvisioningApi, TenantMembership, TenantsApi, UsageApi } from './tenantry/scope-apis.js';
 export type { DenialEvent, DenialEventReason, DenialHook } from './services/authz/denial-event.js';
 export { localInvalidationBus } from './services/authz/invalidation-bus.js';
-export type { InvalidationBus, InvalidationMessage } from './services/authz/invalidation-bus.js';
+export type { InvalidationBus, InvalidationBusStatus, InvalidationBusStatusListener, InvalidationMessage } from './services/authz/invalidation-bus.js';
 export type { RateLimiter, RateLimitDecision, RateLimitHitInput } from './services/rate-limits/rate-limiter.js';
 
 // Membership, tenants, audit: inputs and views

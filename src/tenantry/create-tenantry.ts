@@ -10,7 +10,7 @@ import { parseConfig, parseInput } from '../core/validation/parse-input.js';
 import { AuditQueries } from '../services/audit/audit-queries.js';
 import { Auditor } from '../services/audit/auditor.js';
 import { timeOrderedIdGenerator } from '../services/audit/time-ordered-id.js';
-import type { InvalidationMessage } from '../services/authz/invalidation-bus.js';
+import type { InvalidationBusStatusListener, InvalidationMessage } from '../services/authz/invalidation-bus.js';
 import { MembershipCache } from '../services/authz/membership-cache.js';
 import type { TenantAccess } from '../services/authz/tenant-access.js';
 import { Effects } from '../services/effects/effects.js';
@@ -96,7 +96,12 @@ export interface Tenantry<C extends string, R extends string, F extends string =
    * instances.
    */
   invalidate(input: InvalidateInput): void;
-  /** Unsubscribes from the invalidation bus. Call on shutdown. */
+  /**
+   * Graceful shutdown: unsubscribes from the invalidation bus, which closes
+   * the bus's connection once no instance uses it, and resolves when it
+   * has. Call it from the host's shutdown hook (`SIGTERM`, `server.close`)
+   * before closing the database pool or Redis client the bus uses.
+   */
   close(): Promise<void>;
 }
 
@@ -220,10 +225,7 @@ export function createTenantry<C extends string, R extends string, F extends str
       invalidation.membershipChanged(tenantId, input.userId);
       if (input.userId === undefined) invalidation.grantsChanged(tenantId);
     },
-    close: () => {
-      invalidation.close();
-      return Promise.resolve();
-    },
+    close: () => invalidation.close(),
   });
 }
 
@@ -241,7 +243,23 @@ function cacheInvalidation(options: TenantryOptions<string, string, string, stri
     if (message.topic === 'grants') grants?.invalidate(message.tenantId);
     else memberships?.invalidate(message.tenantId, message.userId);
   };
-  const unsubscribe = bus?.subscribe(dropLocal);
+  // Fail safe: while the bus is down, messages may be lost, so nothing is
+  // served from the caches; they start empty once it is up again.
+  const onStatus: InvalidationBusStatusListener = (status, error) => {
+    if (status === 'down') {
+      memberships?.suspend();
+      grants?.suspend();
+      if (error !== undefined) effects.report('bus.connection', error);
+    } else {
+      memberships?.resume();
+      grants?.resume();
+    }
+  };
+  const unsubscribe = bus?.subscribe((message) => {
+    effects.run('cache.invalidate', () => {
+      dropLocal(message);
+    });
+  }, onStatus);
   const publish = (message: InvalidationMessage) => {
     effects.run('cache.invalidate', () => {
       dropLocal(message);
@@ -257,8 +275,8 @@ function cacheInvalidation(options: TenantryOptions<string, string, string, stri
     grantsChanged: (tenantId: string): void => {
       publish({ topic: 'grants', tenantId });
     },
-    close: (): void => {
-      unsubscribe?.();
+    close: async (): Promise<void> => {
+      await unsubscribe?.();
     },
   };
 }

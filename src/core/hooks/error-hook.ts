@@ -8,6 +8,8 @@
  * - `onAlert`: the usage-alert hook threw or rejected; the consumption stays committed.
  * - `cache.invalidate`: dropping a cached entry after a committed change failed; the change stays committed.
  * - `bus.publish`: publishing an invalidation on the bus threw or rejected; the change stays committed.
+ * - `bus.connection`: the bus lost (or could not open) its connection; until it is back, the
+ *   instance serves nothing from its cross-request caches.
  *
  * New modules add their own sources, so treat `source` as an open string.
  */

@@ -47,6 +47,7 @@ export class MembershipCache<V = MembershipFact | undefined> {
   readonly #max: number;
   readonly #ttlMs: number;
   #generation = 0;
+  #suspended = false;
 
   constructor(options: MembershipCacheOptions) {
     this.#max = options.max;
@@ -60,6 +61,8 @@ export class MembershipCache<V = MembershipFact | undefined> {
 
   /** Returns the cached value, or loads it with `load` and caches it when no invalidation raced the load. */
   async lookup(tenantId: string, userId: string, load: () => Promise<V>): Promise<V> {
+    // Suspended (the bus is down): every lookup reads storage, nothing is kept.
+    if (this.#suspended) return load();
     const key = cacheKey(tenantId, userId);
     const hit = this.#get(key);
     if (hit !== undefined) return hit.value;
@@ -87,6 +90,23 @@ export class MembershipCache<V = MembershipFact | undefined> {
   clear(): void {
     this.#generation += 1;
     this.#entries.clear();
+  }
+
+  /**
+   * Stops serving and storing entries and forgets every one (the bus lost
+   * its connection: invalidations may be missed from now on). Lookups
+   * already in flight do not store their result either (generation).
+   * `peek()` finds nothing while suspended: nothing is stored.
+   */
+  suspend(): void {
+    this.#suspended = true;
+    this.clear();
+  }
+
+  /** Serves again, starting empty (what was missed while suspended cannot be in it). */
+  resume(): void {
+    this.clear();
+    this.#suspended = false;
   }
 
   /** Number of entries held (expired ones included until they are read or evicted). */

@@ -22,12 +22,15 @@ export interface GrantsCacheOptions {
  */
 export class GrantsCache {
   readonly #entries: LRUCache<string, Promise<TenantGrants>>;
+  #suspended = false;
 
   constructor(options: GrantsCacheOptions) {
     this.#entries = new LRUCache<string, Promise<TenantGrants>>({ max: options.max, ttl: options.ttlMs });
   }
 
   read(tenantId: string, load: () => Promise<TenantGrants>): Promise<TenantGrants> {
+    // Suspended (the bus is down): read storage every time, keep nothing.
+    if (this.#suspended) return load();
     const hit = this.#entries.get(tenantId);
     if (hit !== undefined) return hit;
     const pending: Promise<TenantGrants> = load().catch((error: unknown) => {
@@ -40,5 +43,17 @@ export class GrantsCache {
 
   invalidate(tenantId: string): void {
     this.#entries.delete(tenantId);
+  }
+
+  /** Stops serving and storing, and forgets everything (the bus lost its connection). */
+  suspend(): void {
+    this.#suspended = true;
+    this.#entries.clear();
+  }
+
+  /** Serves again, starting empty. */
+  resume(): void {
+    this.#entries.clear();
+    this.#suspended = false;
   }
 }

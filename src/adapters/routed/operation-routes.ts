@@ -1,0 +1,67 @@
+import type { StoreOperationName } from '../../store/store-operations.js';
+
+/**
+ * Where each store operation goes in a routed store:
+ *
+ * - a function: the operation is tenant-scoped; it returns the tenant id
+ *   (from the first or second argument) whose region serves it;
+ * - `'fanOut'`: user-scoped read, asked of every region in parallel;
+ * - `'catalog'`: the feature catalog, kept in every region;
+ * - `'home'`: instance-wide or user-level data (rate-limit windows, a
+ *   user's second factor and recovery codes) in the home region.
+ *
+ * The table is typed against the list of operations, so an operation added
+ * to the port does not compile until it says where it goes.
+ */
+export type OperationRoute = ((a: unknown, b: unknown) => string) | 'fanOut' | 'catalog' | 'home';
+
+const first = (a: unknown): string => a as string;
+const ofRecord = (a: unknown): string => (a as { readonly tenantId: string }).tenantId;
+
+export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRoute>> = {
+  createTenant: (a) => (a as { readonly id: string }).id,
+  findTenant: first,
+  findMembership: first,
+  listMembershipsOfUser: 'fanOut',
+  listMembers: first,
+  insertMembership: ofRecord,
+  updateMembershipRole: ofRecord,
+  deleteMembership: ofRecord,
+  appendAudit: ofRecord,
+  listAudit: first,
+  syncFeatures: 'catalog',
+  listFeatures: 'catalog',
+  deleteFeature: 'catalog',
+  assignPackage: ofRecord,
+  cancelPackage: ofRecord,
+  addBoost: ofRecord,
+  setNamespaceLimit: ofRecord,
+  readGrants: first,
+  consume: ofRecord,
+  release: ofRecord,
+  readCounters: first,
+  recordAlert: ofRecord,
+  listAlerts: first,
+  hitRateLimit: 'home',
+  // A second factor belongs to the user, not to a tenant: one home for it.
+  findTwoFactor: 'home',
+  saveTwoFactor: 'home',
+  advanceTwoFactorStep: 'home',
+  deleteTwoFactor: 'home',
+  listTwoFactorToReseal: 'home',
+  resealTwoFactorSecret: 'home',
+  replaceRecoveryCodes: 'home',
+  listRecoveryCodes: 'home',
+  useRecoveryCode: 'home',
+};
+
+/** Operations that only read: a transaction of one region may serve them for a tenant of another, from that region's store. */
+export const READ_ONLY_OPERATIONS: ReadonlySet<StoreOperationName> = new Set([
+  'findTenant',
+  'findMembership',
+  'listMembers',
+  'listAudit',
+  'readGrants',
+  'readCounters',
+  'listAlerts',
+] satisfies StoreOperationName[]);
