@@ -48,6 +48,12 @@ export {
   isPackageNotFoundError,
   isFeatureNotEnabledError,
   isIdempotencyConflictError,
+  UnsafeUrlError,
+  UNSAFE_URL_REASONS,
+  isUnsafeUrlError,
+  WebhookVerificationError,
+  WEBHOOK_VERIFICATION_REASONS,
+  isWebhookVerificationError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,
@@ -57,6 +63,8 @@ export type {
   StorageUnavailableErrorOptions,
   OwnerRequiredReason,
   DelegationDeniedReason,
+  UnsafeUrlReason,
+  WebhookVerificationReason,
 } from './core/errors/index.js';
 
 // Catalog and decisions
@@ -155,3 +163,17 @@ export type {
 } from './services/entitlements/entitlement-types.js';
 export type { PackageAssignment, TenantBoost } from './services/entitlements/provisioning-service.js';
 export type { PrunedFeature } from './services/entitlements/catalog-sync.js';
+
+// Webhooks: event catalog, Standard Webhooks signing, SSRF policy, pinned delivery
+export { WEBHOOK_EVENT_TYPES, WEBHOOK_PAYLOAD_VERSION, isWebhookEventType } from './core/webhooks/event-catalog.js';
+export type { WebhookEvent, WebhookEventData, WebhookEventType } from './core/webhooks/event-catalog.js';
+export { classifyAddress } from './core/webhooks/ip-address.js';
+export type { AddressClass } from './core/webhooks/ip-address.js';
+export { checkWebhookUrl } from './core/webhooks/url-policy.js';
+export type { CheckedWebhookUrl, WebhookUrlPolicy } from './core/webhooks/url-policy.js';
+export type { WebhookRequest, WebhookResponse, WebhookTransport } from './core/webhooks/transport.js';
+export { DEFAULT_WEBHOOK_TOLERANCE_SEC, WEBHOOK_SECRET_PREFIX, generateWebhookSecret, signWebhook, verifyWebhook } from './services/webhooks/signing.js';
+export type { SignWebhookInput, VerifiedWebhook, VerifyWebhookInput, WebhookHeaders } from './services/webhooks/signing.js';
+export { resolveWebhookTarget, systemResolver } from './services/webhooks/resolve-target.js';
+export type { ResolvedAddress, WebhookResolver, WebhookTarget } from './services/webhooks/resolve-target.js';
+export { pinnedTransport } from './adapters/undici/pinned-transport.js';

@@ -28,6 +28,8 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `feature_not_found` (500): a feature key that is not in the feature catalog reached the runtime.
  * - `package_not_found` (404): a package key that is not in the package catalog.
  * - `feature_not_enabled` (403): the feature exists, but no package or active boost of the tenant grants it.
+ * - `unsafe_url` (400): a webhook URL was refused by the SSRF policy (`reason` says which rule); no connection was made.
+ * - `webhook_verification_failed` (401): a received webhook failed signature, header or timestamp checks (`reason` says which).
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -47,6 +49,8 @@ export const ERROR_STATUS = Object.freeze({
   feature_not_found: 500,
   package_not_found: 404,
   feature_not_enabled: 403,
+  unsafe_url: 400,
+  webhook_verification_failed: 401,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

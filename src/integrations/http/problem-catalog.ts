@@ -62,6 +62,8 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   package_not_found: { title: 'Package Not Found', detail: 'The requested package does not exist.' },
   feature_not_enabled: { title: 'Feature Not Enabled', detail: "The tenant's plan does not include this feature." },
   idempotency_conflict: { title: 'Idempotency Conflict', detail: 'The idempotency key was already used for a different request; nothing was consumed.' },
+  unsafe_url: { title: 'Unsafe URL', detail: 'The URL is not allowed as a webhook endpoint; see reason.' },
+  webhook_verification_failed: { title: 'Webhook Verification Failed', detail: 'The webhook signature, timestamp or headers could not be verified.' },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

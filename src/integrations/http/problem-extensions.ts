@@ -4,7 +4,9 @@ import {
   isForbiddenError,
   isLimitExceededError,
   isOwnerRequiredError,
+  isUnsafeUrlError,
   isValidationError,
+  isWebhookVerificationError,
   type TenantryError,
   type ValidationIssue,
 } from '../../core/errors/index.js';
@@ -30,7 +32,8 @@ export const EXTENSION_MEMBERS: ReadonlySet<string> = new Set(['issues', 'capabi
  * - `delegation_denied`: `reason` and `capability` (the declared capability
  *   the actor lacks, `null` for `own_role`);
  * - `limit_exceeded`: `featureKey`, `limit`, `used`, `requested`;
- * - `feature_not_enabled`: `featureKey`.
+ * - `feature_not_enabled`: `featureKey`;
+ * - `unsafe_url`, `webhook_verification_failed`: `reason` (a fixed code, never the address or a signature).
  *
  * Programming errors (`unknown_capability`, `feature_not_found`) add nothing:
  * the string they carry may have been built at run time from anything.
@@ -44,6 +47,7 @@ export function problemExtensionsOf(error: TenantryError): Readonly<Record<strin
     return { featureKey: error.featureKey, limit: error.limit, used: error.used, requested: error.requested };
   }
   if (isFeatureNotEnabledError(error)) return { featureKey: error.featureKey };
+  if (isUnsafeUrlError(error) || isWebhookVerificationError(error)) return { reason: error.reason };
   return undefined;
 }
 

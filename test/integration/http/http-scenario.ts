@@ -17,7 +17,9 @@ import {
   systemActor,
   UnknownCapabilityError,
   UnknownRoleError,
+  UnsafeUrlError,
   ValidationError,
+  WebhookVerificationError,
   type DenialEvent,
   type EntitlementDecision,
   type Scope,
@@ -273,6 +275,8 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   package_not_found: () => new PackageNotFoundError('platinum'),
   feature_not_enabled: () => new FeatureNotEnabledError('sso'),
   idempotency_conflict: () => new IdempotencyConflictError(),
+  unsafe_url: () => new UnsafeUrlError('address_not_allowed', `Refused: ${SECRET_MESSAGE}`),
+  webhook_verification_failed: () => new WebhookVerificationError('signature_mismatch', `Mismatch: ${SECRET_MESSAGE}`),
 };
 
 /** Every tenantry error code, in sample order. */

@@ -98,6 +98,8 @@ describe('errors', () => {
       package_not_found: 404,
       configuration_invalid: 500,
       storage_unavailable: 503,
+      unsafe_url: 400,
+      webhook_verification_failed: 401,
     });
     expect(Object.isFrozen(ERROR_STATUS)).toBe(true);
   });
