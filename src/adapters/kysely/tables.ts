@@ -9,6 +9,7 @@ import type {
   RateLimitsTable,
   UsageCountersTable,
 } from './entitlement-tables.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 
 /**
  * A text column as drivers return it: a string, or bytes where the column is
@@ -71,6 +72,9 @@ export interface TenantryDatabase {
   idempotency_keys: IdempotencyKeysTable;
   usage_alerts: UsageAlertsTable;
   rate_limits: RateLimitsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -98,5 +102,8 @@ export function tableNames(prefix: string): TableNames {
     idempotency_keys: name('idempotency_keys'),
     usage_alerts: name('usage_alerts'),
     rate_limits: name('rate_limits'),
+    webhook_endpoints: name('webhook_endpoints'),
+    webhook_deliveries: name('webhook_deliveries'),
+    webhook_attempts: name('webhook_attempts'),
   });
 }

@@ -19,6 +19,7 @@ import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
 import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
+import { webhookCases } from './cases/webhook-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
 
 const cases = [
@@ -43,6 +44,7 @@ const cases = [
   ...rateLimitCases,
   ...entitlementTransactionCases,
   ...entitlementConcurrencyCases,
+  ...webhookCases,
 ] as const;
 
 /** The name of one conformance case. */
