@@ -177,3 +177,21 @@ export type { SignWebhookInput, VerifiedWebhook, VerifyWebhookInput, WebhookHead
 export { resolveWebhookTarget, systemResolver } from './services/webhooks/resolve-target.js';
 export type { ResolvedAddress, WebhookResolver, WebhookTarget } from './services/webhooks/resolve-target.js';
 export { pinnedTransport } from './adapters/undici/pinned-transport.js';
+export { WEBHOOK_RETRY_SCHEDULE_MS } from './services/webhooks/retry-schedule.js';
+export { DEFAULT_ROTATION_GRACE_MS } from './services/webhooks/endpoint-service.js';
+export type {
+  CreateWebhookInput,
+  ListDeliveriesInput,
+  RedeliverInput,
+  RotateWebhookSecretInput,
+  UpdateWebhookInput,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+  WebhookEndpointWithSecret,
+} from './services/webhooks/endpoint-service.js';
+export type { DeliveryOptions, DeliveryWorker, DeliveryWorkerOptions, WebhookEndpointDisabledEvent } from './services/webhooks/delivery-worker.js';
+export type { KeyringOptions } from './services/webhooks/keyring.js';
+export type { WebhooksOptions } from './tenantry/webhooks-wiring.js';
+export type { TenantryWebhooks } from './tenantry/create-tenantry.js';
+export type { WebhooksApi } from './tenantry/webhooks-api.js';

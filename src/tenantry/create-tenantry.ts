@@ -30,6 +30,9 @@ import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
 import { tenantryOptionsSchema, type TenantryOptions } from './tenantry-options.js';
+import { webhookServices } from './webhooks-wiring.js';
+import type { DeliveryWorker, DeliveryWorkerOptions } from '../services/webhooks/delivery-worker.js';
+import type { WebhookOutbox } from '../services/webhooks/outbox.js';
 
 /** The actor of a user request scope. */
 export interface RequestActor {
@@ -56,6 +59,8 @@ export interface Tenantry<C extends string, R extends string, F extends string =
   readonly packages: PackageCatalog<F, L, P> | undefined;
   /** Store-backed rate limiting (the HTTP `rateLimit()` guard and attempt limits use it). */
   readonly limiter: RateLimiter;
+  /** The webhook delivery worker and retention; `ConfigurationError` without the `webhooks` option. */
+  readonly webhooks: TenantryWebhooks;
   /**
    * The scope of a signed-in user for one request. Throws `ValidationError`
    * for a malformed user id (HTTP adapters answer 400).
@@ -124,9 +129,13 @@ export function createTenantry<C extends string, R extends string, F extends str
   const generateId = options.generateId ?? (() => globalThis.crypto.randomUUID());
   const effects = new Effects(options.onError ?? defaultOnError);
   const tenantIds = new TenantIdRule(options.tenantIds?.pattern ?? UUID_PATTERN);
+  const eventIds = timeOrderedIdGenerator(() => now().getTime());
+  const webhooks = options.webhooks === undefined ? undefined : webhookServices(options.webhooks, { store, tenantIds, now, generateId, eventIds, effects });
+  // Membership and provisioning changes already audit inside their transaction: the outbox derives their events there.
   const auditor = new Auditor(
     timeOrderedIdGenerator(() => now().getTime()),
     now,
+    webhooks === undefined ? undefined : (tx, entry) => webhooks.outbox.fromAudit(tx, entry),
   );
   const invalidation = cacheInvalidation(options, effects);
 
@@ -134,7 +143,7 @@ export function createTenantry<C extends string, R extends string, F extends str
   const entitlements =
     options.entitlements === undefined
       ? undefined
-      : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation });
+      : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation, outbox: webhooks?.outbox });
   const memberships = new MembershipService<C, R>({
     store,
     roles,
@@ -164,6 +173,7 @@ export function createTenantry<C extends string, R extends string, F extends str
     memberQueries: new MemberQueries({ store, tenantIds }),
     auditQueries: new AuditQueries<C>({ store, roles, tenantIds, readCapability: options.readAudit }),
     entitlements: entitlements?.services,
+    webhooks,
   });
 
   return Object.freeze({
@@ -180,6 +190,11 @@ export function createTenantry<C extends string, R extends string, F extends str
     as(actor: SystemActor): Scope<C, R, F, L, P> {
       return new Scope(parseInput(systemActorSchema, actor, 'system actor'), services);
     },
+    webhooks: Object.freeze({
+      startDeliveryWorker: (workerOptions?: DeliveryWorkerOptions) => (webhooks ?? missingWebhooks()).deliverer.start(workerOptions),
+      deliverDue: (input?: { readonly limit?: number }) => (webhooks ?? missingWebhooks()).deliverer.deliverDue(input?.limit ?? 10),
+      prune: (input: { readonly before: Date }) => store.pruneWebhookDeliveries(input.before),
+    }),
     ready: () => entitlements?.catalog.ensure() ?? Promise.resolve(),
     pruneFeatures: () => (entitlements ?? missingEntitlements()).catalog.prune(),
     invalidate(input: InvalidateInput) {
@@ -192,6 +207,20 @@ export function createTenantry<C extends string, R extends string, F extends str
       return Promise.resolve();
     },
   });
+}
+
+function missingWebhooks(): never {
+  throw new ConfigurationError('Webhooks are not configured: pass createTenantry({ webhooks: { manage, keyring, transport } }).');
+}
+
+/** Instance-level webhook operations (the host runs the worker). */
+export interface TenantryWebhooks {
+  /** Starts a delivery worker polling the outbox: `concurrency` deliveries at once, `pollMs` between empty polls. */
+  startDeliveryWorker(options?: DeliveryWorkerOptions): DeliveryWorker;
+  /** One pass: claims up to `limit` (default 10) due deliveries and sends them; resolves how many were claimed. */
+  deliverDue(input?: { readonly limit?: number }): Promise<number>;
+  /** Retention: deletes finished deliveries (and their log) last updated before `before`; resolves how many. */
+  prune(input: { readonly before: Date }): Promise<number>;
 }
 
 function missingEntitlements(): never {
@@ -246,6 +275,7 @@ interface EntitlementWiring {
   readonly generateId: () => string;
   readonly effects: Effects;
   readonly invalidation: ReturnType<typeof cacheInvalidation>;
+  readonly outbox: WebhookOutbox | undefined;
 }
 
 function entitlementServices<F extends string, L extends F, P extends string>(
@@ -256,7 +286,7 @@ function entitlementServices<F extends string, L extends F, P extends string>(
   const { store, tenantIds, now } = wiring;
   const catalog = new CatalogSync(store, packages.features);
   const reader = new EntitlementReader<F, L, P>({ packages, now, grantsCache: wiring.invalidation.grants });
-  const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects });
+  const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects, outbox: wiring.outbox });
   const consumption = new ConsumptionService<F, L, P>({ store, tenantIds, reader, alerts, ensureCatalog: () => catalog.ensure() });
   const release = new GaugeRelease<F, L, P>({ store, tenantIds, reader });
   const provisioning = new ProvisioningService<F, L, P>({
