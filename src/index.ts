@@ -60,6 +60,12 @@ export {
   isTwoFactorLockedError,
   isSecondFactorRequiredError,
   isStorageIntegrityError,
+  UnsafeUrlError,
+  UNSAFE_URL_REASONS,
+  isUnsafeUrlError,
+  WebhookVerificationError,
+  WEBHOOK_VERIFICATION_REASONS,
+  isWebhookVerificationError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,
@@ -70,6 +76,8 @@ export type {
   OwnerRequiredReason,
   DelegationDeniedReason,
   InvalidCodeReason,
+  UnsafeUrlReason,
+  WebhookVerificationReason,
 } from './core/errors/index.js';
 
 // Catalog and decisions
@@ -187,3 +195,34 @@ export type { TwoFactorAttemptOptions } from './services/two-factor/attempt-limi
 export type { TwoFactorKeys } from './services/two-factor/keyring.js';
 export type { CodeInput, DisableInput, EnrollInput, RecoveryCodeInput, RotateInput, UserInput } from './services/two-factor/two-factor-inputs.js';
 export type { Enrolment, RecoveryUse, RotationReport, TwoFactorService, TwoFactorStatus, Verification } from './services/two-factor/two-factor-service.js';
+// Webhooks: event catalog, Standard Webhooks signing, SSRF policy, pinned delivery
+export { WEBHOOK_EVENT_TYPES, WEBHOOK_PAYLOAD_VERSION, isWebhookEventType } from './core/webhooks/event-catalog.js';
+export type { WebhookEvent, WebhookEventData, WebhookEventType } from './core/webhooks/event-catalog.js';
+export { classifyAddress } from './core/webhooks/ip-address.js';
+export type { AddressClass } from './core/webhooks/ip-address.js';
+export { checkWebhookUrl } from './core/webhooks/url-policy.js';
+export type { CheckedWebhookUrl, WebhookUrlPolicy } from './core/webhooks/url-policy.js';
+export type { WebhookRequest, WebhookResponse, WebhookTransport } from './core/webhooks/transport.js';
+export { DEFAULT_WEBHOOK_TOLERANCE_SEC, WEBHOOK_SECRET_PREFIX, generateWebhookSecret, signWebhook, verifyWebhook } from './services/webhooks/signing.js';
+export type { SignWebhookInput, VerifiedWebhook, VerifyWebhookInput, WebhookHeaders } from './services/webhooks/signing.js';
+export { resolveWebhookTarget, systemResolver } from './services/webhooks/resolve-target.js';
+export type { ResolvedAddress, WebhookResolver, WebhookTarget } from './services/webhooks/resolve-target.js';
+export { pinnedTransport } from './adapters/undici/pinned-transport.js';
+export { WEBHOOK_RETRY_SCHEDULE_MS } from './services/webhooks/retry-schedule.js';
+export { DEFAULT_ROTATION_GRACE_MS } from './services/webhooks/endpoint-service.js';
+export type {
+  CreateWebhookInput,
+  ListDeliveriesInput,
+  RedeliverInput,
+  RotateWebhookSecretInput,
+  UpdateWebhookInput,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+  WebhookEndpointWithSecret,
+} from './services/webhooks/endpoint-service.js';
+export type { DeliveryOptions, DeliveryWorker, DeliveryWorkerOptions, WebhookEndpointDisabledEvent } from './services/webhooks/delivery-worker.js';
+export type { KeyringOptions } from './services/webhooks/keyring.js';
+export type { WebhooksOptions } from './tenantry/webhooks-wiring.js';
+export type { TenantryWebhooks } from './tenantry/create-tenantry.js';
+export type { WebhooksApi } from './tenantry/webhooks-api.js';

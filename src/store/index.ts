@@ -11,3 +11,5 @@ export * from './rate-limit-operations.js';
 export * from './rate-limit-hit-rules.js';
 export * from './two-factor-records.js';
 export * from './two-factor-operations.js';
+export * from './webhook-records.js';
+export * from './webhook-operations.js';

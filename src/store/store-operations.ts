@@ -3,13 +3,15 @@ import type { EntitlementOperations } from './entitlement-operations.js';
 import type { MembershipOperations } from './membership-operations.js';
 import type { RateLimitOperations } from './rate-limit-operations.js';
 import type { TwoFactorOperations } from './two-factor-operations.js';
+import type { WebhookOperations } from './webhook-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
  * entitlements, rate limits and two-factor. Each is atomic on its own; a
  * {@link Store.transaction} combines several.
  */
-export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations, TwoFactorOperations {}
+export interface StoreOperations
+  extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations, TwoFactorOperations, WebhookOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -50,6 +52,19 @@ export const STORE_OPERATIONS = [
   'replaceRecoveryCodes',
   'listRecoveryCodes',
   'useRecoveryCode',
+  // webhooks
+  'insertWebhookEndpoint',
+  'findWebhookEndpoint',
+  'listWebhookEndpoints',
+  'updateWebhookEndpoint',
+  'deleteWebhookEndpoint',
+  'insertWebhookDeliveries',
+  'claimWebhookDeliveries',
+  'completeWebhookDelivery',
+  'listWebhookDeliveries',
+  'listWebhookAttempts',
+  'requeueWebhookDelivery',
+  'pruneWebhookDeliveries',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

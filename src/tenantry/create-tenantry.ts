@@ -35,6 +35,9 @@ import { tenantryOptionsSchema, type TenantryOptions } from './tenantry-options.
 import { missingTwoFactor, twoFactorServices } from './two-factor-wiring.js';
 import type { TwoFactorService } from '../services/two-factor/two-factor-service.js';
 import { z } from 'zod';
+import { webhookServices } from './webhooks-wiring.js';
+import type { DeliveryWorker, DeliveryWorkerOptions } from '../services/webhooks/delivery-worker.js';
+import type { WebhookOutbox } from '../services/webhooks/outbox.js';
 
 /** The actor of a user request scope. */
 export interface RequestActor {
@@ -71,6 +74,8 @@ export interface Tenantry<C extends string, R extends string, F extends string =
   readonly limiter: RateLimiter;
   /** Two-factor: enrol, confirm, verify, recovery codes, rotation. Without the `twoFactor` option, reading it throws `ConfigurationError`. */
   readonly twoFactor: TwoFactorService;
+  /** The webhook delivery worker and retention; `ConfigurationError` without the `webhooks` option. */
+  readonly webhooks: TenantryWebhooks;
   /**
    * The scope of a signed-in user for one request. Throws `ValidationError`
    * for a malformed user id (HTTP adapters answer 400).
@@ -144,9 +149,13 @@ export function createTenantry<C extends string, R extends string, F extends str
   const generateId = options.generateId ?? (() => globalThis.crypto.randomUUID());
   const effects = new Effects(options.onError ?? defaultOnError);
   const tenantIds = new TenantIdRule(options.tenantIds?.pattern ?? UUID_PATTERN);
+  const eventIds = timeOrderedIdGenerator(() => now().getTime());
+  const webhooks = options.webhooks === undefined ? undefined : webhookServices(options.webhooks, { store, tenantIds, now, generateId, eventIds, effects });
+  // Membership and provisioning changes already audit inside their transaction: the outbox derives their events there.
   const auditor = new Auditor(
     timeOrderedIdGenerator(() => now().getTime()),
     now,
+    webhooks === undefined ? undefined : (tx, entry) => webhooks.outbox.fromAudit(tx, entry),
   );
   const invalidation = cacheInvalidation(options, effects);
 
@@ -154,7 +163,7 @@ export function createTenantry<C extends string, R extends string, F extends str
   const entitlements =
     options.entitlements === undefined
       ? undefined
-      : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation });
+      : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation, outbox: webhooks?.outbox });
   const memberships = new MembershipService<C, R>({
     store,
     roles,
@@ -192,6 +201,7 @@ export function createTenantry<C extends string, R extends string, F extends str
     memberQueries: new MemberQueries({ store, tenantIds }),
     auditQueries: new AuditQueries<C>({ store, roles, tenantIds, readCapability: options.readAudit }),
     entitlements: entitlements?.services,
+    webhooks,
   });
 
   const limiter = new RateLimiter(store, now);
@@ -218,6 +228,11 @@ export function createTenantry<C extends string, R extends string, F extends str
     as(actor: SystemActor): Scope<C, R, F, L, P> {
       return new Scope(parseInput(systemActorSchema, actor, 'system actor'), services);
     },
+    webhooks: Object.freeze({
+      startDeliveryWorker: (workerOptions?: DeliveryWorkerOptions) => (webhooks ?? missingWebhooks()).deliverer.start(workerOptions),
+      deliverDue: (input?: { readonly limit?: number }) => (webhooks ?? missingWebhooks()).deliverer.deliverDue(input?.limit ?? 10),
+      prune: (input: { readonly before: Date }) => store.pruneWebhookDeliveries(input.before),
+    }),
     ready: () => entitlements?.catalog.ensure() ?? Promise.resolve(),
     pruneFeatures: () => (entitlements ?? missingEntitlements()).catalog.prune(),
     invalidate(input: InvalidateInput) {
@@ -227,6 +242,20 @@ export function createTenantry<C extends string, R extends string, F extends str
     },
     close: () => invalidation.close(),
   });
+}
+
+function missingWebhooks(): never {
+  throw new ConfigurationError('Webhooks are not configured: pass createTenantry({ webhooks: { manage, keyring, transport } }).');
+}
+
+/** Instance-level webhook operations (the host runs the worker). */
+export interface TenantryWebhooks {
+  /** Starts a delivery worker polling the outbox: `concurrency` deliveries at once, `pollMs` between empty polls. */
+  startDeliveryWorker(options?: DeliveryWorkerOptions): DeliveryWorker;
+  /** One pass: claims up to `limit` (default 10) due deliveries and sends them; resolves how many were claimed. */
+  deliverDue(input?: { readonly limit?: number }): Promise<number>;
+  /** Retention: deletes finished deliveries (and their log) last updated before `before`; resolves how many. */
+  prune(input: { readonly before: Date }): Promise<number>;
 }
 
 function missingEntitlements(): never {
@@ -290,6 +319,7 @@ interface EntitlementWiring {
   readonly generateId: () => string;
   readonly effects: Effects;
   readonly invalidation: ReturnType<typeof cacheInvalidation>;
+  readonly outbox: WebhookOutbox | undefined;
 }
 
 function entitlementServices<F extends string, L extends F, P extends string>(
@@ -300,7 +330,7 @@ function entitlementServices<F extends string, L extends F, P extends string>(
   const { store, tenantIds, now } = wiring;
   const catalog = new CatalogSync(store, packages.features);
   const reader = new EntitlementReader<F, L, P>({ packages, now, grantsCache: wiring.invalidation.grants });
-  const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects });
+  const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects, outbox: wiring.outbox });
   const consumption = new ConsumptionService<F, L, P>({ store, tenantIds, reader, alerts, ensureCatalog: () => catalog.ensure() });
   const release = new GaugeRelease<F, L, P>({ store, tenantIds, reader });
   const provisioning = new ProvisioningService<F, L, P>({

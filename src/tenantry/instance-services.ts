@@ -1,3 +1,4 @@
+import type { WebhookServices } from './webhooks-wiring.js';
 import type { ActorAccessDependencies } from '../services/authz/actor-access.js';
 import type { AuditQueries } from '../services/audit/audit-queries.js';
 import type { ConsumptionService } from '../services/entitlements/consumption.js';
@@ -31,4 +32,5 @@ export interface InstanceServices<C extends string, R extends string, F extends 
   readonly memberQueries: MemberQueries;
   readonly auditQueries: AuditQueries<C>;
   readonly entitlements: EntitlementServices<F, L, P> | undefined;
+  readonly webhooks: WebhookServices | undefined;
 }

@@ -1,3 +1,4 @@
+import { WebhooksApi } from './webhooks-api.js';
 import type { Actor } from '../core/actors/actor.js';
 import type { ActionState } from '../core/decisions/action-state.js';
 import type { Decision } from '../core/decisions/decision.js';
@@ -47,6 +48,7 @@ export class Scope<
   readonly #services: InstanceServices<C, R, F, L, P>;
   #tenants: TenantsApi | undefined;
   #members: MembersApi<R> | undefined;
+  #webhooks: WebhooksApi | undefined;
   #audit: AuditApi | undefined;
   #usage: UsageApi<F, L, P> | undefined;
   #provisioning: ProvisioningApi<F, L, P> | undefined;
@@ -165,6 +167,11 @@ export class Scope<
   /** Membership management: add, change role, remove, leave, transfer ownership, list. */
   get members(): MembersApi<R> {
     return (this.#members ??= new MembersApi<R>(this, this.#services.memberships, this.#services.memberQueries));
+  }
+
+  /** The tenant's webhook endpoints (capability `webhooks.manage`); `ConfigurationError` without the `webhooks` option. */
+  get webhooks(): WebhooksApi {
+    return (this.#webhooks ??= new WebhooksApi(this, this.#services.webhooks));
   }
 
   /** The tenant audit log. */

@@ -9,6 +9,7 @@ import type { InvalidationBus } from '../services/authz/invalidation-bus.js';
 import type { UsageAlertHook } from '../services/entitlements/entitlement-types.js';
 import { twoFactorOptionsSchema, type TwoFactorOptions } from '../services/two-factor/two-factor-options.js';
 import { isStore } from '../store/define-store.js';
+import { webhooksOptionsSchema, type WebhooksOptions } from './webhooks-wiring.js';
 import type { Store } from '../store/index.js';
 
 /** Size and lifetime of a cross-request cache. */
@@ -102,6 +103,8 @@ export interface TenantryOptions<C extends string, R extends string, F extends s
   readonly now?: () => Date;
   /** Id generator for tenants, memberships, assignments and boosts, for tests. Default is `crypto.randomUUID()`. */
   readonly generateId?: () => string;
+  /** Webhooks: endpoints per tenant, the transactional outbox, signed delivery. See `docs/webhooks.md`. Default is none. */
+  readonly webhooks?: WebhooksOptions<NoInfer<C>>;
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -149,5 +152,6 @@ export const tenantryOptionsSchema = z
     twoFactor: twoFactorOptionsSchema.optional(),
     now: fn('a function returning a Date').optional(),
     generateId: fn('a function returning a unique id').optional(),
+    webhooks: webhooksOptionsSchema.optional(),
   })
   .strict();

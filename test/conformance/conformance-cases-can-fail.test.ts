@@ -21,6 +21,7 @@ import {
 import { ENTITLEMENT_MUTANTS } from './entitlement-mutants.js';
 import { PORT_MUTANTS } from './port-mutants.js';
 import { TWO_FACTOR_MUTANTS } from './two-factor-mutants.js';
+import { WEBHOOK_MUTANTS } from './webhook-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -182,6 +183,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...ENTITLEMENT_MUTANTS,
   ...PORT_MUTANTS,
   ...TWO_FACTOR_MUTANTS,
+  ...WEBHOOK_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

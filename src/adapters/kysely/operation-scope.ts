@@ -15,6 +15,7 @@ import { release } from './operations/release.js';
 import { listRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from './operations/recovery-codes.js';
 import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToReseal, resealTwoFactorSecret, saveTwoFactor } from './operations/two-factor.js';
 import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
+import * as webhooks from './operations/webhooks.js';
 
 /**
  * `deleteFeature` in one transaction, mapping a foreign-key violation of the
@@ -82,6 +83,18 @@ export function operationsIn(scope: Scope): StoreOperations {
     replaceRecoveryCodes: (set) => allOrNothing(scope, (ctx) => replaceRecoveryCodes(ctx, set)),
     listRecoveryCodes: (userId) => read(scope, (ctx) => listRecoveryCodes(ctx, userId)),
     useRecoveryCode: (use) => single(scope, (ctx) => useRecoveryCode(ctx, use)),
+    insertWebhookEndpoint: (endpoint) => fallible(scope, (ctx) => webhooks.insertWebhookEndpoint(ctx, endpoint)),
+    findWebhookEndpoint: (tenantId, endpointId) => read(scope, (ctx) => webhooks.findWebhookEndpoint(ctx, tenantId, endpointId)),
+    listWebhookEndpoints: (tenantId) => read(scope, (ctx) => webhooks.listWebhookEndpoints(ctx, tenantId)),
+    updateWebhookEndpoint: (change) => allOrNothing(scope, (ctx) => webhooks.updateWebhookEndpoint(ctx, change)),
+    deleteWebhookEndpoint: (tenantId, endpointId) => fallible(scope, (ctx) => webhooks.deleteWebhookEndpoint(ctx, tenantId, endpointId)),
+    insertWebhookDeliveries: (deliveries) => allOrNothing(scope, (ctx) => webhooks.insertWebhookDeliveries(ctx, deliveries)),
+    claimWebhookDeliveries: (claim) => allOrNothing(scope, (ctx) => webhooks.claimWebhookDeliveries(ctx, claim)),
+    completeWebhookDelivery: (completion) => allOrNothing(scope, (ctx) => webhooks.completeWebhookDelivery(ctx, completion)),
+    listWebhookDeliveries: (tenantId, endpointId) => read(scope, (ctx) => webhooks.listWebhookDeliveries(ctx, tenantId, endpointId)),
+    listWebhookAttempts: (deliveryId) => read(scope, (ctx) => webhooks.listWebhookAttempts(ctx, deliveryId)),
+    requeueWebhookDelivery: (requeue) => fallible(scope, (ctx) => webhooks.requeueWebhookDelivery(ctx, requeue)),
+    pruneWebhookDeliveries: (before) => fallible(scope, (ctx) => webhooks.pruneWebhookDeliveries(ctx, before)),
   };
   return Object.freeze(operations);
 }

@@ -10,6 +10,7 @@ import type {
   UsageCountersTable,
 } from './entitlement-tables.js';
 import type { RecoveryCodesTable, TwoFactorTable } from './two-factor-tables.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 
 /**
  * A text column as drivers return it: a string, or bytes where the column is
@@ -74,6 +75,9 @@ export interface TenantryDatabase {
   rate_limits: RateLimitsTable;
   two_factor: TwoFactorTable;
   recovery_codes: RecoveryCodesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -103,5 +107,8 @@ export function tableNames(prefix: string): TableNames {
     rate_limits: name('rate_limits'),
     two_factor: name('two_factor'),
     recovery_codes: name('recovery_codes'),
+    webhook_endpoints: name('webhook_endpoints'),
+    webhook_deliveries: name('webhook_deliveries'),
+    webhook_attempts: name('webhook_attempts'),
   });
 }

@@ -6,6 +6,7 @@ import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 import { MemoryTwoFactorTables } from './memory-two-factor-tables.js';
+import { MemoryWebhookTables } from './memory-webhook-tables.js';
 
 /** Every table of the memory adapter. */
 interface Tables {
@@ -14,6 +15,7 @@ interface Tables {
   readonly entitlements: MemoryEntitlementTables;
   readonly rateLimits: MemoryRateLimitTables;
   readonly twoFactor: MemoryTwoFactorTables;
+  readonly webhooks: MemoryWebhookTables;
 }
 
 /** Schedules one synchronous operation and says where its undo entries go. */
@@ -24,7 +26,7 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  * (the mapped type makes a missing or misspelled one a compile error).
  * `run` decides how each call is scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor }: Tables, run: Run): StoreOperations {
+function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks }: Tables, run: Run): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
     createTenant: (tenant, owner) =>
       run((undo) => {
@@ -83,6 +85,24 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
       }),
     listRecoveryCodes: (userId) => run(() => twoFactor.listRecoveryCodes(userId)),
     useRecoveryCode: (use) => run((undo) => twoFactor.useRecoveryCode(use, undo)),
+    insertWebhookEndpoint: (endpoint) =>
+      run((undo) => {
+        webhooks.insertWebhookEndpoint(endpoint, undo);
+      }),
+    findWebhookEndpoint: (tenantId, endpointId) => run(() => webhooks.findWebhookEndpoint(tenantId, endpointId)),
+    listWebhookEndpoints: (tenantId) => run(() => webhooks.listWebhookEndpoints(tenantId)),
+    updateWebhookEndpoint: (change) => run((undo) => webhooks.updateWebhookEndpoint(change, undo)),
+    deleteWebhookEndpoint: (tenantId, endpointId) => run((undo) => webhooks.deleteWebhookEndpoint(tenantId, endpointId, undo)),
+    insertWebhookDeliveries: (deliveries) =>
+      run((undo) => {
+        webhooks.insertWebhookDeliveries(deliveries, undo);
+      }),
+    claimWebhookDeliveries: (claim) => run((undo) => webhooks.claimWebhookDeliveries(claim, undo)),
+    completeWebhookDelivery: (completion) => run((undo) => webhooks.completeWebhookDelivery(completion, undo)),
+    listWebhookDeliveries: (tenantId, endpointId) => run(() => webhooks.listWebhookDeliveries(tenantId, endpointId)),
+    listWebhookAttempts: (deliveryId) => run(() => webhooks.listWebhookAttempts(deliveryId)),
+    requeueWebhookDelivery: (requeue) => run((undo) => webhooks.requeueWebhookDelivery(requeue, undo)),
+    pruneWebhookDeliveries: (before) => run((undo) => webhooks.pruneWebhookDeliveries(before, undo)),
   };
   return Object.freeze(operations);
 }
@@ -132,6 +152,7 @@ export class MemoryAdapter implements StoreAdapter {
       entitlements: new MemoryEntitlementTables(tenantExists),
       rateLimits: new MemoryRateLimitTables(),
       twoFactor: new MemoryTwoFactorTables(),
+      webhooks: new MemoryWebhookTables(tenantExists),
     };
     // Every operation as an own property, so the adapter can be spread or wrapped.
     Object.assign(

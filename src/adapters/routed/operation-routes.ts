@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../../core/errors/index.js';
 import type { StoreOperationName } from '../../store/store-operations.js';
 
 /**
@@ -8,12 +9,16 @@ import type { StoreOperationName } from '../../store/store-operations.js';
  * - `'fanOut'`: user-scoped read, asked of every region in parallel;
  * - `'catalog'`: the feature catalog, kept in every region;
  * - `'home'`: instance-wide or user-level data (rate-limit windows, a
- *   user's second factor and recovery codes) in the home region.
+ *   user's second factor and recovery codes) in the home region;
+ * - `'perRegion'`: the webhook delivery worker's operations, which span
+ *   tenants: a routed store refuses them with a `ConfigurationError`; run
+ *   one delivery worker per region, on an instance over that region's own
+ *   store (each region's outbox is written with its tenants' changes).
  *
  * The table is typed against the list of operations, so an operation added
  * to the port does not compile until it says where it goes.
  */
-export type OperationRoute = ((a: unknown, b: unknown) => string) | 'fanOut' | 'catalog' | 'home';
+export type OperationRoute = ((a: unknown, b: unknown) => string) | 'fanOut' | 'catalog' | 'home' | 'perRegion';
 
 const first = (a: unknown): string => a as string;
 const ofRecord = (a: unknown): string => (a as { readonly tenantId: string }).tenantId;
@@ -53,7 +58,27 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   replaceRecoveryCodes: 'home',
   listRecoveryCodes: 'home',
   useRecoveryCode: 'home',
+  insertWebhookEndpoint: ofRecord,
+  findWebhookEndpoint: first,
+  listWebhookEndpoints: first,
+  updateWebhookEndpoint: ofRecord,
+  deleteWebhookEndpoint: first,
+  // One call carries the deliveries of one change, so of one tenant.
+  insertWebhookDeliveries: (a) => (a as readonly { readonly tenantId: string }[])[0]?.tenantId ?? '',
+  claimWebhookDeliveries: 'perRegion',
+  completeWebhookDelivery: 'perRegion',
+  listWebhookDeliveries: first,
+  listWebhookAttempts: 'perRegion',
+  requeueWebhookDelivery: ofRecord,
+  pruneWebhookDeliveries: 'perRegion',
 };
+
+/** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */
+export function perRegionRefusal(name: string): ConfigurationError {
+  return new ConfigurationError(
+    `routedStore(): ${name} spans tenants of every region; run the webhook delivery worker on an instance over each region's own store.`,
+  );
+}
 
 /** Operations that only read: a transaction of one region may serve them for a tenant of another, from that region's store. */
 export const READ_ONLY_OPERATIONS: ReadonlySet<StoreOperationName> = new Set([

@@ -7,7 +7,7 @@ import type { StoreAdapter, TransactionOptions } from '../../store/store-adapter
 import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from '../../store/store-operations.js';
 import type { Store } from '../../store/store.js';
 import type { FeatureDeletion, FeatureRecord } from '../../store/entitlement-records.js';
-import { OPERATION_ROUTES, READ_ONLY_OPERATIONS } from './operation-routes.js';
+import { OPERATION_ROUTES, perRegionRefusal, READ_ONLY_OPERATIONS } from './operation-routes.js';
 import { routedTransaction } from './routed-transaction.js';
 
 /** Options of {@link routedStore}. */
@@ -111,6 +111,8 @@ export function routedStore<Region extends string>(options: RoutedStoreOptions<R
       adapter[name] = (a: unknown, b: unknown) => call(storeOf(regionOf(route(a, b))), name, a, b);
     } else if (route === 'home') {
       adapter[name] = (a: unknown, b: unknown) => call(storeOf(options.home), name, a, b);
+    } else if (route === 'perRegion') {
+      adapter[name] = () => Promise.reject(perRegionRefusal(name));
     }
   }
   adapter.listMembershipsOfUser = async (userId: string) =>

@@ -2,7 +2,7 @@ import { ConfigurationError } from '../../core/errors/index.js';
 import type { MembershipRecord } from '../../store/records.js';
 import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from '../../store/store-operations.js';
 import type { Store } from '../../store/store.js';
-import { OPERATION_ROUTES } from './operation-routes.js';
+import { OPERATION_ROUTES, perRegionRefusal } from './operation-routes.js';
 
 /** What a routed transaction needs of its store. */
 export interface RoutedTransactionContext {
@@ -52,6 +52,8 @@ function regionHandle(context: RoutedTransactionContext, region: string, tx: Sto
     } else if (route === 'catalog') {
       // Inside a transaction the catalog changes in its region only, atomically with it.
       handle[name] = (a, b) => invoke(tx, name, a, b);
+    } else if (route === 'perRegion') {
+      handle[name] = () => Promise.reject(perRegionRefusal(name));
     } else {
       handle[name] = async (a, b) => {
         const lists = await Promise.all(
@@ -68,7 +70,7 @@ function regionHandle(context: RoutedTransactionContext, region: string, tx: Sto
 function bindingRegion(context: RoutedTransactionContext, name: StoreOperationName, a: unknown, b: unknown): string | undefined {
   const route = OPERATION_ROUTES[name];
   if (typeof route === 'function') return context.regionOf(route(a, b));
-  return route === 'fanOut' ? undefined : context.home;
+  return route === 'fanOut' || route === 'perRegion' ? undefined : context.home;
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './membership-errors.js';
 export * from './entitlement-errors.js';
 export * from './idempotency-error.js';
 export * from './two-factor-errors.js';
+export * from './webhook-errors.js';

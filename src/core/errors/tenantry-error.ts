@@ -34,6 +34,8 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `two_factor_locked` (429): too many failed verifications; `Retry-After` says when to try again.
  * - `second_factor_required` (401): the capability needs a recent second-factor verification (step-up).
  * - `storage_integrity` (500): a stored secret failed authenticated decryption (tampered, moved, or its key is missing).
+ * - `unsafe_url` (400): a webhook URL was refused by the SSRF policy (`reason` says which rule); no connection was made.
+ * - `webhook_verification_failed` (401): a received webhook failed signature, header or timestamp checks (`reason` says which).
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -59,6 +61,8 @@ export const ERROR_STATUS = Object.freeze({
   two_factor_locked: 429,
   second_factor_required: 401,
   storage_integrity: 500,
+  unsafe_url: 400,
+  webhook_verification_failed: 401,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

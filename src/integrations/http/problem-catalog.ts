@@ -68,6 +68,8 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   two_factor_locked: { title: 'Too Many Attempts', detail: 'Too many failed verifications; retry after the number of seconds in Retry-After.' },
   second_factor_required: { title: 'Second Factor Required', detail: 'This action needs a recent two-factor verification.' },
   storage_integrity: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },
+  unsafe_url: { title: 'Unsafe URL', detail: 'The URL is not allowed as a webhook endpoint; see reason.' },
+  webhook_verification_failed: { title: 'Webhook Verification Failed', detail: 'The webhook signature, timestamp or headers could not be verified.' },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

@@ -5,7 +5,9 @@ import {
   isLimitExceededError,
   isOwnerRequiredError,
   isSecondFactorRequiredError,
+  isUnsafeUrlError,
   isValidationError,
+  isWebhookVerificationError,
   type TenantryError,
   type ValidationIssue,
 } from '../../core/errors/index.js';
@@ -33,6 +35,7 @@ export const EXTENSION_MEMBERS: ReadonlySet<string> = new Set(['issues', 'capabi
  * - `limit_exceeded`: `featureKey`, `limit`, `used`, `requested`;
  * - `feature_not_enabled`: `featureKey`;
  * - `second_factor_required`: `capability`, the declared capability that needs a step-up.
+ * - `unsafe_url`, `webhook_verification_failed`: `reason` (a fixed code, never the address or a signature).
  *
  * Programming errors (`unknown_capability`, `feature_not_found`) add nothing:
  * the string they carry may have been built at run time from anything.
@@ -47,6 +50,7 @@ export function problemExtensionsOf(error: TenantryError): Readonly<Record<strin
   }
   if (isFeatureNotEnabledError(error)) return { featureKey: error.featureKey };
   if (isSecondFactorRequiredError(error)) return { capability: error.capability };
+  if (isUnsafeUrlError(error) || isWebhookVerificationError(error)) return { reason: error.reason };
   return undefined;
 }
 

@@ -20,9 +20,13 @@ export class Auditor {
   readonly #generateId: () => string;
   readonly #now: () => Date;
 
-  constructor(generateId: () => string, now: () => Date) {
+  /** Runs after every entry, in the same transaction (the webhook outbox derives events from entries). */
+  readonly #afterRecord: ((tx: StoreOperations, entry: AuditRecord) => Promise<void>) | undefined;
+
+  constructor(generateId: () => string, now: () => Date, afterRecord?: (tx: StoreOperations, entry: AuditRecord) => Promise<void>) {
     this.#generateId = generateId;
     this.#now = now;
+    this.#afterRecord = afterRecord;
   }
 
   /** Appends the entry through `tx`, so it commits (or rolls back) with the change. */
@@ -40,6 +44,7 @@ export class Auditor {
       createdAt: this.#now(),
     });
     await tx.appendAudit(entry);
+    await this.#afterRecord?.(tx, entry);
     return entry;
   }
 }

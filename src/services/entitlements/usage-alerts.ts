@@ -3,12 +3,15 @@ import { TENANT_POOL, type CounterChange, type StoreOperations } from '../../sto
 import type { Effects } from '../effects/effects.js';
 import type { PlannedLevel } from './counter-plan.js';
 import type { UsageAlertHook } from './entitlement-types.js';
+import type { WebhookOutbox } from '../webhooks/outbox.js';
 
 /** Wiring of {@link UsageAlerts}. */
 export interface UsageAlertsDependencies {
   readonly now: () => Date;
   readonly onAlert: UsageAlertHook | undefined;
   readonly effects: Effects;
+  /** Writes `entitlement.threshold_reached` webhook events beside the alert, through the same handle. */
+  readonly outbox?: WebhookOutbox | undefined;
 }
 
 /**
@@ -46,6 +49,16 @@ export class UsageAlerts {
         limit: level.limit,
         createdAt: this.#deps.now(),
       });
+      if (recorded && this.#deps.outbox !== undefined) {
+        await this.#deps.outbox.emit(store, tenantId, 'entitlement.threshold_reached', {
+          featureKey: level.feature,
+          namespace: level.namespace === TENANT_POOL ? null : level.namespace,
+          threshold,
+          used: change.after,
+          limit: level.limit,
+          windowStart: level.windowStart.toISOString(),
+        });
+      }
       const hook = this.#deps.onAlert;
       if (!recorded || !announce || hook === undefined) continue;
       const alert = Object.freeze({

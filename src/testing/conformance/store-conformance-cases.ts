@@ -20,6 +20,7 @@ import { tenantCases } from './cases/tenant-cases.js';
 import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
 import { twoFactorCases } from './cases/two-factor-cases.js';
+import { webhookCases } from './cases/webhook-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
 
 const cases = [
@@ -45,6 +46,7 @@ const cases = [
   ...entitlementTransactionCases,
   ...entitlementConcurrencyCases,
   ...twoFactorCases,
+  ...webhookCases,
 ] as const;
 
 /** The name of one conformance case. */

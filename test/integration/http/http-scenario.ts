@@ -23,7 +23,9 @@ import {
   systemActor,
   UnknownCapabilityError,
   UnknownRoleError,
+  UnsafeUrlError,
   ValidationError,
+  WebhookVerificationError,
   type DenialEvent,
   type EntitlementDecision,
   type Scope,
@@ -285,6 +287,8 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   two_factor_locked: () => new TwoFactorLockedError(60),
   second_factor_required: () => new SecondFactorRequiredError('billing.manage'),
   storage_integrity: () => new StorageIntegrityError(`Key ${SECRET_MESSAGE} missing.`),
+  unsafe_url: () => new UnsafeUrlError('address_not_allowed', `Refused: ${SECRET_MESSAGE}`),
+  webhook_verification_failed: () => new WebhookVerificationError('signature_mismatch', `Mismatch: ${SECRET_MESSAGE}`),
 };
 
 /** Every tenantry error code, in sample order. */

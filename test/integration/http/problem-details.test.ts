@@ -56,6 +56,8 @@ describe('problem catalogue', () => {
       two_factor_locked: 429,
       second_factor_required: 401,
       storage_integrity: 500,
+      unsafe_url: 400,
+      webhook_verification_failed: 401,
       unauthenticated: 401,
       rate_limited: 429,
       internal_error: 500,

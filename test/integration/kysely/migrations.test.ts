@@ -9,7 +9,16 @@ import type { TestKysely } from '../../support/db-config.js';
 const at = new Date('2024-05-01T12:00:00.000Z');
 
 /** Every migration tenantry ships, in order. */
-const MIGRATIONS = ['0001_tenants_and_memberships', '0002_audit_log', '0003_entitlements', '0004_rate_limits', '0005_provenance_actor_type', '0009_two_factor'];
+// prettier-ignore
+const MIGRATIONS = [
+  '0001_tenants_and_memberships',
+  '0002_audit_log',
+  '0003_entitlements',
+  '0004_rate_limits',
+  '0005_provenance_actor_type',
+  '0009_two_factor',
+  '0010_webhooks',
+];
 
 /** Every table they create, without the prefix. */
 const TABLES = [
@@ -26,6 +35,9 @@ const TABLES = [
   'two_factor',
   'usage_alerts',
   'usage_counters',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
 ];
 
 async function tableNames(db: TestKysely): Promise<string[]> {

@@ -104,6 +104,8 @@ describe('errors', () => {
       two_factor_locked: 429,
       second_factor_required: 401,
       storage_integrity: 500,
+      unsafe_url: 400,
+      webhook_verification_failed: 401,
     });
     expect(Object.isFrozen(ERROR_STATUS)).toBe(true);
   });

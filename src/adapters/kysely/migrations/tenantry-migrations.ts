@@ -6,6 +6,7 @@ import { entitlements } from './0003-entitlements.js';
 import { rateLimits } from './0004-rate-limits.js';
 import { provenanceActorType } from './0005-provenance-actor-type.js';
 import { twoFactor } from './0009-two-factor.js';
+import { webhooks } from './0010-webhooks.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -43,6 +44,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0004_rate_limits': rateLimits(resolved),
     '0005_provenance_actor_type': provenanceActorType(resolved),
     '0009_two_factor': twoFactor(resolved),
+    '0010_webhooks': webhooks(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }
