@@ -83,7 +83,7 @@ export type { Store } from './store/store.js';
 // The composition root and the scope
 export { createTenantry } from './tenantry/create-tenantry.js';
 export type { InvalidateInput, RequestActor, Tenantry } from './tenantry/create-tenantry.js';
-export type { CacheOptions, EntitlementsOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
+export type { CacheOptions, EntitlementsOptions, SeatOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
 export { Scope } from './tenantry/scope.js';
 export type { AuditApi, MembersApi, MyTenantsInput, ProvisioningApi, TenantMembership, TenantsApi, UsageApi } from './tenantry/scope-apis.js';
 export type { DenialEvent, DenialEventReason, DenialHook } from './services/authz/denial-event.js';
@@ -106,7 +106,10 @@ export type { AuditEntry } from './services/audit/audit-entry.js';
 export { AUDIT_ACTIONS } from './store/audit-records.js';
 export type { AuditAction, AuditMetadata } from './store/audit-records.js';
 export { ACTOR_TYPES, MEMBERSHIP_SOURCES } from './store/records.js';
-export type { ActorType, MembershipSource } from './store/records.js';
+export type { ActorType, MembershipSource, TenantMetadata, TenantMetadataValue } from './store/records.js';
+export { TENANT_METADATA_MAX_BYTES, TENANT_NAME_MAX_LENGTH, TENANT_SLUG_PATTERN } from './services/shared/tenant-inputs.js';
+export type { ListTenantsInput, TenantDescription, UpdateTenantInput } from './services/shared/tenant-inputs.js';
+export type { UsersPort } from './services/shared/user-directory.js';
 
 // Entitlements: catalog and pure arithmetic
 export {

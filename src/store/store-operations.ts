@@ -18,6 +18,8 @@ export interface StoreOperations extends MembershipOperations, AuditOperations, 
 export const STORE_OPERATIONS = [
   'createTenant',
   'findTenant',
+  'updateTenant',
+  'listTenants',
   'findMembership',
   'listMembershipsOfUser',
   'listMembers',

@@ -26,6 +26,7 @@ import { MembershipService } from '../services/membership/membership-service.js'
 import { RateLimiter } from '../services/rate-limits/rate-limiter.js';
 import { TenantIdRule } from '../services/shared/tenant-id-rule.js';
 import { TenantService } from '../services/tenants/tenant-service.js';
+import { UserDirectory } from '../services/shared/user-directory.js';
 import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
@@ -109,7 +110,7 @@ export function createTenantry<C extends string, R extends string, F extends str
   parseConfig(tenantryOptionsSchema, options, 'createTenantry() options');
   const { capabilities, roles, store } = options;
   if (roles.capabilities !== capabilities) throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
-  for (const option of ['manageMembers', 'readAudit'] as const) {
+  for (const option of ['manageMembers', 'readAudit', 'manageTenant', 'deleteTenant'] as const) {
     const capability: string | undefined = options[option];
     if (capability !== undefined && !capabilities.has(capability))
       throw new ConfigurationError(`Invalid createTenantry() options: ${option}: "${capability}" is not a declared capability.`);
@@ -130,11 +131,25 @@ export function createTenantry<C extends string, R extends string, F extends str
   );
   const invalidation = cacheInvalidation(options, effects);
 
-  const tenants = new TenantService({ store, roles, tenantIds, auditor, now, generateId, onMembershipChanged: invalidation.membershipChanged });
   const entitlements =
     options.entitlements === undefined
       ? undefined
       : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation });
+  const users = options.users === undefined ? undefined : new UserDirectory(options.users);
+  const seats = entitlements?.seats;
+  const tenants = new TenantService({
+    store,
+    roles,
+    tenantIds,
+    auditor,
+    now,
+    generateId,
+    manageCapability: options.manageTenant,
+    users,
+    foundingSeat: seats === undefined ? undefined : (tx, tenantId) => seats.takeFounding(tx, tenantId),
+    prepareSeats: seats === undefined ? undefined : () => seats.prepare(),
+    onMembershipChanged: invalidation.membershipChanged,
+  });
   const memberships = new MembershipService<C, R>({
     store,
     roles,
@@ -142,6 +157,7 @@ export function createTenantry<C extends string, R extends string, F extends str
     manageCapability: options.manageMembers,
     previousOwnerRole,
     seats: entitlements?.seats,
+    users,
     auditor,
     now,
     generateId,
@@ -271,14 +287,15 @@ function entitlementServices<F extends string, L extends F, P extends string>(
   });
   let seats: ReturnType<typeof seatPolicy> | undefined;
   if (options.seats !== undefined) {
-    const seatFeature: string = options.seats;
+    const seatOptions = typeof options.seats === 'string' ? { feature: options.seats } : options.seats;
+    const seatFeature: string = seatOptions.feature;
     const spec = packages.features.has(seatFeature) ? packages.features.get(seatFeature) : undefined;
     if (spec?.kind !== 'limit' || spec.reset !== 'none') {
       throw new ConfigurationError(
         `Invalid createTenantry() options: entitlements.seats: "${seatFeature}" must be a declared gauge feature (kind 'limit', reset 'none').`,
       );
     }
-    seats = seatPolicy(seatFeature as L, catalog, consumption, release);
+    seats = seatPolicy({ feature: seatFeature as L, countFoundingOwner: seatOptions.countFoundingOwner ?? true, catalog, consumption, release, reader });
   }
   const services: EntitlementServices<F, L, P> = Object.freeze({
     reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader }),

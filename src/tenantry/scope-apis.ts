@@ -33,6 +33,7 @@ import type {
 } from '../services/membership/membership-inputs.js';
 import type { MembershipService } from '../services/membership/membership-service.js';
 import type { ActorContext } from '../services/shared/actor-context.js';
+import type { ListTenantsInput, UpdateTenantInput } from '../services/shared/tenant-inputs.js';
 import type { ListInput } from '../services/shared/list-input.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 
@@ -111,6 +112,25 @@ export class TenantsApi {
   /** The tenant, for a member (or a system actor); the canonical `NotFoundError` otherwise. */
   get(tenantId: string): Promise<Tenant> {
     return this.#services.tenants.get(this.#scope, tenantId);
+  }
+
+  /**
+   * Changes the tenant's name, slug or metadata (`null` clears one), audited
+   * as `tenant.update`. The system actor, or a member holding `manageTenant`
+   * (default: the owner role). A taken slug is `AlreadyExistsError` (entity
+   * `tenant slug`).
+   */
+  update(input: UpdateTenantInput): Promise<Tenant> {
+    return this.#services.tenants.update(this.#scope.actor, input);
+  }
+
+  /**
+   * Every tenant, ordered by id, paged, optionally by slug prefix (ignoring
+   * case): an admin listing, for system actors only (`ActorNotAllowedError`
+   * for a user; the switcher is {@link TenantsApi.mine}).
+   */
+  list(input: ListTenantsInput = {}): Promise<Page<Tenant>> {
+    return this.#services.tenants.list(this.#scope.actor, input);
   }
 }
 

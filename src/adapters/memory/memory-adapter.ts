@@ -29,6 +29,8 @@ function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables
         memberships.createTenant(tenant, owner, undo);
       }),
     findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
+    updateTenant: (update) => run((undo) => memberships.updateTenant(update, undo)),
+    listTenants: (page) => run(() => memberships.listTenants(page)),
     findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),
     listMembershipsOfUser: (userId) => run(() => memberships.listMembershipsOfUser(userId)),
     listMembers: (tenantId, page) => run(() => memberships.listMembers(tenantId, page)),

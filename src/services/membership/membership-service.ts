@@ -19,6 +19,7 @@ import {
 import { toMember, type Member, type OwnershipTransfer } from './member-view.js';
 import { committed, Refusal } from './refusal.js';
 import type { SeatPolicy } from './seat-policy.js';
+import type { UserDirectory } from '../shared/user-directory.js';
 
 /** Everything the membership service needs from the tenantry instance. Internal wiring. */
 export interface MembershipServiceDependencies<C extends string> {
@@ -30,6 +31,8 @@ export interface MembershipServiceDependencies<C extends string> {
   /** The role a previous owner keeps after transferring ownership. */
   readonly previousOwnerRole: string;
   readonly seats: SeatPolicy | undefined;
+  /** The host's user directory, when configured: members must exist. */
+  readonly users: UserDirectory | undefined;
   readonly auditor: Auditor;
   readonly now: () => Date;
   readonly generateId: () => string;
@@ -55,16 +58,23 @@ export class MembershipService<C extends string, R extends string> {
     this.#authorizer = new ManagementAuthorizer({ roles: deps.roles, manageCapability: deps.manageCapability, auditor: deps.auditor });
   }
 
-  /** Adds an existing user with `role`, taking a seat when seats are configured. */
+  /**
+   * Adds an existing user with `role`, taking a seat when seats are
+   * configured. With the `users` port, an unknown user is `NotFoundError`
+   * (entity `user`), checked before anything is written.
+   */
   async add(actor: Actor, input: AddMemberInput<R>): Promise<Member> {
     const { tenantId, userId, role } = parseTenantInput(this.#deps.tenantIds, membershipSchemas.member, input, 'member');
     this.#deps.roles.assert(role);
     const attempt: Attempt = { action: 'tenant_membership.add', tenantId, subjectUserId: userId, role };
+    const userExists = await this.#deps.users?.check([userId]);
     await this.#deps.seats?.prepare();
     const membership = await this.#deps.store.transaction(
       async (tx) => {
         const refusal = await this.#authorizer.authorize(tx, actor, attempt, undefined);
         if (refusal !== undefined) return refusal;
+        // After the authorization: a non-member must not learn which users exist.
+        userExists?.();
         const record = this.#membership(tenantId, userId, role, actor, actor.type === 'system' ? 'system' : 'member_add');
         await tx.insertMembership(record);
         await this.#deps.seats?.take(tx, tenantId);

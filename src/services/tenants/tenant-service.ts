@@ -1,14 +1,19 @@
 import { provenanceOf, type Actor } from '../../core/actors/actor.js';
 import { ActorNotAllowedError, NotFoundError, ValidationError } from '../../core/errors/index.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, pageOf, type Page } from '../../core/paging/page.js';
 import type { RoleMap } from '../../core/roles/define-roles.js';
 import { parseInput } from '../../core/validation/parse-input.js';
-import type { MembershipRecord, TenantRecord } from '../../store/records.js';
+import type { MembershipRecord, TenantRecord, TenantUpdate } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Auditor } from '../audit/auditor.js';
 import { membershipSchemas, type CreateTenantInput } from '../membership/membership-inputs.js';
 import { toMember, toTenant, type CreatedTenant, type Tenant } from '../membership/member-view.js';
 import type { ActorContext } from '../shared/actor-context.js';
+import { parseTenantInput } from '../shared/parse-tenant-input.js';
 import type { TenantIdRule } from '../shared/tenant-id-rule.js';
+import { assertMayChangeTenant } from './tenant-authority.js';
+import { tenantSchemas, type ListTenantsInput, type UpdateTenantInput } from '../shared/tenant-inputs.js';
+import type { UserDirectory } from '../shared/user-directory.js';
 
 /** Wiring of {@link TenantService}. */
 export interface TenantServiceDependencies {
@@ -18,11 +23,21 @@ export interface TenantServiceDependencies {
   readonly auditor: Auditor;
   readonly now: () => Date;
   readonly generateId: () => string;
+  /** The capability that lets a user change a tenant's description; `undefined` means "holds the owner role". */
+  readonly manageCapability: string | undefined;
+  /** The host's user directory, when configured: the founding owner must exist. */
+  readonly users: UserDirectory | undefined;
+  /** Seat accounting, when configured: the founding owner takes a seat. */
+  readonly foundingSeat: ((tx: Parameters<Parameters<Store['transaction']>[0]>[0], tenantId: string) => Promise<void>) | undefined;
+  /** Runs before the creating transaction opens (the feature catalog must be in storage for the seat). */
+  readonly prepareSeats: (() => Promise<void>) | undefined;
   /** Runs after a tenant is created (cache invalidation of the owner's lookup); shielded by the caller. */
   readonly onMembershipChanged: (tenantId: string, userId: string) => void;
 }
 
-/** Tenant creation and reads. */
+const LIST_CURSOR = 'tenants';
+
+/** Tenant creation, reads and description changes. */
 export class TenantService {
   readonly #deps: TenantServiceDependencies;
 
@@ -36,7 +51,10 @@ export class TenantService {
    * defaults to them; naming anyone else is `ActorNotAllowedError`); a system
    * actor must name the owner. A given `id` must follow the instance's
    * tenant-id rule (`ValidationError` otherwise: the caller chose it, there
-   * is nothing to hide); a taken id is `AlreadyExistsError`.
+   * is nothing to hide); a taken id is `AlreadyExistsError` (entity
+   * `tenant`), a taken slug `AlreadyExistsError` (entity `tenant slug`).
+   * With seats, the founding owner takes a seat in the same transaction (see
+   * `entitlements.seats`).
    */
   async create(actor: Actor, input: CreateTenantInput = {}): Promise<CreatedTenant> {
     const parsed = parseInput(membershipSchemas.create, input, 'tenant');
@@ -50,8 +68,18 @@ export class TenantService {
       throw new ValidationError('Invalid tenant: id does not follow the tenant-id rule.', [{ path: ['id'], message: 'Malformed tenant id.' }]);
     }
     const { now, generateId, roles, store, auditor } = this.#deps;
+    await this.#deps.users?.assertExist([ownerId]);
+    await this.#deps.prepareSeats?.();
     const createdAt = now();
-    const tenant: TenantRecord = Object.freeze({ id: parsed.id ?? generateId(), createdByType: actor.type, createdBy: provenanceOf(actor), createdAt });
+    const tenant: TenantRecord = Object.freeze({
+      id: parsed.id ?? generateId(),
+      createdByType: actor.type,
+      createdBy: provenanceOf(actor),
+      createdAt,
+      ...(parsed.name === undefined ? {} : { name: parsed.name }),
+      ...(parsed.slug === undefined ? {} : { slug: parsed.slug }),
+      ...(parsed.metadata === undefined ? {} : { metadata: parsed.metadata }),
+    });
     const owner: MembershipRecord = Object.freeze({
       id: generateId(),
       tenantId: tenant.id,
@@ -62,12 +90,14 @@ export class TenantService {
       createdAt,
       source: 'tenant_create',
     });
-    await store.transaction(async (tx) => {
+    const stored = await store.transaction(async (tx) => {
       await tx.createTenant(tenant, owner);
+      await this.#deps.foundingSeat?.(tx, tenant.id);
       await auditor.record(tx, { actor, tenantId: tenant.id, action: 'tenant.create', subjectUserId: ownerId, metadata: { role: owner.role } });
+      return (await tx.findTenant(tenant.id)) ?? tenant;
     });
     this.#deps.onMembershipChanged(tenant.id, ownerId);
-    return Object.freeze({ tenant: toTenant(tenant), owner: toMember(owner) });
+    return Object.freeze({ tenant: toTenant(stored), owner: toMember(owner) });
   }
 
   /** The tenant, for any member (or a system actor); the canonical `NotFoundError` otherwise. */
@@ -76,5 +106,47 @@ export class TenantService {
     const record = await this.#deps.store.findTenant(tenantId);
     if (record === undefined) throw new NotFoundError();
     return toTenant(record);
+  }
+
+  /**
+   * Changes a tenant's name, slug or metadata (`null` clears one), audited
+   * as `tenant.update` with the names of the changed fields. The system
+   * actor, or a member holding the `manageTenant` capability (default: the
+   * owner role). A taken slug is `AlreadyExistsError` (entity `tenant slug`)
+   * and changes nothing.
+   */
+  async update(actor: Actor, input: UpdateTenantInput): Promise<Tenant> {
+    const { tenantId, ...fields } = parseTenantInput(this.#deps.tenantIds, tenantSchemas.update, input, 'tenant update');
+    const update: TenantUpdate = { tenantId, ...fields } as TenantUpdate;
+    const changed = Object.keys(fields).sort();
+    const record = await this.#deps.store.transaction(
+      async (tx) => {
+        await assertMayChangeTenant(tx, this.#deps.roles, actor, tenantId, this.#deps.manageCapability);
+        const after = await tx.updateTenant(update);
+        if (after === undefined) throw new NotFoundError();
+        await this.#deps.auditor.record(tx, { actor, tenantId, action: 'tenant.update', subjectUserId: null, metadata: { fields: changed.join(',') } });
+        return after;
+      },
+      { tenantId },
+    );
+    return toTenant(record);
+  }
+
+  /**
+   * Every tenant, ordered by id, paged; optionally only slugs starting with
+   * `slugPrefix` (ignoring case). System actors only (`ActorNotAllowedError`
+   * for a user: the switcher is `tenants.mine`).
+   */
+  async list(actor: Actor, input: ListTenantsInput = {}): Promise<Page<Tenant>> {
+    if (actor.type !== 'system') throw new ActorNotAllowedError('system', 'Only a system actor can list every tenant; use tenants.mine().');
+    const parsed = parseInput(tenantSchemas.list, input, 'tenant listing');
+    const after = parsed.cursor === undefined ? undefined : decodeCursor(LIST_CURSOR, parsed.cursor, (key) => this.#deps.tenantIds.isValid(key));
+    const limit = parsed.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.#deps.store.listTenants({
+      limit: limit + 1,
+      ...(after === undefined ? {} : { afterId: after }),
+      ...(parsed.slugPrefix === undefined ? {} : { slugPrefix: parsed.slugPrefix.toLowerCase() }),
+    });
+    return pageOf(rows, limit, toTenant, (row) => encodeCursor(LIST_CURSOR, row.id));
   }
 }

@@ -17,12 +17,14 @@ import { membershipCases } from './cases/membership-cases.js';
 import { provenanceCases } from './cases/provenance-cases.js';
 import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
+import { tenantMetadataCases } from './cases/tenant-metadata-cases.js';
 import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
 
 const cases = [
   ...tenantCases,
+  ...tenantMetadataCases,
   ...membershipCases,
   ...identifierCases,
   ...provenanceCases,
