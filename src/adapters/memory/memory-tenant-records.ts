@@ -34,19 +34,19 @@ export function tenantRecordOf(tenant: NewTenant): TenantRecord {
 
 /** `record` with the fields of `update` applied (`null` clears a field, an absent one keeps it). */
 export function withUpdate(record: TenantRecord, update: TenantUpdate): TenantRecord {
-  const pick = <K extends 'name' | 'slug' | 'metadata' | 'archivedAt'>(key: K): NonNullable<TenantRecord[K]> | undefined => {
-    const change = update[key];
-    if (change === undefined) return record[key] ?? undefined;
-    return (change === null ? undefined : change) as NonNullable<TenantRecord[K]> | undefined;
-  };
+  // `undefined` keeps the record's value; `null` clears it (?? would not tell the two apart).
+  const name = update.name === undefined ? record.name : update.name;
+  const slug = update.slug === undefined ? record.slug : update.slug;
+  const metadata = update.metadata === undefined ? record.metadata : update.metadata;
+  const archivedAt = update.archivedAt === undefined ? record.archivedAt : update.archivedAt;
   return tenantRecordOf({
     id: record.id,
     createdByType: record.createdByType,
     createdBy: record.createdBy,
     createdAt: record.createdAt,
-    name: pick('name'),
-    slug: pick('slug'),
-    metadata: pick('metadata'),
-    archivedAt: pick('archivedAt'),
-  } as NewTenant);
+    ...(name == null ? {} : { name }),
+    ...(slug == null ? {} : { slug }),
+    ...(metadata == null ? {} : { metadata }),
+    ...(archivedAt == null ? {} : { archivedAt }),
+  });
 }
