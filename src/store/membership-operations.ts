@@ -43,6 +43,20 @@ export interface MembershipOperations {
    */
   updateTenant(update: TenantUpdate): Promise<TenantRecord | undefined>;
 
+  /**
+   * Deletes the tenant and every row it owns (memberships, package
+   * assignments, boosts, namespace limits, usage counters, idempotency
+   * records, usage alerts), all or nothing; the audit log is kept. Resolves
+   * `false` when there is no such tenant (nothing changed).
+   */
+  deleteTenant(tenantId: string): Promise<boolean>;
+
+  /**
+   * Like `findMembership`, but `undefined` while the tenant is archived: the
+   * lookup every access decision of a user makes (one round trip).
+   */
+  findActiveMembership(tenantId: string, userId: string): Promise<MembershipRecord | undefined>;
+
   /** One page of every tenant ordered by id ascending, optionally only slugs with a prefix. */
   listTenants(page: TenantPageRequest): Promise<readonly TenantRecord[]>;
 

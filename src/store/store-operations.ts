@@ -20,6 +20,8 @@ export const STORE_OPERATIONS = [
   'findTenant',
   'updateTenant',
   'listTenants',
+  'deleteTenant',
+  'findActiveMembership',
   'findMembership',
   'listMembershipsOfUser',
   'listMembers',

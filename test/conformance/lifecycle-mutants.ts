@@ -55,4 +55,24 @@ export const LIFECYCLE_MUTANTS = {
       return rows.filter((t) => slugPrefix === undefined || (t.slug?.startsWith(slugPrefix) ?? false)).slice(0, p.limit);
     },
   })),
+  'deleteTenant removes the tenant and every row it owns, keeps the audit log and other tenants, and frees the slug': patched((ops) => ({
+    // Forgets the counters: a tenant created later with the same id inherits them.
+    deleteTenant: async (tenantId) => {
+      const counters = await ops.readCounters(tenantId, []);
+      return (await ops.deleteTenant(tenantId)) && counters.length === 0;
+    },
+    readCounters: async (tenantId, keys) => (await ops.readCounters(tenantId, keys)).map((used) => used + 1),
+  })),
+  'deleteTenant of an unknown tenant returns false; inside a transaction that throws it is rolled back': patched(() => ({}), noTransaction),
+  'after deleteTenant, writes naming the tenant fail with NotFoundError': patched((ops) => ({
+    // Deletes the memberships only: the tenant row stays behind.
+    deleteTenant: async (tenantId) => {
+      for (const member of await ops.listMembers(tenantId, { limit: 1000 }))
+        await ops.deleteMembership({ tenantId, userId: member.userId, ownerRole: '\u0000' });
+      return true;
+    },
+  })),
+  'findActiveMembership returns the membership unless the tenant is archived': patched((ops) => ({
+    findActiveMembership: (tenantId, userId) => ops.findMembership(tenantId, userId),
+  })),
 } satisfies Readonly<Record<string, () => Store>>;

@@ -12,7 +12,7 @@ import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
 import { release } from './operations/release.js';
-import { listTenants, updateTenant } from './operations/tenants.js';
+import { deleteTenant, findActiveMembership, listTenants, updateTenant } from './operations/tenants.js';
 import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
 
 /**
@@ -51,6 +51,8 @@ export function operationsIn(scope: Scope): StoreOperations {
     findTenant: (tenantId) => read(scope, (ctx) => findTenant(ctx, tenantId)),
     updateTenant: (update) => allOrNothing(scope, (ctx) => updateTenant(ctx, update)),
     listTenants: (page) => read(scope, (ctx) => listTenants(ctx, page)),
+    deleteTenant: (tenantId) => allOrNothing(scope, (ctx) => deleteTenant(ctx, tenantId)),
+    findActiveMembership: (tenantId, userId) => read(scope, (ctx) => findActiveMembership(ctx, tenantId, userId)),
     findMembership: (tenantId, userId) => read(scope, (ctx) => findMembership(ctx, tenantId, userId)),
     listMembershipsOfUser: (userId) => read(scope, (ctx) => listMembershipsOfUser(ctx, userId)),
     listMembers: (tenantId, page) => read(scope, (ctx) => listMembers(ctx, tenantId, page)),

@@ -31,6 +31,13 @@ function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables
     findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
     updateTenant: (update) => run((undo) => memberships.updateTenant(update, undo)),
     listTenants: (page) => run(() => memberships.listTenants(page)),
+    findActiveMembership: (tenantId, userId) => run(() => memberships.findActiveMembership(tenantId, userId)),
+    deleteTenant: (tenantId) =>
+      run((undo) => {
+        // Rows of other tables first, as the SQL adapters' foreign keys require; the audit log is kept.
+        if (memberships.findTenant(tenantId) !== undefined) entitlements.deleteTenantRows(tenantId, undo);
+        return memberships.deleteTenant(tenantId, undo);
+      }),
     findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),
     listMembershipsOfUser: (userId) => run(() => memberships.listMembershipsOfUser(userId)),
     listMembers: (tenantId, page) => run(() => memberships.listMembers(tenantId, page)),

@@ -66,6 +66,30 @@ export class MemoryTables {
     return after;
   }
 
+  /** The membership unless the tenant is archived (see `Store.findActiveMembership`). */
+  findActiveMembership(tenantId: string, userId: string): MembershipRecord | undefined {
+    return this.#tenants.get(tenantId)?.archivedAt === undefined ? this.findMembership(tenantId, userId) : undefined;
+  }
+
+  /** Deletes the tenant row and its memberships; the caller deletes the other tables' rows first. */
+  deleteTenant(tenantId: string, undo: Undo[]): boolean {
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) return false;
+    for (const member of [...(this.#byTenant.get(tenantId)?.values() ?? [])]) {
+      this.#remove(member);
+      undo.push(() => {
+        this.#index(member);
+      });
+    }
+    const members = this.#byTenant.get(tenantId);
+    this.#byTenant.delete(tenantId);
+    undo.push(() => {
+      if (members !== undefined) this.#byTenant.set(tenantId, members);
+    });
+    this.#putTenant(tenant, undefined, undo);
+    return true;
+  }
+
   listTenants(page: TenantPageRequest): readonly TenantRecord[] {
     const { afterId, slugPrefix } = page;
     return [...this.#tenants.values()]
@@ -75,12 +99,13 @@ export class MemoryTables {
       .slice(0, page.limit);
   }
 
-  /** Replaces the tenant row `before` (absent for a new tenant) with `after`, keeping the slug index in step. */
-  #putTenant(before: TenantRecord | undefined, after: TenantRecord, undo: Undo[]): void {
+  /** Replaces the tenant row `before` (absent for a new tenant) with `after` (absent for a deletion), keeping the slug index in step. */
+  #putTenant(before: TenantRecord | undefined, after: TenantRecord | undefined, undo: Undo[]): void {
+    const id = (after ?? before)?.id ?? '';
     const reindex = (from: TenantRecord | undefined, to: TenantRecord | undefined) => {
       if (from?.slug !== undefined) this.#slugs.delete(from.slug.toLowerCase());
       if (to?.slug !== undefined) this.#slugs.set(to.slug.toLowerCase(), to.id);
-      if (to === undefined) this.#tenants.delete(after.id);
+      if (to === undefined) this.#tenants.delete(id);
       else this.#tenants.set(to.id, to);
     };
     reindex(before, after);

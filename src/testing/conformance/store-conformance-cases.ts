@@ -18,6 +18,7 @@ import { provenanceCases } from './cases/provenance-cases.js';
 import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
 import { tenantMetadataCases } from './cases/tenant-metadata-cases.js';
+import { tenantDeletionCases } from './cases/tenant-deletion-cases.js';
 import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
@@ -25,6 +26,7 @@ import type { StoreConformanceCase } from './conformance-case.js';
 const cases = [
   ...tenantCases,
   ...tenantMetadataCases,
+  ...tenantDeletionCases,
   ...membershipCases,
   ...identifierCases,
   ...provenanceCases,

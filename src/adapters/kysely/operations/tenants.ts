@@ -1,8 +1,8 @@
 import { AlreadyExistsError } from '../../../core/errors/index.js';
-import type { TenantPageRequest, TenantRecord, TenantUpdate } from '../../../store/records.js';
+import type { MembershipRecord, TenantPageRequest, TenantRecord, TenantUpdate } from '../../../store/records.js';
 import type { QueryContext } from './query-context.js';
 import { findTenant } from './reads.js';
-import { selectTenants, toTenantRecord } from './rows.js';
+import { selectMemberships, selectTenants, toMembershipRecord, toTenantRecord } from './rows.js';
 import { tenantColumns } from './tenant-columns.js';
 
 /**
@@ -36,4 +36,40 @@ export async function listTenants(ctx: QueryContext, page: TenantPageRequest): P
   if (page.slugPrefix !== undefined) query = query.where('slug_key', 'like', `${page.slugPrefix}%`);
   const rows = await query.orderBy('id', 'asc').limit(page.limit).execute();
   return Object.freeze(rows.map((row) => toTenantRecord(ctx, row)));
+}
+
+/**
+ * `Store.findActiveMembership`: one statement, the membership row filtered by
+ * a sub-select of the tenant row that is not archived (served by the two
+ * primary keys).
+ */
+export async function findActiveMembership(ctx: QueryContext, tenantId: string, userId: string): Promise<MembershipRecord | undefined> {
+  const active = ctx.q.selectFrom(ctx.tables.tenants).select('id').where('id', '=', tenantId).where('archived_at', 'is', null);
+  const row = await selectMemberships(ctx).where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('tenant_id', 'in', active).executeTakeFirst();
+  return row === undefined ? undefined : toMembershipRecord(ctx, row);
+}
+
+/**
+ * The tables holding rows of a tenant, children first: the order a deletion
+ * must follow for the foreign keys to tenants (and to each other) to hold.
+ * The audit log is not among them: it is kept.
+ */
+const OWNED_TABLES = ['usage_alerts', 'idempotency_keys', 'usage_counters', 'namespace_limits', 'boosts', 'package_assignments', 'memberships'] as const;
+
+/**
+ * `Store.deleteTenant`, run all or nothing by the caller. The tenant row is
+ * locked first with `FOR UPDATE` (SQLite: the immediate transaction already
+ * excludes every writer): a concurrent insert naming the tenant then waits
+ * for the deletion and fails its foreign-key check, instead of slipping a row
+ * in between the deletes (`FOR NO KEY UPDATE` would let the key-share lock
+ * of that check through on PostgreSQL).
+ */
+export async function deleteTenant(ctx: QueryContext, tenantId: string): Promise<boolean> {
+  const { q, tables, dialect } = ctx;
+  const lookup = q.selectFrom(tables.tenants).select('id').where('id', '=', tenantId);
+  const found = await (dialect.name === 'sqlite' ? lookup : lookup.forUpdate()).executeTakeFirst();
+  if (found === undefined) return false;
+  for (const table of OWNED_TABLES) await q.deleteFrom(tables[table]).where('tenant_id', '=', tenantId).execute();
+  await q.deleteFrom(tables.tenants).where('id', '=', tenantId).execute();
+  return true;
 }
