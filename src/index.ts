@@ -110,6 +110,7 @@ export type { ActorType, MembershipSource, TenantMetadata, TenantMetadataValue }
 export { TENANT_METADATA_MAX_BYTES, TENANT_NAME_MAX_LENGTH, TENANT_SLUG_PATTERN } from './services/shared/tenant-inputs.js';
 export type { ListTenantsInput, TenantDescription, UpdateTenantInput } from './services/shared/tenant-inputs.js';
 export type { UsersPort } from './services/shared/user-directory.js';
+export type { OffboardingOutcome, OffboardingReport, RemoveUserEverywhereInput, SuccessorPolicy } from './services/membership/offboarding.js';
 
 // Entitlements: catalog and pure arithmetic
 export {

@@ -145,6 +145,11 @@ export function createTenantry<C extends string, R extends string, F extends str
     now,
     generateId,
     manageCapability: options.manageTenant,
+    deleteCapability: options.deleteTenant,
+    onTenantChanged: (tenantId) => {
+      invalidation.membershipChanged(tenantId);
+      invalidation.grantsChanged(tenantId);
+    },
     users,
     foundingSeat: seats === undefined ? undefined : (tx, tenantId) => seats.takeFounding(tx, tenantId),
     prepareSeats: seats === undefined ? undefined : () => seats.prepare(),
@@ -234,7 +239,8 @@ function cacheInvalidation(options: TenantryOptions<string, string, string, stri
     grants,
     loadMembership: (store: Store) => {
       const fromStore = async (tenantId: string, userId: string) => {
-        const row = await store.findMembership(tenantId, userId);
+        // Archived tenants: no member can act, so the lookup finds no membership.
+        const row = await store.findActiveMembership(tenantId, userId);
         return row === undefined ? undefined : Object.freeze({ role: row.role });
       };
       return memberships === undefined

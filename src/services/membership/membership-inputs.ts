@@ -65,5 +65,8 @@ export const membershipSchemas = Object.freeze({
   member: z.object({ tenantId, userId: userIdSchema, role }).strict(),
   remove: z.object({ tenantId, userId: userIdSchema }).strict(),
   leave: z.object({ tenantId }).strict(),
+  offboard: z
+    .object({ userId: userIdSchema, successor: z.custom((value) => typeof value === 'function', { message: 'expected a function' }).optional() })
+    .strict(),
   transfer: z.object({ tenantId, toUserId: userIdSchema, fromUserId: userIdSchema.optional(), previousOwnerRole: role.optional() }).strict(),
 });

@@ -60,6 +60,7 @@ const slug = z.string().regex(TENANT_SLUG_PATTERN, 'Letters, digits and inner hy
 
 /** Boundary schemas of the tenant inputs. */
 export const tenantSchemas = Object.freeze({
+  tenant: z.object({ tenantId: z.string() }).strict(),
   description: { name: name.optional(), slug: slug.optional(), metadata: metadata.optional() },
   update: z
     .object({ tenantId: z.string(), name: name.nullable().optional(), slug: slug.nullable().optional(), metadata: metadata.nullable().optional() })

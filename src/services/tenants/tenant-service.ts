@@ -25,6 +25,10 @@ export interface TenantServiceDependencies {
   readonly generateId: () => string;
   /** The capability that lets a user change a tenant's description; `undefined` means "holds the owner role". */
   readonly manageCapability: string | undefined;
+  /** The capability that lets an owner delete a tenant; `undefined` means only a system actor may. */
+  readonly deleteCapability: string | undefined;
+  /** Runs after a tenant's memberships or grants changed as a whole (archive, restore, delete): cache invalidation. */
+  readonly onTenantChanged: (tenantId: string) => void;
   /** The host's user directory, when configured: the founding owner must exist. */
   readonly users: UserDirectory | undefined;
   /** Seat accounting, when configured: the founding owner takes a seat. */
@@ -129,6 +133,68 @@ export class TenantService {
       },
       { tenantId },
     );
+    return toTenant(record);
+  }
+
+  /**
+   * Archives the tenant (system actors only), audited as `tenant.archive`:
+   * until it is restored, no member can act in it (every decision is the
+   * canonical 404, member writes and consumption by users are refused). The
+   * system actor keeps access. Archiving an archived tenant changes nothing
+   * and writes no entry.
+   */
+  archive(actor: Actor, input: { readonly tenantId: string }): Promise<Tenant> {
+    return this.#setArchived(actor, input, true);
+  }
+
+  /** Restores an archived tenant (system actors only), audited as `tenant.restore`. */
+  restore(actor: Actor, input: { readonly tenantId: string }): Promise<Tenant> {
+    return this.#setArchived(actor, input, false);
+  }
+
+  /**
+   * Deletes the tenant and everything it owns (memberships, grants, counters,
+   * namespace limits, idempotency records, alerts) in one transaction; the
+   * audit log is kept, its last entry `tenant.delete`. The system actor, or
+   * (with the `deleteTenant` option) an owner holding that capability.
+   */
+  async delete(actor: Actor, input: { readonly tenantId: string }): Promise<void> {
+    const { tenantId } = parseTenantInput(this.#deps.tenantIds, tenantSchemas.tenant, input, 'tenant deletion');
+    const { deleteCapability, roles, store, auditor } = this.#deps;
+    if (actor.type === 'user' && deleteCapability === undefined) {
+      throw new ActorNotAllowedError('system', 'Only a system actor can delete a tenant (see the deleteTenant option).');
+    }
+    await store.transaction(
+      async (tx) => {
+        if (actor.type === 'user') {
+          await assertMayChangeTenant(tx, roles, actor, tenantId, undefined);
+          await assertMayChangeTenant(tx, roles, actor, tenantId, deleteCapability);
+        }
+        const members = await tx.listMembers(tenantId, { limit: 1 });
+        await auditor.record(tx, { actor, tenantId, action: 'tenant.delete', subjectUserId: null, metadata: { hadMembers: members.length > 0 } });
+        if (!(await tx.deleteTenant(tenantId))) throw new NotFoundError();
+      },
+      { tenantId },
+    );
+    this.#deps.onTenantChanged(tenantId);
+  }
+
+  async #setArchived(actor: Actor, input: { readonly tenantId: string }, archived: boolean): Promise<Tenant> {
+    const { tenantId } = parseTenantInput(this.#deps.tenantIds, tenantSchemas.tenant, input, archived ? 'tenant archive' : 'tenant restore');
+    if (actor.type !== 'system') throw new ActorNotAllowedError('system', 'Only a system actor can archive or restore a tenant.');
+    const record = await this.#deps.store.transaction(
+      async (tx) => {
+        const before = await tx.findTenant(tenantId);
+        if (before === undefined) throw new NotFoundError();
+        if ((before.archivedAt !== undefined) === archived) return before;
+        const after = await tx.updateTenant({ tenantId, archivedAt: archived ? this.#deps.now() : null });
+        if (after === undefined) throw new NotFoundError();
+        await this.#deps.auditor.record(tx, { actor, tenantId, action: archived ? 'tenant.archive' : 'tenant.restore', subjectUserId: null, metadata: {} });
+        return after;
+      },
+      { tenantId },
+    );
+    this.#deps.onTenantChanged(tenantId);
     return toTenant(record);
   }
 
