@@ -82,8 +82,28 @@ export interface Tenantry<C extends string, R extends string, F extends string =
    * instances.
    */
   invalidate(input: InvalidateInput): void;
+  /**
+   * One transaction shared with the host: tenantry writes made through the
+   * scopes of `t` and the host's own writes through `db` commit together
+   * when `work` resolves, and roll back together when it throws. `db` is the
+   * host's Kysely instance bound to the transaction's connection (its
+   * plugins included) with `kyselyStore`, and `undefined` with the memory
+   * store (nothing of the host's can join it there). Each tenantry call in
+   * `work` stays all or nothing on its own (a savepoint), so catching its
+   * error leaves the transaction usable. Use `t`, not the instance, inside
+   * `work`: the instance's own calls wait for the transaction (memory,
+   * SQLite) or run outside it. Stores without support throw
+   * `ConfigurationError`.
+   */
+  transaction<T>(work: (t: TransactionScopes<C, R, F, L, P>, db: unknown) => Promise<T>): Promise<T>;
   /** Unsubscribes from the invalidation bus. Call on shutdown. */
   close(): Promise<void>;
+}
+
+/** The scopes `tenantry.transaction()` hands its work: like the instance's, bound to the transaction. */
+export interface TransactionScopes<C extends string, R extends string, F extends string, L extends F, P extends string> {
+  forRequest(actor: RequestActor): Scope<C, R, F, L, P>;
+  as(actor: SystemActor): Scope<C, R, F, L, P>;
 }
 
 const defaultOnError: ErrorHook = (error, context) => {
@@ -207,6 +227,33 @@ export function createTenantry<C extends string, R extends string, F extends str
       const tenantId = tenantIds.require(input.tenantId);
       invalidation.membershipChanged(tenantId, input.userId);
       if (input.userId === undefined) invalidation.grantsChanged(tenantId);
+    },
+    transaction<T>(work: (t: TransactionScopes<C, R, F, L, P>, db: unknown) => Promise<T>): Promise<T> {
+      const { hostTransaction } = store;
+      if (hostTransaction === undefined) throw new ConfigurationError(`The ${store.name} store does not support tenantry.transaction().`);
+      // The bound instance has no caches of its own; what it invalidates is
+      // relayed to this instance (its caches and its bus) at once, and again
+      // after the commit, so nothing read in between stays cached.
+      const changed: InvalidationMessage[] = [];
+      const relay = (message: InvalidationMessage) => {
+        if (message.topic === 'grants') invalidation.grantsChanged(message.tenantId);
+        else invalidation.membershipChanged(message.tenantId, message.userId);
+      };
+      const bus = {
+        publish: (message: InvalidationMessage) => {
+          changed.push(message);
+          relay(message);
+        },
+        subscribe: () => () => undefined,
+      };
+      const result = hostTransaction(async (inner, db) => {
+        const bound = createTenantry<C, R, F, L, P>({ ...options, store: inner, cache: { bus } });
+        return work(Object.freeze({ forRequest: (actor: RequestActor) => bound.forRequest(actor), as: (actor: SystemActor) => bound.as(actor) }), db);
+      });
+      return result.then((value) => {
+        changed.forEach(relay);
+        return value;
+      });
     },
     close: () => {
       invalidation.close();
