@@ -104,7 +104,7 @@ export type { Store } from './store/store.js';
 // The composition root and the scope
 export { createTenantry } from './tenantry/create-tenantry.js';
 export type { InvalidateInput, RequestActor, Tenantry } from './tenantry/create-tenantry.js';
-export type { CacheOptions, EntitlementsOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
+export type { CacheOptions, EntitlementsOptions, SeatOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
 export { Scope } from './tenantry/scope.js';
 export type { TenantAccess, AccessStanding } from './services/authz/tenant-access.js';
 export type { AuditApi, MembersApi, MyTenantsInput, ProvisioningApi, TenantMembership, TenantsApi, UsageApi } from './tenantry/scope-apis.js';
@@ -128,7 +128,11 @@ export type { AuditEntry } from './services/audit/audit-entry.js';
 export { AUDIT_ACTIONS } from './store/audit-records.js';
 export type { AuditAction, AuditMetadata } from './store/audit-records.js';
 export { ACTOR_TYPES, MEMBERSHIP_SOURCES } from './store/records.js';
-export type { ActorType, MembershipSource } from './store/records.js';
+export type { ActorType, MembershipSource, TenantMetadata, TenantMetadataValue } from './store/records.js';
+export { TENANT_METADATA_MAX_BYTES, TENANT_NAME_MAX_LENGTH, TENANT_SLUG_PATTERN } from './services/shared/tenant-inputs.js';
+export type { ListTenantsInput, TenantDescription, UpdateTenantInput } from './services/shared/tenant-inputs.js';
+export type { UsersPort } from './services/shared/user-directory.js';
+export type { OffboardingOutcome, OffboardingReport, RemoveUserEverywhereInput, SuccessorPolicy } from './services/membership/offboarding.js';
 
 // Entitlements: catalog and pure arithmetic
 export {

@@ -5,6 +5,9 @@ import type { ActorType } from './records.js';
  * meaning, so audit consumers can rely on them for years.
  *
  * - `tenant.create`: a tenant was created with its first owner.
+ * - `tenant.update`: a tenant's name, slug or metadata changed (metadata: `fields`, the changed field names, comma-separated; never values).
+ * - `tenant.archive` / `tenant.restore`: a tenant was archived or restored.
+ * - `tenant.delete`: a tenant and everything it owned were deleted; the tenant's last entry (the audit log is kept).
  * - `tenant_membership.add`: a member was added.
  * - `tenant_membership.role_change`: a member's role changed (metadata: `from`, `to`).
  * - `tenant_membership.remove`: a member was removed by a manager.
@@ -20,6 +23,10 @@ import type { ActorType } from './records.js';
  */
 export const AUDIT_ACTIONS = [
   'tenant.create',
+  'tenant.update',
+  'tenant.archive',
+  'tenant.restore',
+  'tenant.delete',
   'tenant_membership.add',
   'tenant_membership.role_change',
   'tenant_membership.remove',

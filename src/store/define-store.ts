@@ -207,6 +207,12 @@ export function defineStore(adapter: StoreAdapter): Store {
       throw classify(adapter, error);
     }
   };
+  if (adapter.hostTransaction !== undefined) {
+    store.hostTransaction = <T>(work: (inner: Store, db: unknown) => Promise<T>): Promise<T> =>
+      (adapter.hostTransaction as NonNullable<StoreAdapter['hostTransaction']>).call(adapter, (nested: StoreAdapter, db: unknown) =>
+        work(defineStore(nested), db),
+      ) as Promise<T>;
+  }
   return Object.freeze(store) as unknown as Store;
 }
 

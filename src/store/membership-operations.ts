@@ -6,7 +6,9 @@ import type {
   NewMembership,
   NewTenant,
   RoleChange,
+  TenantPageRequest,
   TenantRecord,
+  TenantUpdate,
 } from './records.js';
 
 /**
@@ -24,12 +26,39 @@ import type {
 export interface MembershipOperations {
   /**
    * Creates a tenant together with its first membership (the owner), all or
-   * nothing. Throws `AlreadyExistsError` (entity `tenant`) when the id is taken.
+   * nothing. Throws `AlreadyExistsError` (entity `tenant`) when the id is
+   * taken, and (entity `tenant slug`) when another tenant has the same slug
+   * ignoring case.
    */
   createTenant(tenant: NewTenant, owner: NewMembership): Promise<void>;
 
   /** The tenant with this id, or `undefined`. */
   findTenant(tenantId: string): Promise<TenantRecord | undefined>;
+
+  /**
+   * Changes the fields `update` names and returns the tenant as it is after
+   * the change, or `undefined` when there is no such tenant (nothing
+   * changed). A slug another tenant holds (ignoring case) is
+   * `AlreadyExistsError` (entity `tenant slug`), and nothing changes.
+   */
+  updateTenant(update: TenantUpdate): Promise<TenantRecord | undefined>;
+
+  /**
+   * Deletes the tenant and every row it owns (memberships, package
+   * assignments, boosts, namespace limits, usage counters, idempotency
+   * records, usage alerts), all or nothing; the audit log is kept. Resolves
+   * `false` when there is no such tenant (nothing changed).
+   */
+  deleteTenant(tenantId: string): Promise<boolean>;
+
+  /**
+   * Like `findMembership`, but `undefined` while the tenant is archived: the
+   * lookup every access decision of a user makes (one round trip).
+   */
+  findActiveMembership(tenantId: string, userId: string): Promise<MembershipRecord | undefined>;
+
+  /** One page of every tenant ordered by id ascending, optionally only slugs with a prefix. */
+  listTenants(page: TenantPageRequest): Promise<readonly TenantRecord[]>;
 
   /** One user's membership in one tenant, or `undefined`. One round trip. */
   findMembership(tenantId: string, userId: string): Promise<MembershipRecord | undefined>;

@@ -22,7 +22,20 @@ export const ACTOR_TYPES = ['user', 'system'] as const;
 /** See {@link ACTOR_TYPES}. */
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
-/** A tenant as stored. */
+/**
+ * Host-defined JSON metadata of a tenant: a JSON object (services cap its
+ * serialized size). Stores keep it exactly as written and return a copy.
+ */
+export type TenantMetadata = { readonly [key: string]: TenantMetadataValue };
+
+/** A JSON value inside {@link TenantMetadata}. */
+export type TenantMetadataValue = string | number | boolean | null | readonly TenantMetadataValue[] | { readonly [key: string]: TenantMetadataValue };
+
+/**
+ * A tenant as stored. The optional fields (`0007_tenant_lifecycle`) are
+ * absent, never `undefined`, when unset: a store returns exactly the keys
+ * that hold a value.
+ */
 export interface TenantRecord {
   readonly id: string;
   /** Whether `createdBy` is a user id or a system actor. Always read it together with `createdBy`. */
@@ -30,6 +43,17 @@ export interface TenantRecord {
   /** Who created it: the user id (`createdByType: 'user'`), or `system:<label>` (`createdByType: 'system'`). */
   readonly createdBy: string;
   readonly createdAt: Date;
+  /** Display name. */
+  readonly name?: string;
+  /**
+   * URL handle, as written (services validate: ASCII letters, digits and
+   * inner hyphens). Unique ignoring case: stores compare its lower-case form.
+   */
+  readonly slug?: string;
+  /** Host-defined JSON metadata. */
+  readonly metadata?: TenantMetadata;
+  /** Set while the tenant is archived (no member can act); absent otherwise. */
+  readonly archivedAt?: Date;
 }
 
 /** A membership row: one user's role in one tenant. Unique per (tenant, user). */
@@ -50,6 +74,28 @@ export interface MembershipRecord {
 
 /** Input of `Store.createTenant`; every field is chosen by the service. */
 export type NewTenant = TenantRecord;
+
+/**
+ * Input of `Store.updateTenant`: the fields to change. A field that is
+ * absent keeps its value; `null` clears it.
+ */
+export interface TenantUpdate {
+  readonly tenantId: string;
+  readonly name?: string | null;
+  readonly slug?: string | null;
+  readonly metadata?: TenantMetadata | null;
+  readonly archivedAt?: Date | null;
+}
+
+/** Keyset page request over every tenant, ordered by tenant id ascending. */
+export interface TenantPageRequest {
+  /** At most this many rows (1 to 1001; services validate). */
+  readonly limit: number;
+  /** Return only tenants whose id sorts after this one. */
+  readonly afterId?: string;
+  /** Only tenants whose slug, lower-cased, starts with this (already lower-case) prefix. */
+  readonly slugPrefix?: string;
+}
 
 /** Input of `Store.insertMembership`; every field is chosen by the service. */
 export type NewMembership = MembershipRecord;

@@ -73,4 +73,14 @@ export interface StoreAdapter extends StoreOperations {
    * retryable `StorageUnavailableError`. Default: nothing is a backend failure.
    */
   classifyError?(error: unknown): StorageFailure | undefined;
+
+  /**
+   * Optional: opens one transaction shared with the host. `work` receives an
+   * adapter whose operations run in it (and whose `transaction()` nests,
+   * all or nothing on its own) and the host's handle on the same transaction
+   * (the Kysely adapter: the host's Kysely instance bound to its connection;
+   * the memory adapter: `undefined`). Everything commits when `work`
+   * resolves and rolls back when it throws. Behind `tenantry.transaction()`.
+   */
+  hostTransaction?<T>(work: (adapter: StoreAdapter, db: unknown) => Promise<T>): Promise<T>;
 }

@@ -21,6 +21,10 @@ export interface StoreOperations
 export const STORE_OPERATIONS = [
   'createTenant',
   'findTenant',
+  'updateTenant',
+  'listTenants',
+  'deleteTenant',
+  'findActiveMembership',
   'findMembership',
   'listMembershipsOfUser',
   'listMembers',

@@ -27,4 +27,11 @@ export interface Store extends StoreOperations {
    * itself).
    */
   transaction<T>(work: (tx: StoreOperations) => Promise<T>, options?: TransactionOptions): Promise<T>;
+
+  /**
+   * Present when the adapter supports it (`StoreAdapter.hostTransaction`):
+   * one transaction shared with the host, `store` a store running in it and
+   * `db` the host's handle on it. See `tenantry.transaction()`.
+   */
+  readonly hostTransaction?: <T>(work: (store: Store, db: unknown) => Promise<T>) => Promise<T>;
 }

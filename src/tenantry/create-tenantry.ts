@@ -28,6 +28,7 @@ import { MembershipService } from '../services/membership/membership-service.js'
 import { RateLimiter } from '../services/rate-limits/rate-limiter.js';
 import { TenantIdRule } from '../services/shared/tenant-id-rule.js';
 import { TenantService } from '../services/tenants/tenant-service.js';
+import { UserDirectory } from '../services/shared/user-directory.js';
 import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
@@ -102,12 +103,32 @@ export interface Tenantry<C extends string, R extends string, F extends string =
    */
   invalidate(input: InvalidateInput): void;
   /**
+   * One transaction shared with the host: tenantry writes made through the
+   * scopes of `t` and the host's own writes through `db` commit together
+   * when `work` resolves, and roll back together when it throws. `db` is the
+   * host's Kysely instance bound to the transaction's connection (its
+   * plugins included) with `kyselyStore`, and `undefined` with the memory
+   * store (nothing of the host's can join it there). Each tenantry call in
+   * `work` stays all or nothing on its own (a savepoint), so catching its
+   * error leaves the transaction usable. Use `t`, not the instance, inside
+   * `work`: the instance's own calls wait for the transaction (memory,
+   * SQLite) or run outside it. Stores without support throw
+   * `ConfigurationError`.
+   */
+  transaction<T>(work: (t: TransactionScopes<C, R, F, L, P>, db: unknown) => Promise<T>): Promise<T>;
+  /**
    * Graceful shutdown: unsubscribes from the invalidation bus, which closes
    * the bus's connection once no instance uses it, and resolves when it
    * has. Call it from the host's shutdown hook (`SIGTERM`, `server.close`)
    * before closing the database pool or Redis client the bus uses.
    */
   close(): Promise<void>;
+}
+
+/** The scopes `tenantry.transaction()` hands its work: like the instance's, bound to the transaction. */
+export interface TransactionScopes<C extends string, R extends string, F extends string, L extends F, P extends string> {
+  forRequest(actor: RequestActor): Scope<C, R, F, L, P>;
+  as(actor: SystemActor): Scope<C, R, F, L, P>;
 }
 
 const defaultOnError: ErrorHook = (error, context) => {
@@ -134,7 +155,7 @@ export function createTenantry<C extends string, R extends string, F extends str
   parseConfig(tenantryOptionsSchema, options, 'createTenantry() options');
   const { capabilities, roles, store } = options;
   if (roles.capabilities !== capabilities) throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
-  for (const option of ['manageMembers', 'readAudit'] as const) {
+  for (const option of ['manageMembers', 'readAudit', 'manageTenant', 'deleteTenant'] as const) {
     const capability: string | undefined = options[option];
     if (capability !== undefined && !capabilities.has(capability))
       throw new ConfigurationError(`Invalid createTenantry() options: ${option}: "${capability}" is not a declared capability.`);
@@ -159,11 +180,30 @@ export function createTenantry<C extends string, R extends string, F extends str
   );
   const invalidation = cacheInvalidation(options, effects);
 
-  const tenants = new TenantService({ store, roles, tenantIds, auditor, now, generateId, onMembershipChanged: invalidation.membershipChanged });
   const entitlements =
     options.entitlements === undefined
       ? undefined
       : entitlementServices(options.entitlements, { store, tenantIds, auditor, now, generateId, effects, invalidation, outbox: webhooks?.outbox });
+  const users = options.users === undefined ? undefined : new UserDirectory(options.users);
+  const seats = entitlements?.seats;
+  const tenants = new TenantService({
+    store,
+    roles,
+    tenantIds,
+    auditor,
+    now,
+    generateId,
+    manageCapability: options.manageTenant,
+    deleteCapability: options.deleteTenant,
+    onTenantChanged: (tenantId) => {
+      invalidation.membershipChanged(tenantId);
+      invalidation.grantsChanged(tenantId);
+    },
+    users,
+    foundingSeat: seats === undefined ? undefined : (tx, tenantId) => seats.takeFounding(tx, tenantId),
+    prepareSeats: seats === undefined ? undefined : () => seats.prepare(),
+    onMembershipChanged: invalidation.membershipChanged,
+  });
   const memberships = new MembershipService<C, R>({
     store,
     roles,
@@ -171,6 +211,7 @@ export function createTenantry<C extends string, R extends string, F extends str
     manageCapability: options.manageMembers,
     previousOwnerRole,
     seats: entitlements?.seats,
+    users,
     auditor,
     now,
     generateId,
@@ -187,8 +228,9 @@ export function createTenantry<C extends string, R extends string, F extends str
         stepUp: capabilityMask(compiled, options.twoFactor?.stepUp?.capabilities ?? []),
       }),
       isValidTenantId: tenantIds.isValid,
+      // Archived tenants: no member can act, so the lookup finds no membership.
       findMembership: async (tenantId: string, userId: string) => {
-        const row = await store.findMembership(tenantId, userId);
+        const row = await store.findActiveMembership(tenantId, userId);
         return row === undefined ? undefined : { role: row.role };
       },
       cache: invalidation.memberships,
@@ -239,6 +281,33 @@ export function createTenantry<C extends string, R extends string, F extends str
       const tenantId = tenantIds.require(input.tenantId);
       invalidation.membershipChanged(tenantId, input.userId);
       if (input.userId === undefined) invalidation.grantsChanged(tenantId);
+    },
+    transaction<T>(work: (t: TransactionScopes<C, R, F, L, P>, db: unknown) => Promise<T>): Promise<T> {
+      const { hostTransaction } = store;
+      if (hostTransaction === undefined) throw new ConfigurationError(`The ${store.name} store does not support tenantry.transaction().`);
+      // The bound instance has no caches of its own; what it invalidates is
+      // relayed to this instance (its caches and its bus) at once, and again
+      // after the commit, so nothing read in between stays cached.
+      const changed: InvalidationMessage[] = [];
+      const relay = (message: InvalidationMessage) => {
+        if (message.topic === 'grants') invalidation.grantsChanged(message.tenantId);
+        else invalidation.membershipChanged(message.tenantId, message.userId);
+      };
+      const bus = {
+        publish: (message: InvalidationMessage) => {
+          changed.push(message);
+          relay(message);
+        },
+        subscribe: () => () => undefined,
+      };
+      const result = hostTransaction(async (inner, db) => {
+        const bound = createTenantry<C, R, F, L, P>({ ...options, store: inner, cache: { bus } });
+        return work(Object.freeze({ forRequest: (actor: RequestActor) => bound.forRequest(actor), as: (actor: SystemActor) => bound.as(actor) }), db);
+      });
+      return result.then((value) => {
+        changed.forEach(relay);
+        return value;
+      });
     },
     close: () => invalidation.close(),
   });
@@ -345,14 +414,15 @@ function entitlementServices<F extends string, L extends F, P extends string>(
   });
   let seats: ReturnType<typeof seatPolicy> | undefined;
   if (options.seats !== undefined) {
-    const seatFeature: string = options.seats;
+    const seatOptions = typeof options.seats === 'string' ? { feature: options.seats } : options.seats;
+    const seatFeature: string = seatOptions.feature;
     const spec = packages.features.has(seatFeature) ? packages.features.get(seatFeature) : undefined;
     if (spec?.kind !== 'limit' || spec.reset !== 'none') {
       throw new ConfigurationError(
         `Invalid createTenantry() options: entitlements.seats: "${seatFeature}" must be a declared gauge feature (kind 'limit', reset 'none').`,
       );
     }
-    seats = seatPolicy(seatFeature as L, catalog, consumption, release);
+    seats = seatPolicy({ feature: seatFeature as L, countFoundingOwner: seatOptions.countFoundingOwner ?? true, catalog, consumption, release, reader });
   }
   const services: EntitlementServices<F, L, P> = Object.freeze({
     reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader }),

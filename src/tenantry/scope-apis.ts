@@ -32,7 +32,9 @@ import type {
   TransferOwnershipInput,
 } from '../services/membership/membership-inputs.js';
 import type { MembershipService } from '../services/membership/membership-service.js';
+import type { OffboardingReport, RemoveUserEverywhereInput } from '../services/membership/offboarding.js';
 import type { ActorContext } from '../services/shared/actor-context.js';
+import type { ListTenantsInput, UpdateTenantInput } from '../services/shared/tenant-inputs.js';
 import type { ListInput } from '../services/shared/list-input.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 
@@ -112,6 +114,55 @@ export class TenantsApi {
   get(tenantId: string): Promise<Tenant> {
     return this.#services.tenants.get(this.#scope, tenantId);
   }
+
+  /**
+   * Changes the tenant's name, slug or metadata (`null` clears one), audited
+   * as `tenant.update`. The system actor, or a member holding `manageTenant`
+   * (default: the owner role). A taken slug is `AlreadyExistsError` (entity
+   * `tenant slug`).
+   */
+  update(input: UpdateTenantInput): Promise<Tenant> {
+    return this.#services.tenants.update(this.#scope.actor, input);
+  }
+
+  /**
+   * Archives the tenant (system actors only): no member can act until it is
+   * restored (decisions are 404, user writes and consumption refused); the
+   * system actor keeps access. Audited as `tenant.archive`.
+   */
+  archive(input: { readonly tenantId: string }): Promise<Tenant> {
+    return this.#refreshing(input.tenantId, this.#services.tenants.archive(this.#scope.actor, input));
+  }
+
+  /** Restores an archived tenant (system actors only), audited as `tenant.restore`. */
+  restore(input: { readonly tenantId: string }): Promise<Tenant> {
+    return this.#refreshing(input.tenantId, this.#services.tenants.restore(this.#scope.actor, input));
+  }
+
+  /**
+   * Deletes the tenant and everything it owns, keeping its audit log (last
+   * entry `tenant.delete`). The system actor, or an owner holding the
+   * `deleteTenant` capability when that option is set. See
+   * `docs/membership.md` for what is deleted and what is kept.
+   */
+  delete(input: { readonly tenantId: string }): Promise<void> {
+    return this.#refreshing(input.tenantId, this.#services.tenants.delete(this.#scope.actor, input));
+  }
+
+  async #refreshing<T>(tenantId: unknown, work: Promise<T>): Promise<T> {
+    const result = await work;
+    if (typeof tenantId === 'string') this.#scope.refresh(tenantId);
+    return result;
+  }
+
+  /**
+   * Every tenant, ordered by id, paged, optionally by slug prefix (ignoring
+   * case): an admin listing, for system actors only (`ActorNotAllowedError`
+   * for a user; the switcher is {@link TenantsApi.mine}).
+   */
+  list(input: ListTenantsInput = {}): Promise<Page<Tenant>> {
+    return this.#services.tenants.list(this.#scope.actor, input);
+  }
 }
 
 /** `scope.members`. */
@@ -162,6 +213,19 @@ export class MembersApi<R extends string> {
    */
   transferOwnership(input: TransferOwnershipInput<R>): Promise<OwnershipTransfer> {
     return this.#refreshing(input, this.#writes.transferOwnership(this.#scope.actor, input));
+  }
+
+  /**
+   * Offboarding: removes the user from every tenant in one call (system
+   * actors only), each tenant audited and atomic on its own. Where the user
+   * is the last owner the tenant is refused and reported (`last_owner`),
+   * unless `successor` names a member to promote first.
+   */
+  removeUserEverywhere(input: RemoveUserEverywhereInput): Promise<OffboardingReport> {
+    return this.#writes.removeUserEverywhere(this.#scope.actor, input).then((report) => {
+      for (const entry of report.tenants) this.#scope.refresh(entry.tenantId);
+      return report;
+    });
   }
 
   /** One page of members with roles, ordered by user id; any member may list. */

@@ -10,6 +10,7 @@ import type { UsageAlertHook } from '../services/entitlements/entitlement-types.
 import { twoFactorOptionsSchema, type TwoFactorOptions } from '../services/two-factor/two-factor-options.js';
 import { isStore } from '../store/define-store.js';
 import { webhooksOptionsSchema, type WebhooksOptions } from './webhooks-wiring.js';
+import type { UsersPort } from '../services/shared/user-directory.js';
 import type { Store } from '../store/index.js';
 
 /** Size and lifetime of a cross-request cache. */
@@ -24,6 +25,14 @@ export interface CacheOptions {
   readonly ttlMs: number;
 }
 
+/** The long form of `entitlements.seats`. */
+export interface SeatOptions<L extends string> {
+  /** The gauge feature that counts members. */
+  readonly feature: L;
+  /** Whether the founding owner takes a seat when the tenant is created. Default is `true`. */
+  readonly countFoundingOwner?: boolean;
+}
+
 /** Options of the entitlements module. */
 export interface EntitlementsOptions<F extends string, L extends F, P extends string> {
   /** The package catalog from `definePackages` (which carries the feature catalog). */
@@ -31,9 +40,11 @@ export interface EntitlementsOptions<F extends string, L extends F, P extends st
   /**
    * A gauge feature (`reset: 'none'`) that counts members: adding a member
    * takes a seat, removing one gives it back, in the membership change's own
-   * transaction. Default: no seat accounting.
+   * transaction. The founding owner takes a seat too, when the tenant is
+   * created (`{ feature, countFoundingOwner: false }` to exempt them, as
+   * before 0.2). Default: no seat accounting.
    */
-  readonly seats?: NoInfer<L>;
+  readonly seats?: NoInfer<L> | SeatOptions<NoInfer<L>>;
   /** Receives each usage alert once per feature, threshold and window, after the consumption committed. */
   readonly onAlert?: UsageAlertHook;
 }
@@ -82,6 +93,21 @@ export interface TenantryOptions<C extends string, R extends string, F extends s
   readonly cache?: TenantryCacheOptions;
   /** Capability that lets a member manage memberships. Default: only members holding the owner role may. */
   readonly manageMembers?: NoInfer<C>;
+  /** Capability that lets a member change the tenant's name, slug and metadata. Default: only members holding the owner role may. */
+  readonly manageTenant?: NoInfer<C>;
+  /**
+   * Capability that lets an owner delete the tenant (they must hold the
+   * owner role and this capability). Default: only a system actor may delete.
+   */
+  readonly deleteTenant?: NoInfer<C>;
+  /**
+   * The host's user directory. When given, `members.add` (and tenant
+   * creation, for the owner) asks it, batched and before the write, whether
+   * the users exist; an unknown one is `NotFoundError` with entity `user`.
+   * Default: any well-formed user id is accepted (tenantry never creates
+   * users; the host vouches for its ids).
+   */
+  readonly users?: UsersPort;
   /** Capability needed to read the audit log. Default: only members holding the owner role may. */
   readonly readAudit?: NoInfer<C>;
   /** The role a previous owner keeps after transferring ownership (overridable per call). Default is the first declared role that is not the owner role. */
@@ -122,7 +148,7 @@ export const tenantryOptionsSchema = z
     entitlements: z
       .object({
         packages: z.custom((value) => typeof (value as PackageCatalog | null)?.assert === 'function', { message: 'expected the result of definePackages()' }),
-        seats: z.string().min(1).optional(),
+        seats: z.union([z.string().min(1), z.object({ feature: z.string().min(1), countFoundingOwner: z.boolean().optional() }).strict()]).optional(),
         onAlert: fn('a function receiving usage alerts').optional(),
       })
       .strict()
@@ -145,6 +171,9 @@ export const tenantryOptionsSchema = z
       .optional(),
     manageMembers: z.string().optional(),
     readAudit: z.string().optional(),
+    manageTenant: z.string().optional(),
+    deleteTenant: z.string().optional(),
+    users: z.custom((value) => typeof (value as UsersPort | null)?.exists === 'function', { message: 'expected a users port: { exists(userIds) }' }).optional(),
     previousOwnerRole: z.string().optional(),
     onDenied: fn('a function receiving denial events').optional(),
     onError: fn('a function receiving errors').optional(),

@@ -22,6 +22,7 @@ import { ENTITLEMENT_MUTANTS } from './entitlement-mutants.js';
 import { PORT_MUTANTS } from './port-mutants.js';
 import { TWO_FACTOR_MUTANTS } from './two-factor-mutants.js';
 import { WEBHOOK_MUTANTS } from './webhook-mutants.js';
+import { LIFECYCLE_MUTANTS } from './lifecycle-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -184,6 +185,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...PORT_MUTANTS,
   ...TWO_FACTOR_MUTANTS,
   ...WEBHOOK_MUTANTS,
+  ...LIFECYCLE_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

@@ -9,7 +9,7 @@ import { lockTenantOnOpen } from './operations/reads.js';
 import type { Scope } from './scope.js';
 import { storageFailureOf } from './storage-errors.js';
 import { tableNames } from './tables.js';
-import { runInTransaction } from './transactions.js';
+import { runInTransaction, runOnConnection, withSavepoint } from './transactions.js';
 
 /**
  * The {@link StoreAdapter} over a host-supplied Kysely instance (PostgreSQL,
@@ -27,11 +27,14 @@ export class KyselyAdapter implements StoreAdapter {
   /** `kysely:postgres`, `kysely:mysql` or `kysely:sqlite`. */
   readonly name: string;
   readonly #scope: Scope;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the host's own tables are irrelevant here.
+  readonly #hostDb: Kysely<any>;
 
   /** Throws `ConfigurationError` for an invalid option or when the dialect cannot be detected. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the host's own tables are irrelevant here.
   constructor(db: Kysely<any>, options?: KyselyStoreOptions) {
     const resolved = resolveTableOptions(options, 'kyselyStore() options');
+    this.#hostDb = db;
     this.#scope = Object.freeze<Scope>({
       // The host's plugins (CamelCasePlugin, WithSchemaPlugin, ...) would rename
       // the store's identifiers and result keys; the migrations ignore them too.
@@ -64,6 +67,36 @@ export class KyselyAdapter implements StoreAdapter {
       if (tenantId !== undefined) await lockTenantOnOpen({ q: connection, dialect: scope.dialect, tables: scope.tables }, tenantId);
       return work(operationsIn(scope));
     });
+  }
+
+  /**
+   * Opens one database transaction and hands `work` an adapter bound to it
+   * (its `transaction()` nests under a savepoint, locking the tenant the same
+   * way) and the host's own Kysely instance bound to the same connection,
+   * plugins included: both commit when `work` resolves and roll back together
+   * when it throws. Behind `tenantry.transaction()`.
+   */
+  hostTransaction<T>(work: (adapter: StoreAdapter, db: unknown) => Promise<T>): Promise<T> {
+    return this.#hostDb.connection().execute((hostConnection) =>
+      runOnConnection(hostConnection.withoutPlugins() as StoreQueries, this.#scope.dialect, (connection) => {
+        const scope: Scope = { ...this.#scope, transaction: connection };
+        const nested: StoreAdapter = Object.freeze({
+          ...operationsIn(scope),
+          name: this.name,
+          transaction: <R>(inner: (tx: StoreOperations) => Promise<R>, options: TransactionOptions) =>
+            withSavepoint(
+              connection,
+              async () => {
+                if (options.tenantId !== undefined) await lockTenantOnOpen({ q: connection, dialect: scope.dialect, tables: scope.tables }, options.tenantId);
+                return inner(operationsIn(scope));
+              },
+              'tenantry_host_work',
+            ),
+          classifyError: (error: unknown) => this.classifyError(error),
+        });
+        return work(nested, hostConnection);
+      }),
+    );
   }
 
   /** Driver, network and server failures (see `docs/storage.md`), with a sanitized copy of the driver error as the cause. */

@@ -32,7 +32,19 @@ export interface TenantsTable {
   created_by_type: TextColumn;
   created_by: TextColumn;
   created_at: TimestampColumn;
+  /** `0007_tenant_lifecycle`: display name, slug as written, its lower-cased unique key, JSON metadata, archive time. */
+  name: NullableTextColumn;
+  slug: NullableTextColumn;
+  slug_key: NullableTextColumn;
+  metadata: NullableTextColumn;
+  archived_at: NullableTimestampColumn;
 }
+
+/** A nullable text column (see {@link TextColumn}); absent from an insert means NULL. */
+export type NullableTextColumn = ColumnType<string | Uint8Array | null, string | null | undefined, string | null>;
+
+/** A nullable timestamp column (see {@link TimestampColumn}). */
+export type NullableTimestampColumn = ColumnType<unknown, Date | string | null | undefined, Date | string | null>;
 
 /** Row type of the memberships table. */
 export interface MembershipsTable {

@@ -21,7 +21,12 @@ async function rollbackQuietly(connection: StoreQueries): Promise<void> {
  * dialect keeps their behaviour identical.
  */
 export function runInTransaction<T>(db: StoreQueries, dialect: StoreDialect, work: (connection: StoreQueries) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (connection) => {
+  return db.connection().execute((connection) => runOnConnection(connection, dialect, work));
+}
+
+/** {@link runInTransaction} on a connection the caller already holds (a single-connection instance must not be asked for it again). */
+export async function runOnConnection<T>(connection: StoreQueries, dialect: StoreDialect, work: (connection: StoreQueries) => Promise<T>): Promise<T> {
+  {
     await dialect.begin(connection);
     let result: T;
     try {
@@ -37,7 +42,7 @@ export function runInTransaction<T>(db: StoreQueries, dialect: StoreDialect, wor
       throw error;
     }
     return result;
-  });
+  }
 }
 
 /**
@@ -45,18 +50,20 @@ export function runInTransaction<T>(db: StoreQueries, dialect: StoreDialect, wor
  * it fails part-way the transaction is back where it was and still usable.
  * Savepoints are standard on PostgreSQL, MySQL/MariaDB (InnoDB) and SQLite.
  */
-export async function withSavepoint<T>(connection: StoreQueries, work: () => Promise<T>): Promise<T> {
-  await sql`savepoint tenantry_operation`.execute(connection);
+export async function withSavepoint<T>(connection: StoreQueries, work: () => Promise<T>, name = 'tenantry_operation'): Promise<T> {
+  // A distinct name per nesting level: MySQL replaces a savepoint of the same name instead of nesting it.
+  const savepoint = sql.id(name);
+  await sql`savepoint ${savepoint}`.execute(connection);
   let result: T;
   try {
     result = await work();
   } catch (error) {
     // If this rollback fails, its error propagates instead of `error`: the
     // transaction is then in an unknown state and must not be committed.
-    await sql`rollback to savepoint tenantry_operation`.execute(connection);
-    await sql`release savepoint tenantry_operation`.execute(connection);
+    await sql`rollback to savepoint ${savepoint}`.execute(connection);
+    await sql`release savepoint ${savepoint}`.execute(connection);
     throw error;
   }
-  await sql`release savepoint tenantry_operation`.execute(connection);
+  await sql`release savepoint ${savepoint}`.execute(connection);
   return result;
 }

@@ -33,6 +33,15 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
         memberships.createTenant(tenant, owner, undo);
       }),
     findTenant: (tenantId) => run(() => memberships.findTenant(tenantId)),
+    updateTenant: (update) => run((undo) => memberships.updateTenant(update, undo)),
+    listTenants: (page) => run(() => memberships.listTenants(page)),
+    findActiveMembership: (tenantId, userId) => run(() => memberships.findActiveMembership(tenantId, userId)),
+    deleteTenant: (tenantId) =>
+      run((undo) => {
+        // Rows of other tables first, as the SQL adapters' foreign keys require; the audit log is kept.
+        if (memberships.findTenant(tenantId) !== undefined) entitlements.deleteTenantRows(tenantId, undo);
+        return memberships.deleteTenant(tenantId, undo);
+      }),
     findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),
     listMembershipsOfUser: (userId) => run(() => memberships.listMembershipsOfUser(userId)),
     listMembers: (tenantId, page) => run(() => memberships.listMembers(tenantId, page)),
@@ -162,6 +171,29 @@ export class MemoryAdapter implements StoreAdapter {
   }
 
   async transaction<T>(work: (tx: StoreOperations) => Promise<T>, options: TransactionOptions): Promise<T> {
+    return this.#locked((undo) => this.#inTransaction(undo, work, options));
+  }
+
+  /**
+   * One transaction shared with the host (see `StoreAdapter.hostTransaction`):
+   * `work` gets an adapter whose operations and nested transactions write
+   * into it, and `undefined` as the host's handle (there is no host database
+   * in memory: make your own writes undoable yourself, or use the Kysely
+   * store). It holds the adapter's lock until `work` settles.
+   */
+  hostTransaction<T>(work: (adapter: StoreAdapter, db: unknown) => Promise<T>): Promise<T> {
+    return this.#locked((undo) => {
+      const nested: StoreAdapter = Object.freeze({
+        ...this.#operationsInto(undo),
+        name: this.name,
+        transaction: <R>(inner: (tx: StoreOperations) => Promise<R>, options: TransactionOptions) => this.#inTransaction(undo, inner, options),
+      });
+      return work(nested, undefined);
+    });
+  }
+
+  /** Runs `work` holding the adapter's lock, with an undo log that is rolled back when it throws. */
+  async #locked<T>(work: (undo: Undo[]) => Promise<T>): Promise<T> {
     // Wait for every transaction queued before us; the loop re-checks because
     // another waiter may have taken the lock first.
     while (this.#lock !== undefined) await this.#lock;
@@ -169,22 +201,7 @@ export class MemoryAdapter implements StoreAdapter {
     this.#lock = new Promise<void>((resolve) => (release = resolve));
     const undo: Undo[] = [];
     try {
-      // The lock excludes every other writer already: the tenant lock is an existence check.
-      if (options.tenantId !== undefined && this.#tables.memberships.findTenant(options.tenantId) === undefined) throw new NotFoundError();
-      const tx = operationsOver(this.#tables, (op) => {
-        try {
-          // Each operation is all-or-nothing on its own, even inside a transaction
-          // that goes on after catching its error (createTenant writes two rows).
-          const done = allOrNothing(op);
-          undo.push(...done.undo);
-          return Promise.resolve(done.result);
-        } catch (error) {
-          // What the operation threw, unchanged: classifying it is the caller's job.
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          return Promise.reject(error);
-        }
-      });
-      return await work(tx);
+      return await work(undo);
     } catch (error) {
       rollBack(undo);
       throw error;
@@ -192,6 +209,39 @@ export class MemoryAdapter implements StoreAdapter {
       this.#lock = undefined;
       release();
     }
+  }
+
+  /** `work` as a (possibly nested) transaction under the lock already held: all or nothing, its entries then kept in `outer`. */
+  async #inTransaction<T>(outer: Undo[], work: (tx: StoreOperations) => Promise<T>, options: TransactionOptions): Promise<T> {
+    const undo: Undo[] = [];
+    try {
+      // The lock excludes every other writer already: the tenant lock is an existence check.
+      if (options.tenantId !== undefined && this.#tables.memberships.findTenant(options.tenantId) === undefined) throw new NotFoundError();
+      return await work(this.#operationsInto(undo));
+    } catch (error) {
+      rollBack(undo);
+      undo.length = 0;
+      throw error;
+    } finally {
+      outer.push(...undo);
+    }
+  }
+
+  /** The operations, each all or nothing on its own, recording their undo entries in `undo`. */
+  #operationsInto(undo: Undo[]): StoreOperations {
+    return operationsOver(this.#tables, (op) => {
+      try {
+        // Each operation is all-or-nothing on its own, even inside a transaction
+        // that goes on after catching its error (createTenant writes two rows).
+        const done = allOrNothing(op);
+        undo.push(...done.undo);
+        return Promise.resolve(done.result);
+      } catch (error) {
+        // What the operation threw, unchanged: classifying it is the caller's job.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(error);
+      }
+    });
   }
 
   /** Single operations outside a transaction: run at once, or after the running transaction. */

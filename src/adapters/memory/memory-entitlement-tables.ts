@@ -57,6 +57,25 @@ export class MemoryEntitlementTables {
     this.#tenantExists = tenantExists;
   }
 
+  /** Deletes every row of `tenantId` (assignments, boosts, namespace limits, counters, idempotency records, alerts). */
+  deleteTenantRows(tenantId: string, undo: Undo[]): void {
+    // Tenant ids hold no control character, so the NUL-joined keys of a tenant share this prefix.
+    const prefix = key(tenantId, '');
+    const drop = <V>(map: Map<string, V>, owned: (k: string, v: V) => boolean) => {
+      for (const [k, v] of [...map]) {
+        if (!owned(k, v)) continue;
+        remember(map, k, undo);
+        map.delete(k);
+      }
+    };
+    drop(this.#assignments, (_k, v) => v.tenantId === tenantId);
+    drop(this.#boosts, (_k, v) => v.tenantId === tenantId);
+    drop(this.#namespaceLimits, (_k, v) => v.tenantId === tenantId);
+    drop(this.#counters, (_k, v) => v.tenantId === tenantId);
+    drop(this.#alerts, (_k, v) => v.tenantId === tenantId);
+    drop(this.#idempotency, (k) => k.startsWith(prefix));
+  }
+
   syncFeatures(features: readonly FeatureRecord[], undo: Undo[]): void {
     for (const feature of features) {
       remember(this.#features, feature.key, undo);

@@ -7,8 +7,11 @@ import type {
   NewMembership,
   NewTenant,
   RoleChange,
+  TenantPageRequest,
   TenantRecord,
+  TenantUpdate,
 } from '../../store/records.js';
+import { tenantRecordOf, withUpdate } from './memory-tenant-records.js';
 import { assertValidDates } from './valid-date.js';
 
 /** Reverts one mutation. Collected per transaction so a failed one can be rolled back. */
@@ -26,6 +29,8 @@ export function rollBack(undo: readonly Undo[]): void {
  */
 export class MemoryTables {
   readonly #tenants = new Map<string, TenantRecord>();
+  /** Lower-cased slug -> tenant id: the case-insensitive unique index of the SQL adapters. */
+  readonly #slugs = new Map<string, string>();
   /** tenantId -> userId -> membership */
   readonly #byTenant = new Map<string, Map<string, MembershipRecord>>();
   /** userId -> tenantId -> membership: keeps the tenant switcher O(memberships of the user). */
@@ -36,11 +41,11 @@ export class MemoryTables {
   createTenant(tenant: NewTenant, owner: NewMembership, undo: Undo[]): void {
     assertValidDates(tenant.createdAt, owner.createdAt);
     if (this.#tenants.has(tenant.id)) throw new AlreadyExistsError('tenant');
-    const record: TenantRecord = Object.freeze({ ...tenant });
-    this.#tenants.set(tenant.id, record);
+    const record = tenantRecordOf(tenant);
+    if (record.slug !== undefined && this.#slugs.has(record.slug.toLowerCase())) throw new AlreadyExistsError('tenant slug');
+    this.#putTenant(undefined, record, undo);
     this.#byTenant.set(tenant.id, new Map());
     undo.push(() => {
-      this.#tenants.delete(tenant.id);
       this.#byTenant.delete(tenant.id);
     });
     this.insertMembership(owner, undo);
@@ -48,6 +53,65 @@ export class MemoryTables {
 
   findTenant(tenantId: string): TenantRecord | undefined {
     return this.#tenants.get(tenantId);
+  }
+
+  updateTenant(update: TenantUpdate, undo: Undo[]): TenantRecord | undefined {
+    const before = this.#tenants.get(update.tenantId);
+    if (before === undefined) return undefined;
+    if (update.archivedAt != null) assertValidDates(update.archivedAt);
+    const after = withUpdate(before, update);
+    const slugKey = after.slug?.toLowerCase();
+    if (slugKey !== undefined && (this.#slugs.get(slugKey) ?? before.id) !== before.id) throw new AlreadyExistsError('tenant slug');
+    this.#putTenant(before, after, undo);
+    return after;
+  }
+
+  /** The membership unless the tenant is archived (see `Store.findActiveMembership`). */
+  findActiveMembership(tenantId: string, userId: string): MembershipRecord | undefined {
+    return this.#tenants.get(tenantId)?.archivedAt === undefined ? this.findMembership(tenantId, userId) : undefined;
+  }
+
+  /** Deletes the tenant row and its memberships; the caller deletes the other tables' rows first. */
+  deleteTenant(tenantId: string, undo: Undo[]): boolean {
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) return false;
+    for (const member of [...(this.#byTenant.get(tenantId)?.values() ?? [])]) {
+      this.#remove(member);
+      undo.push(() => {
+        this.#index(member);
+      });
+    }
+    const members = this.#byTenant.get(tenantId);
+    this.#byTenant.delete(tenantId);
+    undo.push(() => {
+      if (members !== undefined) this.#byTenant.set(tenantId, members);
+    });
+    this.#putTenant(tenant, undefined, undo);
+    return true;
+  }
+
+  listTenants(page: TenantPageRequest): readonly TenantRecord[] {
+    const { afterId, slugPrefix } = page;
+    return [...this.#tenants.values()]
+      .filter((t) => afterId === undefined || compare(t.id, afterId) > 0)
+      .filter((t) => slugPrefix === undefined || (t.slug?.toLowerCase().startsWith(slugPrefix) ?? false))
+      .sort((a, b) => compare(a.id, b.id))
+      .slice(0, page.limit);
+  }
+
+  /** Replaces the tenant row `before` (absent for a new tenant) with `after` (absent for a deletion), keeping the slug index in step. */
+  #putTenant(before: TenantRecord | undefined, after: TenantRecord | undefined, undo: Undo[]): void {
+    const id = (after ?? before)?.id ?? '';
+    const reindex = (from: TenantRecord | undefined, to: TenantRecord | undefined) => {
+      if (from?.slug !== undefined) this.#slugs.delete(from.slug.toLowerCase());
+      if (to?.slug !== undefined) this.#slugs.set(to.slug.toLowerCase(), to.id);
+      if (to === undefined) this.#tenants.delete(id);
+      else this.#tenants.set(to.id, to);
+    };
+    reindex(before, after);
+    undo.push(() => {
+      reindex(after, before);
+    });
   }
 
   findMembership(tenantId: string, userId: string): MembershipRecord | undefined {

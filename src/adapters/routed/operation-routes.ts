@@ -10,10 +10,11 @@ import type { StoreOperationName } from '../../store/store-operations.js';
  * - `'catalog'`: the feature catalog, kept in every region;
  * - `'home'`: instance-wide or user-level data (rate-limit windows, a
  *   user's second factor and recovery codes) in the home region;
- * - `'perRegion'`: the webhook delivery worker's operations, which span
- *   tenants: a routed store refuses them with a `ConfigurationError`; run
- *   one delivery worker per region, on an instance over that region's own
- *   store (each region's outbox is written with its tenants' changes).
+ * - `'perRegion'`: operations that span the tenants of every region (the
+ *   webhook delivery worker's, the admin tenant listing): a routed store
+ *   refuses them with a `ConfigurationError`; run them on an instance over
+ *   each region's own store (each region's outbox is written with its
+ *   tenants' changes).
  *
  * The table is typed against the list of operations, so an operation added
  * to the port does not compile until it says where it goes.
@@ -26,6 +27,11 @@ const ofRecord = (a: unknown): string => (a as { readonly tenantId: string }).te
 export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRoute>> = {
   createTenant: (a) => (a as { readonly id: string }).id,
   findTenant: first,
+  updateTenant: ofRecord,
+  deleteTenant: first,
+  findActiveMembership: first,
+  // The admin listing pages by tenant id over every tenant: call it on each region's own store.
+  listTenants: 'perRegion',
   findMembership: first,
   listMembershipsOfUser: 'fanOut',
   listMembers: first,
@@ -76,7 +82,7 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */
 export function perRegionRefusal(name: string): ConfigurationError {
   return new ConfigurationError(
-    `routedStore(): ${name} spans tenants of every region; run the webhook delivery worker on an instance over each region's own store.`,
+    `routedStore(): ${name} spans the tenants of every region; run it (the webhook delivery worker, the tenant listing) on an instance over each region's own store.`,
   );
 }
 

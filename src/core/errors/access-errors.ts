@@ -9,8 +9,15 @@ import { hasCode, TenantryError, type TenantryErrorOptions } from './tenantry-er
 export class NotFoundError extends TenantryError {
   readonly code = 'not_found' as const;
 
-  constructor(message = 'Tenant not found.', options?: TenantryErrorOptions) {
+  /**
+   * What was not found when it is not the tenant (or a member of it): `user`
+   * for a user id the host's `users` port does not know. Absent otherwise.
+   */
+  readonly entity?: 'user';
+
+  constructor(message = 'Tenant not found.', options?: TenantryErrorOptions & { readonly entity?: 'user' }) {
     super(message, options);
+    if (options?.entity !== undefined) this.entity = options.entity;
   }
 }
 

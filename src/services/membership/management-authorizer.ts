@@ -37,7 +37,7 @@ export class ManagementAuthorizer<C extends string> {
 
   /**
    * Throws `NotFoundError` (unaudited: a non-member must not be able to write
-   * to a tenant's log) when a user actor is not a member. Resolves with an
+   * to a tenant's log) when a user actor is not a member, or the tenant is archived. Resolves with an
    * audited {@link Refusal} when a member may not make this write: without
    * the managing capability, or against the delegation rule
    * ({@link delegationDenial}), for which `targetRole` reads the target's
@@ -51,7 +51,8 @@ export class ManagementAuthorizer<C extends string> {
     targetRole: (() => Promise<string | undefined>) | undefined,
   ): Promise<Refusal | undefined> {
     if (actor.type === 'system') return undefined;
-    const own = await tx.findMembership(attempt.tenantId, actor.userId);
+    // In an archived tenant no member can act: the same 404 as for a non-member.
+    const own = await tx.findActiveMembership(attempt.tenantId, actor.userId);
     if (own === undefined) throw new NotFoundError();
     const { manageCapability, roles } = this.#deps;
     const manages = manageCapability === undefined ? roles.isOwner(own.role) : roles.grants(own.role, manageCapability);

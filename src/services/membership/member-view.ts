@@ -1,5 +1,5 @@
 import { refFromStored, type ActorRef } from '../../core/actors/actor.js';
-import type { MembershipRecord, MembershipSource, TenantRecord } from '../../store/records.js';
+import type { MembershipRecord, MembershipSource, TenantMetadata, TenantRecord } from '../../store/records.js';
 
 /**
  * A member of a tenant, as services report it.
@@ -20,12 +20,19 @@ export interface Member {
   readonly source: MembershipSource;
 }
 
-/** A tenant, as services report it. */
+/** A tenant, as services report it. The optional fields are absent when unset. */
 export interface Tenant {
   readonly id: string;
   readonly createdAt: Date;
   /** Who created it. */
   readonly createdBy: ActorRef;
+  readonly name?: string;
+  /** As written; unique ignoring case. */
+  readonly slug?: string;
+  /** Host-defined JSON metadata (frozen). */
+  readonly metadata?: TenantMetadata;
+  /** When it was archived, while it is. */
+  readonly archivedAt?: Date;
 }
 
 /** Result of `scope.tenants.create`: the tenant and its founding owner. */
@@ -54,5 +61,13 @@ export function toMember(record: MembershipRecord, role: string = record.role): 
 
 /** The view of a stored tenant. */
 export function toTenant(record: TenantRecord): Tenant {
-  return Object.freeze({ id: record.id, createdAt: record.createdAt, createdBy: refFromStored(record.createdByType, record.createdBy) });
+  return Object.freeze({
+    id: record.id,
+    createdAt: record.createdAt,
+    createdBy: refFromStored(record.createdByType, record.createdBy),
+    ...(record.name === undefined ? {} : { name: record.name }),
+    ...(record.slug === undefined ? {} : { slug: record.slug }),
+    ...(record.metadata === undefined ? {} : { metadata: record.metadata }),
+    ...(record.archivedAt === undefined ? {} : { archivedAt: record.archivedAt }),
+  });
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { userIdSchema } from '../../core/ids/identifiers.js';
+import { tenantSchemas, type TenantDescription } from '../shared/tenant-inputs.js';
 
-/** Input of `scope.tenants.create`. */
-export interface CreateTenantInput {
+/** Input of `scope.tenants.create`: who owns it, its id, and how it is described (name, slug, metadata). */
+export interface CreateTenantInput extends TenantDescription {
   /**
    * The user who becomes the first owner. Default for a user actor: the
    * actor (a user can only create tenants they own). Required for a system actor.
@@ -60,9 +61,12 @@ const tenantId = z.string();
  * role is always `UnknownRoleError`), so both are plain strings here.
  */
 export const membershipSchemas = Object.freeze({
-  create: z.object({ ownerId: userIdSchema.optional(), id: z.string().optional() }).strict(),
+  create: z.object({ ownerId: userIdSchema.optional(), id: z.string().optional(), ...tenantSchemas.description }).strict(),
   member: z.object({ tenantId, userId: userIdSchema, role }).strict(),
   remove: z.object({ tenantId, userId: userIdSchema }).strict(),
   leave: z.object({ tenantId }).strict(),
+  offboard: z
+    .object({ userId: userIdSchema, successor: z.custom((value) => typeof value === 'function', { message: 'expected a function' }).optional() })
+    .strict(),
   transfer: z.object({ tenantId, toUserId: userIdSchema, fromUserId: userIdSchema.optional(), previousOwnerRole: role.optional() }).strict(),
 });

@@ -19,6 +19,9 @@ import {
 import { toMember, type Member, type OwnershipTransfer } from './member-view.js';
 import { committed, Refusal } from './refusal.js';
 import type { SeatPolicy } from './seat-policy.js';
+import type { OffboardingOutcome, OffboardingReport, RemoveUserEverywhereInput, SuccessorPolicy } from './offboarding.js';
+import { parseInput } from '../../core/validation/parse-input.js';
+import type { UserDirectory } from '../shared/user-directory.js';
 
 /** Everything the membership service needs from the tenantry instance. Internal wiring. */
 export interface MembershipServiceDependencies<C extends string> {
@@ -30,6 +33,8 @@ export interface MembershipServiceDependencies<C extends string> {
   /** The role a previous owner keeps after transferring ownership. */
   readonly previousOwnerRole: string;
   readonly seats: SeatPolicy | undefined;
+  /** The host's user directory, when configured: members must exist. */
+  readonly users: UserDirectory | undefined;
   readonly auditor: Auditor;
   readonly now: () => Date;
   readonly generateId: () => string;
@@ -55,16 +60,23 @@ export class MembershipService<C extends string, R extends string> {
     this.#authorizer = new ManagementAuthorizer({ roles: deps.roles, manageCapability: deps.manageCapability, auditor: deps.auditor });
   }
 
-  /** Adds an existing user with `role`, taking a seat when seats are configured. */
+  /**
+   * Adds an existing user with `role`, taking a seat when seats are
+   * configured. With the `users` port, an unknown user is `NotFoundError`
+   * (entity `user`), checked before anything is written.
+   */
   async add(actor: Actor, input: AddMemberInput<R>): Promise<Member> {
     const { tenantId, userId, role } = parseTenantInput(this.#deps.tenantIds, membershipSchemas.member, input, 'member');
     this.#deps.roles.assert(role);
     const attempt: Attempt = { action: 'tenant_membership.add', tenantId, subjectUserId: userId, role };
+    const userExists = await this.#deps.users?.check([userId]);
     await this.#deps.seats?.prepare();
     const membership = await this.#deps.store.transaction(
       async (tx) => {
         const refusal = await this.#authorizer.authorize(tx, actor, attempt, undefined);
         if (refusal !== undefined) return refusal;
+        // After the authorization: a non-member must not learn which users exist.
+        userExists?.();
         const record = this.#membership(tenantId, userId, role, actor, actor.type === 'system' ? 'system' : 'member_add');
         await tx.insertMembership(record);
         await this.#deps.seats?.take(tx, tenantId);
@@ -159,7 +171,7 @@ export class MembershipService<C extends string, R extends string> {
     const transfer = await this.#deps.store.transaction(
       async (tx) => {
         // A non-member learns nothing: 404 before anything about other members is read.
-        if (actor.type === 'user' && (await tx.findMembership(tenantId, actor.userId)) === undefined) throw tenantNotFound();
+        if (actor.type === 'user' && (await tx.findActiveMembership(tenantId, actor.userId)) === undefined) throw tenantNotFound();
         const from = await tx.findMembership(tenantId, fromUserId);
         if (from === undefined) throw memberNotFound();
         if (actor.type === 'user' && actor.userId !== fromUserId) {
@@ -196,6 +208,68 @@ export class MembershipService<C extends string, R extends string> {
     this.#deps.onMembershipChanged(tenantId, fromUserId);
     this.#deps.onMembershipChanged(tenantId, toUserId);
     return Object.freeze(result);
+  }
+
+  /**
+   * Offboarding (a departing employee, a GDPR erasure): removes `userId`
+   * from every tenant they belong to, in one call. System actors only. Each
+   * tenant is its own transaction (locked, audited as
+   * `tenant_membership.remove`, the seat given back), so one refusal does
+   * not undo the others. Where the user is the last owner the removal is
+   * refused (audited as `tenant_membership.last_owner_blocked`) and reported,
+   * unless `successor` names a member to promote first (audited as
+   * `tenant_membership.role_change`). Archived tenants are included.
+   */
+  async removeUserEverywhere(actor: Actor, input: RemoveUserEverywhereInput): Promise<OffboardingReport> {
+    if (actor.type !== 'system') throw new ActorNotAllowedError('system', 'Only a system actor can remove a user from every tenant.');
+    const { userId, successor } = parseInput(membershipSchemas.offboard, input, 'offboarding');
+    await this.#deps.seats?.prepare();
+    const outcomes: OffboardingOutcome[] = [];
+    for (const { tenantId } of await this.#deps.store.listMembershipsOfUser(userId)) {
+      const outcome = await this.#deps.store
+        .transaction((tx) => this.#offboardIn(tx, actor, tenantId, userId, successor as SuccessorPolicy | undefined), { tenantId })
+        .catch((error: unknown) => {
+          // Deleted (or the user removed) since the listing: nothing left to do there.
+          if (error instanceof NotFoundError) return { tenantId, outcome: 'not_found' as const };
+          throw error;
+        });
+      if (outcome.outcome === 'removed') this.#deps.onMembershipChanged(tenantId, userId);
+      if (outcome.outcome === 'removed' && outcome.successor !== null) this.#deps.onMembershipChanged(tenantId, outcome.successor);
+      outcomes.push(Object.freeze(outcome));
+    }
+    return Object.freeze({ userId, tenants: Object.freeze(outcomes), complete: outcomes.every((o) => o.outcome !== 'last_owner') });
+  }
+
+  async #offboardIn(tx: StoreOperations, actor: Actor, tenantId: string, userId: string, successor: SuccessorPolicy | undefined): Promise<OffboardingOutcome> {
+    const { roles, auditor } = this.#deps;
+    const ownerRole = roles.ownerRole;
+    const fact = { actor, tenantId, subjectUserId: userId, action: 'tenant_membership.remove' as const };
+    let write = await tx.deleteMembership({ tenantId, userId, ownerRole });
+    let promoted: string | null = null;
+    if (write.outcome === 'last_owner' && successor !== undefined) {
+      const members = (await tx.listMembers(tenantId, { limit: 1000 })).filter((m) => m.userId !== userId).map((m) => toMember(m));
+      const chosen = await successor({ tenantId, userId, members: Object.freeze(members) });
+      const promotion = chosen === undefined ? undefined : await tx.updateMembershipRole({ tenantId, userId: chosen, role: ownerRole, ownerRole });
+      if (chosen !== undefined && promotion?.outcome === 'applied') {
+        await auditor.record(tx, {
+          actor,
+          tenantId,
+          action: 'tenant_membership.role_change',
+          subjectUserId: chosen,
+          metadata: { from: promotion.previous.role, to: ownerRole, successorOf: userId },
+        });
+        promoted = chosen;
+        write = await tx.deleteMembership({ tenantId, userId, ownerRole });
+      }
+    }
+    if (write.outcome === 'not_found') return { tenantId, outcome: 'not_found' };
+    if (write.outcome === 'last_owner') {
+      await auditor.record(tx, { ...fact, action: 'tenant_membership.last_owner_blocked', metadata: { attempted: fact.action } });
+      return { tenantId, outcome: 'last_owner' };
+    }
+    await auditor.record(tx, { ...fact, metadata: { role: write.previous.role, offboarding: true } });
+    await this.#deps.seats?.giveBack(tx, tenantId, write.previous);
+    return { tenantId, outcome: 'removed', member: toMember(write.previous), successor: promoted };
   }
 
   async #delete(

@@ -12,6 +12,8 @@ export interface SeatPolicy {
   prepare(): Promise<void>;
   /** Takes one seat for `tenantId` through `tx`; throws `LimitExceededError` when none is left. */
   take(tx: StoreOperations, tenantId: string): Promise<void>;
+  /** Takes the founding owner's seat in the creating transaction (nothing unless the owner counts). */
+  takeFounding(tx: StoreOperations, tenantId: string): Promise<void>;
   /** Gives back the seat `member` held, through `tx`. */
   giveBack(tx: StoreOperations, tenantId: string, member: MembershipRecord): Promise<void>;
 }

@@ -17,6 +17,8 @@ import { membershipCases } from './cases/membership-cases.js';
 import { provenanceCases } from './cases/provenance-cases.js';
 import { provisioningCases } from './cases/provisioning-cases.js';
 import { tenantCases } from './cases/tenant-cases.js';
+import { tenantMetadataCases } from './cases/tenant-metadata-cases.js';
+import { tenantDeletionCases } from './cases/tenant-deletion-cases.js';
 import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
 import { twoFactorCases } from './cases/two-factor-cases.js';
@@ -25,6 +27,8 @@ import type { StoreConformanceCase } from './conformance-case.js';
 
 const cases = [
   ...tenantCases,
+  ...tenantMetadataCases,
+  ...tenantDeletionCases,
   ...membershipCases,
   ...identifierCases,
   ...provenanceCases,

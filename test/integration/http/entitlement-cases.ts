@@ -102,7 +102,7 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
         issues: [{ path: ['headers', 'idempotency-key'], message: KEY_ISSUE }],
       });
       // Only the tenant context's membership lookup reached the store.
-      expect(scenario.store.total()).toBe(scenario.store.counts.findMembership);
+      expect(scenario.store.total()).toBe(scenario.store.counts.findActiveMembership);
     });
 
     it('answers 403 limit_exceeded with feature, limit, used and requested, consuming nothing', async () => {

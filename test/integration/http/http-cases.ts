@@ -219,11 +219,11 @@ export function describeHttpAdapter(adapter: string, start: StartHarness): void 
 
     it('looks the membership up once per request, across tenantContext, requireCapability and handler checks', async () => {
       await http.send({ path: `/tenants/${scenario.tenantId}/billing`, user: 'alice' });
-      expect(scenario.store.counts.findMembership).toBe(1);
+      expect(scenario.store.counts.findActiveMembership).toBe(1);
       expect(scenario.store.total()).toBe(1);
       // A new request has a new scope: one more lookup, not zero (no hidden cross-request cache).
       await http.send({ path: `/tenants/${scenario.tenantId}/billing`, user: 'alice' });
-      expect(scenario.store.counts.findMembership).toBe(2);
+      expect(scenario.store.counts.findActiveMembership).toBe(2);
     });
 
     it('answers 401 unauthenticated, with the configured challenge, before any storage access', async () => {

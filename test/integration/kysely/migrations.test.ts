@@ -16,6 +16,7 @@ const MIGRATIONS = [
   '0003_entitlements',
   '0004_rate_limits',
   '0005_provenance_actor_type',
+  '0007_tenant_lifecycle',
   '0009_two_factor',
   '0010_webhooks',
 ];

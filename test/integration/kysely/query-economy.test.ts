@@ -23,7 +23,7 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
     return { store: kyselyStore(db), statements };
   }
 
-  it('findMembership, findTenant and listMembers are one statement each', async () => {
+  it('findMembership, findActiveMembership, findTenant and listMembers are one statement each', async () => {
     const tenantId = `qe-${randomUUID()}`;
     await database.store().createTenant({ id: tenantId, createdByType: 'user', createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
     const { store, statements } = recordedStore();
@@ -36,6 +36,9 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
     expect(statements).toHaveLength(3);
     await store.listMembers(tenantId, { limit: 10, afterUserId: 'a' });
     expect(statements).toHaveLength(4);
+    // The lookup behind every access decision, archived tenants included.
+    expect(await store.findActiveMembership(tenantId, 'u')).toBeDefined();
+    expect(statements).toHaveLength(5);
   });
 
   it('a consume of one counter without an idempotency key is one statement on PostgreSQL and MySQL', async () => {

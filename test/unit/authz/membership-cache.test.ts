@@ -13,7 +13,7 @@ describe('cross-request membership cache', () => {
     const tenantId = await tenantWith(tenantry, 'alice');
     store.reset();
     for (let i = 0; i < 5; i += 1) await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
   });
 
   it('caches non-membership too, and drops it when the user is added', async () => {
@@ -22,7 +22,7 @@ describe('cross-request membership cache', () => {
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(false);
     store.reset();
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(false);
-    expect(store.counts.findMembership).toBe(0);
+    expect(store.counts.findActiveMembership).toBe(0);
     await tenantry.forRequest({ userId: 'alice' }).members.add({ tenantId, userId: 'bob', role: 'readonly' });
     expect(await tenantry.forRequest({ userId: 'bob' }).can(tenantId, 'tenant.read')).toBe(true);
   });
@@ -45,10 +45,10 @@ describe('cross-request membership cache', () => {
     store.reset();
     await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
     await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 80));
     await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
-    expect(store.counts.findMembership).toBe(2);
+    expect(store.counts.findActiveMembership).toBe(2);
   });
 
   it('a lookup that started before an invalidation does not store its stale result', async () => {
@@ -124,14 +124,14 @@ describe('cross-request membership cache', () => {
     store.reset();
     tenantry.invalidate({ tenantId, userId: 'bob' });
     await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
     // Without a user id, every membership of the tenant is dropped.
     await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
     store.reset();
     tenantry.invalidate({ tenantId });
     await tenantry.forRequest({ userId: 'alice' }).check(tenantId, 'tenant.read');
     await tenantry.forRequest({ userId: 'bob' }).check(tenantId, 'tenant.read');
-    expect(store.counts.findMembership).toBe(2);
+    expect(store.counts.findActiveMembership).toBe(2);
   });
 
   it('tenantry.invalidate() refuses a malformed tenant id with the canonical NotFoundError', () => {

@@ -117,7 +117,7 @@ describe('Scope memoization', () => {
     const scope = tenantry.forRequest({ userId: 'alice' });
     const all = tenantry.capabilities.all();
     for (let i = 0; i < 100; i += 1) await scope.check(tenantId, all[i % all.length]!);
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
     expect(store.total()).toBe(1);
   });
 
@@ -128,7 +128,7 @@ describe('Scope memoization', () => {
     const scope = tenantry.forRequest({ userId: 'alice' });
     const decisions = await Promise.all(Array.from({ length: 10 }, () => scope.check(tenantId, 'tenant.read')));
     expect(decisions.every((d) => d.allowed)).toBe(true);
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
   });
 
   it('costs one lookup per tenant, not per capability', async () => {
@@ -141,7 +141,7 @@ describe('Scope memoization', () => {
       await scope.check(first, capability);
       await scope.check(second, capability);
     }
-    expect(store.counts.findMembership).toBe(2);
+    expect(store.counts.findActiveMembership).toBe(2);
   });
 
   it('a failed lookup is not memoized: the next check retries', async () => {
@@ -150,9 +150,9 @@ describe('Scope memoization', () => {
     // A spread copy of a store is still a store; only its membership lookup is flaky.
     const store = {
       ...inner,
-      findMembership: (tenantId: string, userId: string) => {
+      findActiveMembership: (tenantId: string, userId: string) => {
         if (failures-- > 0) return Promise.reject(new Error('connection reset'));
-        return inner.findMembership(tenantId, userId);
+        return inner.findActiveMembership(tenantId, userId);
       },
     };
     const tenantry = createTenantry({ capabilities, roles, store });
@@ -218,7 +218,7 @@ describe('denial diagnostics', () => {
     const alice = tenantry.forRequest({ userId: 'alice' });
     expect(await alice.isMember(tenantId)).toBe(true);
     await alice.check(tenantId, 'tenant.read');
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
     expect(await tenantry.forRequest({ userId: 'eve' }).isMember(tenantId)).toBe(false);
     expect(await tenantry.forRequest({ userId: 'eve' }).isMember('bogus')).toBe(false);
     expect(events).toEqual([

@@ -141,14 +141,17 @@ describe('delegated member management', () => {
 });
 
 describe('seats and the founding owner', () => {
-  it('the owner created with the tenant took no seat, so leaving later frees none', async () => {
+  it('the owner created with the tenant took a seat, so leaving later frees one', async () => {
     const tenantry = createTenantry({ capabilities, roles: delegating, store: memoryStore(), entitlements: { packages, seats: 'seats' } });
     const olivia = tenantry.forRequest({ userId: 'olivia' });
     const { tenant } = await olivia.tenants.create();
     await tenantry.as(billing).provisioning.assignPackage({ tenantId: tenant.id, packageKey: 'free' });
-    for (const name of ['a', 'b', 'c']) await olivia.members.add({ tenantId: tenant.id, userId: name, role: 'readonly' });
+    for (const name of ['a', 'b']) await olivia.members.add({ tenantId: tenant.id, userId: name, role: 'readonly' });
+    await expect(olivia.members.add({ tenantId: tenant.id, userId: 'c', role: 'readonly' })).rejects.toThrow(LimitExceededError);
     await olivia.members.transferOwnership({ tenantId: tenant.id, toUserId: 'a' });
     await olivia.members.leave({ tenantId: tenant.id });
-    await expect(tenantry.forRequest({ userId: 'a' }).members.add({ tenantId: tenant.id, userId: 'd', role: 'readonly' })).rejects.toThrow(LimitExceededError);
+    const a = tenantry.forRequest({ userId: 'a' });
+    await a.members.add({ tenantId: tenant.id, userId: 'c', role: 'readonly' });
+    await expect(a.members.add({ tenantId: tenant.id, userId: 'd', role: 'readonly' })).rejects.toThrow(LimitExceededError);
   });
 });

@@ -38,7 +38,8 @@ export type TimestampColumnName =
   | 'failing_since'
   | 'next_attempt_at'
   | 'claimed_until'
-  | 'started_at';
+  | 'started_at'
+  | 'archived_at';
 
 /** The primary key of one usage counter, with `windowStart` already in the dialect's written form. */
 export interface CounterKeyValues {

@@ -4,6 +4,7 @@ import type { NewMembership, NewTenant } from '../../../store/records.js';
 import type { TenantryDatabase } from '../tables.js';
 import type { QueryContext } from './query-context.js';
 import { tenantExists } from './reads.js';
+import { tenantColumns } from './tenant-columns.js';
 
 /**
  * Runs an insert and reports how it went without leaving a failed statement
@@ -81,9 +82,13 @@ export async function createTenant(ctx: QueryContext, tenant: NewTenant, owner: 
       created_by_type: tenant.createdByType,
       created_by: tenant.createdBy,
       created_at: ctx.dialect.writeTimestamp(tenant.createdAt),
+      ...tenantColumns(ctx, tenant),
     }),
   );
-  if (outcome === 'duplicate' || outcome === 0n) throw new AlreadyExistsError('tenant');
+  if (outcome === 'duplicate' || outcome === 0n) {
+    // Two unique keys can reject the row: the id, or the slug (ignoring case).
+    throw new AlreadyExistsError(tenant.slug === undefined || (await tenantExists(ctx, tenant.id)) ? 'tenant' : 'tenant slug');
+  }
   if (outcome === 'missing_parent') throw new NotFoundError();
   await insertMembership(ctx, owner);
 }

@@ -1,4 +1,12 @@
-import { ACTOR_TYPES, MEMBERSHIP_SOURCES, type ActorType, type MembershipRecord, type MembershipSource, type TenantRecord } from '../../../store/records.js';
+import {
+  ACTOR_TYPES,
+  MEMBERSHIP_SOURCES,
+  type ActorType,
+  type MembershipRecord,
+  type MembershipSource,
+  type TenantMetadata,
+  type TenantRecord,
+} from '../../../store/records.js';
 import { readText } from '../column-values.js';
 import type { QueryContext } from './query-context.js';
 
@@ -11,7 +19,18 @@ export function selectMemberships(ctx: QueryContext) {
 
 /** Select of tenant rows with every column in a form {@link toTenantRecord} reads. */
 export function selectTenants(ctx: QueryContext) {
-  return ctx.q.selectFrom(ctx.tables.tenants).select(['id', 'created_by_type', 'created_by', ctx.dialect.selectTimestamp('created_at').as('created_at')]);
+  return ctx.q
+    .selectFrom(ctx.tables.tenants)
+    .select([
+      'id',
+      'created_by_type',
+      'created_by',
+      ctx.dialect.selectTimestamp('created_at').as('created_at'),
+      'name',
+      'slug',
+      'metadata',
+      ctx.dialect.selectTimestamp('archived_at').as('archived_at'),
+    ]);
 }
 
 /** A membership row as selected by {@link selectMemberships}. */
@@ -32,6 +51,10 @@ export interface TenantRow {
   readonly created_by_type: string | Uint8Array;
   readonly created_by: string | Uint8Array;
   readonly created_at: unknown;
+  readonly name: string | Uint8Array | null;
+  readonly slug: string | Uint8Array | null;
+  readonly metadata: string | Uint8Array | null;
+  readonly archived_at: unknown;
 }
 
 function toActorType(value: string): ActorType {
@@ -60,12 +83,16 @@ export function toMembershipRecord(ctx: QueryContext, row: MembershipRow): Membe
   });
 }
 
-/** A frozen {@link TenantRecord} from a row. */
+/** A frozen {@link TenantRecord} from a row; the optional fields only when set (see `TenantRecord`). */
 export function toTenantRecord(ctx: QueryContext, row: TenantRow): TenantRecord {
   return Object.freeze({
     id: readText(row.id),
     createdByType: toActorType(readText(row.created_by_type)),
     createdBy: readText(row.created_by),
     createdAt: ctx.dialect.readTimestamp(row.created_at),
+    ...(row.name === null ? {} : { name: readText(row.name) }),
+    ...(row.slug === null ? {} : { slug: readText(row.slug) }),
+    ...(row.metadata === null ? {} : { metadata: JSON.parse(readText(row.metadata)) as TenantMetadata }),
+    ...(row.archived_at === null || row.archived_at === undefined ? {} : { archivedAt: ctx.dialect.readTimestamp(row.archived_at) }),
   });
 }
