@@ -34,6 +34,8 @@ export const STORE_OPERATIONS = [
   'addBoost',
   'setNamespaceLimit',
   'readGrants',
+  'setCycleAnchor',
+  'shiftUsage',
   'consume',
   'release',
   'readCounters',

@@ -67,6 +67,15 @@ export interface IdempotencyKeysTable {
   /** The counter changes as JSON; `null` only while the consumption that claimed the key is in flight. */
   result: ColumnType<string | Uint8Array | null, string | null, string>;
   created_at: TimestampColumn;
+  /** When the record stops counting (`0006_billing_cycles`); `null` for records written before, kept until pruned. */
+  expires_at: NullableTimestampColumn;
+}
+
+/** Row type of the billing cycles (`0006_billing_cycles`): each tenant's cycle anchor. */
+export interface BillingCyclesTable {
+  tenant_id: TextColumn;
+  /** Updated when provisioning moves the anchor. */
+  cycle_anchor: ColumnType<unknown, Date | string, Date | string>;
 }
 
 /** Row type of the usage alert history. */

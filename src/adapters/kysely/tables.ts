@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type {
+  BillingCyclesTable,
   BoostsTable,
   FeaturesTable,
   IdempotencyKeysTable,
@@ -71,6 +72,7 @@ export interface TenantryDatabase {
   idempotency_keys: IdempotencyKeysTable;
   usage_alerts: UsageAlertsTable;
   rate_limits: RateLimitsTable;
+  billing_cycles: BillingCyclesTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -98,5 +100,6 @@ export function tableNames(prefix: string): TableNames {
     idempotency_keys: name('idempotency_keys'),
     usage_alerts: name('usage_alerts'),
     rate_limits: name('rate_limits'),
+    billing_cycles: name('billing_cycles'),
   });
 }

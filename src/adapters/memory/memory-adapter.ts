@@ -63,6 +63,14 @@ function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables
         entitlements.setNamespaceLimit(change, undo);
       }),
     readGrants: (tenantId) => run(() => entitlements.readGrants(tenantId)),
+    setCycleAnchor: (change) =>
+      run((undo) => {
+        entitlements.setCycleAnchor(change, undo);
+      }),
+    shiftUsage: (request) =>
+      run((undo) => {
+        entitlements.shiftUsage(request, undo);
+      }),
     consume: (request) => run((undo) => entitlements.consume(request, undo)),
     release: (request) => run((undo) => entitlements.release(request, undo)),
     readCounters: (tenantId, counters) => run(() => entitlements.readCounters(tenantId, counters)),

@@ -1,4 +1,5 @@
 import { alertCases } from './cases/alert-cases.js';
+import { billingCycleCases } from './cases/billing-cycle-cases.js';
 import { rateLimitCases } from './cases/rate-limit-cases.js';
 import { auditCases } from './cases/audit-cases.js';
 import { concurrencyCases } from './cases/concurrency-cases.js';
@@ -43,6 +44,7 @@ const cases = [
   ...rateLimitCases,
   ...entitlementTransactionCases,
   ...entitlementConcurrencyCases,
+  ...billingCycleCases,
 ] as const;
 
 /** The name of one conformance case. */

@@ -1,0 +1,34 @@
+import type { StoreConformanceCaseName } from 'tenantry/testing';
+import type { Store } from '../../src/store/store.js';
+import { ignoring, noTransaction, patched } from './store-mutants.js';
+
+/** For every billing-cycle case, a store broken in the way that case exists to catch. */
+export const BILLING_MUTANTS = {
+  'setCycleAnchor stores the anchor readGrants returns (to the millisecond), replaces it, and survives cancelPackage': patched((ops) => ({
+    // Keeps the first anchor for ever.
+    setCycleAnchor: async (change) => {
+      if ((await ops.readGrants(change.tenantId)).cycleAnchor === undefined) await ops.setCycleAnchor(change);
+    },
+  })),
+  'setCycleAnchor and shiftUsage on a missing tenant throw NotFoundError': patched((ops) => ({
+    setCycleAnchor: (change) => ops.setCycleAnchor(change).catch(ignoring('not_found')),
+  })),
+  'setCycleAnchor inside a transaction that throws is rolled back': patched(() => ({}), noTransaction),
+  'shiftUsage carry raises every pool of the new window to the old window, keeps a larger new counter, and leaves the old window': patched((ops) => ({
+    // Carries only the tenant pool, and adds instead of keeping the larger value.
+    shiftUsage: async (request) => {
+      if (request.usage === 'reset') return ops.shiftUsage(request);
+      for (const shift of request.shifts) {
+        const [used = 0] = await ops.readCounters(request.tenantId, [{ featureKey: shift.featureKey, namespace: '', windowStart: shift.from }]);
+        const counters = [{ featureKey: shift.featureKey, namespace: '', windowStart: shift.to, limit: 'unlimited' as const }];
+        if (used > 0) await ops.consume({ tenantId: request.tenantId, amount: used, counters, now: new Date() });
+      }
+    },
+  })),
+  'shiftUsage reset zeroes every pool of the new window only': patched((ops) => ({
+    // Resets nothing.
+    shiftUsage: async (request) => {
+      if (request.usage === 'carry') await ops.shiftUsage(request);
+    },
+  })),
+} satisfies Partial<Record<StoreConformanceCaseName, () => Store>>;
