@@ -1,5 +1,6 @@
 import type { StoreConformanceCaseName } from 'tenantry/testing';
 import type { Store } from '../../src/store/store.js';
+import { racyIdempotency } from './entitlement-patches.js';
 import { ignoring, noTransaction, patched } from './store-mutants.js';
 
 /** For every billing-cycle case, a store broken in the way that case exists to catch. */
@@ -31,4 +32,13 @@ export const BILLING_MUTANTS = {
       if (request.usage === 'carry') await ops.shiftUsage(request);
     },
   })),
+  'an idempotency record counts until its expiresAt: then the key is free again, for any request, and the new record replays': patched((ops) => ({
+    // Records never expire.
+    consume: (request) => {
+      const { idempotency } = request;
+      if (idempotency === undefined) return ops.consume(request);
+      return ops.consume({ ...request, idempotency: { key: idempotency.key, fingerprint: idempotency.fingerprint } });
+    },
+  })),
+  'concurrent consumes under one expired idempotency key: exactly one counts': patched(racyIdempotency),
 } satisfies Partial<Record<StoreConformanceCaseName, () => Store>>;

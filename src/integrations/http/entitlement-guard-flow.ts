@@ -1,7 +1,6 @@
 import { ConfigurationError } from '../../core/errors/index.js';
 import type { ConsumeInput, EntitlementDecision } from '../../index.js';
 import { resolveEntitlementGuardOptions, type EntitlementGuardOptions, type ResolvedEntitlementGuardOptions } from './entitlement-guard-options.js';
-import { guardIdempotencyKey } from './guard-idempotency-key.js';
 import { readIdempotencyKey } from './idempotency-key-header.js';
 import type { TenantContext } from './request-context.js';
 import type { RequestReader } from './request-reader.js';
@@ -39,9 +38,9 @@ export function entitlementGuard<Request>(tenantry: AnyTenantry, options: Entitl
  * 2. work out the amount and the namespace from the request;
  * 3. consume through the request's scope (`scope.usage.consume`), atomically,
  *    for the request's tenant. A retry with the same key is counted once and
- *    resolves with `replayed: true`. The key is scoped to the feature (see
- *    `guardIdempotencyKey`), so several guards on one route can share the
- *    client's key.
+ *    resolves with `replayed: true`. The service scopes the key to the
+ *    tenant, the request's actor and the feature, so several guards on one
+ *    route can share the client's key and one member cannot replay another's.
  *
  * Refusals (`LimitExceededError`, `FeatureNotEnabledError`,
  * `IdempotencyConflictError`, a `ValidationError` for a computed amount or
@@ -69,7 +68,7 @@ export async function enforceEntitlement<Request>(
     featureKey: guard.featureKey,
     amount,
     ...(namespace === undefined ? {} : { namespace }),
-    ...(clientKey === undefined ? {} : { idempotencyKey: guardIdempotencyKey(guard.featureKey, clientKey) }),
+    ...(clientKey === undefined ? {} : { idempotencyKey: clientKey }),
   };
   return context.scope.usage.consume(input);
 }

@@ -24,11 +24,26 @@ export interface ConsumeInput<L extends string = string> {
   /** Count this consumption in a namespace too (and respect the namespace's own limit). */
   readonly namespace?: string;
   /**
-   * Retries with the same key (scoped to the tenant) return the first result
-   * and count once, whatever the tenant's grants are by then. Reusing a key
-   * for a different feature, amount or namespace is an `IdempotencyConflictError`.
+   * Retries with the same key return the first result and count once,
+   * whatever the tenant's grants are by then, until the record expires
+   * (`entitlements.idempotency.ttlMs`, default 24 h). The key is scoped to
+   * (tenant, actor or {@link ConsumeInput.idempotencyScope}, feature): one
+   * member cannot replay another's key. Reusing a key for a different
+   * amount, namespace or fingerprint is an `IdempotencyConflictError`.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Shares keys across actors on purpose (say a billing event id used by
+   * several workers): the key is scoped to this name instead of the actor.
+   * 1 to 64 letters, digits, `_`, `.`, `:` or `-`.
+   */
+  readonly idempotencyScope?: string;
+  /**
+   * Identifies the request behind the key (the HTTP guard hashes method,
+   * route and body): the same key with another fingerprint is an
+   * `IdempotencyConflictError` (409). At most 256 characters.
+   */
+  readonly fingerprint?: string;
 }
 
 /** Input of `usage.release`. */
@@ -171,7 +186,15 @@ const usagePolicy = z.enum(['carry', 'reset']);
 export const entitlementSchemas = Object.freeze({
   check: z.object({ tenantId, featureKey: catalogKey, amount: amount.optional(), namespace: namespaceSchema.optional() }).strict(),
   consume: z
-    .object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() })
+    .object({
+      tenantId,
+      featureKey: catalogKey,
+      amount,
+      namespace: namespaceSchema.optional(),
+      idempotencyKey: idempotencyKeySchema.optional(),
+      idempotencyScope: namespaceSchema.optional(),
+      fingerprint: identifierTextSchema(256).optional(),
+    })
     .strict(),
   release: z.object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), upTo: z.boolean().optional() }).strict(),
   report: z.object({ tenantId, namespace: namespaceSchema.optional() }).strict(),

@@ -46,7 +46,7 @@ export class UsageReads<F extends string, L extends F, P extends string> {
     const levels = reader.levels(context, featureKey, parsed.namespace);
     if (levels.length === 0) return booleanDecision(featureKey, context.effective.features[featureKey].enabled, amount);
     const used = await store.readCounters(parsed.tenantId, counterKeys(levels));
-    return toDecision({ featureKey, namespace: parsed.namespace, amount, levels, used, applied: false, replayed: false });
+    return toDecision({ featureKey, namespace: parsed.namespace, amount, levels, used, applied: false, replayed: false, idempotencyKey: null });
   }
 
   /** Usage of every limit feature in its current window, for the tenant pool or one namespace. */
