@@ -48,6 +48,8 @@ export {
   isPackageNotFoundError,
   isFeatureNotEnabledError,
   isIdempotencyConflictError,
+  IdempotentReplayError,
+  isIdempotentReplayError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,

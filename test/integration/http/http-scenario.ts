@@ -8,6 +8,7 @@ import {
   FeatureNotFoundError,
   ForbiddenError,
   IdempotencyConflictError,
+  IdempotentReplayError,
   LastOwnerError,
   LimitExceededError,
   NotFoundError,
@@ -272,6 +273,7 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   feature_not_found: () => new FeatureNotFoundError(SECRET_FEATURE),
   package_not_found: () => new PackageNotFoundError('platinum'),
   feature_not_enabled: () => new FeatureNotEnabledError('sso'),
+  idempotent_replay: () => new IdempotentReplayError(`Replayed: ${SECRET_MESSAGE}`),
   idempotency_conflict: () => new IdempotencyConflictError(),
 };
 

@@ -50,6 +50,7 @@ describe('problem catalogue', () => {
       package_not_found: 404,
       feature_not_enabled: 403,
       idempotency_conflict: 409,
+      idempotent_replay: 409,
       unauthenticated: 401,
       rate_limited: 429,
       internal_error: 500,
