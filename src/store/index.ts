@@ -9,3 +9,4 @@ export * from './entitlement-records.js';
 export * from './entitlement-operations.js';
 export * from './rate-limit-operations.js';
 export * from './rate-limit-hit-rules.js';
+export * from './retention-operations.js';

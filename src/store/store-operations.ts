@@ -2,13 +2,14 @@ import type { AuditOperations } from './audit-operations.js';
 import type { EntitlementOperations } from './entitlement-operations.js';
 import type { MembershipOperations } from './membership-operations.js';
 import type { RateLimitOperations } from './rate-limit-operations.js';
+import type { RetentionOperations } from './retention-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
  * entitlements and rate limits. Each is atomic on its own; a
  * {@link Store.transaction} combines several.
  */
-export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations {}
+export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations, RetentionOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -42,6 +43,7 @@ export const STORE_OPERATIONS = [
   'recordAlert',
   'listAlerts',
   'hitRateLimit',
+  'prune',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

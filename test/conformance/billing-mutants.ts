@@ -41,4 +41,16 @@ export const BILLING_MUTANTS = {
     },
   })),
   'concurrent consumes under one expired idempotency key: exactly one counts': patched(racyIdempotency),
+  'prune deletes idempotency records expired at now, in batches, and keeps live records and records without expiry': patched((ops) => ({
+    // Reads expiry against the wrong clock: nothing has expired yet.
+    prune: (request) => ops.prune({ ...request, now: new Date(0) }),
+  })),
+  'prune deletes rate-limit windows that ended more than the retention before now, and keeps the others': patched((ops) => ({
+    // Prunes every window, the live ones too.
+    prune: (request) => ops.prune({ now: new Date('2999-01-01T00:00:00.000Z'), batchSize: request.batchSize ?? 1000 }),
+  })),
+  'prune deletes audit entries older than auditOlderThan only when asked, in batches, and keeps newer ones': patched((ops) => ({
+    // Ignores the batch size.
+    prune: (request) => ops.prune({ ...request, batchSize: 10_000 }),
+  })),
 } satisfies Partial<Record<StoreConformanceCaseName, () => Store>>;

@@ -2,6 +2,7 @@ import type { StoreOperationName, StoreOperations } from '../../store/store-oper
 import { appendAudit, listAudit } from './operations/audit.js';
 import { listAlerts, recordAlert } from './operations/alerts.js';
 import { hitRateLimit } from './operations/rate-limit.js';
+import { prune } from './operations/prune.js';
 import { consume } from './operations/consume.js';
 import { readCounters } from './operations/counter-reads.js';
 import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, syncFeatures } from './operations/features.js';
@@ -80,6 +81,7 @@ export function operationsIn(scope: Scope): StoreOperations {
     recordAlert: (alert) => namingMissingParent(scope, alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
     listAlerts: (tenantId) => read(scope, (ctx) => listAlerts(ctx, tenantId)),
     hitRateLimit: (hit) => hitRateLimit(scope, hit),
+    prune: (request) => prune((work) => atomic(scope, work), request),
   };
   return Object.freeze(operations);
 }

@@ -1,7 +1,10 @@
 import { NotFoundError } from '../../core/errors/index.js';
 import type { StoreAdapter, TransactionOptions } from '../../store/store-adapter.js';
 import type { StoreOperationName, StoreOperations } from '../../store/store-operations.js';
+import { RATE_LIMIT_RETENTION_MS } from '../../store/rate-limit-hit-rules.js';
+import { assertBatchSize, DEFAULT_PRUNE_BATCH_SIZE } from '../../store/retention-operations.js';
 import { MemoryAuditTables } from './memory-audit-tables.js';
+import { assertValidDates } from './valid-date.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
@@ -77,6 +80,16 @@ function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables
     recordAlert: (alert) => run((undo) => entitlements.recordAlert(alert, undo)),
     listAlerts: (tenantId) => run(() => entitlements.listAlerts(tenantId)),
     hitRateLimit: (hit) => run((undo) => rateLimits.hitRateLimit(hit, undo)),
+    prune: ({ now, auditOlderThan, batchSize = DEFAULT_PRUNE_BATCH_SIZE }) =>
+      run((undo) => {
+        assertValidDates(now, auditOlderThan ?? null);
+        assertBatchSize(batchSize);
+        return Object.freeze({
+          idempotencyKeys: entitlements.pruneIdempotency(now, batchSize, undo),
+          rateLimitWindows: rateLimits.pruneBefore(new Date(now.getTime() - RATE_LIMIT_RETENTION_MS), batchSize),
+          auditEntries: auditOlderThan === undefined ? 0 : audit.pruneAudit(auditOlderThan, batchSize, undo),
+        });
+      }),
   };
   return Object.freeze(operations);
 }

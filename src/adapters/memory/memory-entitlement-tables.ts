@@ -238,6 +238,19 @@ export class MemoryEntitlementTables {
     return true;
   }
 
+  /** Deletes at most `max` idempotency records expired at `now`; returns how many. */
+  pruneIdempotency(now: Date, max: number, undo: Undo[]): number {
+    let deleted = 0;
+    for (const [k, record] of this.#idempotency) {
+      if (deleted >= max) break;
+      if (record.expiresAt === null || record.expiresAt.getTime() > now.getTime()) continue;
+      remember(this.#idempotency, k, undo);
+      this.#idempotency.delete(k);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
   listAlerts(tenantId: string): readonly AlertRecord[] {
     return [...this.#alerts.values()]
       .filter((a) => a.tenantId === tenantId)

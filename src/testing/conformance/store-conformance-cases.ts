@@ -1,5 +1,6 @@
 import { alertCases } from './cases/alert-cases.js';
 import { billingCycleCases } from './cases/billing-cycle-cases.js';
+import { retentionCases } from './cases/retention-cases.js';
 import { rateLimitCases } from './cases/rate-limit-cases.js';
 import { auditCases } from './cases/audit-cases.js';
 import { concurrencyCases } from './cases/concurrency-cases.js';
@@ -45,6 +46,7 @@ const cases = [
   ...entitlementTransactionCases,
   ...entitlementConcurrencyCases,
   ...billingCycleCases,
+  ...retentionCases,
 ] as const;
 
 /** The name of one conformance case. */
