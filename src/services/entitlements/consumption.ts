@@ -7,7 +7,7 @@ import type { TenantIdRule } from '../shared/tenant-id-rule.js';
 import { counterKeys, toTargets, type PlannedLevel } from './counter-plan.js';
 import { toDecision } from './decision-builder.js';
 import { entitlementSchemas, type ConsumeInput } from './entitlement-inputs.js';
-import type { EntitlementDecision } from './entitlement-types.js';
+import type { EntitlementDecision, UsageAlert } from './entitlement-types.js';
 import type { EntitlementReader } from './tenant-entitlements.js';
 import type { UsageAlerts } from './usage-alerts.js';
 import { scopeIdempotencyKey, type ScopedIdempotencyKey } from './idempotency-scope.js';
@@ -80,13 +80,21 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
   /**
    * Consumes through `tx`, a transaction the caller owns (seats taken by a
    * membership change), throwing on refusal. Alerts are recorded with the
-   * transaction but not announced: it may still roll back.
+   * transaction but not announced, since it may still roll back: call
+   * `afterCommit` once it committed, and they fire like any limit's.
    */
-  async consumeIn(tx: StoreOperations, tenantId: string, featureKey: L, amount: number): Promise<EntitlementDecision<L>> {
-    return refusedAsError(await this.#apply(tx, { tenantId, featureKey, amount, namespace: undefined, idempotency: undefined }, false));
+  async consumeIn(
+    tx: StoreOperations,
+    tenantId: string,
+    featureKey: L,
+    amount: number,
+  ): Promise<{ decision: EntitlementDecision<L>; afterCommit: () => void }> {
+    const pending: UsageAlert[] = [];
+    const decision = refusedAsError(await this.#apply(tx, { tenantId, featureKey, amount, namespace: undefined, idempotency: undefined }, false, pending));
+    return { decision, afterCommit: () => this.#deps.alerts.announce(pending) };
   }
 
-  async #apply(store: StoreOperations, consumption: Consumption<L>, announce: boolean): Promise<EntitlementDecision<L>> {
+  async #apply(store: StoreOperations, consumption: Consumption<L>, announce: boolean, pending: UsageAlert[] = []): Promise<EntitlementDecision<L>> {
     const { reader } = this.#deps;
     const { tenantId, featureKey, amount, namespace, idempotency } = consumption;
     const context = await reader.read(store, tenantId);
@@ -115,7 +123,7 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
             },
           }),
     });
-    return this.#settle(store, consumption, levels, result, announce);
+    return this.#settle(store, consumption, levels, result, announce, pending);
   }
 
   /** Builds the decision from the store's answer and records the alerts of an applied consumption. */
@@ -125,6 +133,7 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
     levels: readonly PlannedLevel[],
     result: ConsumeResult,
     announce: boolean,
+    pending: UsageAlert[],
   ): Promise<EntitlementDecision<L>> {
     const { tenantId, featureKey, amount, namespace } = consumption;
     const facts = { featureKey, namespace, amount, idempotencyKey: consumption.idempotency?.key.normalized ?? null };
@@ -144,7 +153,7 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
       }
       case 'consumed': {
         const decision = toDecision({ ...facts, levels, used: result.counters.map((change) => change.before), applied: true, replayed: false });
-        await this.#deps.alerts.record(store, tenantId, levels, result.counters, announce);
+        pending.push(...(await this.#deps.alerts.record(store, tenantId, levels, result.counters, announce)));
         return decision;
       }
     }

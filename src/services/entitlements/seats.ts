@@ -19,7 +19,7 @@ export function seatPolicy<F extends string, L extends F, P extends string>(
   return Object.freeze({
     prepare: () => catalog.ensure(),
     async take(tx: StoreOperations, tenantId: string) {
-      await consumption.consumeIn(tx, tenantId, feature, 1);
+      return (await consumption.consumeIn(tx, tenantId, feature, 1)).afterCommit;
     },
     async giveBack(tx: StoreOperations, tenantId: string, member: MembershipRecord) {
       // The owner created with the tenant took no seat (there was no plan yet), so gives none back.

@@ -61,13 +61,15 @@ export class MembershipService<C extends string, R extends string> {
     this.#deps.roles.assert(role);
     const attempt: Attempt = { action: 'tenant_membership.add', tenantId, subjectUserId: userId, role };
     await this.#deps.seats?.prepare();
+    // Seat alerts fire once the membership committed, like any limit's.
+    let afterCommit: (() => void) | undefined;
     const membership = await this.#deps.store.transaction(
       async (tx) => {
         const refusal = await this.#authorizer.authorize(tx, actor, attempt, undefined);
         if (refusal !== undefined) return refusal;
         const record = this.#membership(tenantId, userId, role, actor, actor.type === 'system' ? 'system' : 'member_add');
         await tx.insertMembership(record);
-        await this.#deps.seats?.take(tx, tenantId);
+        afterCommit = await this.#deps.seats?.take(tx, tenantId);
         await this.#deps.auditor.record(tx, { actor, tenantId, action: attempt.action, subjectUserId: userId, metadata: { role } });
         return record;
       },
@@ -75,6 +77,7 @@ export class MembershipService<C extends string, R extends string> {
     );
     const added = committed(membership);
     this.#deps.onMembershipChanged(tenantId, userId);
+    afterCommit?.();
     return toMember(added);
   }
 
