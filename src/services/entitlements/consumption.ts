@@ -91,7 +91,12 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
   ): Promise<{ decision: EntitlementDecision<L>; afterCommit: () => void }> {
     const pending: UsageAlert[] = [];
     const decision = refusedAsError(await this.#apply(tx, { tenantId, featureKey, amount, namespace: undefined, idempotency: undefined }, false, pending));
-    return { decision, afterCommit: () => this.#deps.alerts.announce(pending) };
+    return {
+      decision,
+      afterCommit: () => {
+        this.#deps.alerts.announce(pending);
+      },
+    };
   }
 
   async #apply(store: StoreOperations, consumption: Consumption<L>, announce: boolean, pending: UsageAlert[] = []): Promise<EntitlementDecision<L>> {
