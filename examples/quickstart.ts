@@ -3,7 +3,8 @@
  * 1. one tenant, one member per role, and the role x capability matrix
  *    (200 allowed, 403 member without the capability, 404 not a member);
  * 2. a plan with limits: consumption up to the limit, a refused consumption,
- *    an idempotent retry, and a "what if" simulation of a plan change.
+ *    an idempotent retry, a "what if" simulation of a plan change, and the
+ *    upgrade itself (one step, the billing-cycle anchor kept).
  * Run with `npm run demo`.
  */
 import { createTenantry, isLimitExceededError, systemActor, type DecisionStatus, type EffectiveEntitlement } from 'tenantry';
@@ -78,7 +79,8 @@ try {
 const job = { tenantId: tenant.id, featureKey: 'ai.tokens', amount: 250, idempotencyKey: 'job-42' } as const;
 const first = await olivia.usage.consume(job);
 const retry = await olivia.usage.consume(job);
-console.log(`ai.tokens 250 with key job-42 twice -> used ${first.used}, then ${retry.used} (replayed: ${retry.replayed})`);
+console.log(`ai.tokens 250 with key job-42 twice -> used ${first.used}, then ${retry.used} (replayed: ${retry.replayed}, usage as of ${retry.usageAsOf})`);
+console.log(`  normalized key: ${String(first.idempotencyKey)}`);
 
 const simulation = await olivia.usage.simulate({ tenantId: tenant.id, packageKeys: ['pro'] });
 console.log('\nwhat if this tenant moved to pro? (nothing is written)');
@@ -87,5 +89,21 @@ const limitOf = (entitlement: EffectiveEntitlement) =>
 for (const row of simulation.features) {
   console.log(`  ${row.featureKey.padEnd(18)} ${limitOf(row.current).padStart(8)} -> ${limitOf(row.proposed).padEnd(8)} ${row.change}`);
 }
+
+// The upgrade: one transaction (never both plans summed, never a gap), audited once; the cycle anchor is kept.
+const tokensBefore = (await olivia.usage.report({ tenantId: tenant.id })).features.find((usage) => usage.featureKey === 'ai.tokens');
+const upgrade = await billing.provisioning.changePackage({ tenantId: tenant.id, from: 'free', to: 'pro', usage: 'carry' });
+const tokensAfter = (await olivia.usage.report({ tenantId: tenant.id })).features.find((usage) => usage.featureKey === 'ai.tokens');
+console.log(`
+upgrade free -> pro, cycle anchored at ${upgrade.cycleAnchor.toISOString()}`);
+console.log(`  ai.tokens window ${tokensBefore?.windowStart.toISOString()} .. ${tokensBefore?.windowEnd?.toISOString()} before`);
+console.log(`  ai.tokens window ${tokensAfter?.windowStart.toISOString()} .. ${tokensAfter?.windowEnd?.toISOString()} after (kept)`);
+console.log(`  ai.tokens used ${tokensAfter?.used}/${String(tokensAfter?.limit)} (usage carried)`);
+const [entry] = (await billing.audit.list({ tenantId: tenant.id, limit: 1 })).items;
+console.log(`  audited once: ${entry?.action} ${JSON.stringify(entry?.metadata)}`);
+
+// Retention without a cron: prune what is due when the demo ends (a real app runs it from a timer it owns).
+console.log(`
+pruned: ${JSON.stringify(await store.prune({ now: new Date() }))}`);
 await tenantry.close();
 await close();

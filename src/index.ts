@@ -66,6 +66,8 @@ export {
   WebhookVerificationError,
   WEBHOOK_VERIFICATION_REASONS,
   isWebhookVerificationError,
+  IdempotentReplayError,
+  isIdempotentReplayError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,

@@ -71,7 +71,8 @@ export async function buildApp(): Promise<ExpressExample> {
   });
 
   // The order matters: a flood is refused (429) before anything is consumed, and so is a member
-  // without the capability (403). Send an Idempotency-Key to make retries count once.
+  // without the capability (403). Send an Idempotency-Key to make retries count once: a
+  // retry is answered 409 idempotent_replay and the handler does not run again.
   tenantRoutes.post(
     '/ai',
     aiRateLimit,
@@ -79,7 +80,6 @@ export async function buildApp(): Promise<ExpressExample> {
     requireEntitlement(tenantry, { featureKey: 'ai.tokens', amount: (req) => tokensRequested(req.body) }),
     (req, res) => {
       const { requested, used, remaining, replayed } = entitlementOf(req, 'ai.tokens');
-      // A replay consumed nothing; a real app answers it with the first response it stored.
       res.json({ tokens: requested, used, remaining, replayed });
     },
   );

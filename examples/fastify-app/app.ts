@@ -83,7 +83,8 @@ export async function buildApp(): Promise<FastifyExample> {
       );
 
       // preHandlers run in order: a flood is refused (429) before anything is consumed, and so is
-      // a member without the capability (403). Send an Idempotency-Key to make retries count once.
+      // a member without the capability (403). Send an Idempotency-Key to make retries count once: a
+      // retry is answered 409 idempotent_replay and the handler does not run again.
       tenantRoutes.post(
         '/ai',
         {
@@ -95,7 +96,6 @@ export async function buildApp(): Promise<FastifyExample> {
         },
         (request) => {
           const { requested, used, remaining, replayed } = entitlementOf(request, 'ai.tokens');
-          // A replay consumed nothing; a real app answers it with the first response it stored.
           return { tokens: requested, used, remaining, replayed };
         },
       );

@@ -20,6 +20,8 @@ import type { ActorType } from './records.js';
  * - `entitlement.package_assign` / `entitlement.package_cancel`: a package was assigned or cancelled (metadata: `package`).
  * - `entitlement.boost_add`: a boost was added (metadata: `feature`, `amount`, `expiresAt`).
  * - `entitlement.namespace_limit_set`: a namespace limit was set or cleared (metadata: `namespace`, `feature`, `limit`).
+ * - `entitlement.package_change`: one package replaced another in one step (metadata: `from`, `to`, `usage`, `cycleAnchor`).
+ * - `entitlement.billing_cycle_set`: the billing-cycle anchor was set (metadata: `anchor`, `previous`, `usage`).
  */
 export const AUDIT_ACTIONS = [
   'tenant.create',
@@ -38,6 +40,8 @@ export const AUDIT_ACTIONS = [
   'entitlement.package_cancel',
   'entitlement.boost_add',
   'entitlement.namespace_limit_set',
+  'entitlement.package_change',
+  'entitlement.billing_cycle_set',
 ] as const;
 
 /** See {@link AUDIT_ACTIONS}. */

@@ -4,12 +4,14 @@ import type {
   ConsumeRequest,
   ConsumeResult,
   CounterTarget,
+  CycleAnchorChange,
   FeatureDeletion,
   FeatureRecord,
   PackageAssignmentRecord,
   ReleaseRequest,
   ReleaseResult,
   TenantGrants,
+  UsageShiftRequest,
 } from './entitlement-records.js';
 
 /** Input of `cancelPackage`. */
@@ -66,7 +68,18 @@ export interface EntitlementOperations {
   /** Sets or clears a namespace's own limit for a feature. */
   setNamespaceLimit(change: NamespaceLimitChange): Promise<void>;
 
-  /** The tenant's active packages, boosts and namespace limits (namespace limits ordered by namespace, then feature). */
+  /** Stores the tenant's billing-cycle anchor (replacing any earlier one), which `readGrants` then returns. Throws `NotFoundError` for a missing tenant. */
+  setCycleAnchor(change: CycleAnchorChange): Promise<void>;
+
+  /**
+   * Carries or resets the usage of the current windows of some features
+   * (every pool: tenant and namespaces), see {@link UsageShiftRequest}. Each
+   * counter write is one guarded statement, so a concurrent consumption is
+   * never lost. Throws `NotFoundError` for a missing tenant.
+   */
+  shiftUsage(request: UsageShiftRequest): Promise<void>;
+
+  /** The tenant's active packages, boosts, namespace limits (ordered by namespace, then feature) and billing-cycle anchor. */
   readGrants(tenantId: string): Promise<TenantGrants>;
 
   /**

@@ -61,6 +61,45 @@ export interface TenantGrants {
   /** All boosts, expired ones included (the service filters by time). */
   readonly boosts: readonly BoostRecord[];
   readonly namespaceLimits: readonly NamespaceLimitRecord[];
+  /**
+   * The tenant's billing-cycle anchor, where its cycle-anchored periods
+   * start; absent until provisioning sets one (see `setCycleAnchor`). It is
+   * stored on its own, never derived from the grants above, so cancelling a
+   * package never moves a window.
+   */
+  readonly cycleAnchor?: Date;
+}
+
+/** Input of `setCycleAnchor`: the tenant's billing-cycle anchor from now on. */
+export interface CycleAnchorChange {
+  readonly tenantId: string;
+  readonly anchor: Date;
+}
+
+/**
+ * One feature's current window before and after a change of the billing
+ * cycle (or a reset of its usage): the counters of every pool (tenant and
+ * namespaces) of `featureKey` at window `from` are carried to, or reset at,
+ * window `to`.
+ */
+export interface UsageShift {
+  readonly featureKey: string;
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/**
+ * Input of `shiftUsage`.
+ *
+ * - `carry`: each counter at `to` becomes at least the counter at `from` (the
+ *   larger of the two is kept, so usage is never counted twice and never lost);
+ *   `from` is left as it is (an old window is history).
+ * - `reset`: each counter at `to` is set to 0.
+ */
+export interface UsageShiftRequest {
+  readonly tenantId: string;
+  readonly shifts: readonly UsageShift[];
+  readonly usage: 'carry' | 'reset';
 }
 
 /**
@@ -125,6 +164,12 @@ export interface ConsumeRequest {
     readonly key: string;
     /** Identifies the request (feature, amount, namespace); reusing a key for another request is a conflict. */
     readonly fingerprint: string;
+    /**
+     * When the record stops counting: from then on the key is free again (a
+     * consumption under it counts anew and replaces the record). Absent:
+     * kept until pruned.
+     */
+    readonly expiresAt?: Date;
   };
   readonly now: Date;
 }

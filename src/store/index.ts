@@ -13,3 +13,4 @@ export * from './two-factor-records.js';
 export * from './two-factor-operations.js';
 export * from './webhook-records.js';
 export * from './webhook-operations.js';
+export * from './retention-operations.js';

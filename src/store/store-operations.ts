@@ -4,14 +4,15 @@ import type { MembershipOperations } from './membership-operations.js';
 import type { RateLimitOperations } from './rate-limit-operations.js';
 import type { TwoFactorOperations } from './two-factor-operations.js';
 import type { WebhookOperations } from './webhook-operations.js';
+import type { RetentionOperations } from './retention-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
- * entitlements, rate limits and two-factor. Each is atomic on its own; a
+ * entitlements, rate limits, retention, two-factor and webhooks. Each is atomic on its own; a
  * {@link Store.transaction} combines several.
  */
 export interface StoreOperations
-  extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations, TwoFactorOperations, WebhookOperations {}
+  extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations, RetentionOperations, TwoFactorOperations, WebhookOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -41,6 +42,8 @@ export const STORE_OPERATIONS = [
   'addBoost',
   'setNamespaceLimit',
   'readGrants',
+  'setCycleAnchor',
+  'shiftUsage',
   'consume',
   'release',
   'readCounters',
@@ -69,6 +72,7 @@ export const STORE_OPERATIONS = [
   'listWebhookAttempts',
   'requeueWebhookDelivery',
   'pruneWebhookDeliveries',
+  'prune',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

@@ -15,6 +15,7 @@ import { MembershipCache } from '../services/authz/membership-cache.js';
 import type { TenantAccess } from '../services/authz/tenant-access.js';
 import { Effects } from '../services/effects/effects.js';
 import { CatalogSync, type PrunedFeature } from '../services/entitlements/catalog-sync.js';
+import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../services/entitlements/idempotency-scope.js';
 import { ConsumptionService } from '../services/entitlements/consumption.js';
 import { GaugeRelease } from '../services/entitlements/gauge-release.js';
 import { GrantsCache } from '../services/entitlements/grants-cache.js';
@@ -400,7 +401,14 @@ function entitlementServices<F extends string, L extends F, P extends string>(
   const catalog = new CatalogSync(store, packages.features);
   const reader = new EntitlementReader<F, L, P>({ packages, now, grantsCache: wiring.invalidation.grants });
   const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects, outbox: wiring.outbox });
-  const consumption = new ConsumptionService<F, L, P>({ store, tenantIds, reader, alerts, ensureCatalog: () => catalog.ensure() });
+  const consumption = new ConsumptionService<F, L, P>({
+    store,
+    tenantIds,
+    reader,
+    alerts,
+    ensureCatalog: () => catalog.ensure(),
+    idempotencyTtlMs: options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+  });
   const release = new GaugeRelease<F, L, P>({ store, tenantIds, reader });
   const provisioning = new ProvisioningService<F, L, P>({
     store,

@@ -11,7 +11,10 @@ import type { ActorAccess } from '../services/authz/actor-access.js';
 import type {
   AddBoostInput,
   AlertsInput,
+  AssignPackageInput,
+  ChangePackageInput,
   ConsumeInput,
+  SetBillingCycleInput,
   TenantPackageInput,
   ReleaseInput,
   SetNamespaceLimitInput,
@@ -20,7 +23,13 @@ import type {
   UsageReportInput,
 } from '../services/entitlements/entitlement-inputs.js';
 import type { EntitlementDecision, FeatureUsage, UsageAlertEntry, UsageReport } from '../services/entitlements/entitlement-types.js';
-import type { TenantBoost, PackageAssignment } from '../services/entitlements/provisioning-service.js';
+import {
+  requireSystem,
+  type BillingCycle,
+  type PackageAssignment,
+  type PackageChange,
+  type TenantBoost,
+} from '../services/entitlements/provisioning-service.js';
 import type { MemberQueries } from '../services/membership/member-queries.js';
 import type { CreatedTenant, Member, OwnershipTransfer, Tenant } from '../services/membership/member-view.js';
 import type {
@@ -318,18 +327,37 @@ export class UsageApi<F extends string, L extends F, P extends string> {
 
 /** `scope.provisioning` (system actors only). */
 export class ProvisioningApi<F extends string, L extends F, P extends string> {
+  readonly #scope: ActorContext;
   readonly #actor: Actor;
   readonly #services: EntitlementServices<F, L, P> | undefined;
 
   /** @internal */
-  constructor(actor: Actor, services: EntitlementServices<F, L, P> | undefined) {
-    this.#actor = actor;
+  constructor(scope: ActorContext, services: EntitlementServices<F, L, P> | undefined) {
+    this.#scope = scope;
+    this.#actor = scope.actor;
     this.#services = services;
   }
 
-  /** Assigns a package; `AlreadyExistsError` when it is already active. */
-  assignPackage(input: TenantPackageInput<P>): Promise<PackageAssignment<P>> {
+  /** Assigns a package (optionally moving the billing cycle to `cycleAnchor`); `AlreadyExistsError` when it is already active. */
+  assignPackage(input: AssignPackageInput<P>): Promise<PackageAssignment<P>> {
     return (this.#services ?? entitlementsMissing()).provisioning.assignPackage(this.#actor, input);
+  }
+
+  /** Replaces the active package `from` with `to` in one transaction, audited as one entry; see `docs/entitlements.md`. */
+  changePackage(input: ChangePackageInput<P>): Promise<PackageChange<P>> {
+    return (this.#services ?? entitlementsMissing()).provisioning.changePackage(this.#actor, input);
+  }
+
+  /** What {@link ProvisioningApi.changePackage} with the same input would do, without writing. */
+  simulateChange(input: ChangePackageInput<P>): Promise<PackageChangeSimulation<F, L>> {
+    const services = this.#services ?? entitlementsMissing();
+    requireSystem(this.#actor);
+    return services.reads.simulateChange(this.#scope, input);
+  }
+
+  /** Moves the tenant's billing-cycle anchor; the current window's usage is carried (default) or reset. */
+  setBillingCycle(input: SetBillingCycleInput): Promise<BillingCycle> {
+    return (this.#services ?? entitlementsMissing()).provisioning.setBillingCycle(this.#actor, input);
   }
 
   /** Cancels an active package; `NotFoundError` when it is not active. */

@@ -193,6 +193,6 @@ export class Scope<
    * only: a user actor gets `ActorNotAllowedError`.
    */
   get provisioning(): ProvisioningApi<F, L, P> {
-    return (this.#provisioning ??= new ProvisioningApi<F, L, P>(this.actor, this.#services.entitlements));
+    return (this.#provisioning ??= new ProvisioningApi<F, L, P>(this, this.#services.entitlements));
   }
 }

@@ -47,6 +47,15 @@ export interface EntitlementsOptions<F extends string, L extends F, P extends st
   readonly seats?: NoInfer<L> | SeatOptions<NoInfer<L>>;
   /** Receives each usage alert once per feature, threshold and window, after the consumption committed. */
   readonly onAlert?: UsageAlertHook;
+  /** Idempotency records of consumptions. */
+  readonly idempotency?: {
+    /**
+     * How long a record counts, in milliseconds (1 second to 366 days); after
+     * that its key is free again and `store.prune()` may delete it. Default
+     * 24 hours (`DEFAULT_IDEMPOTENCY_TTL_MS`).
+     */
+    readonly ttlMs?: number;
+  };
 }
 
 /** Options of the instance's caches. Default: no cross-request caching. */
@@ -150,6 +159,17 @@ export const tenantryOptionsSchema = z
         packages: z.custom((value) => typeof (value as PackageCatalog | null)?.assert === 'function', { message: 'expected the result of definePackages()' }),
         seats: z.union([z.string().min(1), z.object({ feature: z.string().min(1), countFoundingOwner: z.boolean().optional() }).strict()]).optional(),
         onAlert: fn('a function receiving usage alerts').optional(),
+        idempotency: z
+          .object({
+            ttlMs: z
+              .number()
+              .int()
+              .min(1000)
+              .max(366 * 24 * 3600 * 1000)
+              .optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

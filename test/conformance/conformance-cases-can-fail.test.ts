@@ -23,6 +23,7 @@ import { PORT_MUTANTS } from './port-mutants.js';
 import { TWO_FACTOR_MUTANTS } from './two-factor-mutants.js';
 import { WEBHOOK_MUTANTS } from './webhook-mutants.js';
 import { LIFECYCLE_MUTANTS } from './lifecycle-mutants.js';
+import { BILLING_MUTANTS } from './billing-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -186,6 +187,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...TWO_FACTOR_MUTANTS,
   ...WEBHOOK_MUTANTS,
   ...LIFECYCLE_MUTANTS,
+  ...BILLING_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

@@ -28,6 +28,8 @@ export interface EntitlementWorldOptions {
   readonly plan?: 'free' | 'pro' | 'enterprise' | null;
   readonly clock?: ReturnType<typeof testClock>;
   readonly seats?: boolean;
+  /** `entitlements.idempotency.ttlMs`; default the instance's (24 h). */
+  readonly idempotencyTtlMs?: number;
 }
 
 /**
@@ -45,7 +47,12 @@ export async function entitlementWorld(options: EntitlementWorldOptions = {}) {
     store,
     now: clock.now,
     manageMembers: 'membership.manage',
-    entitlements: { packages, onAlert: (alert) => alerts.push(alert), ...(options.seats === true ? { seats: 'seats' as const } : {}) },
+    entitlements: {
+      packages,
+      onAlert: (alert) => alerts.push(alert),
+      ...(options.seats === true ? { seats: 'seats' as const } : {}),
+      ...(options.idempotencyTtlMs === undefined ? {} : { idempotency: { ttlMs: options.idempotencyTtlMs } }),
+    },
   });
   const system = tenantry.as(billing);
   const { tenant } = await system.tenants.create({ ownerId: 'owner' });

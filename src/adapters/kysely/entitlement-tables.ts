@@ -65,8 +65,17 @@ export interface IdempotencyKeysTable {
   /** The request's fingerprint, JSON-encoded (fingerprints may hold characters PostgreSQL text cannot). */
   fingerprint: TextColumn;
   /** The counter changes as JSON; `null` only while the consumption that claimed the key is in flight. */
-  result: ColumnType<string | Uint8Array | null, string | null, string>;
-  created_at: TimestampColumn;
+  result: ColumnType<string | Uint8Array | null, string | null, string | null>;
+  created_at: ColumnType<unknown, Date | string, Date | string>;
+  /** When the record stops counting (`0006_billing_cycles`); `null` for records written before, kept until pruned. */
+  expires_at: NullableTimestampColumn;
+}
+
+/** Row type of the billing cycles (`0006_billing_cycles`): each tenant's cycle anchor. */
+export interface BillingCyclesTable {
+  tenant_id: TextColumn;
+  /** Updated when provisioning moves the anchor. */
+  cycle_anchor: ColumnType<unknown, Date | string, Date | string>;
 }
 
 /** Row type of the usage alert history. */

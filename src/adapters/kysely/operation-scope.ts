@@ -2,10 +2,12 @@ import type { StoreOperationName, StoreOperations } from '../../store/store-oper
 import { appendAudit, listAudit } from './operations/audit.js';
 import { listAlerts, recordAlert } from './operations/alerts.js';
 import { hitRateLimit } from './operations/rate-limit.js';
+import { prune } from './operations/prune.js';
 import { consume } from './operations/consume.js';
 import { readCounters } from './operations/counter-reads.js';
 import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, syncFeatures } from './operations/features.js';
 import { readGrants } from './operations/grants.js';
+import { setCycleAnchor, shiftUsage } from './operations/billing-cycle.js';
 import { deleteMembership, updateMembershipRole } from './operations/guarded-writes.js';
 import { createTenant, insertMembership } from './operations/inserts.js';
 import { namingMissingParent } from './operations/parents.js';
@@ -73,6 +75,14 @@ export function operationsIn(scope: Scope): StoreOperations {
     setNamespaceLimit: (change) =>
       namingMissingParent(scope, change.tenantId, [change.featureKey], () => fallible(scope, (ctx) => setNamespaceLimit(ctx, change))),
     readGrants: (tenantId) => read(scope, (ctx) => readGrants(ctx, tenantId)),
+    setCycleAnchor: (change) => fallible(scope, (ctx) => setCycleAnchor(ctx, change)),
+    shiftUsage: (request) =>
+      namingMissingParent(
+        scope,
+        request.tenantId,
+        request.shifts.map((s) => s.featureKey),
+        () => allOrNothing(scope, (ctx) => shiftUsage(ctx, request)),
+      ),
     consume: (request) => consume(scope, request),
     release: (request) => release(scope, request),
     readCounters: (tenantId, counters) => read(scope, (ctx) => readCounters(ctx, tenantId, counters)),
@@ -100,6 +110,7 @@ export function operationsIn(scope: Scope): StoreOperations {
     listWebhookAttempts: (deliveryId) => read(scope, (ctx) => webhooks.listWebhookAttempts(ctx, deliveryId)),
     requeueWebhookDelivery: (requeue) => fallible(scope, (ctx) => webhooks.requeueWebhookDelivery(ctx, requeue)),
     pruneWebhookDeliveries: (before) => fallible(scope, (ctx) => webhooks.pruneWebhookDeliveries(ctx, before)),
+    prune: (request) => prune((work) => atomic(scope, work), request),
   };
   return Object.freeze(operations);
 }

@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type {
+  BillingCyclesTable,
   BoostsTable,
   FeaturesTable,
   IdempotencyKeysTable,
@@ -90,6 +91,7 @@ export interface TenantryDatabase {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  billing_cycles: BillingCyclesTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -122,5 +124,6 @@ export function tableNames(prefix: string): TableNames {
     webhook_endpoints: name('webhook_endpoints'),
     webhook_deliveries: name('webhook_deliveries'),
     webhook_attempts: name('webhook_attempts'),
+    billing_cycles: name('billing_cycles'),
   });
 }

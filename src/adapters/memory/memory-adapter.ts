@@ -1,7 +1,10 @@
 import { NotFoundError } from '../../core/errors/index.js';
 import type { StoreAdapter, TransactionOptions } from '../../store/store-adapter.js';
 import type { StoreOperationName, StoreOperations } from '../../store/store-operations.js';
+import { RATE_LIMIT_RETENTION_MS } from '../../store/rate-limit-hit-rules.js';
+import { assertBatchSize, DEFAULT_PRUNE_BATCH_SIZE } from '../../store/retention-operations.js';
 import { MemoryAuditTables } from './memory-audit-tables.js';
+import { assertValidDates } from './valid-date.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
@@ -76,6 +79,14 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
         entitlements.setNamespaceLimit(change, undo);
       }),
     readGrants: (tenantId) => run(() => entitlements.readGrants(tenantId)),
+    setCycleAnchor: (change) =>
+      run((undo) => {
+        entitlements.setCycleAnchor(change, undo);
+      }),
+    shiftUsage: (request) =>
+      run((undo) => {
+        entitlements.shiftUsage(request, undo);
+      }),
     consume: (request) => run((undo) => entitlements.consume(request, undo)),
     release: (request) => run((undo) => entitlements.release(request, undo)),
     readCounters: (tenantId, counters) => run(() => entitlements.readCounters(tenantId, counters)),
@@ -112,6 +123,16 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
     listWebhookAttempts: (deliveryId) => run(() => webhooks.listWebhookAttempts(deliveryId)),
     requeueWebhookDelivery: (requeue) => run((undo) => webhooks.requeueWebhookDelivery(requeue, undo)),
     pruneWebhookDeliveries: (before) => run((undo) => webhooks.pruneWebhookDeliveries(before, undo)),
+    prune: ({ now, auditOlderThan, batchSize = DEFAULT_PRUNE_BATCH_SIZE }) =>
+      run((undo) => {
+        assertValidDates(now, auditOlderThan ?? null);
+        assertBatchSize(batchSize);
+        return Object.freeze({
+          idempotencyKeys: entitlements.pruneIdempotency(now, batchSize, undo),
+          rateLimitWindows: rateLimits.pruneBefore(new Date(now.getTime() - RATE_LIMIT_RETENTION_MS), batchSize),
+          auditEntries: auditOlderThan === undefined ? 0 : audit.pruneAudit(auditOlderThan, batchSize, undo),
+        });
+      }),
   };
   return Object.freeze(operations);
 }

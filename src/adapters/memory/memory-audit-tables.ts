@@ -28,6 +28,22 @@ export class MemoryAuditTables {
     });
   }
 
+  /** Deletes at most `max` entries created before `cutoff`, oldest first; returns how many. */
+  pruneAudit(cutoff: Date, max: number, undo: Undo[]): number {
+    const old = [...this.#entries.values()]
+      .flat()
+      .filter((entry) => entry.createdAt.getTime() < cutoff.getTime())
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, max);
+    for (const entry of old) {
+      const log = this.#entries.get(entry.tenantId) ?? [];
+      const index = log.indexOf(entry);
+      log.splice(index, 1);
+      undo.push(() => log.splice(index, 0, entry));
+    }
+    return old.length;
+  }
+
   listAudit(tenantId: string, page: AuditPageRequest): readonly AuditRecord[] {
     const before = page.beforeId;
     return [...(this.#entries.get(tenantId) ?? [])]

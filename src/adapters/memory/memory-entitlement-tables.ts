@@ -8,6 +8,7 @@ import type {
   CounterChange,
   CounterRecord,
   CounterTarget,
+  CycleAnchorChange,
   FeatureDeletion,
   FeatureRecord,
   NamespaceLimitRecord,
@@ -15,6 +16,7 @@ import type {
   ReleaseRequest,
   ReleaseResult,
   TenantGrants,
+  UsageShiftRequest,
 } from '../../store/entitlement-records.js';
 import { counterCeiling } from '../../store/entitlement-records.js';
 import type { NamespaceLimitChange, PackageCancellation } from '../../store/entitlement-operations.js';
@@ -48,8 +50,14 @@ export class MemoryEntitlementTables {
   readonly #counters = new Map<string, CounterRecord>();
   readonly #idempotency = new Map<
     string,
-    { readonly fingerprint: string; readonly counters: readonly CounterChange[]; readonly limits: readonly (number | 'unlimited')[] }
+    {
+      readonly fingerprint: string;
+      readonly counters: readonly CounterChange[];
+      readonly limits: readonly (number | 'unlimited')[];
+      readonly expiresAt: Date | null;
+    }
   >();
+  readonly #cycleAnchors = new Map<string, Date>();
   readonly #alerts = new Map<string, AlertRecord>();
   readonly #tenantExists: (tenantId: string) => boolean;
 
@@ -144,7 +152,42 @@ export class MemoryEntitlementTables {
     else this.#namespaceLimits.set(k, Object.freeze({ tenantId, namespace, featureKey, limit }));
   }
 
+  setCycleAnchor({ tenantId, anchor }: CycleAnchorChange, undo: Undo[]): void {
+    assertValidDates(anchor);
+    this.#requireTenant(tenantId);
+    remember(this.#cycleAnchors, tenantId, undo);
+    this.#cycleAnchors.set(tenantId, new Date(anchor.getTime()));
+  }
+
+  shiftUsage({ tenantId, shifts, usage }: UsageShiftRequest, undo: Undo[]): void {
+    assertValidDates(...shifts.flatMap((shift) => [shift.from, shift.to]));
+    this.#requireTenant(tenantId);
+    for (const shift of shifts) {
+      this.#requireFeature(shift.featureKey);
+      const at = (windowStart: Date) =>
+        [...this.#counters.values()].filter(
+          (c) => c.tenantId === tenantId && c.featureKey === shift.featureKey && c.windowStart.getTime() === windowStart.getTime(),
+        );
+      const writes =
+        usage === 'reset'
+          ? at(shift.to).map((c) => ({ namespace: c.namespace, used: 0 }))
+          : at(shift.from).map((c) => ({
+              namespace: c.namespace,
+              used: Math.max(c.used, this.#counters.get(counterKey(tenantId, { ...c, windowStart: shift.to }))?.used ?? 0),
+            }));
+      for (const write of writes) {
+        const k = counterKey(tenantId, { featureKey: shift.featureKey, namespace: write.namespace, windowStart: shift.to });
+        remember(this.#counters, k, undo);
+        this.#counters.set(
+          k,
+          Object.freeze({ tenantId, featureKey: shift.featureKey, namespace: write.namespace, windowStart: new Date(shift.to.getTime()), used: write.used }),
+        );
+      }
+    }
+  }
+
   readGrants(tenantId: string): TenantGrants {
+    const anchor = this.#cycleAnchors.get(tenantId);
     const byTime = <T extends { readonly id: string }>(a: T, b: T, time: (x: T) => number) => time(a) - time(b) || (a.id < b.id ? -1 : 1);
     return {
       packages: [...this.#assignments.values()]
@@ -154,15 +197,17 @@ export class MemoryEntitlementTables {
       namespaceLimits: [...this.#namespaceLimits.values()]
         .filter((n) => n.tenantId === tenantId)
         .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.featureKey, b.featureKey)),
+      ...(anchor === undefined ? {} : { cycleAnchor: new Date(anchor.getTime()) }),
     };
   }
 
   consume(request: ConsumeRequest, undo: Undo[]): ConsumeResult {
-    assertValidDates(request.now, ...request.counters.map((target) => target.windowStart));
+    assertValidDates(request.now, request.idempotency?.expiresAt ?? null, ...request.counters.map((target) => target.windowStart));
     const idempotencyKey = request.idempotency === undefined ? undefined : key(request.tenantId, request.idempotency.key);
     if (idempotencyKey !== undefined) {
       const previous = this.#idempotency.get(idempotencyKey);
-      if (previous !== undefined) {
+      // An expired record no longer counts: the key is free again, and this consumption replaces it.
+      if (previous !== undefined && (previous.expiresAt === null || previous.expiresAt.getTime() > request.now.getTime())) {
         return previous.fingerprint === request.idempotency?.fingerprint
           ? { outcome: 'replayed', counters: previous.counters, limits: previous.limits }
           : { outcome: 'idempotency_conflict' };
@@ -182,7 +227,8 @@ export class MemoryEntitlementTables {
     if (idempotencyKey !== undefined && request.idempotency !== undefined) {
       remember(this.#idempotency, idempotencyKey, undo);
       const limits = Object.freeze(request.counters.map((target) => target.limit));
-      this.#idempotency.set(idempotencyKey, { fingerprint: request.idempotency.fingerprint, counters, limits });
+      const expiresAt = request.idempotency.expiresAt ?? null;
+      this.#idempotency.set(idempotencyKey, { fingerprint: request.idempotency.fingerprint, counters, limits, expiresAt });
     }
     return { outcome: 'consumed', counters };
   }
@@ -209,6 +255,19 @@ export class MemoryEntitlementTables {
     remember(this.#alerts, k, undo);
     this.#alerts.set(k, Object.freeze({ ...alert }));
     return true;
+  }
+
+  /** Deletes at most `max` idempotency records expired at `now`; returns how many. */
+  pruneIdempotency(now: Date, max: number, undo: Undo[]): number {
+    let deleted = 0;
+    for (const [k, record] of this.#idempotency) {
+      if (deleted >= max) break;
+      if (record.expiresAt === null || record.expiresAt.getTime() > now.getTime()) continue;
+      remember(this.#idempotency, k, undo);
+      this.#idempotency.delete(k);
+      deleted += 1;
+    }
+    return deleted;
   }
 
   listAlerts(tenantId: string): readonly AlertRecord[] {

@@ -57,6 +57,18 @@ export class MemoryRateLimitTables {
     this.#expiries.push(expiresAt);
   }
 
+  /** `store.prune`: deletes at most `max` windows that ended before `cutoff`; returns how many. Pruning is never undone (as on a hit). */
+  pruneBefore(cutoff: Date, max: number): number {
+    let deleted = 0;
+    for (const [key, window] of this.#windows) {
+      if (deleted >= max) break;
+      if (window.expiresAt >= cutoff.getTime()) continue;
+      this.#windows.delete(key);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
   /** Deletes the windows that ended before `cutoff`, visiting nothing else. */
   #prune(cutoff: number): void {
     for (let earliest = this.#expiries.peek(); earliest !== undefined && earliest < cutoff; earliest = this.#expiries.peek()) {

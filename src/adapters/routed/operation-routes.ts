@@ -77,6 +77,10 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   listWebhookAttempts: 'perRegion',
   requeueWebhookDelivery: ofRecord,
   pruneWebhookDeliveries: 'perRegion',
+  setCycleAnchor: ofRecord,
+  shiftUsage: ofRecord,
+  // Retention runs in every region (the routed store sums the counts); a transaction refuses it.
+  prune: 'perRegion',
 };
 
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */

@@ -7,6 +7,7 @@ import type { StoreAdapter, TransactionOptions } from '../../store/store-adapter
 import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from '../../store/store-operations.js';
 import type { Store } from '../../store/store.js';
 import type { FeatureDeletion, FeatureRecord } from '../../store/entitlement-records.js';
+import type { PruneRequest, PruneResult } from '../../store/retention-operations.js';
 import { OPERATION_ROUTES, perRegionRefusal, READ_ONLY_OPERATIONS } from './operation-routes.js';
 import { routedTransaction } from './routed-transaction.js';
 
@@ -126,6 +127,14 @@ export function routedStore<Region extends string>(options: RoutedStoreOptions<R
     const results: FeatureDeletion[] = [];
     for (const region of regions) results.push(await storeOf(region).deleteFeature(featureKey));
     return combineDeletions(results);
+  };
+  adapter.prune = async (request: PruneRequest): Promise<PruneResult> => {
+    const results = await Promise.all(regions.map((region) => storeOf(region).prune(request)));
+    return Object.freeze({
+      idempotencyKeys: results.reduce((sum, result) => sum + result.idempotencyKeys, 0),
+      rateLimitWindows: results.reduce((sum, result) => sum + result.rateLimitWindows, 0),
+      auditEntries: results.reduce((sum, result) => sum + result.auditEntries, 0),
+    });
   };
   adapter.transaction = <T>(work: (tx: StoreOperations) => Promise<T>, transactionOptions: TransactionOptions): Promise<T> =>
     routedTransaction(work, {

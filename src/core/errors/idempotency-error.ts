@@ -15,3 +15,21 @@ export class IdempotencyConflictError extends TenantryError {
 
 /** True when `value` is an {@link IdempotencyConflictError} from any copy of tenantry. */
 export const isIdempotencyConflictError = hasCode<IdempotencyConflictError>('idempotency_conflict');
+
+/**
+ * The request repeats an idempotency key whose consumption was already
+ * counted: the HTTP entitlement guard answers it instead of running the
+ * handler again (unless the route opts in with `onReplay: 'pass'` or
+ * replays stored responses). Nothing was consumed. Status 409, code
+ * `idempotent_replay`.
+ */
+export class IdempotentReplayError extends TenantryError {
+  readonly code = 'idempotent_replay' as const;
+
+  constructor(message = 'This request was already processed under its idempotency key; nothing was consumed again.', options?: TenantryErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** True when `value` is an {@link IdempotentReplayError} from any copy of tenantry. */
+export const isIdempotentReplayError = hasCode<IdempotentReplayError>('idempotent_replay');

@@ -22,6 +22,7 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `configuration_invalid` (500): a catalog, an option or the wiring is invalid (a programming error).
  * - `already_exists` (409): the record being created exists already (for example a second membership for the same user).
  * - `idempotency_conflict` (409): an idempotency key was reused for a different request; nothing was consumed.
+ * - `idempotent_replay` (409): an HTTP request repeated a key already consumed; the guard did not run the handler again.
  * - `last_owner` (409): the change would leave a tenant without an owner; nothing was changed.
  * - `storage_unavailable` (503): the storage backend could not be reached or failed mid-operation; nothing was written, retrying is safe.
  * - `limit_exceeded` (403): a consumption would take usage of a feature (or one of its pools) past its limit; nothing was consumed. Not 429: waiting does not fix a plan limit.
@@ -49,6 +50,7 @@ export const ERROR_STATUS = Object.freeze({
   configuration_invalid: 500,
   already_exists: 409,
   idempotency_conflict: 409,
+  idempotent_replay: 409,
   last_owner: 409,
   storage_unavailable: 503,
   limit_exceeded: 403,

@@ -9,6 +9,8 @@ export const fastifyRequestReader: RequestReader<FastifyRequest> = Object.freeze
   header: (request: FastifyRequest, name: string): unknown => request.headers[name],
   path: (request: FastifyRequest): string => requestPath(request.url),
   method: (request: FastifyRequest): string => request.method,
+  route: (request: FastifyRequest): string => request.routeOptions.url ?? requestPath(request.url),
+  body: (request: FastifyRequest): unknown => request.body,
   // request.ip honours the instance's `trustProxy` option, so the host decides which hop counts.
   ip: (request: FastifyRequest): string | undefined => request.ip,
 });

@@ -17,16 +17,21 @@ import type { TenantryHook } from './hook.js';
  * - 403 `limit_exceeded` (with `featureKey`, `limit`, `used`, `requested`);
  * - 403 `feature_not_enabled` when the tenant's plan does not grant it;
  * - 409 `idempotency_conflict` when the idempotency key was used for a
- *   different amount or namespace;
+ *   different request (amount, namespace or fingerprint);
+ * - 409 `idempotent_replay` for a retry of a request already consumed
+ *   (unless `onReplay: 'pass'`);
  * - 400 `validation_failed` for a malformed idempotency key header, or a
  *   computed amount or namespace the service rejects.
  *
  * The client's idempotency key (header `Idempotency-Key` by default) makes
- * retries safe: a request with a key already consumed passes without
- * counting again, and `entitlementOf(request, featureKey).replayed` is
- * `true`. tenantry stores the consumption, not your response: answer a
- * replay as you answered the first request. The usage is not given back
- * when the handler fails afterwards; that is what the key is for.
+ * retries safe: it is scoped to the request's actor and the feature, and
+ * bound to a fingerprint of the method, route and body (option
+ * `fingerprint`). A retry of a request already consumed counts nothing and,
+ * by default, is answered 409 `idempotent_replay` without running the
+ * handler; with `onReplay: 'pass'` the handler runs and
+ * `entitlementOf(request, featureKey).replayed` is `true`. The same key
+ * with another body is 409 `idempotency_conflict`. The usage is not given
+ * back when the handler fails afterwards; that is what the key is for.
  *
  * It must run after `tenantContext()` (without it: `ConfigurationError`,
  * 500), and after body parsing when the amount is read from the body, which

@@ -1,7 +1,7 @@
-import { ConfigurationError } from '../../core/errors/index.js';
+import { ConfigurationError, IdempotentReplayError } from '../../core/errors/index.js';
+import { requestFingerprint } from './request-fingerprint.js';
 import type { ConsumeInput, EntitlementDecision } from '../../index.js';
 import { resolveEntitlementGuardOptions, type EntitlementGuardOptions, type ResolvedEntitlementGuardOptions } from './entitlement-guard-options.js';
-import { guardIdempotencyKey } from './guard-idempotency-key.js';
 import { readIdempotencyKey } from './idempotency-key-header.js';
 import type { TenantContext } from './request-context.js';
 import type { RequestReader } from './request-reader.js';
@@ -39,9 +39,12 @@ export function entitlementGuard<Request>(tenantry: AnyTenantry, options: Entitl
  * 2. work out the amount and the namespace from the request;
  * 3. consume through the request's scope (`scope.usage.consume`), atomically,
  *    for the request's tenant. A retry with the same key is counted once and
- *    resolves with `replayed: true`. The key is scoped to the feature (see
- *    `guardIdempotencyKey`), so several guards on one route can share the
- *    client's key.
+ *    resolves with `replayed: true`; a replay is then refused with
+ *    `IdempotentReplayError` (409 `idempotent_replay`) unless `onReplay` is
+ *    `'pass'`. The key carries the request fingerprint (method, route and
+ *    body by default). The service scopes the key to the
+ *    tenant, the request's actor and the feature, so several guards on one
+ *    route can share the client's key and one member cannot replay another's.
  *
  * Refusals (`LimitExceededError`, `FeatureNotEnabledError`,
  * `IdempotencyConflictError`, a `ValidationError` for a computed amount or
@@ -63,13 +66,23 @@ export async function enforceEntitlement<Request>(
   const clientKey = readIdempotencyKey(reader.header(request, guard.idempotencyKeyHeader), guard.idempotencyKeyHeader);
   const amount = typeof guard.amount === 'number' ? guard.amount : await guard.amount(request);
   const namespace = guard.namespace === undefined ? undefined : await guard.namespace(request);
+  const fingerprint = clientKey === undefined || guard.fingerprint === false ? undefined : await fingerprintOf(guard, request, reader);
   // Only the members that are set: the service validates what it is given, and `undefined` is not a namespace.
   const input: ConsumeInput = {
     tenantId: context.tenantId,
     featureKey: guard.featureKey,
     amount,
     ...(namespace === undefined ? {} : { namespace }),
-    ...(clientKey === undefined ? {} : { idempotencyKey: guardIdempotencyKey(guard.featureKey, clientKey) }),
+    ...(clientKey === undefined ? {} : { idempotencyKey: clientKey }),
+    ...(fingerprint === undefined ? {} : { fingerprint }),
   };
-  return context.scope.usage.consume(input);
+  const decision = await context.scope.usage.consume(input);
+  // A replay would run the handler again for free: refused unless the route opts in.
+  if (decision.replayed && guard.onReplay === 'refuse') throw new IdempotentReplayError();
+  return decision;
+}
+
+async function fingerprintOf<Request>(guard: ResolvedEntitlementGuardOptions<Request>, request: Request, reader: RequestReader<Request>): Promise<string> {
+  if (typeof guard.fingerprint === 'function') return guard.fingerprint(request);
+  return requestFingerprint(reader.method(request), reader.route(request), reader.body(request));
 }

@@ -39,6 +39,22 @@ export interface EntitlementGuardOptions<L extends string, Request> {
    * once however often it is retried. Default is `'Idempotency-Key'`.
    */
   readonly idempotencyKeyHeader?: string;
+  /**
+   * What a replay (a request whose key was already consumed) gets:
+   * `'refuse'` (default) answers 409 `idempotent_replay` without running the
+   * handler, so a retry never buys the handler's work for free; `'pass'` runs
+   * the handler with `entitlementOf(req, featureKey).replayed === true`
+   * (answer it yourself, or put `replayResponses()` before the guard).
+   */
+  readonly onReplay?: 'refuse' | 'pass';
+  /**
+   * The request fingerprint bound to the key: the same key with another
+   * fingerprint is 409 `idempotency_conflict`. Default: a SHA-256 of the
+   * method, the route pattern and the body (see `requestFingerprint`);
+   * a function to choose yourself; `false` to bind the key to the amount and
+   * namespace only.
+   */
+  readonly fingerprint?: false | ((request: Request) => string | Promise<string>);
 }
 
 /** The guard's options after validation, with defaults applied. */
@@ -48,6 +64,8 @@ export interface ResolvedEntitlementGuardOptions<Request> {
   /** Lower case, for Node's header map. */
   readonly idempotencyKeyHeader: string;
   readonly namespace: NamespaceResolver<Request> | undefined;
+  readonly onReplay: 'refuse' | 'pass';
+  readonly fingerprint: false | ((request: Request) => string | Promise<string>) | undefined;
 }
 
 const optionsSchema = z
@@ -58,6 +76,8 @@ const optionsSchema = z
     }),
     namespace: z.custom(isFunction, { message: 'expected a function of the request returning the namespace' }).optional(),
     idempotencyKeyHeader: headerNameSchema.optional(),
+    onReplay: z.enum(['refuse', 'pass']).optional(),
+    fingerprint: z.union([z.literal(false), z.custom(isFunction)], { message: 'expected false or a function of the request' }).optional(),
   })
   .strict();
 
@@ -73,5 +93,7 @@ export function resolveEntitlementGuardOptions<Request>(options: EntitlementGuar
     amount: options.amount,
     idempotencyKeyHeader: (options.idempotencyKeyHeader ?? DEFAULT_IDEMPOTENCY_KEY_HEADER).toLowerCase(),
     namespace: options.namespace,
+    onReplay: options.onReplay ?? 'refuse',
+    fingerprint: options.fingerprint,
   });
 }

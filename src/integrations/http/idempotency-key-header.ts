@@ -11,9 +11,8 @@ const SF_STRING = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/;
 
 /**
  * The client's key: 1 to 128 printable ASCII characters without spaces.
- * The same rule as the entitlement service's own keys; the guard hands the
- * service a digest of it (see `guardIdempotencyKey`), so the client's key is
- * checked here, before any storage access.
+ * The same rule as the entitlement service's own keys, checked here,
+ * before any storage access.
  */
 const CLIENT_KEY = /^[\x21-\x7e]{1,128}$/;
 

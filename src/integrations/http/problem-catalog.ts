@@ -70,6 +70,7 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   storage_integrity: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },
   unsafe_url: { title: 'Unsafe URL', detail: 'The URL is not allowed as a webhook endpoint; see reason.' },
   webhook_verification_failed: { title: 'Webhook Verification Failed', detail: 'The webhook signature, timestamp or headers could not be verified.' },
+  idempotent_replay: { title: 'Idempotent Replay', detail: 'This request was already processed under its idempotency key; it was not processed again.' },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

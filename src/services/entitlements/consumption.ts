@@ -7,9 +7,10 @@ import type { TenantIdRule } from '../shared/tenant-id-rule.js';
 import { counterKeys, toTargets, type PlannedLevel } from './counter-plan.js';
 import { toDecision } from './decision-builder.js';
 import { entitlementSchemas, type ConsumeInput } from './entitlement-inputs.js';
-import type { EntitlementDecision } from './entitlement-types.js';
+import type { EntitlementDecision, UsageAlert } from './entitlement-types.js';
 import type { EntitlementReader } from './tenant-entitlements.js';
 import type { UsageAlerts } from './usage-alerts.js';
+import { scopeIdempotencyKey, type ScopedIdempotencyKey } from './idempotency-scope.js';
 
 /** Wiring of {@link ConsumptionService}. */
 export interface ConsumptionDependencies<F extends string, L extends F, P extends string> {
@@ -19,6 +20,8 @@ export interface ConsumptionDependencies<F extends string, L extends F, P extend
   readonly alerts: UsageAlerts;
   /** Resolves once the feature catalog is in storage (memoized). */
   readonly ensureCatalog: () => Promise<void>;
+  /** How long an idempotency record counts, in milliseconds; then its key is free again. */
+  readonly idempotencyTtlMs: number;
 }
 
 /** One consumption, validated. */
@@ -27,7 +30,7 @@ interface Consumption<L extends string> {
   readonly featureKey: L;
   readonly amount: number;
   readonly namespace: string | undefined;
-  readonly idempotencyKey: string | undefined;
+  readonly idempotency: { readonly key: ScopedIdempotencyKey; readonly fingerprint: string | undefined } | undefined;
 }
 
 /**
@@ -56,7 +59,10 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
       featureKey: this.#limitFeature(parsed.featureKey),
       amount: parsed.amount,
       namespace: parsed.namespace,
-      idempotencyKey: parsed.idempotencyKey,
+      idempotency:
+        parsed.idempotencyKey === undefined
+          ? undefined
+          : { key: scopeIdempotencyKey(ctx.actor, parsed.idempotencyScope, parsed.featureKey, parsed.idempotencyKey), fingerprint: parsed.fingerprint },
     };
     return this.#apply(this.#deps.store, consumption, true);
   }
@@ -74,22 +80,35 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
   /**
    * Consumes through `tx`, a transaction the caller owns (seats taken by a
    * membership change), throwing on refusal. Alerts are recorded with the
-   * transaction but not announced: it may still roll back.
+   * transaction but not announced, since it may still roll back: call
+   * `afterCommit` once it committed, and they fire like any limit's.
    */
-  async consumeIn(tx: StoreOperations, tenantId: string, featureKey: L, amount: number): Promise<EntitlementDecision<L>> {
-    return refusedAsError(await this.#apply(tx, { tenantId, featureKey, amount, namespace: undefined, idempotencyKey: undefined }, false));
+  async consumeIn(
+    tx: StoreOperations,
+    tenantId: string,
+    featureKey: L,
+    amount: number,
+  ): Promise<{ decision: EntitlementDecision<L>; afterCommit: () => void }> {
+    const pending: UsageAlert[] = [];
+    const decision = refusedAsError(await this.#apply(tx, { tenantId, featureKey, amount, namespace: undefined, idempotency: undefined }, false, pending));
+    return {
+      decision,
+      afterCommit: () => {
+        this.#deps.alerts.announce(pending);
+      },
+    };
   }
 
-  async #apply(store: StoreOperations, consumption: Consumption<L>, announce: boolean): Promise<EntitlementDecision<L>> {
+  async #apply(store: StoreOperations, consumption: Consumption<L>, announce: boolean, pending: UsageAlert[] = []): Promise<EntitlementDecision<L>> {
     const { reader } = this.#deps;
-    const { tenantId, featureKey, amount, namespace, idempotencyKey } = consumption;
+    const { tenantId, featureKey, amount, namespace, idempotency } = consumption;
     const context = await reader.read(store, tenantId);
     const levels = reader.levels(context, featureKey, namespace);
-    const facts = { featureKey, namespace, amount, levels };
+    const facts = { featureKey, namespace, amount, levels, idempotencyKey: idempotency?.key.normalized ?? null };
     // Not enabled and no key: refused without a write. With a key the store
     // still decides (the level's limit is then 0), because a recorded key must
     // replay even after the grant that allowed it is gone.
-    if (idempotencyKey === undefined && levels.some((level) => !level.enabled)) {
+    if (idempotency === undefined && levels.some((level) => !level.enabled)) {
       const used = await store.readCounters(tenantId, counterKeys(levels));
       return toDecision({ ...facts, used, applied: false, replayed: false });
     }
@@ -99,9 +118,17 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
       amount,
       counters: toTargets(levels),
       now: context.now,
-      ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, fingerprint: fingerprint(featureKey, namespace, amount) } }),
+      ...(idempotency === undefined
+        ? {}
+        : {
+            idempotency: {
+              key: idempotency.key.stored,
+              fingerprint: fingerprint(featureKey, namespace, amount, idempotency.fingerprint),
+              expiresAt: new Date(context.now.getTime() + this.#deps.idempotencyTtlMs),
+            },
+          }),
     });
-    return this.#settle(store, consumption, levels, result, announce);
+    return this.#settle(store, consumption, levels, result, announce, pending);
   }
 
   /** Builds the decision from the store's answer and records the alerts of an applied consumption. */
@@ -111,9 +138,10 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
     levels: readonly PlannedLevel[],
     result: ConsumeResult,
     announce: boolean,
+    pending: UsageAlert[],
   ): Promise<EntitlementDecision<L>> {
     const { tenantId, featureKey, amount, namespace } = consumption;
-    const facts = { featureKey, namespace, amount };
+    const facts = { featureKey, namespace, amount, idempotencyKey: consumption.idempotency?.key.normalized ?? null };
     switch (result.outcome) {
       case 'idempotency_conflict':
         throw new IdempotencyConflictError();
@@ -130,7 +158,7 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
       }
       case 'consumed': {
         const decision = toDecision({ ...facts, levels, used: result.counters.map((change) => change.before), applied: true, replayed: false });
-        await this.#deps.alerts.record(store, tenantId, levels, result.counters, announce);
+        pending.push(...(await this.#deps.alerts.record(store, tenantId, levels, result.counters, announce)));
         return decision;
       }
     }
@@ -173,7 +201,12 @@ function replayedLevels(levels: readonly PlannedLevel[], changes: readonly Count
   });
 }
 
-/** Identifies a consumption request for idempotency: the same key must mean the same request. */
-function fingerprint(feature: string, namespace: string | undefined, amount: number): string {
-  return `${feature}\u0000${namespace ?? TENANT_POOL}\u0000${amount}`;
+/**
+ * Identifies a consumption request for idempotency: the same key must mean
+ * the same request. The caller's own fingerprint (the HTTP guard's hash of
+ * method, route and body), when given, is part of it.
+ */
+function fingerprint(feature: string, namespace: string | undefined, amount: number, request: string | undefined): string {
+  const own = `${feature}\u0000${namespace ?? TENANT_POOL}\u0000${amount}`;
+  return request === undefined ? own : `${own}\u0000${request}`;
 }

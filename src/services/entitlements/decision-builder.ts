@@ -18,6 +18,8 @@ export interface DecisionFacts<F extends string> {
   /** True when the amount was counted (a consumption, or the replay of one). */
   readonly applied: boolean;
   readonly replayed: boolean;
+  /** The normalized idempotency key of a keyed consumption, else `null`. */
+  readonly idempotencyKey: string | null;
 }
 
 function subtract(room: Limit, amount: number): Limit {
@@ -70,6 +72,8 @@ export function toDecision<F extends string>(facts: DecisionFacts<F>): Entitleme
             used: blocked.used,
           }),
     replayed: facts.replayed,
+    usageAsOf: facts.replayed ? 'first_call' : 'now',
+    idempotencyKey: facts.idempotencyKey,
   });
 }
 
@@ -90,6 +94,8 @@ export function booleanDecision<F extends string>(featureKey: F, enabled: boolea
     remainingAfter: limit,
     blockedBy: enabled ? null : Object.freeze({ featureKey, namespace: null, enabled: false, limit: 0, used: 0 }),
     replayed: false,
+    usageAsOf: 'now',
+    idempotencyKey: null,
   });
 }
 

@@ -24,11 +24,26 @@ export interface ConsumeInput<L extends string = string> {
   /** Count this consumption in a namespace too (and respect the namespace's own limit). */
   readonly namespace?: string;
   /**
-   * Retries with the same key (scoped to the tenant) return the first result
-   * and count once, whatever the tenant's grants are by then. Reusing a key
-   * for a different feature, amount or namespace is an `IdempotencyConflictError`.
+   * Retries with the same key return the first result and count once,
+   * whatever the tenant's grants are by then, until the record expires
+   * (`entitlements.idempotency.ttlMs`, default 24 h). The key is scoped to
+   * (tenant, actor or {@link ConsumeInput.idempotencyScope}, feature): one
+   * member cannot replay another's key. Reusing a key for a different
+   * amount, namespace or fingerprint is an `IdempotencyConflictError`.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Shares keys across actors on purpose (say a billing event id used by
+   * several workers): the key is scoped to this name instead of the actor.
+   * 1 to 64 letters, digits, `_`, `.`, `:` or `-`.
+   */
+  readonly idempotencyScope?: string;
+  /**
+   * Identifies the request behind the key (the HTTP guard hashes method,
+   * route and body): the same key with another fingerprint is an
+   * `IdempotencyConflictError` (409). At most 256 characters.
+   */
+  readonly fingerprint?: string;
 }
 
 /** Input of `usage.release`. */
@@ -60,6 +75,53 @@ export interface SimulateInput<P extends string = string> {
 export interface TenantPackageInput<P extends string = string> {
   readonly tenantId: string;
   readonly packageKey: P;
+}
+
+/**
+ * What happens to the usage counted in the current window of every
+ * cycle-anchored feature when the billing cycle or the plan changes.
+ *
+ * - `carry`: it keeps counting. When the anchor moves, the new current
+ *   window starts with at least that usage (the larger of the two windows'
+ *   counters), so a cycle change never hands out a fresh allowance.
+ * - `reset`: the new current window starts at 0 (a fresh allowance, as
+ *   billing systems do when an upgrade restarts the cycle).
+ *
+ * Gauges (seats) and calendar periods are never touched.
+ */
+export type UsagePolicy = 'carry' | 'reset';
+
+/** Input of `provisioning.assignPackage`. */
+export interface AssignPackageInput<P extends string = string> extends TenantPackageInput<P> {
+  /**
+   * The tenant's billing-cycle anchor from now on (usually the billing
+   * system's `billing_cycle_anchor`), applied with usage `carry`. Default:
+   * keep the stored anchor; a tenant without one is anchored at this
+   * assignment's time.
+   */
+  readonly cycleAnchor?: Date;
+}
+
+/** Input of `provisioning.setBillingCycle`. */
+export interface SetBillingCycleInput {
+  readonly tenantId: string;
+  /** Where the tenant's cycle-anchored periods start (time of day included). */
+  readonly anchor: Date;
+  /** What the current window's usage does; default `carry` (see {@link UsagePolicy}). */
+  readonly usage?: UsagePolicy;
+}
+
+/** Input of `provisioning.changePackage` and `provisioning.simulateChange`. */
+export interface ChangePackageInput<P extends string = string> {
+  readonly tenantId: string;
+  /** The active package to cancel. */
+  readonly from: P;
+  /** The package to assign instead. */
+  readonly to: P;
+  /** A new billing-cycle anchor; default: keep the stored one. */
+  readonly cycleAnchor?: Date;
+  /** What the current window's usage does (see {@link UsagePolicy}). */
+  readonly usage: UsagePolicy;
 }
 
 /** Input of `provisioning.addBoost`. */
@@ -114,6 +176,8 @@ const grantAmount = z.number().int().min(1).max(COUNTER_CEILING);
 
 const tenantId = z.string();
 
+const usagePolicy = z.enum(['carry', 'reset']);
+
 /**
  * Boundary schemas of the entitlement inputs. The tenant id is checked first
  * by the instance's tenant-id rule (a malformed id is the canonical 404), so
@@ -122,12 +186,23 @@ const tenantId = z.string();
 export const entitlementSchemas = Object.freeze({
   check: z.object({ tenantId, featureKey: catalogKey, amount: amount.optional(), namespace: namespaceSchema.optional() }).strict(),
   consume: z
-    .object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() })
+    .object({
+      tenantId,
+      featureKey: catalogKey,
+      amount,
+      namespace: namespaceSchema.optional(),
+      idempotencyKey: idempotencyKeySchema.optional(),
+      idempotencyScope: namespaceSchema.optional(),
+      fingerprint: identifierTextSchema(256).optional(),
+    })
     .strict(),
   release: z.object({ tenantId, featureKey: catalogKey, amount, namespace: namespaceSchema.optional(), upTo: z.boolean().optional() }).strict(),
   report: z.object({ tenantId, namespace: namespaceSchema.optional() }).strict(),
   simulate: z.object({ tenantId, packageKeys: z.array(catalogKey).max(100) }).strict(),
   package: z.object({ tenantId, packageKey: catalogKey }).strict(),
+  assign: z.object({ tenantId, packageKey: catalogKey, cycleAnchor: z.date().optional() }).strict(),
+  billingCycle: z.object({ tenantId, anchor: z.date(), usage: usagePolicy.optional() }).strict(),
+  change: z.object({ tenantId, from: catalogKey, to: catalogKey, cycleAnchor: z.date().optional(), usage: usagePolicy }).strict(),
   boost: z.object({ tenantId, featureKey: catalogKey, amount: z.union([grantAmount, z.literal('unlimited')]), expiresAt: z.date().optional() }).strict(),
   namespaceLimit: z
     .object({

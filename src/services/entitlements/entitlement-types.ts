@@ -61,6 +61,18 @@ export interface EntitlementDecision<F extends string = string> {
   readonly blockedBy: BlockingLevel | null;
   /** True when an idempotency key matched an earlier consumption and nothing was counted again. */
   readonly replayed: boolean;
+  /**
+   * Whose figures `used`, `remaining` and `limit` are: `'now'` (this call's),
+   * or `'first_call'` on a replay, which reports the first call's decision,
+   * not the counters as they stand (read `usage.report()` for those).
+   */
+  readonly usageAsOf: 'now' | 'first_call';
+  /**
+   * The normalized idempotency key of a keyed consumption
+   * (`<scope>/consume:<featureKey>/<key>`, scope `user:<id>`, `system:<label>`
+   * or `scope:<idempotencyScope>`), `null` without a key.
+   */
+  readonly idempotencyKey: string | null;
 }
 
 /** Usage of one limit feature in its current window. */

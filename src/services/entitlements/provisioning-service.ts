@@ -11,12 +11,23 @@ import {
   type PackageAssignmentRecord,
   type Store,
   type StoreOperations,
+  type TenantGrants,
 } from '../../store/index.js';
 import type { Auditor } from '../audit/auditor.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
 import type { TenantIdRule } from '../shared/tenant-id-rule.js';
 import type { CatalogSync } from './catalog-sync.js';
-import { entitlementSchemas, type AddBoostInput, type AlertsInput, type TenantPackageInput, type SetNamespaceLimitInput } from './entitlement-inputs.js';
+import { applyCycleAnchor } from './billing-cycle.js';
+import {
+  entitlementSchemas,
+  type AddBoostInput,
+  type AlertsInput,
+  type AssignPackageInput,
+  type ChangePackageInput,
+  type SetBillingCycleInput,
+  type TenantPackageInput,
+  type SetNamespaceLimitInput,
+} from './entitlement-inputs.js';
 import type { UsageAlertEntry } from './entitlement-types.js';
 import { assertLimitsFit, catalogGrants } from './tenant-grants.js';
 
@@ -40,6 +51,22 @@ export interface TenantBoost<L extends string = string> {
   readonly expiresAt: Date | null;
   readonly createdAt: Date;
   readonly createdBy: ActorRef;
+}
+
+/** Result of `provisioning.changePackage`: the cancelled and the new assignment. */
+export interface PackageChange<P extends string = string> {
+  readonly cancelled: PackageAssignment<P>;
+  readonly assigned: PackageAssignment<P>;
+  /** The billing-cycle anchor after the change. */
+  readonly cycleAnchor: Date;
+}
+
+/** The tenant's billing cycle after `provisioning.setBillingCycle`. */
+export interface BillingCycle {
+  readonly tenantId: string;
+  readonly anchor: Date;
+  /** The anchor before the change; `null` when the tenant had none. */
+  readonly previous: Date | null;
 }
 
 /** Wiring of {@link ProvisioningService}. */
@@ -74,29 +101,29 @@ export class ProvisioningService<F extends string, L extends F, P extends string
   }
 
   /**
-   * Assigns a package. `AlreadyExistsError` when it is already active for the
-   * tenant; `ValidationError` (issue `['packageKey']`, nothing written) when
-   * the tenant's effective limit of some feature would pass `COUNTER_CEILING`.
+   * Assigns a package. With `cycleAnchor`, the tenant's billing cycle moves
+   * there (usage `carry`); without, the stored anchor is kept, and a tenant
+   * without one is anchored at this assignment. `AlreadyExistsError` when
+   * the package is already active for the tenant; `ValidationError` (issue
+   * `['packageKey']`, nothing written) when the tenant's effective limit of
+   * some feature would pass `COUNTER_CEILING`.
    */
-  async assignPackage(actor: Actor, input: TenantPackageInput<P>): Promise<PackageAssignment<P>> {
+  async assignPackage(actor: Actor, input: AssignPackageInput<P>): Promise<PackageAssignment<P>> {
     const system = requireSystem(actor);
-    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.package, input, 'package assignment');
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.assign, input, 'package assignment');
     const packageKey = this.#deps.packages.assert(parsed.packageKey);
     await this.#deps.catalog.ensure();
-    const record: PackageAssignmentRecord = Object.freeze({
-      id: this.#deps.generateId(),
-      tenantId: parsed.tenantId,
-      packageKey,
-      assignedBy: provenanceOf(system),
-      assignedAt: this.#deps.now(),
-      cancelledBy: null,
-      cancelledAt: null,
-    });
+    const record = this.#assignment(system, parsed.tenantId, packageKey);
     await this.#deps.store.transaction(
       async (tx) => {
         await tx.assignPackage(record);
-        await this.#assertLimitsFit(tx, parsed.tenantId, record.assignedAt, { what: 'package assignment', path: 'packageKey' });
-        await this.#audit(tx, system, parsed.tenantId, 'entitlement.package_assign', { package: packageKey });
+        const grants = await this.#assertLimitsFit(tx, parsed.tenantId, record.assignedAt, { what: 'package assignment', path: 'packageKey' });
+        const anchor = parsed.cycleAnchor ?? grants.cycleAnchor ?? record.assignedAt;
+        await applyCycleAnchor(tx, this.#deps.packages.features, { tenantId: parsed.tenantId, grants, anchor, usage: 'carry', now: record.assignedAt });
+        await this.#audit(tx, system, parsed.tenantId, 'entitlement.package_assign', {
+          package: packageKey,
+          ...(parsed.cycleAnchor === undefined ? {} : { cycleAnchor: parsed.cycleAnchor.toISOString() }),
+        });
       },
       { tenantId: parsed.tenantId },
     );
@@ -104,8 +131,82 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     return toAssignment(record, packageKey);
   }
 
+  /**
+   * Moves the tenant's billing cycle to `anchor`: its cycle-anchored
+   * periods start there from now on. The current window's usage is carried
+   * into the new current window (default) or reset (see `UsagePolicy`).
+   * Audited as `entitlement.billing_cycle_set`.
+   */
+  async setBillingCycle(actor: Actor, input: SetBillingCycleInput): Promise<BillingCycle> {
+    const system = requireSystem(actor);
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.billingCycle, input, 'billing cycle');
+    await this.#deps.catalog.ensure();
+    const usage = parsed.usage ?? 'carry';
+    const now = this.#deps.now();
+    const previous = await this.#deps.store.transaction(
+      async (tx) => {
+        const grants = await tx.readGrants(parsed.tenantId);
+        const before = await applyCycleAnchor(tx, this.#deps.packages.features, { tenantId: parsed.tenantId, grants, anchor: parsed.anchor, usage, now });
+        await this.#audit(tx, system, parsed.tenantId, 'entitlement.billing_cycle_set', {
+          anchor: parsed.anchor.toISOString(),
+          previous: before?.toISOString() ?? null,
+          usage,
+        });
+        return before ?? null;
+      },
+      { tenantId: parsed.tenantId },
+    );
+    this.#deps.onGrantsChanged(parsed.tenantId);
+    return Object.freeze({ tenantId: parsed.tenantId, anchor: parsed.anchor, previous });
+  }
+
+  /**
+   * Replaces the active package `from` with `to` in one transaction: the
+   * tenant never holds both (no summed limits) and never neither (no gap).
+   * The anchor is kept unless `cycleAnchor` is given; `usage` says what the
+   * current window's usage does. Audited as one `entitlement.package_change`
+   * entry. `NotFoundError` when `from` is not active, `AlreadyExistsError`
+   * when `to` already is, `ValidationError` when they are the same or the
+   * limits would pass `COUNTER_CEILING`; nothing is written then.
+   */
+  async changePackage(actor: Actor, input: ChangePackageInput<P>): Promise<PackageChange<P>> {
+    const system = requireSystem(actor);
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.change, input, 'package change');
+    const from = this.#deps.packages.assert(parsed.from);
+    const to = this.#deps.packages.assert(parsed.to);
+    if (from === to) throw new ValidationError('Invalid package change: "from" and "to" are the same package.', [{ path: ['to'], message: 'Same as "from".' }]);
+    await this.#deps.catalog.ensure();
+    const record = this.#assignment(system, parsed.tenantId, to);
+    const result = await this.#deps.store.transaction(
+      async (tx) => {
+        const cancelled = await tx.cancelPackage({
+          tenantId: parsed.tenantId,
+          packageKey: from,
+          cancelledBy: record.assignedBy,
+          cancelledAt: record.assignedAt,
+        });
+        if (cancelled === undefined) throw new NotFoundError(`Package "${from}" is not active for this tenant.`);
+        await tx.assignPackage(record);
+        const grants = await this.#assertLimitsFit(tx, parsed.tenantId, record.assignedAt, { what: 'package change', path: 'to' });
+        const anchor = parsed.cycleAnchor ?? grants.cycleAnchor ?? record.assignedAt;
+        await applyCycleAnchor(tx, this.#deps.packages.features, { tenantId: parsed.tenantId, grants, anchor, usage: parsed.usage, now: record.assignedAt });
+        await this.#audit(tx, system, parsed.tenantId, 'entitlement.package_change', {
+          from,
+          to,
+          usage: parsed.usage,
+          cycleAnchor: anchor.toISOString(),
+        });
+        return { cancelled, anchor };
+      },
+      { tenantId: parsed.tenantId },
+    );
+    this.#deps.onGrantsChanged(parsed.tenantId);
+    return Object.freeze({ cancelled: toAssignment(result.cancelled, from), assigned: toAssignment(record, to), cycleAnchor: result.anchor });
+  }
+
   /** Cancels an active package. `NotFoundError` when it is not active for the tenant. */
   async cancelPackage(actor: Actor, input: TenantPackageInput<P>): Promise<PackageAssignment<P>> {
+    // The billing-cycle anchor is stored apart from the assignments: cancelling never moves a window.
     const system = requireSystem(actor);
     const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.package, input, 'package cancellation');
     const packageKey = this.#deps.packages.assert(parsed.packageKey);
@@ -148,7 +249,9 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     await this.#deps.store.transaction(
       async (tx) => {
         await tx.addBoost(record);
-        await this.#assertLimitsFit(tx, parsed.tenantId, record.createdAt, { what: 'boost', path: 'amount' });
+        const grants = await this.#assertLimitsFit(tx, parsed.tenantId, record.createdAt, { what: 'boost', path: 'amount' });
+        // A tenant's first provisioning anchors its billing cycle; a later boost never moves it.
+        if (grants.cycleAnchor === undefined) await tx.setCycleAnchor({ tenantId: parsed.tenantId, anchor: record.createdAt });
         await this.#audit(tx, system, parsed.tenantId, 'entitlement.boost_add', {
           feature: featureKey,
           amount: record.amount === 'unlimited' ? null : record.amount,
@@ -216,9 +319,23 @@ export class ProvisioningService<F extends string, L extends F, P extends string
    * transaction opened keeps two concurrent additions from each passing on
    * grants that lack the other.
    */
-  async #assertLimitsFit(tx: StoreOperations, tenantId: string, now: Date, change: { readonly what: string; readonly path: string }): Promise<void> {
+  async #assertLimitsFit(tx: StoreOperations, tenantId: string, now: Date, change: { readonly what: string; readonly path: string }): Promise<TenantGrants> {
     const { packages } = this.#deps;
-    assertLimitsFit(packages, catalogGrants(packages, await tx.readGrants(tenantId)), now, change);
+    const grants = await tx.readGrants(tenantId);
+    assertLimitsFit(packages, catalogGrants(packages, grants), now, change);
+    return grants;
+  }
+
+  #assignment(system: SystemActor, tenantId: string, packageKey: string): PackageAssignmentRecord {
+    return Object.freeze({
+      id: this.#deps.generateId(),
+      tenantId,
+      packageKey,
+      assignedBy: provenanceOf(system),
+      assignedAt: this.#deps.now(),
+      cancelledBy: null,
+      cancelledAt: null,
+    });
   }
 
   async #audit(tx: StoreOperations, actor: SystemActor, tenantId: string, action: AuditAction, metadata: AuditMetadata): Promise<void> {
@@ -226,8 +343,8 @@ export class ProvisioningService<F extends string, L extends F, P extends string
   }
 }
 
-/** Provisioning is for trusted server code: the system actor only. */
-function requireSystem(actor: Actor): SystemActor {
+/** Provisioning is for trusted server code: the system actor only (`ActorNotAllowedError` otherwise). */
+export function requireSystem(actor: Actor): SystemActor {
   if (actor.type !== 'system') throw new ActorNotAllowedError('system', 'Provisioning needs a system actor: tenantry.as(systemActor(label)).');
   return actor;
 }

@@ -34,7 +34,7 @@ export function seatPolicy<F extends string, L extends F, P extends string>(part
   return Object.freeze({
     prepare: () => catalog.ensure(),
     async take(tx: StoreOperations, tenantId: string) {
-      await consumption.consumeIn(tx, tenantId, feature, 1);
+      return (await consumption.consumeIn(tx, tenantId, feature, 1)).afterCommit;
     },
     async takeFounding(tx: StoreOperations, tenantId: string) {
       if (!countFoundingOwner) return;

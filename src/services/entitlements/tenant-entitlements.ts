@@ -5,6 +5,7 @@ import type { StoreOperations, TenantGrants } from '../../store/index.js';
 import { planLevels, type PlannedLevel } from './counter-plan.js';
 import type { GrantsCache } from './grants-cache.js';
 import { catalogGrants } from './tenant-grants.js';
+import { cycleAnchorOf } from './billing-cycle.js';
 
 /** A tenant's grants and what follows from them, resolved once per operation. */
 export interface TenantEntitlements<F extends string, L extends F> {
@@ -38,9 +39,8 @@ export class EntitlementReader<F extends string, L extends F, P extends string> 
     const grants = await (grantsCache === undefined ? store.readGrants(tenantId) : grantsCache.read(tenantId, () => store.readGrants(tenantId)));
     const now = this.#deps.now();
     const effective = effectiveEntitlements(this.#deps.packages, catalogGrants(this.#deps.packages, grants), now);
-    // Cycle-anchored periods count from the oldest active package's assignment;
-    // with boosts only, from the first boost; the epoch when there is nothing.
-    const cycleAnchor = grants.packages[0]?.assignedAt ?? grants.boosts[0]?.createdAt ?? new Date(0);
+    // The stored anchor, never derived from the grants: cancelling a package must not move a window.
+    const cycleAnchor = cycleAnchorOf(grants);
     return { grants, effective, cycleAnchor, now };
   }
 

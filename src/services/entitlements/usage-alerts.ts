@@ -2,7 +2,7 @@ import { crossedThresholds } from '../../core/entitlements/thresholds.js';
 import { TENANT_POOL, type CounterChange, type StoreOperations } from '../../store/index.js';
 import type { Effects } from '../effects/effects.js';
 import type { PlannedLevel } from './counter-plan.js';
-import type { UsageAlertHook } from './entitlement-types.js';
+import type { UsageAlert, UsageAlertHook } from './entitlement-types.js';
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 
 /** Wiring of {@link UsageAlerts}. */
@@ -31,9 +31,18 @@ export class UsageAlerts {
    * Records the highest threshold each level newly crossed, through `store`.
    * With `announce` (a consumption that committed on its own), the host's
    * hook is called for each newly recorded alert; inside an enclosing
-   * transaction it is not, since that transaction may still roll back.
+   * transaction it is not, since that transaction may still roll back: the
+   * newly recorded alerts are returned instead, for {@link UsageAlerts.announce}
+   * once it committed.
    */
-  async record(store: StoreOperations, tenantId: string, levels: readonly PlannedLevel[], changes: readonly CounterChange[], announce: boolean): Promise<void> {
+  async record(
+    store: StoreOperations,
+    tenantId: string,
+    levels: readonly PlannedLevel[],
+    changes: readonly CounterChange[],
+    announce: boolean,
+  ): Promise<readonly UsageAlert[]> {
+    const pending: UsageAlert[] = [];
     for (const [index, level] of levels.entries()) {
       const change = changes[index];
       if (change === undefined || !level.enabled || level.limit === 'unlimited') continue;
@@ -49,7 +58,8 @@ export class UsageAlerts {
         limit: level.limit,
         createdAt: this.#deps.now(),
       });
-      if (recorded && this.#deps.outbox !== undefined) {
+      if (!recorded) continue;
+      if (this.#deps.outbox !== undefined) {
         await this.#deps.outbox.emit(store, tenantId, 'entitlement.threshold_reached', {
           featureKey: level.feature,
           namespace: level.namespace === TENANT_POOL ? null : level.namespace,
@@ -59,9 +69,7 @@ export class UsageAlerts {
           windowStart: level.windowStart.toISOString(),
         });
       }
-      const hook = this.#deps.onAlert;
-      if (!recorded || !announce || hook === undefined) continue;
-      const alert = Object.freeze({
+      const alert: UsageAlert = Object.freeze({
         tenantId,
         featureKey: level.feature,
         namespace: level.namespace === TENANT_POOL ? null : level.namespace,
@@ -70,7 +78,16 @@ export class UsageAlerts {
         limit: level.limit,
         windowStart: level.windowStart,
       });
-      this.#deps.effects.run('onAlert', () => hook(alert));
+      if (announce) this.announce([alert]);
+      else pending.push(alert);
     }
+    return pending;
+  }
+
+  /** Calls the host's hook for each alert, shielded (a throw goes to `onError`); call it only once the consumption committed. */
+  announce(alerts: readonly UsageAlert[]): void {
+    const hook = this.#deps.onAlert;
+    if (hook === undefined) return;
+    for (const alert of alerts) this.#deps.effects.run('onAlert', () => hook(alert));
   }
 }

@@ -1,13 +1,15 @@
 import type { PackageCatalog } from '../../core/entitlements/define-packages.js';
 import type { EffectiveEntitlements } from '../../core/entitlements/effective-entitlements.js';
 import { simulatePackageChange, type PackageChangeSimulation, type UsageByFeature } from '../../core/entitlements/simulate-package-change.js';
+import { AlreadyExistsError, NotFoundError, ValidationError } from '../../core/errors/index.js';
+import { isGauge } from '../../core/entitlements/reset-period.js';
 import { TENANT_POOL, type Store } from '../../store/index.js';
 import type { ActorContext } from '../shared/actor-context.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
 import type { TenantIdRule } from '../shared/tenant-id-rule.js';
 import { counterKeys } from './counter-plan.js';
 import { booleanDecision, toDecision, usageOf } from './decision-builder.js';
-import { entitlementSchemas, type SimulateInput, type UsageCheckInput, type UsageReportInput } from './entitlement-inputs.js';
+import { entitlementSchemas, type ChangePackageInput, type SimulateInput, type UsageCheckInput, type UsageReportInput } from './entitlement-inputs.js';
 import type { EntitlementDecision, FeatureUsage, UsageReport } from './entitlement-types.js';
 import type { EntitlementReader, TenantEntitlements } from './tenant-entitlements.js';
 import { catalogGrants } from './tenant-grants.js';
@@ -44,7 +46,7 @@ export class UsageReads<F extends string, L extends F, P extends string> {
     const levels = reader.levels(context, featureKey, parsed.namespace);
     if (levels.length === 0) return booleanDecision(featureKey, context.effective.features[featureKey].enabled, amount);
     const used = await store.readCounters(parsed.tenantId, counterKeys(levels));
-    return toDecision({ featureKey, namespace: parsed.namespace, amount, levels, used, applied: false, replayed: false });
+    return toDecision({ featureKey, namespace: parsed.namespace, amount, levels, used, applied: false, replayed: false, idempotencyKey: null });
   }
 
   /** Usage of every limit feature in its current window, for the tenant pool or one namespace. */
@@ -74,6 +76,34 @@ export class UsageReads<F extends string, L extends F, P extends string> {
     const usage = await this.#usage(parsed.tenantId, context, undefined);
     const byFeature = Object.fromEntries(usage.map((entry) => [entry.featureKey, entry.used])) as UsageByFeature<L>;
     return simulatePackageChange(packages, current, { packages: packageKeys, boosts: current.boosts }, byFeature, context.now);
+  }
+
+  /**
+   * What `provisioning.changePackage` with the same input would do, without
+   * writing: the same refusals (`NotFoundError` when `from` is not active,
+   * `AlreadyExistsError` when `to` is, `ValidationError` when they are the
+   * same), the limits the tenant would have, and whether current usage
+   * (0 for cycle-anchored features under `usage: 'reset'`) would be over them.
+   */
+  async simulateChange(ctx: ActorContext, input: ChangePackageInput<P>): Promise<PackageChangeSimulation<F, L>> {
+    const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.change, input, 'package change');
+    const { packages, reader, store } = this.#deps;
+    const from = packages.assert(parsed.from);
+    const to = packages.assert(parsed.to);
+    if (from === to) throw new ValidationError('Invalid package change: "from" and "to" are the same package.', [{ path: ['to'], message: 'Same as "from".' }]);
+    await ctx.standing(parsed.tenantId);
+    const context = await reader.read(store, parsed.tenantId);
+    const current = catalogGrants(packages, context.grants);
+    if (!current.packages.includes(from)) throw new NotFoundError(`Package "${from}" is not active for this tenant.`);
+    if (current.packages.includes(to)) throw new AlreadyExistsError('package assignment');
+    const proposed = [...current.packages.filter((key) => key !== from), to];
+    const usage = await this.#usage(parsed.tenantId, context, undefined);
+    const resets = (featureKey: L) => {
+      const spec = reader.features.get(featureKey);
+      return parsed.usage === 'reset' && spec.kind === 'limit' && !isGauge(spec.reset) && spec.reset.anchor === 'cycle';
+    };
+    const byFeature = Object.fromEntries(usage.map((entry) => [entry.featureKey, resets(entry.featureKey) ? 0 : entry.used])) as UsageByFeature<L>;
+    return simulatePackageChange(packages, current, { packages: proposed, boosts: current.boosts }, byFeature, context.now);
   }
 
   /** The tenant's effective entitlements now (every feature, enabled or not). */

@@ -71,6 +71,8 @@ export class MembershipService<C extends string, R extends string> {
     const attempt: Attempt = { action: 'tenant_membership.add', tenantId, subjectUserId: userId, role };
     const userExists = await this.#deps.users?.check([userId]);
     await this.#deps.seats?.prepare();
+    // Seat alerts fire once the membership committed, like any limit's.
+    let afterCommit: (() => void) | undefined;
     const membership = await this.#deps.store.transaction(
       async (tx) => {
         const refusal = await this.#authorizer.authorize(tx, actor, attempt, undefined);
@@ -79,7 +81,7 @@ export class MembershipService<C extends string, R extends string> {
         userExists?.();
         const record = this.#membership(tenantId, userId, role, actor, actor.type === 'system' ? 'system' : 'member_add');
         await tx.insertMembership(record);
-        await this.#deps.seats?.take(tx, tenantId);
+        afterCommit = await this.#deps.seats?.take(tx, tenantId);
         await this.#deps.auditor.record(tx, { actor, tenantId, action: attempt.action, subjectUserId: userId, metadata: { role } });
         return record;
       },
@@ -87,6 +89,7 @@ export class MembershipService<C extends string, R extends string> {
     );
     const added = committed(membership);
     this.#deps.onMembershipChanged(tenantId, userId);
+    afterCommit?.();
     return toMember(added);
   }
 

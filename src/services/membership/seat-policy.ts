@@ -10,8 +10,12 @@ import type { StoreOperations } from '../../store/store-operations.js';
 export interface SeatPolicy {
   /** Runs before the membership transaction opens (the feature catalog must be in storage). */
   prepare(): Promise<void>;
-  /** Takes one seat for `tenantId` through `tx`; throws `LimitExceededError` when none is left. */
-  take(tx: StoreOperations, tenantId: string): Promise<void>;
+  /**
+   * Takes one seat for `tenantId` through `tx`; throws `LimitExceededError`
+   * when none is left. Resolves with what to run once `tx` committed (the
+   * usage alerts the seat crossed).
+   */
+  take(tx: StoreOperations, tenantId: string): Promise<() => void>;
   /** Takes the founding owner's seat in the creating transaction (nothing unless the owner counts). */
   takeFounding(tx: StoreOperations, tenantId: string): Promise<void>;
   /** Gives back the seat `member` held, through `tx`. */

@@ -1,4 +1,6 @@
 import { alertCases } from './cases/alert-cases.js';
+import { billingCycleCases } from './cases/billing-cycle-cases.js';
+import { retentionCases } from './cases/retention-cases.js';
 import { rateLimitCases } from './cases/rate-limit-cases.js';
 import { auditCases } from './cases/audit-cases.js';
 import { concurrencyCases } from './cases/concurrency-cases.js';
@@ -51,6 +53,8 @@ const cases = [
   ...entitlementConcurrencyCases,
   ...twoFactorCases,
   ...webhookCases,
+  ...billingCycleCases,
+  ...retentionCases,
 ] as const;
 
 /** The name of one conformance case. */

@@ -19,8 +19,16 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     expect(first).toMatchObject({ allowed: true, limit: 1000, used: 100, remaining: 900, replayed: false });
     await system.provisioning.cancelPackage({ tenantId, packageKey: 'free' });
 
-    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' })).toEqual({ ...first, replayed: true });
-    expect(await owner.usage.tryConsume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' })).toEqual({ ...first, replayed: true });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' })).toEqual({
+      ...first,
+      replayed: true,
+      usageAsOf: 'first_call',
+    });
+    expect(await owner.usage.tryConsume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' })).toEqual({
+      ...first,
+      replayed: true,
+      usageAsOf: 'first_call',
+    });
     await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 5, idempotencyKey: 'req-1' })).rejects.toThrow(IdempotencyConflictError);
     await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1', namespace: 'team' })).rejects.toThrow(
       IdempotencyConflictError,
@@ -53,7 +61,11 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     await system.provisioning.setNamespaceLimit({ tenantId, namespace: 'team-a', featureKey: 'ai.tokens', limit: 10 });
 
     // free alone grants 200 images and 1000 tokens, and team-a now has 10: the replay still reports the first decision.
-    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 5000, ...request })).toEqual({ ...first, replayed: true });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 5000, ...request })).toEqual({
+      ...first,
+      replayed: true,
+      usageAsOf: 'first_call',
+    });
     await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens.images', amount: 5000, idempotencyKey: 'big-job' })).rejects.toThrow(
       IdempotencyConflictError,
     );
@@ -67,6 +79,10 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     expect(first).toMatchObject({ allowed: true, limit: 500, used: 400, remaining: 100 });
     clock.advance(60_000);
     expect(await owner.usage.check({ tenantId, featureKey: 'ai.tokens' })).toMatchObject({ reason: 'not_enabled' });
-    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 400, idempotencyKey: 'trial' })).toEqual({ ...first, replayed: true });
+    expect(await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 400, idempotencyKey: 'trial' })).toEqual({
+      ...first,
+      replayed: true,
+      usageAsOf: 'first_call',
+    });
   });
 });

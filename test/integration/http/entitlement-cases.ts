@@ -45,18 +45,50 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
       expect(await usedTokens()).toBe(before + 10);
     });
 
-    it('counts a request retried with the same Idempotency-Key once, and tells the handler it was replayed', async () => {
+    it('counts a request retried with the same Idempotency-Key once, and answers the retry 409 idempotent_replay without running the handler', async () => {
       const key = randomUUID();
       const before = await usedTokens();
       const first = await consumeTokens(25, { 'Idempotency-Key': key });
       const retry = await consumeTokens(25, { 'Idempotency-Key': key });
       // The IETF draft's structured-field spelling names the same key.
       const quoted = await consumeTokens(25, { 'idempotency-key': `"${key}"` });
-      expect([first.status, retry.status, quoted.status]).toEqual([200, 200, 200]);
+      expect([first.status, retry.status, quoted.status]).toEqual([200, 409, 409]);
       expect(JSON.parse(first.body)).toMatchObject({ replayed: false, used: before + 25 });
-      expect(JSON.parse(retry.body)).toMatchObject({ replayed: true, used: before + 25 });
-      expect(JSON.parse(quoted.body)).toMatchObject({ replayed: true });
+      expect(problemOf(retry)).toMatchObject({ status: 409, code: 'idempotent_replay', type: 'https://tenantry.dev/problems/idempotent-replay' });
+      expect(problemOf(quoted).code).toBe('idempotent_replay');
       expect(await usedTokens()).toBe(before + 25);
+    });
+
+    it('20 POSTs with one key: the handler runs once, every other answer is 409 idempotent_replay', async () => {
+      const key = randomUUID();
+      const before = await usedTokens();
+      const results = await Promise.all(Array.from({ length: 20 }, () => consumeTokens(3, { 'Idempotency-Key': key })));
+      expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+      expect(results.filter((result) => result.status === 409 && problemOf(result).code === 'idempotent_replay')).toHaveLength(19);
+      expect(await usedTokens()).toBe(before + 3);
+    });
+
+    it('the same key with another body is 409 idempotency_conflict (the default fingerprint hashes method, route and body)', async () => {
+      const key = randomUUID();
+      const before = await usedTokens();
+      const send = (json: unknown) =>
+        http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/ai`, user: 'alice', json, headers: { 'Idempotency-Key': key } });
+      expect((await send({ tokens: 4, prompt: 'a' })).status).toBe(200);
+      const other = await send({ tokens: 4, prompt: 'b' });
+      expect(other.status).toBe(409);
+      expect(problemOf(other).code).toBe('idempotency_conflict');
+      expect(problemOf(await send({ tokens: 4, prompt: 'a' })).code).toBe('idempotent_replay');
+      expect(await usedTokens()).toBe(before + 4);
+    });
+
+    it('one member cannot replay another member’s key: each counts under its own scope', async () => {
+      const key = randomUUID();
+      const before = await usedTokens();
+      const alice = await consumeTokens(2, { 'Idempotency-Key': key });
+      const bob = await consumeTokens(2, { 'Idempotency-Key': key }, { user: 'bob', tenantId: scenario.tenantId });
+      expect([alice.status, bob.status]).toEqual([200, 200]);
+      expect(JSON.parse(bob.body)).toMatchObject({ replayed: false });
+      expect(await usedTokens()).toBe(before + 4);
     });
 
     it('lets one Idempotency-Key cover every guard of a route, each counting once', async () => {
@@ -65,9 +97,10 @@ export function describeEntitlementGuard(adapter: string, start: StartHarness): 
         http.send({ method: 'POST', path: `/tenants/${scenario.tenantId}/metered`, user: 'alice', json: { tokens: 7 }, headers: { 'Idempotency-Key': key } });
       const [requestsBefore, tokensBefore] = [await usedTokens('api.requests'), await usedTokens()];
       const first = JSON.parse((await send()).body) as Record<'requests' | 'tokens', { replayed: boolean; featureKey: string }>;
-      const retry = JSON.parse((await send()).body) as typeof first;
+      const retry = await send();
       expect([first.requests.featureKey, first.tokens.featureKey]).toEqual(['api.requests', 'ai.tokens']);
-      expect([first.requests.replayed, first.tokens.replayed, retry.requests.replayed, retry.tokens.replayed]).toEqual([false, false, true, true]);
+      expect([first.requests.replayed, first.tokens.replayed]).toEqual([false, false]);
+      expect(problemOf(retry).code).toBe('idempotent_replay');
       expect([await usedTokens('api.requests'), await usedTokens()]).toEqual([requestsBefore + 1, tokensBefore + 7]);
     });
 

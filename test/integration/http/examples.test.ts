@@ -26,7 +26,8 @@ async function smokeAi(http: HttpClient, tenantId: string): Promise<void> {
   expect(first.status).toBe(200);
   expect(first.headers['ratelimit-policy']).toBe('5;w=60');
   expect(JSON.parse(first.body)).toEqual({ tokens: 100, used: 100, remaining: 900, replayed: false });
-  expect(JSON.parse((await spend()).body)).toMatchObject({ used: 100, replayed: true });
+  // The retry counts nothing and does not run the handler again.
+  expect(JSON.parse((await spend()).body)).toMatchObject({ status: 409, code: 'idempotent_replay' });
   const tooMuch = await http.send({ method: 'POST', path: `/tenants/${tenantId}/ai`, user: 'alice', json: { tokens: 5_000 } });
   expect(tooMuch.status).toBe(403);
   expect(JSON.parse(tooMuch.body)).toMatchObject({ code: 'limit_exceeded', featureKey: 'ai.tokens', limit: 1_000, used: 100 });

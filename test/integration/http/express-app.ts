@@ -71,6 +71,7 @@ export function buildExpressScenarioApp(scenario: Scenario, options: HarnessOpti
     featureKey: 'ai.tokens.images',
     amount: 5,
     idempotencyKeyHeader: 'X-Request-Id',
+    onReplay: 'pass',
     namespace: (req) => req.get('x-project'),
   });
   tenants.post('/images', imageGuard, (req, res) => {

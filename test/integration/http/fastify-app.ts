@@ -67,6 +67,7 @@ export async function buildFastifyScenarioApp(scenario: Scenario, options: Harne
         featureKey: 'ai.tokens.images',
         amount: 5,
         idempotencyKeyHeader: 'X-Request-Id',
+        onReplay: 'pass',
         namespace: (request) => {
           const project = request.headers['x-project'];
           return typeof project === 'string' ? project : undefined;

@@ -58,6 +58,7 @@ describe('problem catalogue', () => {
       storage_integrity: 500,
       unsafe_url: 400,
       webhook_verification_failed: 401,
+      idempotent_replay: 409,
       unauthenticated: 401,
       rate_limited: 429,
       internal_error: 500,

@@ -87,7 +87,15 @@ describe('rate-limit keys', () => {
   it('a bad default key rejects before the store is called', async () => {
     const { tenantry, store } = setup();
     const options = resolveRateLimitOptions<object>({ name: 'api', limit: 3, windowMs: 60_000 });
-    const reader: RequestReader<object> = { param: () => undefined, header: () => undefined, path: () => '/x', method: () => 'GET', ip: () => '127.0.0.1' };
+    const reader: RequestReader<object> = {
+      param: () => undefined,
+      header: () => undefined,
+      path: () => '/x',
+      method: () => 'GET',
+      route: () => '/x',
+      body: () => undefined,
+      ip: () => '127.0.0.1',
+    };
     const bad = context('t-1', 'bad\ud800') as unknown as TenantContext;
     await expect(enforceRateLimit(tenantry.limiter, options, {}, bad, reader)).rejects.toSatisfy(isValidationError);
     expect(store.total()).toBe(0);

@@ -19,11 +19,13 @@ const MIGRATIONS = [
   '0007_tenant_lifecycle',
   '0009_two_factor',
   '0010_webhooks',
+  '0006_billing_cycles',
 ];
 
 /** Every table they create, without the prefix. */
 const TABLES = [
   'audit_log',
+  'billing_cycles',
   'boosts',
   'features',
   'idempotency_keys',

@@ -92,6 +92,7 @@ describe('errors', () => {
       already_exists: 409,
       last_owner: 409,
       idempotency_conflict: 409,
+      idempotent_replay: 409,
       limit_exceeded: 403,
       feature_not_enabled: 403,
       feature_not_found: 500,

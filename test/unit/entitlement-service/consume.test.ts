@@ -33,6 +33,8 @@ describe('entitlement checks and consumption', () => {
       remainingAfter: 700,
       blockedBy: null,
       replayed: false,
+      usageAsOf: 'now',
+      idempotencyKey: null,
     });
     expect(Object.isFrozen(decision)).toBe(true);
     expect(await usedOf(owner, tenantId, 'ai.tokens')).toBe(0);
@@ -88,7 +90,7 @@ describe('entitlement checks and consumption', () => {
     const first = await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' });
     const retry = await owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 100, idempotencyKey: 'req-1' });
     expect(first.replayed).toBe(false);
-    expect(retry).toEqual({ ...first, replayed: true });
+    expect(retry).toEqual({ ...first, replayed: true, usageAsOf: 'first_call' });
     expect(await usedOf(owner, tenantId, 'ai.tokens')).toBe(100);
     await expect(owner.usage.consume({ tenantId, featureKey: 'ai.tokens', amount: 5, idempotencyKey: 'req-1' })).rejects.toThrow(IdempotencyConflictError);
   });
@@ -190,6 +192,8 @@ describe('not enabled is its own sentinel, never a limit of 0', () => {
       remainingAfter: 0,
       blockedBy: { featureKey: 'ai.tokens', namespace: null, enabled: false, limit: 0, used: 0 },
       replayed: false,
+      usageAsOf: 'now',
+      idempotencyKey: null,
     });
     expect(await owner.usage.check({ tenantId, featureKey: 'sso' })).toMatchObject({ enabled: false, limit: 0, blockedBy: { enabled: false, limit: 0 } });
     for (const usage of (await owner.usage.report({ tenantId })).features) {

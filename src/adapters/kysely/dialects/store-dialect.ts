@@ -39,7 +39,8 @@ export type TimestampColumnName =
   | 'next_attempt_at'
   | 'claimed_until'
   | 'started_at'
-  | 'archived_at';
+  | 'archived_at'
+  | 'cycle_anchor';
 
 /** The primary key of one usage counter, with `windowStart` already in the dialect's written form. */
 export interface CounterKeyValues {

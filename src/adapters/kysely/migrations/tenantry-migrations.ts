@@ -8,6 +8,7 @@ import { provenanceActorType } from './0005-provenance-actor-type.js';
 import { tenantLifecycle } from './0007-tenant-lifecycle.js';
 import { twoFactor } from './0009-two-factor.js';
 import { webhooks } from './0010-webhooks.js';
+import { billingCycles } from './0006-billing-cycles.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -47,6 +48,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0007_tenant_lifecycle': tenantLifecycle(resolved),
     '0009_two_factor': twoFactor(resolved),
     '0010_webhooks': webhooks(resolved),
+    '0006_billing_cycles': billingCycles(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }

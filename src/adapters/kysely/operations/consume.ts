@@ -88,7 +88,7 @@ async function refusedByRead(ctx: QueryContext, request: ConsumeRequest): Promis
   const used = await readCounters(ctx, request.tenantId, request.counters);
   const index = request.counters.findIndex((target, i) => request.amount > counterCeiling(target.limit) - (used[i] ?? 0));
   if (index < 0) return undefined;
-  if (request.idempotency !== undefined && (await keyRecorded(ctx, request.tenantId, request.idempotency.key))) return undefined;
+  if (request.idempotency !== undefined && (await keyRecorded(ctx, request.tenantId, request.idempotency.key, request.now))) return undefined;
   if (!(await tenantExists(ctx, request.tenantId))) throw new NotFoundError();
   return Object.freeze({ outcome: 'exceeded', index, used: used[index] ?? 0 });
 }

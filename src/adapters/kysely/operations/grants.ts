@@ -1,16 +1,17 @@
 import type { TenantGrants } from '../../../store/entitlement-records.js';
 import { selectAssignments, selectBoosts, toAssignmentRecord, toBoostRecord, toNamespaceLimitRecord } from './grant-rows.js';
 import type { QueryContext } from './query-context.js';
+import { readCycleAnchor } from './billing-cycle.js';
 
 /**
- * `Store.readGrants`: three statements (active packages, boosts, namespace
- * limits), each served by an index that starts with `tenant_id`. Outside a
+ * `Store.readGrants`: four statements (active packages, boosts, namespace
+ * limits, the billing-cycle anchor), each served by an index that starts with `tenant_id`. Outside a
  * transaction they run at the same time on pooled connections.
  * Ties in time are broken by id, as in the memory store.
  */
 export async function readGrants(ctx: QueryContext, tenantId: string): Promise<TenantGrants> {
   const { q, tables } = ctx;
-  const [packages, boosts, limits] = await Promise.all([
+  const [packages, boosts, limits, cycleAnchor] = await Promise.all([
     selectAssignments(ctx).where('tenant_id', '=', tenantId).where('cancelled_at', 'is', null).orderBy('assigned_at', 'asc').orderBy('id', 'asc').execute(),
     selectBoosts(ctx).where('tenant_id', '=', tenantId).orderBy('created_at', 'asc').orderBy('id', 'asc').execute(),
     q
@@ -20,10 +21,12 @@ export async function readGrants(ctx: QueryContext, tenantId: string): Promise<T
       .orderBy('namespace', 'asc')
       .orderBy('feature_key', 'asc')
       .execute(),
+    readCycleAnchor(ctx, tenantId),
   ]);
   return Object.freeze({
     packages: Object.freeze(packages.map((row) => toAssignmentRecord(ctx, row))),
     boosts: Object.freeze(boosts.map((row) => toBoostRecord(ctx, row))),
     namespaceLimits: Object.freeze(limits.map(toNamespaceLimitRecord)),
+    ...(cycleAnchor === undefined ? {} : { cycleAnchor }),
   });
 }

@@ -61,6 +61,7 @@ function decodeResult(value: string): Pick<StoredConsumption, 'counters' | 'limi
  */
 export async function claimKey(ctx: QueryContext, tenantId: string, idempotency: Idempotency, now: Date): Promise<StoredConsumption | undefined> {
   const { q, tables, dialect } = ctx;
+  const expiresAt = idempotency.expiresAt === undefined ? null : dialect.writeTimestamp(idempotency.expiresAt);
   const outcome = await insertUnlessDuplicate(
     ctx,
     q.insertInto(tables.idempotency_keys).values({
@@ -69,9 +70,11 @@ export async function claimKey(ctx: QueryContext, tenantId: string, idempotency:
       fingerprint: encode(idempotency.fingerprint),
       result: null,
       created_at: dialect.writeTimestamp(now),
+      expires_at: expiresAt,
     }),
   );
   if (outcome === 1n) return undefined;
+  if (await reclaimExpired(ctx, tenantId, idempotency, now, expiresAt)) return undefined;
   const row = await dialect
     .readLatestShared(
       q.selectFrom(tables.idempotency_keys).select(['fingerprint', 'result']).where('tenant_id', '=', tenantId).where('idempotency_key', '=', idempotency.key),
@@ -86,6 +89,24 @@ export async function claimKey(ctx: QueryContext, tenantId: string, idempotency:
       reason: 'serialization_failure',
     });
   return Object.freeze({ fingerprint: JSON.parse(readText(row.fingerprint)) as string, ...decodeResult(readText(row.result)) });
+}
+
+/**
+ * Takes over an expired record of the key, in one guarded update: the
+ * `expires_at <= now` guard and the write are one statement, which locks
+ * the row, so of two concurrent retries after expiry one takes it over and
+ * the other, re-evaluating the guard on the committed row, finds it fresh
+ * and replays it (or conflicts). Resolves `true` when taken over.
+ */
+async function reclaimExpired(ctx: QueryContext, tenantId: string, idempotency: Idempotency, now: Date, expiresAt: Date | string | null): Promise<boolean> {
+  const result = await ctx.q
+    .updateTable(ctx.tables.idempotency_keys)
+    .set({ fingerprint: encode(idempotency.fingerprint), result: null, created_at: ctx.dialect.writeTimestamp(now), expires_at: expiresAt })
+    .where('tenant_id', '=', tenantId)
+    .where('idempotency_key', '=', idempotency.key)
+    .where('expires_at', '<=', ctx.dialect.writeTimestamp(now))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 /** Stores the claimed consumption's result (changes and the limits they were applied under) in its record, in the same transaction. */
@@ -104,13 +125,14 @@ export async function completeClaim(
     .execute();
 }
 
-/** Whether `key` is recorded for the tenant (committed). One statement. */
-export async function keyRecorded(ctx: QueryContext, tenantId: string, key: string): Promise<boolean> {
+/** Whether `key` is recorded for the tenant (committed) and not expired at `now`. One statement. */
+export async function keyRecorded(ctx: QueryContext, tenantId: string, key: string, now: Date): Promise<boolean> {
   const row = await ctx.q
     .selectFrom(ctx.tables.idempotency_keys)
     .select('tenant_id')
     .where('tenant_id', '=', tenantId)
     .where('idempotency_key', '=', key)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', ctx.dialect.writeTimestamp(now))]))
     .executeTakeFirst();
   return row !== undefined;
 }

@@ -98,4 +98,62 @@ export const idempotencyCases = [
       assert.deepEqual(await store.readCounters(b, [counter]), [1]);
     },
   },
+  {
+    name: 'an idempotency record counts until its expiresAt: then the key is free again, for any request, and the new record replays',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const tenantId = await f.seedEntitled('a');
+      const counter = f.target('f', 100);
+      const t0 = new Date('2024-03-01T00:00:00.000Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      const request = (amount: number, fingerprint: string, now: Date, expiresAt: Date) => ({
+        tenantId,
+        amount,
+        counters: [counter],
+        now,
+        idempotency: { key: 'request-1', fingerprint, expiresAt },
+      });
+      assert.equal((await store.consume(request(2, 'fp-2', t0, at(1000)))).outcome, 'consumed');
+      assert.equal((await store.consume(request(2, 'fp-2', at(999), at(2000)))).outcome, 'replayed');
+      assert.equal((await store.consume(request(3, 'fp-3', at(999), at(2000)))).outcome, 'idempotency_conflict');
+      // Expired: another request under the key counts, and its record replaces the old one.
+      assert.deepEqual(await store.consume(request(3, 'fp-3', at(1000), at(5000))), { outcome: 'consumed', counters: [{ before: 2, after: 5 }] });
+      assert.deepEqual(await store.consume(request(3, 'fp-3', at(4999), at(9000))), {
+        outcome: 'replayed',
+        counters: [{ before: 2, after: 5 }],
+        limits: [100],
+      });
+      assert.equal((await store.consume(request(2, 'fp-2', at(4999), at(9000)))).outcome, 'idempotency_conflict');
+      // A record without expiresAt never expires.
+      const forever = { tenantId, amount: 1, counters: [counter], now: t0, idempotency: { key: 'request-2', fingerprint: 'fp-1' } };
+      await store.consume(forever);
+      assert.equal((await store.consume({ ...forever, now: new Date('2999-01-01T00:00:00.000Z') })).outcome, 'replayed');
+      assert.deepEqual(await store.readCounters(tenantId, [counter]), [6]);
+    },
+  },
+  {
+    name: 'concurrent consumes under one expired idempotency key: exactly one counts',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const tenantId = await f.seedEntitled('a');
+      const counter = f.target('f', 'unlimited');
+      const t0 = new Date('2024-03-01T00:00:00.000Z');
+      const later = new Date('2024-03-02T00:00:00.000Z');
+      await store.consume({ tenantId, amount: 1, counters: [counter], now: t0, idempotency: { key: 'k', fingerprint: 'fp', expiresAt: t0 } });
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          store.consume({
+            tenantId,
+            amount: 1,
+            counters: [counter],
+            now: later,
+            idempotency: { key: 'k', fingerprint: 'fp', expiresAt: new Date('2024-03-03T00:00:00.000Z') },
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.outcome === 'consumed').length, 1);
+      assert.equal(results.filter((r) => r.outcome === 'replayed').length, 7);
+      assert.deepEqual(await store.readCounters(tenantId, [counter]), [2]);
+    },
+  },
 ] as const satisfies readonly StoreConformanceCase[];
