@@ -10,11 +10,11 @@ import type { StoreOperationName } from '../../store/store-operations.js';
  * - `'catalog'`: the feature catalog, kept in every region;
  * - `'home'`: instance-wide or user-level data (rate-limit windows, a
  *   user's second factor and recovery codes) in the home region;
- * - `'perRegion'`: operations that span the tenants of every region (the
- *   webhook delivery worker's, the admin tenant listing): a routed store
- *   refuses them with a `ConfigurationError`; run them on an instance over
- *   each region's own store (each region's outbox is written with its
- *   tenants' changes).
+ * - `'perRegion'`: operations that span the tenants of every region: the
+ *   routed store runs the webhook worker's and retention's in every region
+ *   itself (see `routedStore`); the admin tenant listing it refuses with a
+ *   `ConfigurationError` (list each region's own store); inside a
+ *   transaction, which holds one region, all of them are refused.
  *
  * The table is typed against the list of operations, so an operation added
  * to the port does not compile until it says where it goes.
@@ -85,9 +85,7 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
 
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */
 export function perRegionRefusal(name: string): ConfigurationError {
-  return new ConfigurationError(
-    `routedStore(): ${name} spans the tenants of every region; run it (the webhook delivery worker, the tenant listing) on an instance over each region's own store.`,
-  );
+  return new ConfigurationError(`routedStore(): ${name} spans the tenants of every region; run it on each region's own store (or outside a transaction).`);
 }
 
 /** Operations that only read: a transaction of one region may serve them for a tenant of another, from that region's store. */

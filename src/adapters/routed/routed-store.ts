@@ -8,6 +8,7 @@ import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from 
 import type { Store } from '../../store/store.js';
 import type { FeatureDeletion, FeatureRecord } from '../../store/entitlement-records.js';
 import type { PruneRequest, PruneResult } from '../../store/retention-operations.js';
+import type { WebhookAttemptRecord, WebhookClaim, WebhookCompletion, WebhookDeliveryRecord } from '../../store/webhook-records.js';
 import { OPERATION_ROUTES, perRegionRefusal, READ_ONLY_OPERATIONS } from './operation-routes.js';
 import { routedTransaction } from './routed-transaction.js';
 
@@ -128,6 +129,25 @@ export function routedStore<Region extends string>(options: RoutedStoreOptions<R
     for (const region of regions) results.push(await storeOf(region).deleteFeature(featureKey));
     return combineDeletions(results);
   };
+  // The delivery worker's operations span regions: each region keeps its tenants' outbox.
+  adapter.claimWebhookDeliveries = async (claim: WebhookClaim): Promise<readonly WebhookDeliveryRecord[]> => {
+    if (claim.tenantId !== undefined) return storeOf(regionOf(claim.tenantId)).claimWebhookDeliveries(claim);
+    // Region after region (home first) with what is left of the limit: never more than `limit` in all; oldest first within a region.
+    const claimed: WebhookDeliveryRecord[] = [];
+    for (const region of [options.home, ...regions.filter((r) => r !== options.home)]) {
+      const left = claim.limit - claimed.length;
+      if (left <= 0) break;
+      claimed.push(...(await storeOf(region).claimWebhookDeliveries({ ...claim, limit: left })));
+    }
+    return claimed;
+  };
+  // The claim token is unique, so at most one region completes the delivery; the others match no row and write nothing.
+  adapter.completeWebhookDelivery = async (completion: WebhookCompletion): Promise<boolean> =>
+    (await Promise.all(regions.map((region) => storeOf(region).completeWebhookDelivery(completion)))).some(Boolean);
+  adapter.listWebhookAttempts = async (deliveryId: string): Promise<readonly WebhookAttemptRecord[]> =>
+    (await Promise.all(regions.map((region) => storeOf(region).listWebhookAttempts(deliveryId)))).flat();
+  adapter.pruneWebhookDeliveries = async (before: Date): Promise<number> =>
+    (await Promise.all(regions.map((region) => storeOf(region).pruneWebhookDeliveries(before)))).reduce((sum, count) => sum + count, 0);
   adapter.prune = async (request: PruneRequest): Promise<PruneResult> => {
     const results = await Promise.all(regions.map((region) => storeOf(region).prune(request)));
     return Object.freeze({
