@@ -9,3 +9,5 @@ export * from './entitlement-records.js';
 export * from './entitlement-operations.js';
 export * from './rate-limit-operations.js';
 export * from './rate-limit-hit-rules.js';
+export * from './invitation-records.js';
+export * from './invitation-operations.js';

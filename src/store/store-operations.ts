@@ -1,14 +1,15 @@
 import type { AuditOperations } from './audit-operations.js';
 import type { EntitlementOperations } from './entitlement-operations.js';
+import type { InvitationOperations } from './invitation-operations.js';
 import type { MembershipOperations } from './membership-operations.js';
 import type { RateLimitOperations } from './rate-limit-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
- * entitlements and rate limits. Each is atomic on its own; a
+ * entitlements, rate limits and invitations. Each is atomic on its own; a
  * {@link Store.transaction} combines several.
  */
-export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations {}
+export interface StoreOperations extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations, InvitationOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -40,6 +41,11 @@ export const STORE_OPERATIONS = [
   'recordAlert',
   'listAlerts',
   'hitRateLimit',
+  'insertInvitation',
+  'findInvitationBySelector',
+  'findInvitation',
+  'listInvitations',
+  'writeInvitation',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

@@ -20,6 +20,7 @@ import {
 } from './store-mutants.js';
 import { ENTITLEMENT_MUTANTS } from './entitlement-mutants.js';
 import { PORT_MUTANTS } from './port-mutants.js';
+import { INVITATION_MUTANTS } from './invitation-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -180,6 +181,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   })),
   ...ENTITLEMENT_MUTANTS,
   ...PORT_MUTANTS,
+  ...INVITATION_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

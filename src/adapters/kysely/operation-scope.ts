@@ -8,6 +8,7 @@ import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, sync
 import { readGrants } from './operations/grants.js';
 import { deleteMembership, updateMembershipRole } from './operations/guarded-writes.js';
 import { createTenant, insertMembership } from './operations/inserts.js';
+import { findInvitation, findInvitationBySelector, insertInvitation, listInvitations, writeInvitation } from './operations/invitations.js';
 import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
@@ -71,6 +72,11 @@ export function operationsIn(scope: Scope): StoreOperations {
     recordAlert: (alert) => namingMissingParent(scope, alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),
     listAlerts: (tenantId) => read(scope, (ctx) => listAlerts(ctx, tenantId)),
     hitRateLimit: (hit) => hitRateLimit(scope, hit),
+    insertInvitation: (invitation) => allOrNothing(scope, (ctx) => insertInvitation(ctx, invitation)),
+    findInvitationBySelector: (selector) => read(scope, (ctx) => findInvitationBySelector(ctx, selector)),
+    findInvitation: (tenantId, invitationId) => read(scope, (ctx) => findInvitation(ctx, tenantId, invitationId)),
+    listInvitations: (tenantId, page) => read(scope, (ctx) => listInvitations(ctx, tenantId, page)),
+    writeInvitation: (write) => allOrNothing(scope, (ctx) => writeInvitation(ctx, write)),
   };
   return Object.freeze(operations);
 }

@@ -9,6 +9,7 @@ import type {
   RateLimitsTable,
   UsageCountersTable,
 } from './entitlement-tables.js';
+import type { InvitationsTable } from './invitation-tables.js';
 
 /**
  * A text column as drivers return it: a string, or bytes where the column is
@@ -71,6 +72,7 @@ export interface TenantryDatabase {
   idempotency_keys: IdempotencyKeysTable;
   usage_alerts: UsageAlertsTable;
   rate_limits: RateLimitsTable;
+  invitations: InvitationsTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -98,5 +100,6 @@ export function tableNames(prefix: string): TableNames {
     idempotency_keys: name('idempotency_keys'),
     usage_alerts: name('usage_alerts'),
     rate_limits: name('rate_limits'),
+    invitations: name('invitations'),
   });
 }

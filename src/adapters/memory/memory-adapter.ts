@@ -3,6 +3,7 @@ import type { StoreAdapter, TransactionOptions } from '../../store/store-adapter
 import type { StoreOperationName, StoreOperations } from '../../store/store-operations.js';
 import { MemoryAuditTables } from './memory-audit-tables.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
+import { MemoryInvitationTables } from './memory-invitation-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 
@@ -12,6 +13,7 @@ interface Tables {
   readonly audit: MemoryAuditTables;
   readonly entitlements: MemoryEntitlementTables;
   readonly rateLimits: MemoryRateLimitTables;
+  readonly invitations: MemoryInvitationTables;
 }
 
 /** Schedules one synchronous operation and says where its undo entries go. */
@@ -22,7 +24,7 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  * (the mapped type makes a missing or misspelled one a compile error).
  * `run` decides how each call is scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables, run: Run): StoreOperations {
+function operationsOver({ memberships, audit, entitlements, rateLimits, invitations }: Tables, run: Run): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
     createTenant: (tenant, owner) =>
       run((undo) => {
@@ -69,6 +71,11 @@ function operationsOver({ memberships, audit, entitlements, rateLimits }: Tables
     recordAlert: (alert) => run((undo) => entitlements.recordAlert(alert, undo)),
     listAlerts: (tenantId) => run(() => entitlements.listAlerts(tenantId)),
     hitRateLimit: (hit) => run((undo) => rateLimits.hitRateLimit(hit, undo)),
+    insertInvitation: (invitation) => run((undo) => invitations.insertInvitation(invitation, undo)),
+    findInvitationBySelector: (selector) => run(() => invitations.findInvitationBySelector(selector)),
+    findInvitation: (tenantId, invitationId) => run(() => invitations.findInvitation(tenantId, invitationId)),
+    listInvitations: (tenantId, page) => run(() => invitations.listInvitations(tenantId, page)),
+    writeInvitation: (write) => run((undo) => invitations.writeInvitation(write, undo)),
   };
   return Object.freeze(operations);
 }
@@ -117,6 +124,7 @@ export class MemoryAdapter implements StoreAdapter {
       audit: new MemoryAuditTables(tenantExists),
       entitlements: new MemoryEntitlementTables(tenantExists),
       rateLimits: new MemoryRateLimitTables(),
+      invitations: new MemoryInvitationTables(tenantExists),
     };
     // Every operation as an own property, so the adapter can be spread or wrapped.
     Object.assign(

@@ -10,6 +10,7 @@ import { errorClassificationCases } from './cases/error-classification-cases.js'
 import { featureCases } from './cases/feature-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
+import { invitationCases } from './cases/invitation-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { lockOrderCases } from './cases/lock-order-cases.js';
@@ -43,6 +44,7 @@ const cases = [
   ...rateLimitCases,
   ...entitlementTransactionCases,
   ...entitlementConcurrencyCases,
+  ...invitationCases,
 ] as const;
 
 /** The name of one conformance case. */
@@ -63,7 +65,8 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
  * exact metadata); features, packages, boosts and namespace limits;
  * consumption (limits, all-or-nothing over several counters, idempotent
  * replay and conflicts), the lock order of counters and distinct counters,
- * release, counters and usage alerts, inside and
+ * release, counters and usage alerts; invitations (one pending per email,
+ * guarded accept, rotate and revoke), inside and
  * outside transactions and under concurrent calls.
  *
  * Run them with {@link runStoreConformance}, or iterate them yourself.

@@ -9,7 +9,14 @@ import type { TestKysely } from '../../support/db-config.js';
 const at = new Date('2024-05-01T12:00:00.000Z');
 
 /** Every migration tenantry ships, in order. */
-const MIGRATIONS = ['0001_tenants_and_memberships', '0002_audit_log', '0003_entitlements', '0004_rate_limits', '0005_provenance_actor_type'];
+const MIGRATIONS = [
+  '0001_tenants_and_memberships',
+  '0002_audit_log',
+  '0003_entitlements',
+  '0004_rate_limits',
+  '0005_provenance_actor_type',
+  '0008_invitations',
+];
 
 /** Every table they create, without the prefix. */
 const TABLES = [
@@ -17,6 +24,7 @@ const TABLES = [
   'boosts',
   'features',
   'idempotency_keys',
+  'invitations',
   'memberships',
   'namespace_limits',
   'package_assignments',

@@ -27,7 +27,7 @@ export type DriverErrorKind = 'unique_violation' | 'foreign_key_violation' | 'un
 export type StoreQueries = Kysely<TenantryDatabase>;
 
 /** The timestamp columns of the store's tables, each read through {@link StoreDialect.selectTimestamp}. */
-export type TimestampColumnName = 'created_at' | 'assigned_at' | 'cancelled_at' | 'expires_at' | 'window_start';
+export type TimestampColumnName = 'created_at' | 'assigned_at' | 'cancelled_at' | 'expires_at' | 'window_start' | 'settled_at';
 
 /** The primary key of one usage counter, with `windowStart` already in the dialect's written form. */
 export interface CounterKeyValues {

@@ -5,6 +5,7 @@ import { auditLog } from './0002-audit-log.js';
 import { entitlements } from './0003-entitlements.js';
 import { rateLimits } from './0004-rate-limits.js';
 import { provenanceActorType } from './0005-provenance-actor-type.js';
+import { invitations } from './0008-invitations.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -41,6 +42,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0003_entitlements': entitlements(resolved),
     '0004_rate_limits': rateLimits(resolved),
     '0005_provenance_actor_type': provenanceActorType(resolved),
+    '0008_invitations': invitations(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }
