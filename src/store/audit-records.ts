@@ -17,6 +17,11 @@ import type { ActorType } from './records.js';
  * - `entitlement.package_assign` / `entitlement.package_cancel`: a package was assigned or cancelled (metadata: `package`).
  * - `entitlement.boost_add`: a boost was added (metadata: `feature`, `amount`, `expiresAt`).
  * - `entitlement.namespace_limit_set`: a namespace limit was set or cleared (metadata: `namespace`, `feature`, `limit`).
+ * - `tenant_invitation.create` / `.resend` / `.revoke`: an invitation was created, its token rotated, or it was revoked
+ *   (metadata: `invitationId`, `role`, `email`, the masked address `a***@example.com`; never the token or its parts).
+ * - `tenant_invitation.accept`: an invitation was accepted and the membership created (metadata: `invitationId`, `role`, `email` masked).
+ * - `tenant_invitation.accept_failed`: an acceptance of a known invitation was refused (metadata: `invitationId`, `reason`:
+ *   `wrong_verifier`, `expired`, `revoked`, `used`, `email_mismatch`, `already_member` or `no_seat`; `email` masked).
  */
 export const AUDIT_ACTIONS = [
   'tenant.create',
@@ -31,6 +36,11 @@ export const AUDIT_ACTIONS = [
   'entitlement.package_cancel',
   'entitlement.boost_add',
   'entitlement.namespace_limit_set',
+  'tenant_invitation.create',
+  'tenant_invitation.resend',
+  'tenant_invitation.revoke',
+  'tenant_invitation.accept',
+  'tenant_invitation.accept_failed',
 ] as const;
 
 /** See {@link AUDIT_ACTIONS}. */

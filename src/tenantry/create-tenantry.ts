@@ -26,6 +26,7 @@ import { MembershipService } from '../services/membership/membership-service.js'
 import { RateLimiter } from '../services/rate-limits/rate-limiter.js';
 import { TenantIdRule } from '../services/shared/tenant-id-rule.js';
 import { TenantService } from '../services/tenants/tenant-service.js';
+import { invitationServices } from './invitation-wiring.js';
 import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
@@ -147,6 +148,18 @@ export function createTenantry<C extends string, R extends string, F extends str
     generateId,
     onMembershipChanged: invalidation.membershipChanged,
   });
+  const limiter = new RateLimiter(store, now);
+  const invitations = invitationServices<C, R>(options, {
+    store,
+    roles,
+    tenantIds,
+    seats: entitlements?.seats,
+    auditor,
+    limiter,
+    now,
+    generateId,
+    onMembershipChanged: invalidation.membershipChanged,
+  });
   const services: InstanceServices<C, R, F, L, P> = Object.freeze({
     access: Object.freeze({
       roles,
@@ -164,13 +177,14 @@ export function createTenantry<C extends string, R extends string, F extends str
     memberQueries: new MemberQueries({ store, tenantIds }),
     auditQueries: new AuditQueries<C>({ store, roles, tenantIds, readCapability: options.readAudit }),
     entitlements: entitlements?.services,
+    invitations,
   });
 
   return Object.freeze({
     capabilities,
     roles,
     packages: options.entitlements?.packages,
-    limiter: new RateLimiter(store, now),
+    limiter,
     forRequest(actor: RequestActor): Scope<C, R, F, L, P> {
       const userId = (actor as RequestActor | undefined)?.userId;
       // The plain predicate first: zod only runs (to build the error) for a bad id.

@@ -6,3 +6,4 @@ export * from './storage-errors.js';
 export * from './membership-errors.js';
 export * from './entitlement-errors.js';
 export * from './idempotency-error.js';
+export * from './invitation-errors.js';

@@ -28,6 +28,8 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `feature_not_found` (500): a feature key that is not in the feature catalog reached the runtime.
  * - `package_not_found` (404): a package key that is not in the package catalog.
  * - `feature_not_enabled` (403): the feature exists, but no package or active boost of the tenant grants it.
+ * - `invalid_token` (404): an invitation token that cannot be accepted, for any reason (deliberately one code: malformed, unknown, wrong, expired, revoked, used).
+ * - `too_many_attempts` (429): too many attempts in the current window (invitation acceptances, resends); retry later.
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -47,6 +49,8 @@ export const ERROR_STATUS = Object.freeze({
   feature_not_found: 500,
   package_not_found: 404,
   feature_not_enabled: 403,
+  invalid_token: 404,
+  too_many_attempts: 429,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

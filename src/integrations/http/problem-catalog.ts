@@ -62,6 +62,8 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   package_not_found: { title: 'Package Not Found', detail: 'The requested package does not exist.' },
   feature_not_enabled: { title: 'Feature Not Enabled', detail: "The tenant's plan does not include this feature." },
   idempotency_conflict: { title: 'Idempotency Conflict', detail: 'The idempotency key was already used for a different request; nothing was consumed.' },
+  invalid_token: { title: 'Invitation Not Found', detail: 'The invitation does not exist or can no longer be accepted.' },
+  too_many_attempts: { title: 'Too Many Attempts', detail: 'Too many attempts in the current window; retry after the number of seconds in Retry-After.' },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

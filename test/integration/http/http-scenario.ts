@@ -8,6 +8,7 @@ import {
   FeatureNotFoundError,
   ForbiddenError,
   IdempotencyConflictError,
+  InvalidTokenError,
   LastOwnerError,
   LimitExceededError,
   NotFoundError,
@@ -15,6 +16,7 @@ import {
   PackageNotFoundError,
   StorageUnavailableError,
   systemActor,
+  TooManyAttemptsError,
   UnknownCapabilityError,
   UnknownRoleError,
   ValidationError,
@@ -273,6 +275,8 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   package_not_found: () => new PackageNotFoundError('platinum'),
   feature_not_enabled: () => new FeatureNotEnabledError('sso'),
   idempotency_conflict: () => new IdempotencyConflictError(),
+  invalid_token: () => new InvalidTokenError(),
+  too_many_attempts: () => new TooManyAttemptsError(30),
 };
 
 /** Every tenantry error code, in sample order. */

@@ -50,6 +50,8 @@ describe('problem catalogue', () => {
       package_not_found: 404,
       feature_not_enabled: 403,
       idempotency_conflict: 409,
+      invalid_token: 404,
+      too_many_attempts: 429,
       unauthenticated: 401,
       rate_limited: 429,
       internal_error: 500,
