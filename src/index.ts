@@ -173,3 +173,4 @@ export type { AttemptLimit, InvitationOptions } from './services/invitations/inv
 export type { CreatedInvitation, ResentInvitation } from './services/invitations/invitation-service.js';
 export type { AcceptedInvitation, AcceptFailureReason } from './services/invitations/invitation-acceptance.js';
 export type { InvitationsApi } from './tenantry/invitations-api.js';
+export type { BulkInvalidReason, BulkInvitationRow, CreateManyInvitationsInput, CreateManyInvitationsResult } from './services/invitations/invitation-bulk.js';

@@ -1,6 +1,7 @@
 import type { RoleMap } from '../core/roles/define-roles.js';
 import type { Auditor } from '../services/audit/auditor.js';
 import { InvitationAcceptance } from '../services/invitations/invitation-acceptance.js';
+import { InvitationBulk } from '../services/invitations/invitation-bulk.js';
 import { InvitationAuthorizer } from '../services/invitations/invitation-authorizer.js';
 import { InvitationDrafts } from '../services/invitations/invitation-drafts.js';
 import { resolveInvitationOptions, type InvitationOptions } from '../services/invitations/invitation-options.js';
@@ -48,5 +49,14 @@ export function invitationServices<C extends string, R extends string>(
     generateId,
     onMembershipChanged: wiring.onMembershipChanged,
   });
-  return Object.freeze({ management, acceptance });
+  const bulk = new InvitationBulk<C>({
+    store,
+    roles,
+    tenantIds,
+    authorizer,
+    drafts,
+    service: management,
+    maxBulkRows: resolved.maxBulkRows,
+  });
+  return Object.freeze({ management, acceptance, bulk: bulk });
 }

@@ -1,4 +1,5 @@
 import type { AcceptedInvitation, InvitationAcceptance } from '../services/invitations/invitation-acceptance.js';
+import type { CreateManyInvitationsInput, CreateManyInvitationsResult, InvitationBulk } from '../services/invitations/invitation-bulk.js';
 import type {
   AcceptInvitationInput,
   CreateInvitationInput,
@@ -20,6 +21,7 @@ interface Refreshable extends ActorContext {
 export interface InvitationServices<R extends string> {
   readonly management: InvitationService<string, R>;
   readonly acceptance: InvitationAcceptance;
+  readonly bulk: InvitationBulk<string>;
 }
 
 /** `scope.invitations`. */
@@ -46,6 +48,19 @@ export class InvitationsApi<R extends string> {
    */
   create(input: CreateInvitationInput<R>): Promise<CreatedInvitation> {
     return this.#services.management.create(this.#scope.actor, input);
+  }
+
+  /**
+   * Invites many addresses at once, from an array or CSV text (`email,role`
+   * header). One result per row, in order: `created` (with its token),
+   * `existing`, or `invalid` with a reason code. Mode `together` (default)
+   * creates every valid row in one transaction; `each` gives every row its
+   * own. More rows than the instance's `maxBulkRows` (default 500) is a
+   * `ValidationError`; an actor who may not manage invitations is refused
+   * as a whole.
+   */
+  createMany(input: CreateManyInvitationsInput<R>): Promise<CreateManyInvitationsResult> {
+    return this.#services.bulk.createMany(this.#scope.actor, input);
   }
 
   /** Rotates the token of an open invitation and resets its expiry; the old token stops working at once. Rate-limited per invitation. */

@@ -50,17 +50,34 @@ export class InvitationAuthorizer<C extends string> {
 
   /** The refusal for inviting to `role` (`undefined`: allowed), without auditing; `NotFoundError` for a non-member. */
   async denial(tx: StoreOperations, actor: Actor, tenantId: string, role: string): Promise<MembershipDenial | undefined> {
+    const standing = await this.standing(tx, actor, tenantId);
+    return typeof standing === 'string' ? this.roleDenial(actor, standing, role) : standing?.denial;
+  }
+
+  /**
+   * The acting member's role when they manage invitations at all, the
+   * refusal when they do not, `undefined` for the system actor;
+   * `NotFoundError` for a non-member.
+   */
+  async standing(tx: StoreOperations, actor: Actor, tenantId: string): Promise<string | { readonly denial: MembershipDenial } | undefined> {
     if (actor.type === 'system') return undefined;
     const own = await tx.findMembership(tenantId, actor.userId);
     if (own === undefined) throw new NotFoundError();
     const { roles, manageCapability } = this.#deps;
     const manages = manageCapability === undefined ? roles.isOwner(own.role) : roles.grants(own.role, manageCapability);
-    if (!manages) {
-      return manageCapability === undefined
-        ? { reason: 'owner_role', capability: `role:${roles.ownerRole}`, message: 'Only an owner can manage invitations.' }
-        : { reason: 'missing_capability', capability: manageCapability, message: `Missing capability "${manageCapability}".` };
-    }
+    if (manages) return own.role;
+    return {
+      denial:
+        manageCapability === undefined
+          ? { reason: 'owner_role', capability: `role:${roles.ownerRole}`, message: 'Only an owner can manage invitations.' }
+          : { reason: 'missing_capability', capability: manageCapability, message: `Missing capability "${manageCapability}".` },
+    };
+  }
+
+  /** The delegation rule for a managing member with role `own` inviting to `role`. */
+  roleDenial(actor: Actor, own: string, role: string): MembershipDenial | undefined {
+    if (actor.type === 'system') return undefined;
     // The invitee is nobody yet: the empty target never equals a user id, so only the role rules apply.
-    return delegationDenial(roles, { userId: actor.userId, role: own.role }, { targetUserId: '', grantedRole: role, targetRole: undefined });
+    return delegationDenial(this.#deps.roles, { userId: actor.userId, role: own }, { targetUserId: '', grantedRole: role, targetRole: undefined });
   }
 }
