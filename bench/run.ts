@@ -12,6 +12,7 @@ import { postgresColdRequest } from './authz/postgres.bench.js';
 import type { RoundResult } from './authz/rounds.js';
 import { busPropagationBenchmarks, propagationTable } from './bus-propagation.bench.js';
 import { table as harnessTable } from './harness.js';
+import { invitationBenchmarks } from './invitation.bench.js';
 import { twoFactorBenchmarks } from './two-factor.bench.js';
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -92,3 +93,6 @@ console.log(harnessTable(await twoFactorBenchmarks()));
 
 console.log('\n## Invalidation propagation between two processes\n');
 console.log(propagationTable(await busPropagationBenchmarks()));
+
+console.log('\n## Invitation token lookup (unknown selector, wrong verifier, valid)\n');
+console.log(harnessTable(await invitationBenchmarks()));

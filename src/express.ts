@@ -18,4 +18,5 @@ export { rateLimit } from './integrations/express/rate-limit.js';
 export { problemHandler } from './integrations/express/problem-handler.js';
 export { notFoundHandler } from './integrations/express/not-found-handler.js';
 export { tenantOf } from './integrations/express/tenant-of.js';
+export { acceptInvitation } from './integrations/express/accept-invitation.js';
 export * from './integrations/http/public.js';

@@ -21,4 +21,5 @@ export { rateLimit } from './integrations/fastify/rate-limit.js';
 export { problemHandler } from './integrations/fastify/problem-handler.js';
 export { notFoundHandler } from './integrations/fastify/not-found-handler.js';
 export { tenantOf } from './integrations/fastify/tenant-of.js';
+export { acceptInvitation } from './integrations/fastify/accept-invitation.js';
 export * from './integrations/http/public.js';

@@ -232,3 +232,21 @@ export type { KeyringOptions } from './services/webhooks/keyring.js';
 export type { WebhooksOptions } from './tenantry/webhooks-wiring.js';
 export type { TenantryWebhooks } from './tenantry/create-tenantry.js';
 export type { WebhooksApi } from './tenantry/webhooks-api.js';
+// Invitations
+export { InvalidTokenError, InvitationAlreadyUsedError, TooManyAttemptsError, isInvalidTokenError, isTooManyAttemptsError } from './core/errors/index.js';
+export { INVITATION_TOKEN_PREFIX, INVITATION_TOKEN_LENGTH, parseInvitationToken } from './core/invitations/invitation-token.js';
+export type { InvitationTokenParts } from './core/invitations/invitation-token.js';
+export { INVITATION_STATUSES } from './services/invitations/invitation-view.js';
+export type { Invitation, InvitationStatus } from './services/invitations/invitation-view.js';
+export type {
+  AcceptInvitationInput,
+  CreateInvitationInput,
+  ListInvitationsInput,
+  ResendInvitationInput,
+  RevokeInvitationInput,
+} from './services/invitations/invitation-inputs.js';
+export type { AttemptLimit, InvitationOptions } from './services/invitations/invitation-options.js';
+export type { CreatedInvitation, ResentInvitation } from './services/invitations/invitation-service.js';
+export type { AcceptedInvitation, AcceptFailureReason } from './services/invitations/invitation-acceptance.js';
+export type { InvitationsApi } from './tenantry/invitations-api.js';
+export type { BulkInvalidReason, BulkInvitationRow, CreateManyInvitationsInput, CreateManyInvitationsResult } from './services/invitations/invitation-bulk.js';

@@ -1,6 +1,16 @@
 import express, { type Express } from 'express';
 import type { RoleOf } from 'tenantry';
-import { entitlementOf, notFoundHandler, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf } from 'tenantry/express';
+import {
+  acceptInvitation,
+  entitlementOf,
+  notFoundHandler,
+  problemHandler,
+  rateLimit,
+  requireCapability,
+  requireEntitlement,
+  tenantContext,
+  tenantOf,
+} from 'tenantry/express';
 import type { roles } from '../catalog.js';
 import { createExampleWorld, tokensRequested } from '../shared/example-world.js';
 
@@ -70,6 +80,19 @@ export async function buildApp(): Promise<ExpressExample> {
     res.status(201).json({ userId: member.userId, role: member.role });
   });
 
+  tenantRoutes.post('/invitations', requireCapability(tenantry, 'membership.manage'), async (req, res) => {
+    const { scope, tenantId } = tenantOf(tenantry, req);
+    const { email, role } = (req.body ?? {}) as { email?: string; role?: string };
+    const created = await scope.invitations.create({ tenantId, email: email as string, role: role as RoleOf<typeof roles> });
+    // Demo only: a real app emails the token (once) and never returns it to the inviter.
+    res.setHeader('cache-control', 'no-store');
+    res.status(created.outcome === 'created' ? 201 : 200).json({
+      invitationId: created.invitation.id,
+      outcome: created.outcome,
+      token: created.outcome === 'created' ? created.token : undefined,
+    });
+  });
+
   // The order matters: a flood is refused (429) before anything is consumed, and so is a member
   // without the capability (403). Send an Idempotency-Key to make retries count once: a
   // retry is answered 409 idempotent_replay and the handler does not run again.
@@ -91,6 +114,8 @@ export async function buildApp(): Promise<ExpressExample> {
   });
 
   app.use('/tenants/:tenantId', tenantRoutes);
+  // Outside the tenant routes: the invitee is not a member yet. The token travels in the body, never the URL.
+  app.post('/invitations/accept', acceptInvitation(tenantry, { userId: { header: 'x-user-id' } }));
   // After every route: an unmatched path gets the canonical 404, the same bytes as a non-member's.
   app.use(notFoundHandler());
   // Last: renders every refusal and error (tenantry's and the body parser's) as application/problem+json,

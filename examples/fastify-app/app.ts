@@ -1,6 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { RoleOf } from 'tenantry';
-import { entitlementOf, problemHandler, rateLimit, requireCapability, requireEntitlement, tenantContext, tenantOf, tenantryPlugin } from 'tenantry/fastify';
+import {
+  acceptInvitation,
+  entitlementOf,
+  problemHandler,
+  rateLimit,
+  requireCapability,
+  requireEntitlement,
+  tenantContext,
+  tenantOf,
+  tenantryPlugin,
+} from 'tenantry/fastify';
 import type { roles } from '../catalog.js';
 import { createExampleWorld, tokensRequested } from '../shared/example-world.js';
 
@@ -82,6 +92,21 @@ export async function buildApp(): Promise<FastifyExample> {
         },
       );
 
+      tenantRoutes.post<{ Body: { email?: string; role?: string } | undefined }>(
+        '/invitations',
+        { preHandler: requireCapability(tenantry, 'membership.manage') },
+        async (request, reply) => {
+          const { scope, tenantId } = tenantOf(tenantry, request);
+          const { email, role } = request.body ?? {};
+          const created = await scope.invitations.create({ tenantId, email: email as string, role: role as RoleOf<typeof roles> });
+          // Demo only: a real app emails the token (once) and never returns it to the inviter.
+          return reply
+            .header('cache-control', 'no-store')
+            .code(created.outcome === 'created' ? 201 : 200)
+            .send({ invitationId: created.invitation.id, outcome: created.outcome, token: created.outcome === 'created' ? created.token : undefined });
+        },
+      );
+
       // preHandlers run in order: a flood is refused (429) before anything is consumed, and so is
       // a member without the capability (403). Send an Idempotency-Key to make retries count once: a
       // retry is answered 409 idempotent_replay and the handler does not run again.
@@ -109,6 +134,9 @@ export async function buildApp(): Promise<FastifyExample> {
     },
     { prefix: '/tenants/:tenantId' },
   );
+
+  // Outside the tenant routes: the invitee is not a member yet. The token travels in the body, never the URL.
+  app.post('/invitations/accept', acceptInvitation(tenantry, { userId: { header: 'x-user-id' } }));
 
   await app.ready();
   return { app, tenantId };

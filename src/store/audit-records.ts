@@ -22,6 +22,11 @@ import type { ActorType } from './records.js';
  * - `entitlement.namespace_limit_set`: a namespace limit was set or cleared (metadata: `namespace`, `feature`, `limit`).
  * - `entitlement.package_change`: one package replaced another in one step (metadata: `from`, `to`, `usage`, `cycleAnchor`).
  * - `entitlement.billing_cycle_set`: the billing-cycle anchor was set (metadata: `anchor`, `previous`, `usage`).
+ * - `tenant_invitation.create` / `.resend` / `.revoke`: an invitation was created, its token rotated, or it was revoked
+ *   (metadata: `invitationId`, `role`, `email`, the masked address `a***@example.com`; never the token or its parts).
+ * - `tenant_invitation.accept`: an invitation was accepted and the membership created (metadata: `invitationId`, `role`, `email` masked).
+ * - `tenant_invitation.accept_failed`: an acceptance of a known invitation was refused (metadata: `invitationId`, `reason`:
+ *   `wrong_verifier`, `expired`, `revoked`, `used`, `email_mismatch`, `already_member` or `no_seat`; `email` masked).
  */
 export const AUDIT_ACTIONS = [
   'tenant.create',
@@ -42,6 +47,11 @@ export const AUDIT_ACTIONS = [
   'entitlement.namespace_limit_set',
   'entitlement.package_change',
   'entitlement.billing_cycle_set',
+  'tenant_invitation.create',
+  'tenant_invitation.resend',
+  'tenant_invitation.revoke',
+  'tenant_invitation.accept',
+  'tenant_invitation.accept_failed',
 ] as const;
 
 /** See {@link AUDIT_ACTIONS}. */

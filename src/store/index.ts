@@ -14,3 +14,5 @@ export * from './two-factor-operations.js';
 export * from './webhook-records.js';
 export * from './webhook-operations.js';
 export * from './retention-operations.js';
+export * from './invitation-records.js';
+export * from './invitation-operations.js';

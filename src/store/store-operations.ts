@@ -1,5 +1,6 @@
 import type { AuditOperations } from './audit-operations.js';
 import type { EntitlementOperations } from './entitlement-operations.js';
+import type { InvitationOperations } from './invitation-operations.js';
 import type { MembershipOperations } from './membership-operations.js';
 import type { RateLimitOperations } from './rate-limit-operations.js';
 import type { TwoFactorOperations } from './two-factor-operations.js';
@@ -8,11 +9,20 @@ import type { RetentionOperations } from './retention-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
- * entitlements, rate limits, retention, two-factor and webhooks. Each is atomic on its own; a
- * {@link Store.transaction} combines several.
+ * entitlements, rate limits, retention, two-factor, webhooks and
+ * invitations. Each is atomic on its own; a {@link Store.transaction}
+ * combines several.
  */
 export interface StoreOperations
-  extends MembershipOperations, AuditOperations, EntitlementOperations, RateLimitOperations, RetentionOperations, TwoFactorOperations, WebhookOperations {}
+  extends
+    MembershipOperations,
+    AuditOperations,
+    EntitlementOperations,
+    RateLimitOperations,
+    RetentionOperations,
+    TwoFactorOperations,
+    WebhookOperations,
+    InvitationOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -73,6 +83,11 @@ export const STORE_OPERATIONS = [
   'requeueWebhookDelivery',
   'pruneWebhookDeliveries',
   'prune',
+  'insertInvitation',
+  'findInvitationBySelector',
+  'findInvitation',
+  'listInvitations',
+  'writeInvitation',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

@@ -30,6 +30,7 @@ import { RateLimiter } from '../services/rate-limits/rate-limiter.js';
 import { TenantIdRule } from '../services/shared/tenant-id-rule.js';
 import { TenantService } from '../services/tenants/tenant-service.js';
 import { UserDirectory } from '../services/shared/user-directory.js';
+import { invitationServices } from './invitation-wiring.js';
 import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
@@ -219,6 +220,18 @@ export function createTenantry<C extends string, R extends string, F extends str
     onMembershipChanged: invalidation.membershipChanged,
   });
   const compiled = compileRoles(roles);
+  const limiter = new RateLimiter(store, now);
+  const invitations = invitationServices<C, R>(options, {
+    store,
+    roles,
+    tenantIds,
+    seats: entitlements?.seats,
+    auditor,
+    limiter,
+    now,
+    generateId,
+    onMembershipChanged: invalidation.membershipChanged,
+  });
   const services: InstanceServices<C, R, F, L, P> = Object.freeze({
     access: Object.freeze({
       rules: Object.freeze({
@@ -245,9 +258,9 @@ export function createTenantry<C extends string, R extends string, F extends str
     auditQueries: new AuditQueries<C>({ store, roles, tenantIds, readCapability: options.readAudit }),
     entitlements: entitlements?.services,
     webhooks,
+    invitations,
   });
 
-  const limiter = new RateLimiter(store, now);
   const twoFactor = twoFactorServices(options.twoFactor, { store, limiter, capabilities, now, effects });
 
   return Object.freeze({

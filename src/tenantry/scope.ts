@@ -9,6 +9,7 @@ import type { TenantAccess } from '../services/authz/tenant-access.js';
 import type { ActorContext } from '../services/shared/actor-context.js';
 import type { InstanceServices } from './instance-services.js';
 import { AuditApi, MembersApi, ProvisioningApi, TenantsApi, UsageApi } from './scope-apis.js';
+import { InvitationsApi } from './invitations-api.js';
 
 /**
  * One actor's view of tenantry: every operation, with the actor bound once.
@@ -52,6 +53,7 @@ export class Scope<
   #audit: AuditApi | undefined;
   #usage: UsageApi<F, L, P> | undefined;
   #provisioning: ProvisioningApi<F, L, P> | undefined;
+  #invitations: InvitationsApi<R> | undefined;
 
   /** @internal Use `tenantry.forRequest()` or `tenantry.as()`. */
   constructor(actor: Actor, services: InstanceServices<C, R, F, L, P>, stepUp?: StepUpGate) {
@@ -194,5 +196,10 @@ export class Scope<
    */
   get provisioning(): ProvisioningApi<F, L, P> {
     return (this.#provisioning ??= new ProvisioningApi<F, L, P>(this, this.#services.entitlements));
+  }
+
+  /** Invitations: create, resend, revoke, list (managers) and accept (the invitee). */
+  get invitations(): InvitationsApi<R> {
+    return (this.#invitations ??= new InvitationsApi<R>(this, this.#services.invitations));
   }
 }

@@ -8,6 +8,7 @@ import type { DenialHook } from '../services/authz/denial-event.js';
 import type { InvalidationBus } from '../services/authz/invalidation-bus.js';
 import type { UsageAlertHook } from '../services/entitlements/entitlement-types.js';
 import { twoFactorOptionsSchema, type TwoFactorOptions } from '../services/two-factor/two-factor-options.js';
+import { invitationOptionsSchema, type InvitationOptions } from '../services/invitations/invitation-options.js';
 import { isStore } from '../store/define-store.js';
 import { webhooksOptionsSchema, type WebhooksOptions } from './webhooks-wiring.js';
 import type { UsersPort } from '../services/shared/user-directory.js';
@@ -98,6 +99,8 @@ export interface TenantryOptions<C extends string, R extends string, F extends s
   readonly entitlements?: EntitlementsOptions<F, L, P>;
   /** The tenant-id rule. */
   readonly tenantIds?: TenantIdOptions;
+  /** Invitations: expiry, verifier pepper, attempt and resend limits, bulk cap. Default: see `InvitationOptions`. */
+  readonly invitations?: InvitationOptions;
   /** Cross-request caches and the invalidation bus. */
   readonly cache?: TenantryCacheOptions;
   /** Capability that lets a member manage memberships. Default: only members holding the owner role may. */
@@ -177,6 +180,7 @@ export const tenantryOptionsSchema = z
       .object({ pattern: z.instanceof(RegExp).optional() })
       .strict()
       .optional(),
+    invitations: invitationOptionsSchema.optional(),
     cache: z
       .object({
         memberships: cacheSchema.optional(),

@@ -24,6 +24,7 @@ import { TWO_FACTOR_MUTANTS } from './two-factor-mutants.js';
 import { WEBHOOK_MUTANTS } from './webhook-mutants.js';
 import { LIFECYCLE_MUTANTS } from './lifecycle-mutants.js';
 import { BILLING_MUTANTS } from './billing-mutants.js';
+import { INVITATION_MUTANTS } from './invitation-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -188,6 +189,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...WEBHOOK_MUTANTS,
   ...LIFECYCLE_MUTANTS,
   ...BILLING_MUTANTS,
+  ...INVITATION_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

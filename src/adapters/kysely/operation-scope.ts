@@ -10,6 +10,7 @@ import { readGrants } from './operations/grants.js';
 import { setCycleAnchor, shiftUsage } from './operations/billing-cycle.js';
 import { deleteMembership, updateMembershipRole } from './operations/guarded-writes.js';
 import { createTenant, insertMembership } from './operations/inserts.js';
+import { findInvitation, findInvitationBySelector, insertInvitation, listInvitations, writeInvitation } from './operations/invitations.js';
 import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
@@ -111,6 +112,11 @@ export function operationsIn(scope: Scope): StoreOperations {
     requeueWebhookDelivery: (requeue) => fallible(scope, (ctx) => webhooks.requeueWebhookDelivery(ctx, requeue)),
     pruneWebhookDeliveries: (before) => fallible(scope, (ctx) => webhooks.pruneWebhookDeliveries(ctx, before)),
     prune: (request) => prune((work) => atomic(scope, work), request),
+    insertInvitation: (invitation) => allOrNothing(scope, (ctx) => insertInvitation(ctx, invitation)),
+    findInvitationBySelector: (selector) => read(scope, (ctx) => findInvitationBySelector(ctx, selector)),
+    findInvitation: (tenantId, invitationId) => read(scope, (ctx) => findInvitation(ctx, tenantId, invitationId)),
+    listInvitations: (tenantId, page) => read(scope, (ctx) => listInvitations(ctx, tenantId, page)),
+    writeInvitation: (write) => allOrNothing(scope, (ctx) => writeInvitation(ctx, write)),
   };
   return Object.freeze(operations);
 }

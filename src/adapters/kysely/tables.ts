@@ -12,6 +12,7 @@ import type {
 } from './entitlement-tables.js';
 import type { RecoveryCodesTable, TwoFactorTable } from './two-factor-tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
+import type { InvitationsTable } from './invitation-tables.js';
 
 /**
  * A text column as drivers return it: a string, or bytes where the column is
@@ -92,6 +93,7 @@ export interface TenantryDatabase {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   billing_cycles: BillingCyclesTable;
+  invitations: InvitationsTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -125,5 +127,6 @@ export function tableNames(prefix: string): TableNames {
     webhook_deliveries: name('webhook_deliveries'),
     webhook_attempts: name('webhook_attempts'),
     billing_cycles: name('billing_cycles'),
+    invitations: name('invitations'),
   });
 }

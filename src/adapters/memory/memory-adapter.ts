@@ -6,6 +6,7 @@ import { assertBatchSize, DEFAULT_PRUNE_BATCH_SIZE } from '../../store/retention
 import { MemoryAuditTables } from './memory-audit-tables.js';
 import { assertValidDates } from './valid-date.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
+import { MemoryInvitationTables } from './memory-invitation-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 import { MemoryTwoFactorTables } from './memory-two-factor-tables.js';
@@ -19,6 +20,7 @@ interface Tables {
   readonly rateLimits: MemoryRateLimitTables;
   readonly twoFactor: MemoryTwoFactorTables;
   readonly webhooks: MemoryWebhookTables;
+  readonly invitations: MemoryInvitationTables;
 }
 
 /** Schedules one synchronous operation and says where its undo entries go. */
@@ -29,7 +31,7 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  * (the mapped type makes a missing or misspelled one a compile error).
  * `run` decides how each call is scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks }: Tables, run: Run): StoreOperations {
+function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks, invitations }: Tables, run: Run): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
     createTenant: (tenant, owner) =>
       run((undo) => {
@@ -133,6 +135,11 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
           auditEntries: auditOlderThan === undefined ? 0 : audit.pruneAudit(auditOlderThan, batchSize, undo),
         });
       }),
+    insertInvitation: (invitation) => run((undo) => invitations.insertInvitation(invitation, undo)),
+    findInvitationBySelector: (selector) => run(() => invitations.findInvitationBySelector(selector)),
+    findInvitation: (tenantId, invitationId) => run(() => invitations.findInvitation(tenantId, invitationId)),
+    listInvitations: (tenantId, page) => run(() => invitations.listInvitations(tenantId, page)),
+    writeInvitation: (write) => run((undo) => invitations.writeInvitation(write, undo)),
   };
   return Object.freeze(operations);
 }
@@ -183,6 +190,7 @@ export class MemoryAdapter implements StoreAdapter {
       rateLimits: new MemoryRateLimitTables(),
       twoFactor: new MemoryTwoFactorTables(),
       webhooks: new MemoryWebhookTables(tenantExists),
+      invitations: new MemoryInvitationTables(tenantExists),
     };
     // Every operation as an own property, so the adapter can be spread or wrapped.
     Object.assign(

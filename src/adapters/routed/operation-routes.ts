@@ -81,6 +81,12 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   shiftUsage: ofRecord,
   // Retention runs in every region (the routed store sums the counts); a transaction refuses it.
   prune: 'perRegion',
+  insertInvitation: ofRecord,
+  // A token names no tenant: the routed store asks every region (selectors are 128 random bits, unique across regions).
+  findInvitationBySelector: 'perRegion',
+  findInvitation: first,
+  listInvitations: first,
+  writeInvitation: ofRecord,
 };
 
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */
@@ -92,7 +98,10 @@ export function perRegionRefusal(name: string): ConfigurationError {
 export const READ_ONLY_OPERATIONS: ReadonlySet<StoreOperationName> = new Set([
   'findTenant',
   'findMembership',
+  'findActiveMembership',
   'listMembers',
+  'findInvitation',
+  'listInvitations',
   'listAudit',
   'readGrants',
   'readCounters',

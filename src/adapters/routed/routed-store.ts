@@ -7,6 +7,7 @@ import type { StoreAdapter, TransactionOptions } from '../../store/store-adapter
 import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from '../../store/store-operations.js';
 import type { Store } from '../../store/store.js';
 import type { FeatureDeletion, FeatureRecord } from '../../store/entitlement-records.js';
+import type { InvitationRecord } from '../../store/invitation-records.js';
 import type { PruneRequest, PruneResult } from '../../store/retention-operations.js';
 import type { WebhookAttemptRecord, WebhookClaim, WebhookCompletion, WebhookDeliveryRecord } from '../../store/webhook-records.js';
 import { OPERATION_ROUTES, perRegionRefusal, READ_ONLY_OPERATIONS } from './operation-routes.js';
@@ -148,6 +149,8 @@ export function routedStore<Region extends string>(options: RoutedStoreOptions<R
     (await Promise.all(regions.map((region) => storeOf(region).listWebhookAttempts(deliveryId)))).flat();
   adapter.pruneWebhookDeliveries = async (before: Date): Promise<number> =>
     (await Promise.all(regions.map((region) => storeOf(region).pruneWebhookDeliveries(before)))).reduce((sum, count) => sum + count, 0);
+  adapter.findInvitationBySelector = async (selector: string): Promise<InvitationRecord | undefined> =>
+    (await Promise.all(regions.map((region) => storeOf(region).findInvitationBySelector(selector)))).find((found) => found !== undefined);
   adapter.prune = async (request: PruneRequest): Promise<PruneResult> => {
     const results = await Promise.all(regions.map((region) => storeOf(region).prune(request)));
     return Object.freeze({

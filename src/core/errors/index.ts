@@ -8,3 +8,4 @@ export * from './entitlement-errors.js';
 export * from './idempotency-error.js';
 export * from './two-factor-errors.js';
 export * from './webhook-errors.js';
+export * from './invitation-errors.js';

@@ -37,6 +37,8 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `storage_integrity` (500): a stored secret failed authenticated decryption (tampered, moved, or its key is missing).
  * - `unsafe_url` (400): a webhook URL was refused by the SSRF policy (`reason` says which rule); no connection was made.
  * - `webhook_verification_failed` (401): a received webhook failed signature, header or timestamp checks (`reason` says which).
+ * - `invalid_token` (404): an invitation token that cannot be accepted, for any reason (deliberately one code: malformed, unknown, wrong, expired, revoked, used).
+ * - `too_many_attempts` (429): too many attempts in the current window (invitation acceptances, resends); retry later.
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -65,6 +67,8 @@ export const ERROR_STATUS = Object.freeze({
   storage_integrity: 500,
   unsafe_url: 400,
   webhook_verification_failed: 401,
+  invalid_token: 404,
+  too_many_attempts: 429,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

@@ -71,6 +71,8 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   unsafe_url: { title: 'Unsafe URL', detail: 'The URL is not allowed as a webhook endpoint; see reason.' },
   webhook_verification_failed: { title: 'Webhook Verification Failed', detail: 'The webhook signature, timestamp or headers could not be verified.' },
   idempotent_replay: { title: 'Idempotent Replay', detail: 'This request was already processed under its idempotency key; it was not processed again.' },
+  invalid_token: { title: 'Invitation Not Found', detail: 'The invitation does not exist or can no longer be accepted.' },
+  too_many_attempts: { title: 'Too Many Attempts', detail: 'Too many attempts in the current window; retry after the number of seconds in Retry-After.' },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTooManyAttemptsError } from '../../core/errors/index.js';
 import { parseConfig } from '../../core/validation/parse-input.js';
 import { isHttpProblemError } from './http-problem-error.js';
 import { notFoundResponse } from './not-found-response.js';
@@ -97,7 +98,11 @@ export function problemRenderer<Request>(options: ProblemHandlerOptions<Request>
 }
 
 function render<Request>(details: ProblemDetails, error: unknown, request: Request, extend: ProblemExtender<Request> | undefined): ProblemResponse {
-  const options = isHttpProblemError(error) ? { headers: error.headers } : {};
+  const options = isHttpProblemError(error)
+    ? { headers: error.headers }
+    : isTooManyAttemptsError(error)
+      ? { headers: { 'retry-after': String(error.retryAfterSeconds) } }
+      : {};
   if (extend === undefined) return renderProblem(details, options);
   try {
     // The hook reads a copy: whatever it does to it, the members it may not overwrite stay as they are.

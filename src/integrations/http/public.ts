@@ -20,3 +20,4 @@ export { DEFAULT_IDEMPOTENCY_KEY_HEADER } from './idempotency-key-header.js';
 export type { EntitlementAmount, EntitlementGuardOptions, NamespaceResolver } from './entitlement-guard-options.js';
 export type { EntitlementDecisions } from './entitlement-decisions.js';
 export type { RateLimitCost, RateLimitKeyResolver, RateLimitOptions } from './rate-limit-options.js';
+export type { AcceptInvitationOptions, AcceptInvitationResponseBody } from './accept-invitation-flow.js';

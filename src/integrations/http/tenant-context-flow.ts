@@ -43,8 +43,12 @@ export async function establishTenantContext<Request>(
   return Object.freeze({ scope, tenantId, userId });
 }
 
-/** The user id the source names; a header value is validated here, so its issue names the header. */
-async function resolveUserId<Request>(source: UserIdSource<Request>, request: Request, reader: RequestReader<Request>): Promise<string | null | undefined> {
+/** The user id the source names; a header value is validated here, so its issue names the header. Shared with `acceptInvitation()`. */
+export async function resolveUserId<Request>(
+  source: UserIdSource<Request>,
+  request: Request,
+  reader: RequestReader<Request>,
+): Promise<string | null | undefined> {
   if (typeof source === 'function') return source(request);
   const raw = reader.header(request, source.header);
   if (raw === undefined) return undefined;

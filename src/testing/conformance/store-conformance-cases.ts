@@ -12,6 +12,7 @@ import { errorClassificationCases } from './cases/error-classification-cases.js'
 import { featureCases } from './cases/feature-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
+import { invitationCases } from './cases/invitation-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { lockOrderCases } from './cases/lock-order-cases.js';
@@ -55,6 +56,7 @@ const cases = [
   ...webhookCases,
   ...billingCycleCases,
   ...retentionCases,
+  ...invitationCases,
 ] as const;
 
 /** The name of one conformance case. */
@@ -79,6 +81,9 @@ export type StoreConformanceCaseName = (typeof cases)[number]['name'];
  * outside transactions and under concurrent calls; two-factor rows and
  * recovery codes (guarded step advance and one-time use under 16 concurrent
  * calls, compare-and-set resealing).
+ * release, counters and usage alerts; invitations (one pending per email,
+ * guarded accept, rotate and revoke), inside and
+ * outside transactions and under concurrent calls.
  *
  * Run them with {@link runStoreConformance}, or iterate them yourself.
  */

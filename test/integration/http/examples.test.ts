@@ -36,6 +36,43 @@ async function smokeAi(http: HttpClient, tenantId: string): Promise<void> {
   expect(usage.usage.find((entry) => entry.featureKey === 'ai.tokens')).toEqual({ featureKey: 'ai.tokens', used: 100, limit: 1_000 });
 }
 
+/** An owner invites by email; the invitee accepts once; a replayed or guessed token gets the same 404. */
+async function smokeInvitations(http: HttpClient, tenantId: string): Promise<void> {
+  const invited = await http.send({
+    method: 'POST',
+    path: `/tenants/${tenantId}/invitations`,
+    user: 'alice',
+    json: { email: 'dave@example.com', role: 'operator' },
+  });
+  expect(invited.status).toBe(201);
+  const { token } = JSON.parse(invited.body) as { token: string };
+  expect(
+    (await http.send({ method: 'POST', path: `/tenants/${tenantId}/invitations`, user: 'carol', json: { email: 'x@example.com', role: 'readonly' } })).status,
+  ).toBe(403);
+  const accepted = await http.send({ method: 'POST', path: '/invitations/accept', user: 'dave', json: { token } });
+  expect(accepted.status).toBe(200);
+  expect(accepted.headers['cache-control']).toBe('no-store');
+  expect(JSON.parse(accepted.body)).toMatchObject({ tenantId, role: 'operator' });
+  expect((await http.send({ path: `/tenants/${tenantId}/projects`, user: 'dave' })).status).toBe(200);
+  const replayed = await http.send({ method: 'POST', path: '/invitations/accept', user: 'mallory', json: { token } });
+  const guessed = await http.send({
+    method: 'POST',
+    path: '/invitations/accept',
+    user: 'mallory',
+    json: { token: `tnv1_${'A'.repeat(22)}.${'A'.repeat(43)}` },
+  });
+  const malformed = await http.send({ method: 'POST', path: '/invitations/accept', user: 'mallory', json: { token: 'nope' } });
+  for (const refused of [replayed, guessed, malformed]) {
+    expect(refused.status).toBe(404);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'invalid_token' });
+  }
+  expect(fingerprint(replayed)).toEqual(fingerprint(guessed));
+  expect(fingerprint(guessed)).toEqual(fingerprint(malformed));
+  expect(replayed.body).not.toContain(token);
+  expect((await http.send({ method: 'POST', path: '/invitations/accept', json: { token } })).status).toBe(401);
+}
+
 async function smoke(http: HttpClient, tenantId: string): Promise<void> {
   try {
     const allowed = await http.send({ path: `/tenants/${tenantId}/billing`, user: 'alice' });
@@ -57,6 +94,7 @@ async function smoke(http: HttpClient, tenantId: string): Promise<void> {
     // The not-found handler is wired in: an unmatched route gets the very same bytes.
     expect(fingerprint(await http.send({ path: '/no-such-route' }))).toEqual(fingerprint(notMember));
     await smokeAi(http, tenantId);
+    await smokeInvitations(http, tenantId);
   } finally {
     await http.close();
   }

@@ -15,6 +15,7 @@ import {
   TwoFactorLockedError,
   TwoFactorNotEnrolledError,
   IdempotentReplayError,
+  InvalidTokenError,
   LastOwnerError,
   LimitExceededError,
   NotFoundError,
@@ -22,6 +23,7 @@ import {
   PackageNotFoundError,
   StorageUnavailableError,
   systemActor,
+  TooManyAttemptsError,
   UnknownCapabilityError,
   UnknownRoleError,
   UnsafeUrlError,
@@ -291,6 +293,8 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   storage_integrity: () => new StorageIntegrityError(`Key ${SECRET_MESSAGE} missing.`),
   unsafe_url: () => new UnsafeUrlError('address_not_allowed', `Refused: ${SECRET_MESSAGE}`),
   webhook_verification_failed: () => new WebhookVerificationError('signature_mismatch', `Mismatch: ${SECRET_MESSAGE}`),
+  invalid_token: () => new InvalidTokenError(),
+  too_many_attempts: () => new TooManyAttemptsError(30),
 };
 
 /** Every tenantry error code, in sample order. */

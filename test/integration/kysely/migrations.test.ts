@@ -20,6 +20,7 @@ const MIGRATIONS = [
   '0009_two_factor',
   '0010_webhooks',
   '0006_billing_cycles',
+  '0008_invitations',
 ];
 
 /** Every table they create, without the prefix. */
@@ -29,6 +30,7 @@ const TABLES = [
   'boosts',
   'features',
   'idempotency_keys',
+  'invitations',
   'memberships',
   'namespace_limits',
   'package_assignments',

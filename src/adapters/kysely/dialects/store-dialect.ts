@@ -40,7 +40,8 @@ export type TimestampColumnName =
   | 'claimed_until'
   | 'started_at'
   | 'archived_at'
-  | 'cycle_anchor';
+  | 'cycle_anchor'
+  | 'settled_at';
 
 /** The primary key of one usage counter, with `windowStart` already in the dialect's written form. */
 export interface CounterKeyValues {

@@ -9,6 +9,7 @@ import { tenantLifecycle } from './0007-tenant-lifecycle.js';
 import { twoFactor } from './0009-two-factor.js';
 import { webhooks } from './0010-webhooks.js';
 import { billingCycles } from './0006-billing-cycles.js';
+import { invitations } from './0008-invitations.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -49,6 +50,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0009_two_factor': twoFactor(resolved),
     '0010_webhooks': webhooks(resolved),
     '0006_billing_cycles': billingCycles(resolved),
+    '0008_invitations': invitations(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }
