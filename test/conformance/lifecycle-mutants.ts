@@ -63,6 +63,18 @@ export const LIFECYCLE_MUTANTS = {
     },
     readCounters: async (tenantId, keys) => (await ops.readCounters(tenantId, keys)).map((used) => used + 1),
   })),
+  'deleteTenant also removes the billing-cycle anchor, invitations, and webhook endpoints with their deliveries and log': patched((ops) => {
+    // Leaves the tenant's invitations behind: a token of a deleted tenant still finds its row.
+    const inserted = new Map<string, Awaited<ReturnType<typeof ops.findInvitationBySelector>>>();
+    return {
+      insertInvitation: async (invitation) => {
+        const result = await ops.insertInvitation(invitation);
+        inserted.set(invitation.selector, invitation);
+        return result;
+      },
+      findInvitationBySelector: async (selector) => (await ops.findInvitationBySelector(selector)) ?? inserted.get(selector),
+    };
+  }),
   'deleteTenant of an unknown tenant returns false; inside a transaction that throws it is rolled back': patched(() => ({}), noTransaction),
   'after deleteTenant, writes naming the tenant fail with NotFoundError': patched((ops) => ({
     // Deletes the memberships only: the tenant row stays behind.

@@ -44,7 +44,11 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
     deleteTenant: (tenantId) =>
       run((undo) => {
         // Rows of other tables first, as the SQL adapters' foreign keys require; the audit log is kept.
-        if (memberships.findTenant(tenantId) !== undefined) entitlements.deleteTenantRows(tenantId, undo);
+        if (memberships.findTenant(tenantId) !== undefined) {
+          entitlements.deleteTenantRows(tenantId, undo);
+          invitations.deleteTenantRows(tenantId, undo);
+          webhooks.deleteTenantRows(tenantId, undo);
+        }
         return memberships.deleteTenant(tenantId, undo);
       }),
     findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),

@@ -65,7 +65,7 @@ export class MemoryEntitlementTables {
     this.#tenantExists = tenantExists;
   }
 
-  /** Deletes every row of `tenantId` (assignments, boosts, namespace limits, counters, idempotency records, alerts). */
+  /** Deletes every row of `tenantId` (assignments, boosts, namespace limits, counters, idempotency records, alerts, the billing-cycle anchor). */
   deleteTenantRows(tenantId: string, undo: Undo[]): void {
     // Tenant ids hold no control character, so the NUL-joined keys of a tenant share this prefix.
     const prefix = key(tenantId, '');
@@ -82,6 +82,7 @@ export class MemoryEntitlementTables {
     drop(this.#counters, (_k, v) => v.tenantId === tenantId);
     drop(this.#alerts, (_k, v) => v.tenantId === tenantId);
     drop(this.#idempotency, (k) => k.startsWith(prefix));
+    drop(this.#cycleAnchors, (k) => k === tenantId);
   }
 
   syncFeatures(features: readonly FeatureRecord[], undo: Undo[]): void {

@@ -96,6 +96,17 @@ export class MemoryInvitationTables {
   }
 
   /** Indexes `record`; the undo entry restores `before` (or removes `record` when it is new). */
+  /** Deletes every invitation of `tenantId` (the tenant is being deleted). */
+  deleteTenantRows(tenantId: string, undo: Undo[]): void {
+    for (const record of [...this.#byId.values()]) {
+      if (record.tenantId !== tenantId) continue;
+      this.#remove(record);
+      undo.push(() => {
+        this.#index(record);
+      });
+    }
+  }
+
   #put(record: InvitationRecord, undo: Undo[], before?: InvitationRecord): void {
     this.#index(record);
     undo.push(() => {

@@ -71,6 +71,13 @@ export class MemoryWebhookTables {
     return true;
   }
 
+  /** Deletes every endpoint of `tenantId` with its deliveries and their log (the tenant is being deleted). */
+  deleteTenantRows(tenantId: string, undo: Undo[]): void {
+    for (const endpoint of [...this.#endpoints.values()]) {
+      if (endpoint.tenantId === tenantId) this.deleteWebhookEndpoint(tenantId, endpoint.id, undo);
+    }
+  }
+
   insertWebhookDeliveries(deliveries: readonly NewWebhookDelivery[], undo: Undo[]): void {
     for (const delivery of deliveries) {
       if (this.findWebhookEndpoint(delivery.tenantId, delivery.endpointId) === undefined) throw new NotFoundError();

@@ -54,7 +54,19 @@ export async function findActiveMembership(ctx: QueryContext, tenantId: string, 
  * must follow for the foreign keys to tenants (and to each other) to hold.
  * The audit log is not among them: it is kept.
  */
-const OWNED_TABLES = ['usage_alerts', 'idempotency_keys', 'usage_counters', 'namespace_limits', 'boosts', 'package_assignments', 'memberships'] as const;
+const OWNED_TABLES = [
+  'usage_alerts',
+  'idempotency_keys',
+  'usage_counters',
+  'namespace_limits',
+  'boosts',
+  'package_assignments',
+  'billing_cycles',
+  'invitations',
+  'webhook_deliveries',
+  'webhook_endpoints',
+  'memberships',
+] as const;
 
 /**
  * `Store.deleteTenant`, run all or nothing by the caller. The tenant row is
@@ -69,6 +81,11 @@ export async function deleteTenant(ctx: QueryContext, tenantId: string): Promise
   const lookup = q.selectFrom(tables.tenants).select('id').where('id', '=', tenantId);
   const found = await (dialect.name === 'sqlite' ? lookup : lookup.forUpdate()).executeTakeFirst();
   if (found === undefined) return false;
+  // The delivery log names deliveries, not tenants: it goes first, before the deliveries it references.
+  await q
+    .deleteFrom(tables.webhook_attempts)
+    .where('delivery_id', 'in', q.selectFrom(tables.webhook_deliveries).select('id').where('tenant_id', '=', tenantId))
+    .execute();
   for (const table of OWNED_TABLES) await q.deleteFrom(tables[table]).where('tenant_id', '=', tenantId).execute();
   await q.deleteFrom(tables.tenants).where('id', '=', tenantId).execute();
   return true;

@@ -3,7 +3,9 @@ import type { Store } from '../../../store/store.js';
 import { rejectsWithCode } from '../assertions.js';
 import type { StoreConformanceCase } from '../conformance-case.js';
 import { EntitlementFixtures } from '../entitlement-fixtures.js';
+import { randomUUID } from 'node:crypto';
 import { CREATED_AT, MEMBER, OWNER } from '../fixtures.js';
+import { newInvitation } from '../invitation-fixtures.js';
 
 /** A tenant with a row in every table a tenant owns, and an audit entry. */
 async function seedEverything(f: EntitlementFixtures, store: Store, label: string): Promise<string> {
@@ -23,6 +25,77 @@ async function seedEverything(f: EntitlementFixtures, store: Store, label: strin
 
 /** deleteTenant and findActiveMembership. */
 export const tenantDeletionCases = [
+  {
+    name: 'deleteTenant also removes the billing-cycle anchor, invitations, and webhook endpoints with their deliveries and log',
+    async run({ store }) {
+      const f = new EntitlementFixtures(store);
+      const seed = async (label: string) => {
+        const tenantId = await f.seedEntitled(label);
+        await store.setCycleAnchor({ tenantId, anchor: new Date('2024-01-31T00:00:00.000Z') });
+        const invitation = newInvitation(f, tenantId, 'ada');
+        assert.deepEqual(await store.insertInvitation(invitation), { outcome: 'created' });
+        const endpointId = randomUUID();
+        await store.insertWebhookEndpoint({
+          id: endpointId,
+          tenantId,
+          url: 'https://hooks.example.com/t',
+          events: ['tenant_membership.added'],
+          description: null,
+          status: 'enabled',
+          secret: 'v1:ciphertext',
+          previousSecret: null,
+          previousSecretExpiresAt: null,
+          failingSince: null,
+          createdAt: CREATED_AT,
+          updatedAt: CREATED_AT,
+        });
+        const deliveryId = randomUUID();
+        await store.insertWebhookDeliveries([
+          {
+            id: deliveryId,
+            tenantId,
+            endpointId,
+            eventId: `evt_${randomUUID()}`,
+            eventType: 'tenant_membership.added',
+            payload: '{}',
+            nextAttemptAt: CREATED_AT,
+            createdAt: CREATED_AT,
+          },
+        ]);
+        const claimToken = randomUUID();
+        const [claimed] = await store.claimWebhookDeliveries({
+          tenantId,
+          now: CREATED_AT,
+          limit: 1,
+          claimToken,
+          claimedUntil: new Date(CREATED_AT.getTime() + 60_000),
+        });
+        assert.equal(claimed?.id, deliveryId);
+        const attempt = { deliveryId, attempt: 1, startedAt: CREATED_AT, durationMs: 5, responseStatus: 500, responseBody: 'no', errorClass: null };
+        assert.equal(
+          await store.completeWebhookDelivery({ deliveryId, claimToken, status: 'pending', nextAttemptAt: CREATED_AT, updatedAt: CREATED_AT, attempt }),
+          true,
+        );
+        return { tenantId, invitation, endpointId, deliveryId };
+      };
+      const doomed = await seed('doomed');
+      const kept = await seed('kept');
+      assert.equal(await store.deleteTenant(doomed.tenantId), true);
+      assert.equal(await store.findInvitation(doomed.tenantId, doomed.invitation.id), undefined);
+      assert.equal(await store.findInvitationBySelector(doomed.invitation.selector), undefined);
+      assert.equal(await store.findWebhookEndpoint(doomed.tenantId, doomed.endpointId), undefined);
+      assert.deepEqual(await store.listWebhookDeliveries(doomed.tenantId), []);
+      assert.deepEqual(await store.listWebhookAttempts(doomed.deliveryId), []);
+      // The id is free again, and a new tenant under it starts without the old anchor.
+      await store.createTenant(f.tenant('doomed'), f.membership(doomed.tenantId, f.userId('new-owner'), OWNER, { source: 'tenant_create' }));
+      assert.equal((await store.readGrants(doomed.tenantId)).cycleAnchor, undefined);
+      // The other tenant keeps everything.
+      assert.deepEqual((await store.readGrants(kept.tenantId)).cycleAnchor, new Date('2024-01-31T00:00:00.000Z'));
+      assert.deepEqual(await store.findInvitationBySelector(kept.invitation.selector), kept.invitation);
+      assert.equal((await store.findWebhookEndpoint(kept.tenantId, kept.endpointId))?.id, kept.endpointId);
+      assert.equal((await store.listWebhookAttempts(kept.deliveryId)).length, 1);
+    },
+  },
   {
     name: 'deleteTenant removes the tenant and every row it owns, keeps the audit log and other tenants, and frees the slug',
     async run({ store }) {
