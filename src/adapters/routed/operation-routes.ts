@@ -11,10 +11,10 @@ import type { StoreOperationName } from '../../store/store-operations.js';
  * - `'home'`: instance-wide or user-level data (rate-limit windows, a
  *   user's second factor and recovery codes) in the home region;
  * - `'perRegion'`: operations that span the tenants of every region: the
- *   routed store runs the webhook worker's and retention's in every region
- *   itself (see `routedStore`); the admin tenant listing it refuses with a
- *   `ConfigurationError` (list each region's own store); inside a
- *   transaction, which holds one region, all of them are refused.
+ *   routed store runs them (the webhook worker's, retention, the admin
+ *   tenant listing, a token's invitation lookup) in every region itself
+ *   (see `routedStore`); inside a transaction, which holds one region, they
+ *   are refused with a `ConfigurationError`.
  *
  * The table is typed against the list of operations, so an operation added
  * to the port does not compile until it says where it goes.
@@ -30,7 +30,7 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   updateTenant: ofRecord,
   deleteTenant: first,
   findActiveMembership: first,
-  // The admin listing pages by tenant id over every tenant: call it on each region's own store.
+  // The admin listing pages by tenant id over every tenant: the routed store merges every region's page.
   listTenants: 'perRegion',
   findMembership: first,
   listMembershipsOfUser: 'fanOut',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigurationError } from '../../core/errors/index.js';
 import { parseConfig } from '../../core/validation/parse-input.js';
 import { defineStore, isStore } from '../../store/define-store.js';
-import type { MembershipRecord } from '../../store/records.js';
+import type { MembershipRecord, TenantPageRequest, TenantRecord } from '../../store/records.js';
 import type { StoreAdapter, TransactionOptions } from '../../store/store-adapter.js';
 import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from '../../store/store-operations.js';
 import type { Store } from '../../store/store.js';
@@ -149,6 +149,12 @@ export function routedStore<Region extends string>(options: RoutedStoreOptions<R
     (await Promise.all(regions.map((region) => storeOf(region).listWebhookAttempts(deliveryId)))).flat();
   adapter.pruneWebhookDeliveries = async (before: Date): Promise<number> =>
     (await Promise.all(regions.map((region) => storeOf(region).pruneWebhookDeliveries(before)))).reduce((sum, count) => sum + count, 0);
+  // Keyset pages by tenant id: each region's first `limit` after the cursor, merged in code-unit order, hold the global first `limit`.
+  adapter.listTenants = async (page: TenantPageRequest): Promise<readonly TenantRecord[]> =>
+    (await Promise.all(regions.map((region) => storeOf(region).listTenants(page))))
+      .flat()
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, page.limit);
   adapter.findInvitationBySelector = async (selector: string): Promise<InvitationRecord | undefined> =>
     (await Promise.all(regions.map((region) => storeOf(region).findInvitationBySelector(selector)))).find((found) => found !== undefined);
   adapter.prune = async (request: PruneRequest): Promise<PruneResult> => {
