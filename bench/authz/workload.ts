@@ -1,4 +1,5 @@
 import { defineCapabilities, defineRoles } from 'tenantry';
+import { seededRandom } from '../../test/integration/kysely/support/seeded-random.js';
 
 /**
  * The issue-12 workload: 1,000 tenants, 10,000 users, ~20,000 memberships,
@@ -49,18 +50,6 @@ export const roles = defineRoles(
 );
 export type Role = ReturnType<typeof roles.roleNames>[number];
 
-/** A small seeded PRNG (mulberry32): the same sequence on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Membership {
   readonly tenant: number;
   readonly user: number;
@@ -86,7 +75,7 @@ export interface Workload {
  * pairs (~40,000) stays memoizable while the access pattern stays random.
  */
 export function workload(): Workload {
-  const next = random(12);
+  const next = seededRandom(12);
   const pick = (n: number) => Math.floor(next() * n);
   const roleNames = roles.roleNames().filter((role) => role !== 'owner');
   const seen = new Set<number>();
