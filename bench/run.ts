@@ -14,6 +14,7 @@ import { busPropagationBenchmarks, propagationTable } from './bus-propagation.be
 import { table as harnessTable } from './harness.js';
 import { invitationBenchmarks } from './invitation.bench.js';
 import { twoFactorBenchmarks } from './two-factor.bench.js';
+import { webhookBenchmarks, webhookTable } from './webhooks.bench.js';
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`machine: ${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}`);
@@ -96,3 +97,6 @@ console.log(propagationTable(await busPropagationBenchmarks()));
 
 console.log('\n## Invitation token lookup (unknown selector, wrong verifier, valid)\n');
 console.log(harnessTable(await invitationBenchmarks()));
+
+console.log('\n## Webhook worker throughput (local 127.0.0.1 receiver, 300 deliveries)\n');
+console.log(webhookTable(await webhookBenchmarks()));
