@@ -16,11 +16,11 @@ const MIGRATIONS = [
   '0003_entitlements',
   '0004_rate_limits',
   '0005_provenance_actor_type',
+  '0006_billing_cycles',
   '0007_tenant_lifecycle',
+  '0008_invitations',
   '0009_two_factor',
   '0010_webhooks',
-  '0006_billing_cycles',
-  '0008_invitations',
 ];
 
 /** Every table they create, without the prefix. */

@@ -24,7 +24,7 @@ describe('scope.access(): one lookup, then synchronous answers', () => {
     expect(await scope.roleIn(tenantId)).toBe('operator');
     expect(await scope.access(tenantId)).toBe(access);
     expect(store.total()).toBe(1);
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
   });
 
   it('shares the lookup in flight with concurrent access() and check() calls', async () => {
@@ -35,7 +35,7 @@ describe('scope.access(): one lookup, then synchronous answers', () => {
     const [a, b, decision] = await Promise.all([scope.access(tenantId), scope.access(tenantId), scope.check(tenantId, 'tenant.read')]);
     expect(a).toBe(b);
     expect(decision).toBe(a.check('tenant.read'));
-    expect(store.counts.findMembership).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
   });
 
   it('returns the same frozen decision object on every check of a capability (nothing allocated after the first)', async () => {
@@ -158,7 +158,7 @@ describe('scope.access(): one lookup, then synchronous answers', () => {
     for (const capability of capabilities.all()) expect(access.can(capability)).toBe(true);
     expect((await system.access(UNKNOWN_TENANT)).can('tenant.read')).toBe(false);
     expect(store.counts.findTenant).toBe(2);
-    expect(store.counts.findMembership).toBe(0);
+    expect(store.counts.findActiveMembership).toBe(0);
   });
 });
 

@@ -5,11 +5,11 @@ import { auditLog } from './0002-audit-log.js';
 import { entitlements } from './0003-entitlements.js';
 import { rateLimits } from './0004-rate-limits.js';
 import { provenanceActorType } from './0005-provenance-actor-type.js';
+import { billingCycles } from './0006-billing-cycles.js';
 import { tenantLifecycle } from './0007-tenant-lifecycle.js';
+import { invitations } from './0008-invitations.js';
 import { twoFactor } from './0009-two-factor.js';
 import { webhooks } from './0010-webhooks.js';
-import { billingCycles } from './0006-billing-cycles.js';
-import { invitations } from './0008-invitations.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -46,11 +46,11 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0003_entitlements': entitlements(resolved),
     '0004_rate_limits': rateLimits(resolved),
     '0005_provenance_actor_type': provenanceActorType(resolved),
+    '0006_billing_cycles': billingCycles(resolved),
     '0007_tenant_lifecycle': tenantLifecycle(resolved),
+    '0008_invitations': invitations(resolved),
     '0009_two_factor': twoFactor(resolved),
     '0010_webhooks': webhooks(resolved),
-    '0006_billing_cycles': billingCycles(resolved),
-    '0008_invitations': invitations(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }
