@@ -251,8 +251,72 @@ describe('invitation tokens: never in audit entries, errors or hook events', () 
         // Every error of the history was a typed tenantry error, not a crash of the property itself.
         for (const error of errors) expect(error).toHaveProperty('code');
       }),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // One history that surely reaches every failure mode, so the coverage check below never depends on luck.
+        examples: [
+          [
+            [
+              { kind: 'create', email: 0 },
+              { kind: 'wrongVerifier', pick: 0 },
+              { kind: 'asMember', pick: 0 },
+              { kind: 'replay', pick: 0 },
+              { kind: 'create', email: 1 },
+              { kind: 'revoke', pick: 1 },
+              { kind: 'accept', pick: 1 },
+              { kind: 'create', email: 2 },
+              { kind: 'advance', days: 8 },
+              { kind: 'accept', pick: 2 },
+              { kind: 'unknown' },
+            ],
+          ],
+        ],
+      },
     );
     expect([...reasons].sort()).toEqual(['already_member', 'expired', 'revoked', 'used', 'wrong_verifier']);
+  });
+  it('a refused acceptance of a known invitation fires onDenied with its reason and the tenant, never the token; the caller sees one error', async () => {
+    const events: DenialEvent[] = [];
+    const world = await invitationWorld({ onDenied: (event: DenialEvent) => void events.push(event) });
+    const create = async (email: string, requireEmailMatch = false) => {
+      const created = await world.owner.invitations.create({ tenantId: world.tenantId, email, role: 'member', requireEmailMatch });
+      if (created.outcome !== 'created') throw new Error('expected a new invitation');
+      return created;
+    };
+    const eve = world.tenantry.forRequest({ userId: 'eve' });
+    const wrong = await create('a@example.com');
+    const wrongParts = parseInvitationToken(wrong.token);
+    if (wrongParts === undefined) throw new Error('unparsable');
+    await expect(eve.invitations.accept({ token: `tnv1_${wrongParts.selector}.${mintToken().verifier}` })).rejects.toBeInstanceOf(InvalidTokenError);
+    const revoked = await create('b@example.com');
+    await world.owner.invitations.revoke({ tenantId: world.tenantId, invitationId: revoked.invitation.id });
+    await expect(eve.invitations.accept({ token: revoked.token })).rejects.toBeInstanceOf(InvalidTokenError);
+    const bound = await create('c@example.com', true);
+    await expect(eve.invitations.accept({ token: bound.token, email: 'eve@example.com' })).rejects.toBeInstanceOf(InvalidTokenError);
+    const used = await create('d@example.com');
+    await world.tenantry.forRequest({ userId: 'dora' }).invitations.accept({ token: used.token });
+    await expect(eve.invitations.accept({ token: used.token })).rejects.toMatchObject({ status: 404 });
+    // Told plainly to the caller, so not a hidden denial: no event.
+    await expect(world.tenantry.forRequest({ userId: 'mia' }).invitations.accept({ token: wrong.token })).rejects.toMatchObject({ code: 'already_exists' });
+    // An unknown selector names no tenant: audited nowhere, no event.
+    await expect(eve.invitations.accept({ token: mintToken().token })).rejects.toBeInstanceOf(InvalidTokenError);
+    const expiring = await create('e@example.com');
+    world.time.advance(8 * DAY);
+    await expect(eve.invitations.accept({ token: expiring.token })).rejects.toBeInstanceOf(InvalidTokenError);
+    const eveRef = { type: 'user', id: 'eve' };
+    expect(events).toEqual(
+      ['invitation_wrong_verifier', 'invitation_revoked', 'invitation_email_mismatch', 'invitation_used', 'invitation_expired'].map((reason) => ({
+        capability: null,
+        tenantId: world.tenantId,
+        actor: eveRef,
+        reason,
+        status: 404,
+      })),
+    );
+    const text = JSON.stringify(events);
+    for (const token of [wrong.token, revoked.token, bound.token, used.token, expiring.token]) {
+      const parts = parseInvitationToken(token);
+      for (const secret of [token, parts?.selector, parts?.verifier]) expect(text).not.toContain(secret);
+    }
   });
 });
