@@ -231,6 +231,8 @@ export function createTenantry<C extends string, R extends string, F extends str
     now,
     generateId,
     onMembershipChanged: invalidation.membershipChanged,
+    onDenied: options.onDenied,
+    effects,
   });
   const services: InstanceServices<C, R, F, L, P> = Object.freeze({
     access: Object.freeze({

@@ -1,5 +1,7 @@
 import type { RoleMap } from '../core/roles/define-roles.js';
 import type { Auditor } from '../services/audit/auditor.js';
+import type { DenialHook } from '../services/authz/denial-event.js';
+import type { Effects } from '../services/effects/effects.js';
 import { InvitationAcceptance } from '../services/invitations/invitation-acceptance.js';
 import { InvitationBulk } from '../services/invitations/invitation-bulk.js';
 import { InvitationAuthorizer } from '../services/invitations/invitation-authorizer.js';
@@ -24,6 +26,8 @@ export interface InvitationWiring<C extends string> {
   readonly now: () => Date;
   readonly generateId: () => string;
   readonly onMembershipChanged: (tenantId: string, userId: string) => void;
+  readonly onDenied: DenialHook | undefined;
+  readonly effects: Effects;
 }
 
 /** Builds the instance's invitation services from the (already validated) options. */
@@ -48,6 +52,8 @@ export function invitationServices<C extends string, R extends string>(
     now,
     generateId,
     onMembershipChanged: wiring.onMembershipChanged,
+    onDenied: wiring.onDenied,
+    effects: wiring.effects,
   });
   const bulk = new InvitationBulk<C>({
     store,

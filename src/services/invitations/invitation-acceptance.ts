@@ -1,4 +1,4 @@
-import type { Actor } from '../../core/actors/actor.js';
+import { refOf, type Actor } from '../../core/actors/actor.js';
 import {
   AlreadyExistsError,
   InvalidTokenError,
@@ -14,6 +14,8 @@ import type { InvitationRecord } from '../../store/invitation-records.js';
 import type { MembershipRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Auditor } from '../audit/auditor.js';
+import type { DenialEventReason, DenialHook } from '../authz/denial-event.js';
+import type { Effects } from '../effects/effects.js';
 import { toMember, type Member } from '../membership/member-view.js';
 import { committed, Refusal } from '../membership/refusal.js';
 import type { SeatPolicy } from '../membership/seat-policy.js';
@@ -58,6 +60,9 @@ export interface InvitationAcceptanceDependencies {
   readonly now: () => Date;
   readonly generateId: () => string;
   readonly onMembershipChanged: (tenantId: string, userId: string) => void;
+  /** The instance's `onDenied` hook: told of refused acceptances of a known invitation (reason only, no token material). */
+  readonly onDenied: DenialHook | undefined;
+  readonly effects: Effects;
 }
 
 /** A refused acceptance: what the caller gets, and what the audit log records. */
@@ -152,6 +157,12 @@ export class InvitationAcceptance {
       subjectUserId: userId,
       metadata: { ...invitationFacts(record), reason: failure.reason },
     });
+    const reason = DENIAL_REASONS[failure.reason];
+    const hook = this.#deps.onDenied;
+    if (hook !== undefined && reason !== undefined) {
+      const event = Object.freeze({ capability: null, tenantId: record.tenantId, actor: refOf(actor), reason, status: 404 as const });
+      this.#deps.effects.run('onDenied', () => hook(event));
+    }
     throw failure.error;
   }
 
@@ -161,6 +172,19 @@ export class InvitationAcceptance {
     if (!hit.allowed) throw new TooManyAttemptsError(Math.max(1, Math.ceil(hit.resetInMs / 1000)));
   }
 }
+
+/**
+ * The denial-hook reason of each refusal the caller sees as the same 404.
+ * `already_member` and `no_seat` are not here: the caller is told those
+ * plainly (409-class errors), so there is nothing hidden to report.
+ */
+const DENIAL_REASONS: Partial<Record<AcceptFailureReason, DenialEventReason>> = {
+  wrong_verifier: 'invitation_wrong_verifier',
+  expired: 'invitation_expired',
+  revoked: 'invitation_revoked',
+  used: 'invitation_used',
+  email_mismatch: 'invitation_email_mismatch',
+};
 
 /** The user who accepts: the actor (a different `userId` is refused), or the `userId` a system actor names. */
 function acceptingUser(actor: Actor, userId: string | undefined): string {
