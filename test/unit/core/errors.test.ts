@@ -90,6 +90,8 @@ describe('errors', () => {
       unknown_role: 400,
       unknown_capability: 500,
       already_exists: 409,
+      invalid_token: 404,
+      too_many_attempts: 429,
       last_owner: 409,
       idempotency_conflict: 409,
       idempotent_replay: 409,

@@ -170,12 +170,12 @@ describe('grants cache', () => {
 describe('seat alerts', () => {
   it('seat consumption fires alerts like any limit, once the membership committed; a refused addition fires nothing', async () => {
     const { system, tenantId, alerts } = await entitlementWorld({ seats: true, plan: 'free' });
+    // The founding owner holds the first of the 3 seats.
     await system.members.add({ tenantId, userId: 'm1', role: 'readonly' });
-    await system.members.add({ tenantId, userId: 'm2', role: 'readonly' });
     expect(alerts).toEqual([]);
-    await system.members.add({ tenantId, userId: 'm3', role: 'readonly' });
+    await system.members.add({ tenantId, userId: 'm2', role: 'readonly' });
     expect(alerts).toMatchObject([{ tenantId, featureKey: 'seats', namespace: null, threshold: 100, used: 3, limit: 3 }]);
-    await expect(system.members.add({ tenantId, userId: 'm4', role: 'readonly' })).rejects.toThrow();
+    await expect(system.members.add({ tenantId, userId: 'm3', role: 'readonly' })).rejects.toThrow();
     expect(alerts).toHaveLength(1);
     expect((await system.provisioning.alerts({ tenantId })).items.map((alert) => [alert.featureKey, alert.threshold])).toEqual([['seats', 100]]);
   });
