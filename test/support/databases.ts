@@ -63,7 +63,7 @@ export interface TestDatabase {
  * Registers a `describe` block that cannot run because the server is down:
  * skipped with the reason in its name locally, failing in CI.
  */
-function describeUnavailable(name: DatabaseName, reason: string): void {
+export function describeUnavailable(name: string, reason: string): void {
   if (inCi) {
     describe(name, () => {
       it('is reachable (CI runs every database)', () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { kyselyStore, migrateToLatest } from '../../src/kysely.js';
 import { routedStore } from '../../src/routed.js';
 import type { Store } from '../../src/store/store.js';
 import type { IsolatedDatabase, SqlDatabaseConfig, TestKysely } from './db-config.js';
+import { describeUnavailable } from './databases.js';
 import { postgresDatabase } from './db-postgres.js';
 import { sqliteFileDatabase } from './db-sqlite.js';
 
@@ -38,17 +39,7 @@ export async function describeRoutedDatabases(names: readonly RoutedDatabaseName
     const config: SqlDatabaseConfig = ROUTED_DATABASES[name];
     const reason = await config.probe();
     if (reason !== undefined) {
-      if (process.env.CI === 'true') {
-        describe(name, () => {
-          it('is reachable (CI runs every database)', () => {
-            throw new Error(reason);
-          });
-        });
-      } else {
-        describe.skip(`${name} (skipped: ${reason})`, () => {
-          it(`runs against ${name}`, () => undefined);
-        });
-      }
+      describeUnavailable(name, reason);
       continue;
     }
     describe(name, () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusKind } from './bus-worker.js';
 import { createSharedDatabase, killRedisSubscriber, probeRedis, REDIS_URL, terminatePostgresListener } from './shared-servers.js';
 import { WorkerHandle } from './worker-handle.js';
+import { describeUnavailable } from '../../support/databases.js';
 
 /**
  * Two app processes on one PostgreSQL database, each with its membership
@@ -27,17 +28,7 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 for (const kind of KINDS) {
   const needsRedis = kind !== 'postgres';
   if (needsRedis && redisDown !== undefined) {
-    if (process.env.CI === 'true') {
-      describe(`${kind} bus across processes`, () => {
-        it('has Redis (CI runs every server)', () => {
-          throw new Error(redisDown);
-        });
-      });
-    } else {
-      describe.skip(`${kind} bus across processes (skipped: ${redisDown})`, () => {
-        it('runs against Redis', () => undefined);
-      });
-    }
+    describeUnavailable(`${kind} bus across processes`, redisDown);
     continue;
   }
 
