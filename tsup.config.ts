@@ -17,16 +17,31 @@ export const entries = {
   'testing/arbitraries': 'src/testing/arbitraries.ts',
 } as const;
 
-export default defineConfig({
-  entry: entries,
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'node',
-  splitting: true,
-  treeshake: true,
-  // Optional peers must never be bundled: hosts bring their own copies.
-  external: ['fast-check', 'kysely', 'express', 'fastify', 'better-sqlite3', 'pg', 'mysql2', 'ioredis', 'redis'],
-});
+/** Optional peers and drivers: never bundled, hosts bring their own copies. */
+const external = ['fast-check', 'kysely', 'express', 'fastify', 'better-sqlite3', 'pg', 'mysql2', 'ioredis', 'redis'];
+
+export default defineConfig([
+  {
+    entry: entries,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    platform: 'node',
+    splitting: true,
+    treeshake: true,
+    external,
+  },
+  // The `tenantry` executable (package.json `bin`): ESM only, its hashbang kept.
+  {
+    entry: { cli: 'src/cli/bin.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    external,
+  },
+]);

@@ -1,5 +1,6 @@
 // Verifies that every tsup entry is built in ESM and CJS with declarations,
 // is listed in package.json `exports`, and loads in both module systems.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,8 +40,22 @@ for (const subpath of Object.keys(pkg.exports)) {
   if (!entries.includes(entry)) problems.push(`exports["${subpath}"] has no tsup entry`);
 }
 
+// The `tenantry` executable: built, with its hashbang, and it answers --help.
+for (const [name, file] of Object.entries(pkg.bin ?? {})) {
+  const path = `${root}${file.replace(/^\.\//, '')}`;
+  if (!existsSync(path)) {
+    problems.push(`bin "${name}" (${file}) is missing`);
+    continue;
+  }
+  if (!readFileSync(path, 'utf8').startsWith('#!/usr/bin/env node')) problems.push(`bin "${name}" has no #!/usr/bin/env node line`);
+  const help = spawnSync(process.execPath, [path, '--help'], { encoding: 'utf8' });
+  if (help.status !== 0 || !help.stdout.includes('Usage: tenantry')) problems.push(`bin "${name}" --help failed: ${help.stderr}`);
+}
+
 if (problems.length > 0) {
   console.error(`package check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
-console.log(`package check: ${entries.length} entries built as ESM + CJS with types and exported: ${entries.join(', ')}`);
+console.log(
+  `package check: ${entries.length} entries built as ESM + CJS with types and exported: ${entries.join(', ')}; bin: ${Object.keys(pkg.bin ?? {}).join(', ')}`,
+);

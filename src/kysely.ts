@@ -12,6 +12,6 @@ export { DEFAULT_TABLE_PREFIX } from './adapters/kysely/kysely-store-options.js'
 export type { KyselyStoreOptions, KyselyTableOptions } from './adapters/kysely/kysely-store-options.js';
 export { STORE_DIALECT_NAMES } from './adapters/kysely/dialects/store-dialect.js';
 export type { StoreDialectName } from './adapters/kysely/dialects/store-dialect.js';
-export { migrateToLatest } from './adapters/kysely/migrations/migrate-to-latest.js';
-export type { MigrateToLatestOptions } from './adapters/kysely/migrations/migrate-to-latest.js';
+export { migrateTenantryTo, migrateToLatest, tenantryMigrationStatus } from './adapters/kysely/migrations/migrate-to-latest.js';
+export type { MigrateToLatestOptions, TenantryMigrationState } from './adapters/kysely/migrations/migrate-to-latest.js';
 export { tenantryMigrations } from './adapters/kysely/migrations/tenantry-migrations.js';

@@ -15,7 +15,9 @@ import { describe, expect, it } from 'vitest';
  * - `integrations/*` import only the public surface (the package entry
  *   points `src/index.ts`, `src/store.ts`), the pure `core` and
  *   `integrations`: never services, the root's internals or adapters;
- * - `testing` never imports `integrations`.
+ * - `testing` never imports `integrations`;
+ * - `cli` (the `tenantry` executable) imports only the package entry points,
+ *   the pure `core` and `cli`: it is a host of the public API like any other.
  *
  * Package imports are checked too: only adapters, integrations, testing and
  * the entry files may import kysely, drivers or frameworks, and nothing under
@@ -76,6 +78,7 @@ function allowed(from: string, to: string, target: string): boolean {
   if (from.startsWith('adapters/')) return to === 'core' || to === 'store';
   if (from === 'integrations') return PUBLIC_SURFACE.has(target) || to === 'core';
   if (from === 'testing') return to !== 'integrations';
+  if (from === 'cli') return to === 'entry' || to === 'core';
   return false;
 }
 
@@ -95,7 +98,7 @@ describe('layering', () => {
         const layer = layerOf(from);
         if (layer === 'core') return specifier !== 'zod';
         if (FRAMEWORKS_AND_DRIVERS.test(specifier))
-          return !(layer.startsWith('adapters/') || layer === 'integrations' || layer === 'testing' || layer === 'entry');
+          return !(layer.startsWith('adapters/') || layer === 'integrations' || layer === 'testing' || layer === 'cli' || layer === 'entry');
         return false;
       })
       .map(({ from, specifier }) => `${relative(src, from)} imports ${specifier}`);

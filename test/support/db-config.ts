@@ -15,6 +15,8 @@ export interface ConnectOptions {
 
 /** A database created for one test file and dropped after it. */
 export interface IsolatedDatabase {
+  /** A URL naming this database for another process (`postgres://`, `mysql://`, `sqlite:<file>`); absent for in-memory SQLite. */
+  readonly url?: string;
   /**
    * A new Kysely instance on this database. Server databases get their own
    * pool; a SQLite file its own connection; in-memory SQLite shares its single

@@ -39,6 +39,7 @@ export const mysqlDatabase: SqlDatabaseConfig = {
     await withAdmin((connection) => connection.query(`create database \`${name}\` character set utf8mb4`));
     const instances: TestKysely[] = [];
     return {
+      url: Object.assign(new URL(SERVER_URL.href), { pathname: `/${name}` }).href,
       connect(options = {}) {
         const pool = createPool({
           ...server,

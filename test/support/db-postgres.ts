@@ -47,6 +47,7 @@ export const postgresDatabase: SqlDatabaseConfig = {
     await withAdmin((client) => client.query(`create database "${name}"`));
     const instances: TestKysely[] = [];
     return {
+      url: urlOf(name),
       connect(options = {}) {
         const db: TestKysely = new Kysely({
           dialect: new PostgresDialect({ pool: newPool(urlOf(name), options) }),

@@ -39,6 +39,7 @@ export const sqliteFileDatabase: SqlDatabaseConfig = {
     const file = join(directory, 'store.sqlite');
     const instances: TestKysely[] = [];
     return Promise.resolve({
+      url: `sqlite:${file}`,
       connect(options = {}) {
         const db: TestKysely = new Kysely({
           dialect: new SqliteDialect({ database: new Database(file, { timeout: 5000 }) }),

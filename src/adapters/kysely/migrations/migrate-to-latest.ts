@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationResult, type MigrationResultSet } from 'kysely';
 import { z } from 'zod';
 import { parseConfig } from '../../../core/validation/parse-input.js';
 import { beginImmediate } from '../dialects/sqlite-begin-immediate.js';
@@ -62,19 +62,77 @@ const optionsSchema = z
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts an instance typed with any host schema.
 export async function migrateToLatest(db: Kysely<any>, options?: MigrateToLatestOptions): Promise<readonly MigrationResult[]> {
-  const parsed = parseConfig(optionsSchema, options ?? {}, 'migrateToLatest() options');
+  return runMigrator(db, options, 'migrateToLatest() options', (migrator) => migrator.migrateToLatest());
+}
+
+/** One tenantry migration and whether it has run on a database; see {@link tenantryMigrationStatus}. */
+export interface TenantryMigrationState {
+  /** The migration's name, e.g. `0003_entitlements`. */
+  readonly name: string;
+  /** When it ran, or `undefined` while it is pending. */
+  readonly executedAt: Date | undefined;
+}
+
+/**
+ * Every tenantry migration, in order, with when it ran on `db` (pending ones
+ * have no `executedAt`). Reads the migration table only; writes nothing, so
+ * it is safe against a production database (the `tenantry status` command).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts an instance typed with any host schema.
+export async function tenantryMigrationStatus(db: Kysely<any>, options?: MigrateToLatestOptions): Promise<readonly TenantryMigrationState[]> {
+  const { migrator } = tenantryMigrator(db, options, 'tenantryMigrationStatus() options');
+  const migrations = await migrator.getMigrations();
+  return Object.freeze(migrations.map((migration) => Object.freeze({ name: migration.name, executedAt: migration.executedAt })));
+}
+
+/**
+ * Migrates `db` up or down to the migration named `target` (it and every
+ * earlier migration applied, every later one reverted), with the same locking
+ * as {@link migrateToLatest}. Rejects with `RangeError` for a name that is not
+ * a tenantry migration. Going down drops tables and their data: the
+ * `tenantry migrate --to` command asks for it explicitly.
+ */
+export async function migrateTenantryTo(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts an instance typed with any host schema.
+  db: Kysely<any>,
+  target: string,
+  options?: MigrateToLatestOptions,
+): Promise<readonly MigrationResult[]> {
+  const names = (await tenantryMigrationStatus(db, options)).map((migration) => migration.name);
+  if (!names.includes(target)) throw new RangeError(`"${target}" is not a tenantry migration; the migrations are ${names.join(', ')}.`);
+  return runMigrator(db, options, 'migrateTenantryTo() options', (migrator) => migrator.migrateTo(target));
+}
+
+/** The migrator over tenantry's migrations with the resolved table names. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator is typed over any schema.
+function tenantryMigrator(db: Kysely<any>, options: MigrateToLatestOptions | undefined, what: string) {
+  const parsed = parseConfig(optionsSchema, options ?? {}, what);
   const tables = withTableDefaults(parsed);
   const migrationTableName = parsed.migrationTableName ?? `${tables.tablePrefix === '' ? 'tenantry_' : tables.tablePrefix}migration`;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator is typed over any schema.
-  const migrate = async (target: Kysely<any>) => {
-    const migrator = new Migrator({
-      db: target,
+  return {
+    tables,
+    migrator: new Migrator({
+      db,
       provider: tenantryMigrations({ tablePrefix: tables.tablePrefix, ...(tables.dialect === undefined ? {} : { dialect: tables.dialect }) }),
       migrationTableName,
       migrationLockTableName: parsed.migrationLockTableName ?? `${migrationTableName}_lock`,
       ...(parsed.migrationTableSchema === undefined ? {} : { migrationTableSchema: parsed.migrationTableSchema }),
-    });
-    const { error, results = [] } = await migrator.migrateToLatest();
+    }),
+  };
+}
+
+/** Runs one migrator call on `db`, on SQLite under the write lock; rejects with the failing migration's error. */
+async function runMigrator(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts an instance typed with any host schema.
+  db: Kysely<any>,
+  options: MigrateToLatestOptions | undefined,
+  what: string,
+  call: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<readonly MigrationResult[]> {
+  const { tables } = tenantryMigrator(db, options, what);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator is typed over any schema.
+  const migrate = async (target: Kysely<any>) => {
+    const { error, results = [] } = await call(tenantryMigrator(target, options, what).migrator);
     if (error !== undefined) throw error instanceof Error ? error : new Error('A tenantry migration failed.', { cause: error });
     return Object.freeze(results.filter((result) => result.status !== 'NotExecuted'));
   };
