@@ -3,6 +3,9 @@ import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../../examples/catalog.js';
 import { packages } from '../../examples/plans.js';
 
+/** The example catalog's capabilities. */
+type Capability = ReturnType<typeof capabilities.all>[number];
+
 export { features, packages } from '../../examples/plans.js';
 
 /** A clock tests can move. */
@@ -31,7 +34,7 @@ export interface EntitlementWorldOptions {
   /** `entitlements.idempotency.ttlMs`; default the instance's (24 h). */
   readonly idempotencyTtlMs?: number;
   /** The instance's `webhooks` option; default none. */
-  readonly webhooks?: WebhooksOptions;
+  readonly webhooks?: WebhooksOptions<Capability>;
 }
 
 /**

@@ -85,6 +85,19 @@ export interface WebhookEvent<T extends WebhookEventType = WebhookEventType> {
   readonly data: WebhookEventData[T];
 }
 
+/**
+ * The type of the event `webhooks.test()` sends. Not in
+ * {@link WEBHOOK_EVENT_TYPES}: no endpoint subscribes to it, it is only
+ * ever sent on request, and never written to the outbox.
+ */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+
+/** The body of a `webhooks.test()` ping, shaped like every event. */
+export interface WebhookTestEvent extends Omit<WebhookEvent, 'type' | 'data'> {
+  readonly type: typeof WEBHOOK_TEST_EVENT;
+  readonly data: { readonly endpointId: string };
+}
+
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(WEBHOOK_EVENT_TYPES);
 
 /** True when `value` is one of {@link WEBHOOK_EVENT_TYPES}. */

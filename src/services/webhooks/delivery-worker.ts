@@ -7,10 +7,11 @@ import type { WebhookUrlPolicy } from '../../core/webhooks/url-policy.js';
 import type { Store } from '../../store/store.js';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/webhook-records.js';
 import type { Effects } from '../effects/effects.js';
-import type { Keyring } from './keyring.js';
+import type { SecretCipher } from './secret-cipher.js';
 import type { WebhookOutbox } from './outbox.js';
 import { resolveWebhookTarget, type WebhookResolver } from './resolve-target.js';
 import { nextAttemptAt, retryAfterMs } from './retry-schedule.js';
+import { sendWebhookRequest, type SendContext } from './send-request.js';
 import { signWebhook } from './signing.js';
 
 /** Told when an endpoint is disabled automatically. Ids only. */
@@ -39,7 +40,7 @@ export interface DeliveryOptions {
 /** Wiring of {@link WebhookDeliverer}. */
 export interface WebhookDelivererDependencies {
   readonly store: Store;
-  readonly keyring: Keyring;
+  readonly keyring: SecretCipher;
   readonly transport: WebhookTransport;
   readonly resolver: WebhookResolver | undefined;
   readonly urlPolicy: WebhookUrlPolicy;
@@ -47,6 +48,8 @@ export interface WebhookDelivererDependencies {
   readonly effects: Effects;
   readonly now: () => Date;
   readonly options: DeliveryOptions;
+  /** Redirect hops followed, each re-checked (`redirects.follow`); `0` follows none. */
+  readonly followRedirects: number;
   readonly onEndpointDisabled: ((event: WebhookEndpointDisabledEvent) => void | Promise<void>) | undefined;
 }
 
@@ -109,6 +112,11 @@ export class WebhookDeliverer {
 
   get #timeoutMs(): number {
     return this.#deps.options.timeoutMs ?? 10_000;
+  }
+
+  get #sendContext(): SendContext {
+    const { transport, resolver, urlPolicy, options, followRedirects } = this.#deps;
+    return { transport, resolver, urlPolicy, timeoutMs: this.#timeoutMs, maxResponseBytes: options.maxResponseBytes ?? 1024, followRedirects };
   }
 
   /** Claims up to `limit` due deliveries and sends them concurrently; resolves how many were claimed. */
@@ -215,15 +223,7 @@ export class WebhookDeliverer {
     const breaker = this.#breakerOf(endpoint.id);
     try {
       const response = await breaker.execute(async () => {
-        const answer = await this.#deps.transport({
-          url: target.url,
-          address: target.address,
-          family: target.family,
-          headers,
-          body: delivery.payload,
-          timeoutMs: this.#timeoutMs,
-          maxResponseBytes: this.#deps.options.maxResponseBytes ?? 1024,
-        });
+        const answer = await sendWebhookRequest(target, { headers, body: delivery.payload }, this.#sendContext);
         if (answer.status === 429 || answer.status === 408 || answer.status >= 500) throw new RetryableAnswer(answer);
         return answer;
       });
@@ -244,6 +244,8 @@ export class WebhookDeliverer {
           retryAfter: retryAfterMs(response.retryAfter, this.#deps.now()),
         };
       }
+      // A redirect to a URL the policy refuses: nothing was sent there; retried like a refused endpoint URL.
+      if (isUnsafeUrlError(error)) return { status: 'pending', responseStatus: null, responseBody: null, errorClass: `unsafe_url:${error.reason}` };
       if (isBrokenCircuitError(error))
         return {
           status: 'pending',

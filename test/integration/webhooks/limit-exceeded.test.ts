@@ -7,7 +7,7 @@ import { entitlementWorld } from '../../support/entitlements.js';
 const ORIGIN = 'https://hooks.example.test';
 
 /** Webhooks with an in-process transport: the requests are recorded, no connection is made. */
-function webhooks(sent: WebhookRequest[]): WebhooksOptions {
+function webhooks(sent: WebhookRequest[]): WebhooksOptions<'tenant.manage'> {
   return {
     manage: 'tenant.manage',
     keyring: { current: 'k1', keys: { k1: randomBytes(32).toString('base64') } },
