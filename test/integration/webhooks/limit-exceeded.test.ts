@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import type { WebhookRequest, WebhookResponse, WebhooksOptions } from 'tenantry';
-import { DATABASE_NAMES, describeDatabases } from '../../support/databases.js';
-import { entitlementWorld } from '../../support/entitlements.js';
+import { createTenantry, type Store, type WebhookRequest, type WebhookResponse, type WebhooksOptions } from 'tenantry';
+import { kyselyStore } from 'tenantry/kysely';
+import { capabilities, roles } from '../../../examples/catalog.js';
+import { DATABASE_NAMES, describeDatabases, type SqlTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { entitlementWorld, packages } from '../../support/entitlements.js';
 
 const ORIGIN = 'https://hooks.example.test';
 
@@ -65,5 +67,35 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     const deliveries = await limitExceeded();
     expect(deliveries).toHaveLength(2);
     expect(new Set(deliveries.map((d) => d.eventId)).size).toBe(1);
+  });
+});
+
+/** Another store on its own pool for SQL databases, as another process would have; the same store for memory. */
+function secondStore(database: TestDatabase, first: Store): Store {
+  return 'connect' in database ? kyselyStore((database as SqlTestDatabase).connect()) : first;
+}
+
+await describeDatabases(['memory', 'sqlite-file', 'postgres', 'mysql'], (database) => {
+  it('refusals racing on two instances with their own connections write one event', async () => {
+    const first = await world(database);
+    const { tenantId, clock } = first;
+    const other = createTenantry({
+      capabilities,
+      roles,
+      store: secondStore(database, first.store),
+      now: clock.now,
+      entitlements: { packages },
+      webhooks: webhooks([]),
+    });
+    await first.owner.usage.tryConsume({ tenantId, featureKey: 'api.requests', amount: 1_000 });
+    const otherOwner = other.forRequest({ userId: 'owner' });
+    const decisions = await Promise.all(
+      Array.from({ length: 12 }, () => [
+        first.owner.usage.tryConsume({ tenantId, featureKey: 'api.requests', amount: 1 }),
+        otherOwner.usage.tryConsume({ tenantId, featureKey: 'api.requests', amount: 1 }),
+      ]).flat(),
+    );
+    expect(decisions.every((decision) => !decision.allowed)).toBe(true);
+    expect(await first.limitExceeded()).toHaveLength(1);
   });
 });
