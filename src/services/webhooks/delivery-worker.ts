@@ -12,7 +12,7 @@ import type { WebhookOutbox } from './outbox.js';
 import { resolveWebhookTarget, type WebhookResolver } from './resolve-target.js';
 import { nextAttemptAt, retryAfterMs } from './retry-schedule.js';
 import { sendWebhookRequest, type SendContext } from './send-request.js';
-import { signWebhook } from './signing.js';
+import { requestErrorClass, signedHeaders } from './signed-request.js';
 
 /** Told when an endpoint is disabled automatically. Ids only. */
 export interface WebhookEndpointDisabledEvent {
@@ -77,20 +77,11 @@ interface Outcome {
   readonly gone?: boolean;
 }
 
-const USER_AGENT = 'tenantry-webhooks/0.2';
-
 /** Marks a retryable answer inside the breaker, so that it counts as a failure. */
 class RetryableAnswer extends Error {
   constructor(readonly response: WebhookResponse) {
     super('retryable answer');
   }
-}
-
-function errorClassOf(error: unknown): string {
-  const name = (error as { name?: unknown } | null)?.name;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (name === 'TimeoutError' || name === 'AbortError' || (typeof code === 'string' && code.includes('TIMEOUT'))) return 'timeout';
-  return 'network';
 }
 
 /**
@@ -208,18 +199,7 @@ export class WebhookDeliverer {
       if (isUnsafeUrlError(error)) return { status: 'pending', responseStatus: null, responseBody: null, errorClass: `unsafe_url:${error.reason}` };
       throw error;
     }
-    const timestamp = Math.floor(at.getTime() / 1000);
-    const secrets = [this.#deps.keyring.decrypt(endpoint.secret, endpoint.id)];
-    if (endpoint.previousSecret !== null && (endpoint.previousSecretExpiresAt?.getTime() ?? 0) > at.getTime()) {
-      secrets.push(this.#deps.keyring.decrypt(endpoint.previousSecret, `${endpoint.id}:previous`));
-    }
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      'webhook-id': delivery.eventId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook({ secrets, id: delivery.eventId, timestamp, body: delivery.payload }),
-    };
+    const headers = signedHeaders(this.#deps.keyring, endpoint, { id: delivery.eventId, body: delivery.payload }, at);
     const breaker = this.#breakerOf(endpoint.id);
     try {
       const response = await breaker.execute(async () => {
@@ -254,7 +234,7 @@ export class WebhookDeliverer {
           errorClass: 'circuit_open',
           retryAfter: this.#deps.options.halfOpenAfterMs ?? 60_000,
         };
-      return { status: 'pending', responseStatus: null, responseBody: null, errorClass: errorClassOf(error) };
+      return { status: 'pending', responseStatus: null, responseBody: null, errorClass: requestErrorClass(error) };
     }
   }
 

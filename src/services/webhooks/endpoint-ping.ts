@@ -7,7 +7,7 @@ import type { RateLimiter } from '../rate-limits/rate-limiter.js';
 import { resolveWebhookTarget } from './resolve-target.js';
 import type { SecretCipher } from './secret-cipher.js';
 import { sendWebhookRequest, type SendContext } from './send-request.js';
-import { signWebhook } from './signing.js';
+import { requestErrorClass, signedHeaders } from './signed-request.js';
 
 /** What a test ping came to. Never the address the host resolved to. */
 export interface WebhookTestResult {
@@ -43,14 +43,6 @@ export interface WebhookPingerDependencies {
   readonly rateLimit: Required<WebhookTestLimit>;
   readonly now: () => Date;
   readonly generateId: () => string;
-}
-
-const USER_AGENT = 'tenantry-webhooks/0.2';
-
-function errorClassOf(error: unknown): 'timeout' | 'network' {
-  const name = (error as { name?: unknown } | null)?.name;
-  const code = (error as { code?: unknown } | null)?.code;
-  return name === 'TimeoutError' || name === 'AbortError' || (typeof code === 'string' && code.includes('TIMEOUT')) ? 'timeout' : 'network';
 }
 
 /**
@@ -94,18 +86,7 @@ export class WebhookPinger {
       data: { endpointId: endpoint.id },
     };
     const body = JSON.stringify(event);
-    const timestamp = Math.floor(at.getTime() / 1000);
-    const secrets = [this.#deps.keyring.decrypt(endpoint.secret, endpoint.id)];
-    if (endpoint.previousSecret !== null && (endpoint.previousSecretExpiresAt?.getTime() ?? 0) > at.getTime()) {
-      secrets.push(this.#deps.keyring.decrypt(endpoint.previousSecret, `${endpoint.id}:previous`));
-    }
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      'webhook-id': event.id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook({ secrets, id: event.id, timestamp, body }),
-    };
+    const headers = signedHeaders(this.#deps.keyring, endpoint, { id: event.id, body }, at);
     const started = performance.now();
     let result: WebhookTestResult;
     try {
@@ -124,7 +105,14 @@ export class WebhookPinger {
         await this.#audit(actor, input, { outcome: 'refused', reason: error.reason });
         throw error;
       }
-      result = { eventId: event.id, ok: false, status: null, durationMs: Math.round(performance.now() - started), body: null, errorClass: errorClassOf(error) };
+      result = {
+        eventId: event.id,
+        ok: false,
+        status: null,
+        durationMs: Math.round(performance.now() - started),
+        body: null,
+        errorClass: requestErrorClass(error),
+      };
     }
     await this.#audit(actor, input, { outcome: result.ok ? 'ok' : 'failed', status: result.status, errorClass: result.errorClass });
     return Object.freeze(result);
