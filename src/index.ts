@@ -232,6 +232,9 @@ export type { KeyringOptions } from './services/webhooks/keyring.js';
 export type { WebhooksOptions } from './tenantry/webhooks-wiring.js';
 export type { TenantryWebhooks } from './tenantry/create-tenantry.js';
 export type { WebhooksApi } from './tenantry/webhooks-api.js';
+export { WEBHOOK_TEST_EVENT } from './core/webhooks/event-catalog.js';
+export type { WebhookTestEvent } from './core/webhooks/event-catalog.js';
+export type { WebhookTestLimit, WebhookTestResult } from './services/webhooks/endpoint-ping.js';
 // Invitations
 export { InvalidTokenError, InvitationAlreadyUsedError, TooManyAttemptsError, isInvalidTokenError, isTooManyAttemptsError } from './core/errors/index.js';
 export { INVITATION_TOKEN_PREFIX, INVITATION_TOKEN_LENGTH, parseInvitationToken } from './core/invitations/invitation-token.js';

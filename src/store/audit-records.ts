@@ -27,6 +27,8 @@ import type { ActorType } from './records.js';
  * - `tenant_invitation.accept`: an invitation was accepted and the membership created (metadata: `invitationId`, `role`, `email` masked).
  * - `tenant_invitation.accept_failed`: an acceptance of a known invitation was refused (metadata: `invitationId`, `reason`:
  *   `wrong_verifier`, `expired`, `revoked`, `used`, `email_mismatch`, `already_member` or `no_seat`; `email` masked).
+ * - `webhook_endpoint.test`: a test ping was sent, or refused by the SSRF policy (metadata: `endpointId`, `outcome`
+ *   `ok`, `failed` or `refused`, and `status` and `errorClass`, or the refusal `reason`; never an address).
  */
 export const AUDIT_ACTIONS = [
   'tenant.create',
@@ -52,6 +54,7 @@ export const AUDIT_ACTIONS = [
   'tenant_invitation.revoke',
   'tenant_invitation.accept',
   'tenant_invitation.accept_failed',
+  'webhook_endpoint.test',
 ] as const;
 
 /** See {@link AUDIT_ACTIONS}. */

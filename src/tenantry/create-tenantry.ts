@@ -173,7 +173,10 @@ export function createTenantry<C extends string, R extends string, F extends str
   const effects = new Effects(options.onError ?? defaultOnError);
   const tenantIds = new TenantIdRule(options.tenantIds?.pattern ?? UUID_PATTERN);
   const eventIds = timeOrderedIdGenerator(() => now().getTime());
-  const webhooks = options.webhooks === undefined ? undefined : webhookServices(options.webhooks, { store, tenantIds, now, generateId, eventIds, effects });
+  const webhooks =
+    options.webhooks === undefined
+      ? undefined
+      : webhookServices(options.webhooks, { store, tenantIds, now, generateId, eventIds, effects, sharedKeys: options.twoFactor?.keys });
   // Membership and provisioning changes already audit inside their transaction: the outbox derives their events there.
   const auditor = new Auditor(
     timeOrderedIdGenerator(() => now().getTime()),

@@ -1,4 +1,6 @@
+import type { Actor } from '../core/actors/actor.js';
 import { ConfigurationError } from '../core/errors/index.js';
+import type { WebhookTestResult } from '../services/webhooks/endpoint-ping.js';
 import type {
   ParsedWebhookInput,
   WebhookInputKind,
@@ -16,6 +18,7 @@ import type { WebhookServices } from './webhooks-wiring.js';
 
 /** What the API needs of the scope: the capability check. */
 interface Authorizing {
+  readonly actor: Actor;
   authorize(tenantId: string, capability: never): Promise<unknown>;
 }
 
@@ -73,6 +76,17 @@ export class WebhooksApi {
   /** Makes a delivery due again now. */
   redeliver(input: RedeliverInput): Promise<void> {
     return this.#run('redeliver', input, (s, parsed) => s.endpoints.redeliver(parsed));
+  }
+
+  /**
+   * Sends a signed `webhook.test` event to the endpoint now and reports the
+   * answer (status, duration, truncated body; never the resolved address).
+   * The URL is checked and resolved again first: `UnsafeUrlError` when it is
+   * no longer safe, with no connection made. `TooManyAttemptsError` past the
+   * per-endpoint rate limit (default 5 per minute). Audited.
+   */
+  test(input: WebhookEndpointInput): Promise<WebhookTestResult> {
+    return this.#run('endpoint', input, (s, parsed) => s.pinger.test(this.#scope.actor, parsed));
   }
 
   async #run<K extends WebhookInputKind, T>(

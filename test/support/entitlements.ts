@@ -1,7 +1,10 @@
-import { createTenantry, systemActor, type Store, type UsageAlert } from 'tenantry';
+import { createTenantry, systemActor, type Store, type UsageAlert, type WebhooksOptions } from 'tenantry';
 import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../../examples/catalog.js';
 import { packages } from '../../examples/plans.js';
+
+/** The example catalog's capabilities. */
+type Capability = ReturnType<typeof capabilities.all>[number];
 
 export { features, packages } from '../../examples/plans.js';
 
@@ -30,6 +33,8 @@ export interface EntitlementWorldOptions {
   readonly seats?: boolean;
   /** `entitlements.idempotency.ttlMs`; default the instance's (24 h). */
   readonly idempotencyTtlMs?: number;
+  /** The instance's `webhooks` option; default none. */
+  readonly webhooks?: WebhooksOptions<Capability>;
 }
 
 /**
@@ -53,6 +58,7 @@ export async function entitlementWorld(options: EntitlementWorldOptions = {}) {
       ...(options.seats === true ? { seats: 'seats' as const } : {}),
       ...(options.idempotencyTtlMs === undefined ? {} : { idempotency: { ttlMs: options.idempotencyTtlMs } }),
     },
+    ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
   });
   const system = tenantry.as(billing);
   const { tenant } = await system.tenants.create({ ownerId: 'owner' });

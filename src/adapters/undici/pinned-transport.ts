@@ -17,6 +17,12 @@ function pinnedLookup(address: string, family: 4 | 6) {
   };
 }
 
+/** One response header's first value. */
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** Reads at most `limit` bytes of `body`, then stops reading (the rest is destroyed with the connection). */
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -36,7 +42,8 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
 /**
  * The default {@link WebhookTransport}: one undici `Agent` per request whose
  * `connect.lookup` only returns the pinned address; `maxRedirections: 0`,
- * so a 3xx answer comes back as it is and is never followed. The TLS server
+ * so a 3xx answer comes back as it is (with its `Location`): following it
+ * is the caller's choice, after checking the new URL (see `redirects`). The TLS server
  * name and `Host` stay the URL's host, so certificates are checked against
  * the name the tenant entered.
  */
@@ -58,9 +65,8 @@ export function pinnedTransport(): WebhookTransport {
         maxRedirections: 0,
         signal,
       });
-      const retryAfter = response.headers['retry-after'];
       const body = await readCapped(response.body, req.maxResponseBytes);
-      return { status: response.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body };
+      return { status: response.statusCode, retryAfter: header(response.headers, 'retry-after'), location: header(response.headers, 'location'), body };
     } finally {
       // destroy, not close: a half-read body must not keep the socket (or the worker) waiting.
       await agent.destroy();

@@ -5,7 +5,7 @@
  * a new `version`.
  *
  * - `entitlement.threshold_reached`: a consumption took a feature's usage to or past an alert threshold (once per threshold per period).
- * - `entitlement.limit_exceeded`: a consumption was refused because it would exceed a limit.
+ * - `entitlement.limit_exceeded`: a consumption was refused because it would exceed a limit (once per level per period).
  * - `entitlement.package_changed`: a package was assigned to or cancelled for the tenant.
  * - `tenant_membership.added`: a user became a member.
  * - `tenant_membership.role_changed`: a member's role changed.
@@ -49,10 +49,13 @@ export interface WebhookEventData {
   readonly 'entitlement.limit_exceeded': {
     readonly featureKey: string;
     readonly namespace: string | null;
-    /** The amount that was refused. */
+    /** The amount that was refused (of the first refusal in the window: later ones are not sent). */
     readonly amount: number;
+    /** Usage of the refusing level when it refused. */
     readonly used: number;
     readonly limit: number;
+    /** Start of the period the refusal belongs to (ISO 8601); at most one event per level and period. */
+    readonly windowStart: string;
   };
   readonly 'entitlement.package_changed': {
     readonly packageKey: string;
@@ -80,6 +83,19 @@ export interface WebhookEvent<T extends WebhookEventType = WebhookEventType> {
   readonly occurredAt: string;
   readonly tenantId: string;
   readonly data: WebhookEventData[T];
+}
+
+/**
+ * The type of the event `webhooks.test()` sends. Not in
+ * {@link WEBHOOK_EVENT_TYPES}: no endpoint subscribes to it, it is only
+ * ever sent on request, and never written to the outbox.
+ */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+
+/** The body of a `webhooks.test()` ping, shaped like every event. */
+export interface WebhookTestEvent extends Omit<WebhookEvent, 'type' | 'data'> {
+  readonly type: typeof WEBHOOK_TEST_EVENT;
+  readonly data: { readonly endpointId: string };
 }
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(WEBHOOK_EVENT_TYPES);

@@ -18,6 +18,8 @@ export interface WebhookResponse {
   readonly status: number;
   /** `Retry-After` as sent, if any. */
   readonly retryAfter: string | undefined;
+  /** `Location` as sent, if any (a redirect's target; followed only by option, each hop re-checked). */
+  readonly location?: string | undefined;
   /** The response body, cut to `maxResponseBytes`, decoded as UTF-8. */
   readonly body: string;
 }

@@ -149,7 +149,12 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
         // Refusals are the slow path: read every level so the decision reports real usage.
         const current = await store.readCounters(tenantId, counterKeys(levels));
         const used = levels.map((_, index) => (index === result.index ? Math.max(result.used, current[index] ?? 0) : (current[index] ?? 0)));
-        return toDecision({ ...facts, levels, used, applied: false, replayed: false });
+        const decision = toDecision({ ...facts, levels, used, applied: false, replayed: false });
+        const level = levels[result.index];
+        // Only a consumption on its own: inside a caller's transaction the refusal throws and that transaction rolls back.
+        if (announce && level !== undefined && decision.reason === 'limit_exceeded' && decision.blockedBy !== null)
+          await this.#deps.alerts.refused(this.#deps.store, tenantId, level, decision.blockedBy, amount);
+        return decision;
       }
       case 'replayed': {
         // A replay is reported under the limits the first call was applied under, not today's grants.

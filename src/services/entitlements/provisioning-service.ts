@@ -29,6 +29,7 @@ import {
   type SetNamespaceLimitInput,
 } from './entitlement-inputs.js';
 import type { UsageAlertEntry } from './entitlement-types.js';
+import { LIMIT_EXCEEDED_MARK } from './usage-alerts.js';
 import { assertLimitsFit, catalogGrants } from './tenant-grants.js';
 
 /** A package assigned to a tenant, as services report it. */
@@ -307,7 +308,8 @@ export class ProvisioningService<F extends string, L extends F, P extends string
     const offset = parsed.cursor === undefined ? 0 : Number(decodeCursor(ALERTS_CURSOR, parsed.cursor, (key) => /^[0-9]{1,9}$/.test(key)));
     if ((await this.#deps.store.findTenant(parsed.tenantId)) === undefined) throw new NotFoundError();
     const limit = parsed.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = (await this.#deps.store.listAlerts(parsed.tenantId)).slice(offset, offset + limit + 1);
+    // Refusal marks (webhook de-duplication, see LIMIT_EXCEEDED_MARK) are not alerts.
+    const rows = (await this.#deps.store.listAlerts(parsed.tenantId)).filter((row) => row.threshold !== LIMIT_EXCEEDED_MARK).slice(offset, offset + limit + 1);
     return pageOf(rows, limit, toAlertEntry, () => encodeCursor(ALERTS_CURSOR, String(offset + limit)));
   }
 

@@ -1,8 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import { crossedThresholds } from '../../core/entitlements/thresholds.js';
-import { TENANT_POOL, type CounterChange, type StoreOperations } from '../../store/index.js';
+import { TENANT_POOL, type CounterChange, type Store, type StoreOperations } from '../../store/index.js';
 import type { Effects } from '../effects/effects.js';
 import type { PlannedLevel } from './counter-plan.js';
-import type { UsageAlert, UsageAlertHook } from './entitlement-types.js';
+import type { BlockingLevel, UsageAlert, UsageAlertHook } from './entitlement-types.js';
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 
 /** Wiring of {@link UsageAlerts}. */
@@ -10,9 +11,21 @@ export interface UsageAlertsDependencies {
   readonly now: () => Date;
   readonly onAlert: UsageAlertHook | undefined;
   readonly effects: Effects;
-  /** Writes `entitlement.threshold_reached` webhook events beside the alert, through the same handle. */
+  /** Writes `entitlement.threshold_reached` (and `entitlement.limit_exceeded`) webhook events beside the alert. */
   readonly outbox?: WebhookOutbox | undefined;
 }
+
+/**
+ * The threshold under which a refusal is kept in the alert history. Alert
+ * thresholds are percentages from 1 to 100, so `0` never collides with one;
+ * the history's key (tenant, feature, namespace, threshold, window) then
+ * makes `entitlement.limit_exceeded` once per level and window, across
+ * instances, with no table of its own. The alert listing leaves these rows out.
+ */
+export const LIMIT_EXCEEDED_MARK = 0;
+
+/** Refusals already marked by this instance: a hot loop of refused consumes costs no store round trip after the first. */
+const MARKED_REFUSALS = 10_000;
 
 /**
  * Records and announces the usage thresholds a consumption crossed. The
@@ -22,6 +35,7 @@ export interface UsageAlertsDependencies {
  */
 export class UsageAlerts {
   readonly #deps: UsageAlertsDependencies;
+  readonly #marked = new LRUCache<string, true>({ max: MARKED_REFUSALS });
 
   constructor(deps: UsageAlertsDependencies) {
     this.#deps = deps;
@@ -82,6 +96,52 @@ export class UsageAlerts {
       else pending.push(alert);
     }
     return pending;
+  }
+
+  /**
+   * Writes `entitlement.limit_exceeded` for a consumption `level` refused,
+   * once per (tenant, feature, namespace, window). The refused consume
+   * committed nothing, so there is no transaction to join: the mark in the
+   * alert history and the outbox rows go in one small transaction of their
+   * own, after the refusal. Concurrent refusals race on the history's key:
+   * one writes the event, the others see the mark and write nothing. A
+   * failure is reported to `onError`, never turned into the caller's error
+   * (the refusal stands either way). No-op without webhooks.
+   */
+  async refused(store: Store, tenantId: string, level: PlannedLevel, blocked: BlockingLevel, amount: number): Promise<void> {
+    const outbox = this.#deps.outbox;
+    if (outbox === undefined) return;
+    const key = [tenantId, level.feature, level.namespace, level.windowStart.getTime()].join('\u0000');
+    if (this.#marked.has(key)) return;
+    try {
+      await store.transaction(
+        async (tx) => {
+          const marked = await tx.recordAlert({
+            tenantId,
+            featureKey: level.feature,
+            namespace: level.namespace,
+            threshold: LIMIT_EXCEEDED_MARK,
+            windowStart: level.windowStart,
+            used: blocked.used,
+            limit: blocked.limit,
+            createdAt: this.#deps.now(),
+          });
+          if (!marked) return;
+          await outbox.emit(tx, tenantId, 'entitlement.limit_exceeded', {
+            featureKey: level.feature,
+            namespace: level.namespace === TENANT_POOL ? null : level.namespace,
+            amount,
+            used: blocked.used,
+            limit: blocked.limit,
+            windowStart: level.windowStart.toISOString(),
+          });
+        },
+        { tenantId },
+      );
+      this.#marked.set(key, true);
+    } catch (error) {
+      this.#deps.effects.report('webhooks.limitExceeded', error);
+    }
   }
 
   /** Calls the host's hook for each alert, shielded (a throw goes to `onError`); call it only once the consumption committed. */

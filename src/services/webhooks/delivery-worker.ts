@@ -7,11 +7,12 @@ import type { WebhookUrlPolicy } from '../../core/webhooks/url-policy.js';
 import type { Store } from '../../store/store.js';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/webhook-records.js';
 import type { Effects } from '../effects/effects.js';
-import type { Keyring } from './keyring.js';
+import type { SecretCipher } from './secret-cipher.js';
 import type { WebhookOutbox } from './outbox.js';
 import { resolveWebhookTarget, type WebhookResolver } from './resolve-target.js';
 import { nextAttemptAt, retryAfterMs } from './retry-schedule.js';
-import { signWebhook } from './signing.js';
+import { sendWebhookRequest, type SendContext } from './send-request.js';
+import { requestErrorClass, signedHeaders } from './signed-request.js';
 
 /** Told when an endpoint is disabled automatically. Ids only. */
 export interface WebhookEndpointDisabledEvent {
@@ -39,7 +40,7 @@ export interface DeliveryOptions {
 /** Wiring of {@link WebhookDeliverer}. */
 export interface WebhookDelivererDependencies {
   readonly store: Store;
-  readonly keyring: Keyring;
+  readonly keyring: SecretCipher;
   readonly transport: WebhookTransport;
   readonly resolver: WebhookResolver | undefined;
   readonly urlPolicy: WebhookUrlPolicy;
@@ -47,6 +48,8 @@ export interface WebhookDelivererDependencies {
   readonly effects: Effects;
   readonly now: () => Date;
   readonly options: DeliveryOptions;
+  /** Redirect hops followed, each re-checked (`redirects.follow`); `0` follows none. */
+  readonly followRedirects: number;
   readonly onEndpointDisabled: ((event: WebhookEndpointDisabledEvent) => void | Promise<void>) | undefined;
 }
 
@@ -74,20 +77,11 @@ interface Outcome {
   readonly gone?: boolean;
 }
 
-const USER_AGENT = 'tenantry-webhooks/0.2';
-
 /** Marks a retryable answer inside the breaker, so that it counts as a failure. */
 class RetryableAnswer extends Error {
   constructor(readonly response: WebhookResponse) {
     super('retryable answer');
   }
-}
-
-function errorClassOf(error: unknown): string {
-  const name = (error as { name?: unknown } | null)?.name;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (name === 'TimeoutError' || name === 'AbortError' || (typeof code === 'string' && code.includes('TIMEOUT'))) return 'timeout';
-  return 'network';
 }
 
 /**
@@ -109,6 +103,11 @@ export class WebhookDeliverer {
 
   get #timeoutMs(): number {
     return this.#deps.options.timeoutMs ?? 10_000;
+  }
+
+  get #sendContext(): SendContext {
+    const { transport, resolver, urlPolicy, options, followRedirects } = this.#deps;
+    return { transport, resolver, urlPolicy, timeoutMs: this.#timeoutMs, maxResponseBytes: options.maxResponseBytes ?? 1024, followRedirects };
   }
 
   /** Claims up to `limit` due deliveries and sends them concurrently; resolves how many were claimed. */
@@ -200,30 +199,11 @@ export class WebhookDeliverer {
       if (isUnsafeUrlError(error)) return { status: 'pending', responseStatus: null, responseBody: null, errorClass: `unsafe_url:${error.reason}` };
       throw error;
     }
-    const timestamp = Math.floor(at.getTime() / 1000);
-    const secrets = [this.#deps.keyring.decrypt(endpoint.secret, endpoint.id)];
-    if (endpoint.previousSecret !== null && (endpoint.previousSecretExpiresAt?.getTime() ?? 0) > at.getTime()) {
-      secrets.push(this.#deps.keyring.decrypt(endpoint.previousSecret, `${endpoint.id}:previous`));
-    }
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      'webhook-id': delivery.eventId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook({ secrets, id: delivery.eventId, timestamp, body: delivery.payload }),
-    };
+    const headers = signedHeaders(this.#deps.keyring, endpoint, { id: delivery.eventId, body: delivery.payload }, at);
     const breaker = this.#breakerOf(endpoint.id);
     try {
       const response = await breaker.execute(async () => {
-        const answer = await this.#deps.transport({
-          url: target.url,
-          address: target.address,
-          family: target.family,
-          headers,
-          body: delivery.payload,
-          timeoutMs: this.#timeoutMs,
-          maxResponseBytes: this.#deps.options.maxResponseBytes ?? 1024,
-        });
+        const answer = await sendWebhookRequest(target, { headers, body: delivery.payload }, this.#sendContext);
         if (answer.status === 429 || answer.status === 408 || answer.status >= 500) throw new RetryableAnswer(answer);
         return answer;
       });
@@ -244,6 +224,8 @@ export class WebhookDeliverer {
           retryAfter: retryAfterMs(response.retryAfter, this.#deps.now()),
         };
       }
+      // A redirect to a URL the policy refuses: nothing was sent there; retried like a refused endpoint URL.
+      if (isUnsafeUrlError(error)) return { status: 'pending', responseStatus: null, responseBody: null, errorClass: `unsafe_url:${error.reason}` };
       if (isBrokenCircuitError(error))
         return {
           status: 'pending',
@@ -252,7 +234,7 @@ export class WebhookDeliverer {
           errorClass: 'circuit_open',
           retryAfter: this.#deps.options.halfOpenAfterMs ?? 60_000,
         };
-      return { status: 'pending', responseStatus: null, responseBody: null, errorClass: errorClassOf(error) };
+      return { status: 'pending', responseStatus: null, responseBody: null, errorClass: requestErrorClass(error) };
     }
   }
 

@@ -6,7 +6,7 @@ import type { Store } from '../../store/store.js';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord, WebhookEndpointStatus } from '../../store/webhook-records.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
 import type { TenantIdRule } from '../shared/tenant-id-rule.js';
-import type { Keyring } from './keyring.js';
+import type { SecretCipher } from './secret-cipher.js';
 import { generateWebhookSecret } from './signing.js';
 
 /** An endpoint as the tenant admin sees it: never a secret. */
@@ -95,7 +95,7 @@ export type ListDeliveriesInput = z.input<typeof schemas.list>;
 /** Wiring of {@link WebhookEndpointService}. */
 export interface WebhookEndpointServiceDependencies {
   readonly store: Store;
-  readonly keyring: Keyring;
+  readonly keyring: SecretCipher;
   readonly urlPolicy: WebhookUrlPolicy;
   readonly tenantIds: TenantIdRule;
   readonly now: () => Date;

@@ -6,27 +6,16 @@ import type {
   WebhookClaim,
   WebhookCompletion,
   WebhookDeliveryRecord,
-  WebhookDeliveryStatus,
   WebhookEndpointChange,
   WebhookEndpointRecord,
-  WebhookEndpointStatus,
   WebhookRequeue,
 } from '../../../store/webhook-records.js';
-import { readCount, readText } from '../column-values.js';
+import { readText } from '../column-values.js';
 import type { StoreDialect } from '../dialects/store-dialect.js';
 import type { QueryContext } from './query-context.js';
+import { attemptOf, deliveryOf, endpointOf, selectAttempts, selectDeliveries, selectEndpoints } from './webhook-rows.js';
 
-const ENDPOINT_COLUMNS = ['id', 'tenant_id', 'url', 'events', 'description', 'status', 'secret', 'previous_secret'] as const;
-const DELIVERY_COLUMNS = ['id', 'tenant_id', 'endpoint_id', 'event_id', 'event_type', 'payload', 'status', 'attempts', 'claim_token'] as const;
-
-function readNullableText(value: unknown): string | null {
-  return value === null || value === undefined ? null : readText(value);
-}
-
-function readNullableTimestamp(dialect: StoreDialect, value: unknown): Date | null {
-  return value === null || value === undefined ? null : dialect.readTimestamp(value);
-}
-
+/** A nullable timestamp as the dialect writes it. */
 function writeNullable(dialect: StoreDialect, date: Date | null): Date | string | null {
   return date === null ? null : dialect.writeTimestamp(date);
 }
@@ -41,71 +30,6 @@ async function inserting(ctx: QueryContext, entity: string, insert: () => Promis
     if (kind === 'foreign_key_violation') throw new NotFoundError();
     throw error;
   }
-}
-
-function selectEndpoints(ctx: QueryContext) {
-  const { dialect } = ctx;
-  return ctx.q
-    .selectFrom(ctx.tables.webhook_endpoints)
-    .select([
-      ...ENDPOINT_COLUMNS,
-      dialect.selectTimestamp('previous_secret_expires_at').as('previous_secret_expires_at'),
-      dialect.selectTimestamp('failing_since').as('failing_since'),
-      dialect.selectTimestamp('created_at').as('created_at'),
-      dialect.selectTimestamp('updated_at').as('updated_at'),
-    ]);
-}
-
-type EndpointRow = Awaited<ReturnType<ReturnType<typeof selectEndpoints>['executeTakeFirstOrThrow']>>;
-
-function endpointOf(dialect: StoreDialect, row: EndpointRow): WebhookEndpointRecord {
-  return Object.freeze({
-    id: readText(row.id),
-    tenantId: readText(row.tenant_id),
-    url: readText(row.url),
-    events: Object.freeze(JSON.parse(readText(row.events)) as string[]),
-    description: readNullableText(row.description),
-    status: readText(row.status) as WebhookEndpointStatus,
-    secret: readText(row.secret),
-    previousSecret: readNullableText(row.previous_secret),
-    previousSecretExpiresAt: readNullableTimestamp(dialect, row.previous_secret_expires_at),
-    failingSince: readNullableTimestamp(dialect, row.failing_since),
-    createdAt: dialect.readTimestamp(row.created_at),
-    updatedAt: dialect.readTimestamp(row.updated_at),
-  });
-}
-
-function selectDeliveries(ctx: QueryContext) {
-  const { dialect } = ctx;
-  return ctx.q
-    .selectFrom(ctx.tables.webhook_deliveries)
-    .select([
-      ...DELIVERY_COLUMNS,
-      dialect.selectTimestamp('next_attempt_at').as('next_attempt_at'),
-      dialect.selectTimestamp('claimed_until').as('claimed_until'),
-      dialect.selectTimestamp('created_at').as('created_at'),
-      dialect.selectTimestamp('updated_at').as('updated_at'),
-    ]);
-}
-
-type DeliveryRow = Awaited<ReturnType<ReturnType<typeof selectDeliveries>['executeTakeFirstOrThrow']>>;
-
-function deliveryOf(dialect: StoreDialect, row: DeliveryRow): WebhookDeliveryRecord {
-  return Object.freeze({
-    id: readText(row.id),
-    tenantId: readText(row.tenant_id),
-    endpointId: readText(row.endpoint_id),
-    eventId: readText(row.event_id),
-    eventType: readText(row.event_type),
-    payload: readText(row.payload),
-    status: readText(row.status) as WebhookDeliveryStatus,
-    attempts: readCount(row.attempts),
-    nextAttemptAt: dialect.readTimestamp(row.next_attempt_at),
-    claimToken: readNullableText(row.claim_token),
-    claimedUntil: readNullableTimestamp(dialect, row.claimed_until),
-    createdAt: dialect.readTimestamp(row.created_at),
-    updatedAt: dialect.readTimestamp(row.updated_at),
-  });
 }
 
 /** `Store.insertWebhookEndpoint`: one insert; the tenant foreign key reports a missing tenant. */
@@ -289,34 +213,8 @@ export async function listWebhookDeliveries(ctx: QueryContext, tenantId: string,
 
 /** `Store.listWebhookAttempts`: first attempt first. */
 export async function listWebhookAttempts(ctx: QueryContext, deliveryId: string): Promise<readonly WebhookAttemptRecord[]> {
-  const { dialect } = ctx;
-  const rows = await ctx.q
-    .selectFrom(ctx.tables.webhook_attempts)
-    .select([
-      'delivery_id',
-      'attempt',
-      'duration_ms',
-      'response_status',
-      'response_body',
-      'error_class',
-      dialect.selectTimestamp('started_at').as('started_at'),
-    ])
-    .where('delivery_id', '=', deliveryId)
-    .orderBy('attempt', 'asc')
-    .execute();
-  return Object.freeze(
-    rows.map((row) =>
-      Object.freeze({
-        deliveryId: readText(row.delivery_id),
-        attempt: readCount(row.attempt),
-        startedAt: dialect.readTimestamp(row.started_at),
-        durationMs: readCount(row.duration_ms),
-        responseStatus: row.response_status === null ? null : readCount(row.response_status),
-        responseBody: readNullableText(row.response_body),
-        errorClass: readNullableText(row.error_class),
-      }),
-    ),
-  );
+  const rows = await selectAttempts(ctx).where('delivery_id', '=', deliveryId).orderBy('attempt', 'asc').execute();
+  return Object.freeze(rows.map((row) => attemptOf(ctx.dialect, row)));
 }
 
 /** `Store.requeueWebhookDelivery`: one update, refused while a worker holds the delivery. */
