@@ -1,4 +1,5 @@
 import type { StoreConformanceCaseName } from 'tenantry/testing';
+import { AlreadyExistsError } from '../../src/core/errors/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ignoring, noTransaction, pause, patched } from './store-mutants.js';
 
@@ -73,6 +74,13 @@ export const INVITATION_MUTANTS = {
       const existing = pending.find((row) => row.email === i.email && row.status === 'pending');
       if (existing !== undefined) return { outcome: 'existing', existing };
       return ops.insertInvitation({ ...i, email: `${i.email}#${i.id}` });
+    },
+  })),
+  "writeInvitation rotate onto the invitation's own selector applies: the unique selector key is about other invitations": patched((ops) => ({
+    // Counts the row's own selector as taken (the memory store's old behaviour).
+    writeInvitation: async (w) => {
+      if (w.kind === 'rotate' && (await ops.findInvitationBySelector(w.selector)) !== undefined) throw new AlreadyExistsError('invitation');
+      return ops.writeInvitation(w);
     },
   })),
 } satisfies Partial<Record<StoreConformanceCaseName, () => Store>>;

@@ -85,7 +85,8 @@ export class MemoryInvitationTables {
         next = { ...row, status: 'revoked', settledAt: write.at };
         break;
       case 'rotate':
-        if (this.#bySelector.has(write.selector)) throw new AlreadyExistsError('invitation');
+        // Like the SQL unique key: only another invitation's selector conflicts, never the row's own.
+        if ((this.#bySelector.get(write.selector) ?? row.id) !== row.id) throw new AlreadyExistsError('invitation');
         next = { ...row, selector: write.selector, verifierHash: write.verifierHash, expiresAt: write.expiresAt, resendCount: row.resendCount + 1 };
         break;
     }

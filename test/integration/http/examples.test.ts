@@ -62,13 +62,22 @@ async function smokeInvitations(http: HttpClient, tenantId: string): Promise<voi
     json: { token: `tnv1_${'A'.repeat(22)}.${'A'.repeat(43)}` },
   });
   const malformed = await http.send({ method: 'POST', path: '/invitations/accept', user: 'mallory', json: { token: 'nope' } });
-  for (const refused of [replayed, guessed, malformed]) {
+  // The real selector with a wrong verifier: the audit log knows the invitation, the caller must not.
+  const wrongVerifier = await http.send({
+    method: 'POST',
+    path: '/invitations/accept',
+    user: 'mallory',
+    json: { token: `${token.slice(0, token.indexOf('.') + 1)}${'A'.repeat(43)}` },
+  });
+  for (const refused of [replayed, guessed, malformed, wrongVerifier]) {
     expect(refused.status).toBe(404);
     expect(refused.headers['cache-control']).toBe('no-store');
+    expect(refused.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(refused.body)).toMatchObject({ code: 'invalid_token' });
   }
   expect(fingerprint(replayed)).toEqual(fingerprint(guessed));
   expect(fingerprint(guessed)).toEqual(fingerprint(malformed));
+  expect(fingerprint(wrongVerifier)).toEqual(fingerprint(guessed));
   expect(replayed.body).not.toContain(token);
   expect((await http.send({ method: 'POST', path: '/invitations/accept', json: { token } })).status).toBe(401);
 }

@@ -206,4 +206,27 @@ export const invitationCases = [
       assert.equal((await store.listInvitations(tenant.id, { limit: 100, now: BEFORE_EXPIRY })).length, 1);
     },
   },
+  {
+    // Found by the model-based sequences: the memory store once refused this while SQL applied it.
+    name: "writeInvitation rotate onto the invitation's own selector applies: the unique selector key is about other invitations",
+    async run({ store }) {
+      const f = new Fixtures(store);
+      const tenant = await f.seedTenant('a', f.userId('owner'));
+      const invitation = newInvitation(f, tenant.id, 'ada');
+      await store.insertInvitation(invitation);
+      const later = new Date(EXPIRES_AT.getTime() + 86_400_000);
+      const rotated = { ...invitation, verifierHash: 'f'.repeat(64), expiresAt: later, resendCount: 1 };
+      const write = {
+        kind: 'rotate',
+        tenantId: tenant.id,
+        invitationId: invitation.id,
+        selector: invitation.selector,
+        verifierHash: 'f'.repeat(64),
+        expiresAt: later,
+        at: BEFORE_EXPIRY,
+      } as const;
+      assert.deepEqual(await store.writeInvitation(write), { outcome: 'applied', invitation: rotated });
+      assert.deepEqual(await store.findInvitationBySelector(invitation.selector), rotated);
+    },
+  },
 ] as const satisfies readonly StoreConformanceCase[];

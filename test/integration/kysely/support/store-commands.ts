@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { isTenantryError } from '../../../../src/core/errors/index.js';
+import { STORED_INVITATION_STATUSES, type InvitationStatusFilter } from '../../../../src/store/invitation-records.js';
 import { MEMBERSHIP_SOURCES, type MembershipSource } from '../../../../src/store/records.js';
 import type { Store } from '../../../../src/store/store.js';
 import type { StoreOperations } from '../../../../src/store/store-operations.js';
@@ -17,6 +19,46 @@ const TENANTS = ['a', 'A', 'a '] as const;
 const USERS = ['a', 'A', 'b', 'a ', 'ä', '𝒳'] as const;
 const ROLES = ['owner', 'member', 'admin'] as const;
 const OWNER = 'owner';
+/** Invitation ids and selectors come from small per-run pools so that inserts collide on both unique keys. */
+const INVITATIONS = 2;
+const SELECTORS = 3;
+// Emails differ only in case or by a trailing space: the one-pending key compares them exactly.
+const EMAILS = ['a@x.io', 'A@x.io', 'a@x.io ', 'ä@x.io'] as const;
+const VERIFIER_HASHES = ['0'.repeat(64), 'f'.repeat(64)] as const;
+const INVITATION_FILTERS: readonly (InvitationStatusFilter | undefined)[] = [undefined, ...STORED_INVITATION_STATUSES, 'expired'];
+
+/** A store-level invitation write, as the invitation service issues them. */
+type InvitationWriteOp =
+  | {
+      readonly kind: 'insertInvitation';
+      readonly tenant: number;
+      readonly invitation: number;
+      readonly selector: number;
+      readonly email: number;
+      readonly role: string;
+      readonly requireEmailMatch: boolean;
+      readonly hash: number;
+      readonly createdAt: Date;
+      readonly expiresAt: Date;
+    }
+  | {
+      readonly kind: 'acceptInvitationRow';
+      readonly tenant: number;
+      readonly invitation: number;
+      readonly selector: number;
+      readonly user: number;
+      readonly at: Date;
+    }
+  | { readonly kind: 'revokeInvitation'; readonly tenant: number; readonly invitation: number; readonly at: Date }
+  | {
+      readonly kind: 'rotateInvitation';
+      readonly tenant: number;
+      readonly invitation: number;
+      readonly selector: number;
+      readonly hash: number;
+      readonly expiresAt: Date;
+      readonly at: Date;
+    };
 
 type WriteOp =
   | { readonly kind: 'createTenant'; readonly tenant: number; readonly owner: number; readonly at: Date; readonly id: string }
@@ -30,15 +72,37 @@ type WriteOp =
       readonly id: string;
     }
   | { readonly kind: 'updateMembershipRole'; readonly tenant: number; readonly user: number; readonly role: string }
-  | { readonly kind: 'deleteMembership'; readonly tenant: number; readonly user: number };
+  | { readonly kind: 'deleteMembership'; readonly tenant: number; readonly user: number }
+  | InvitationWriteOp;
 
 type ReadOp =
   | { readonly kind: 'findTenant'; readonly tenant: number }
   | { readonly kind: 'findMembership'; readonly tenant: number; readonly user: number }
   | { readonly kind: 'listMembershipsOfUser'; readonly user: number }
-  | { readonly kind: 'listMembers'; readonly tenant: number; readonly limit: number; readonly after: number | undefined };
+  | { readonly kind: 'listMembers'; readonly tenant: number; readonly limit: number; readonly after: number | undefined }
+  | { readonly kind: 'findInvitationBySelector'; readonly selector: number }
+  | { readonly kind: 'findInvitation'; readonly tenant: number; readonly invitation: number }
+  | {
+      readonly kind: 'listInvitations';
+      readonly tenant: number;
+      readonly limit: number;
+      readonly after: number | undefined;
+      readonly status: InvitationStatusFilter | undefined;
+      readonly now: Date;
+    };
 
-type Op = WriteOp | ReadOp | { readonly kind: 'transaction'; readonly writes: readonly WriteOp[]; readonly fail: boolean };
+/** Acceptance as the service does it: the guarded flip, then (only when it applied) the membership, in one transaction. */
+interface AcceptOp {
+  readonly kind: 'acceptInvitation';
+  readonly tenant: number;
+  readonly invitation: number;
+  readonly selector: number;
+  readonly user: number;
+  readonly at: Date;
+  readonly id: string;
+}
+
+type Op = WriteOp | ReadOp | AcceptOp | { readonly kind: 'transaction'; readonly writes: readonly WriteOp[]; readonly fail: boolean };
 
 /** What the model run compares: the value, or the tenantry error code (and entity). */
 type Outcome = { readonly value: unknown } | { readonly error: string };
@@ -58,6 +122,55 @@ const userIndex = fc.nat({ max: USERS.length - 1 });
 const role = fc.constantFrom(...ROLES);
 const instant = fc.date({ min: new Date('2000-01-01T00:00:00.000Z'), max: new Date('2099-12-31T23:59:59.999Z'), noInvalidDate: true });
 const uuid = fc.uuid({ version: 4 });
+const invitationIndex = fc.nat({ max: INVITATIONS - 1 });
+const selectorIndex = fc.nat({ max: SELECTORS - 1 });
+const hashIndex = fc.nat({ max: VERIFIER_HASHES.length - 1 });
+// Mostly the first tenant, so that invitations meet each other (and the tenant exists); sometimes another, for the tenant guard.
+const invitationTenant = fc.constantFrom(0, 0, 0, 1);
+// Three instants only, so that an acceptance often lands exactly on an expiry (`at == expiresAt` is expired).
+const moment = fc.constantFrom(new Date('2030-01-01T00:00:00.000Z'), new Date('2030-01-08T00:00:00.000Z'), new Date('2030-01-15T00:00:00.001Z'));
+
+const invitationWriteOp: fc.Arbitrary<InvitationWriteOp> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('insertInvitation' as const),
+      tenant: invitationTenant,
+      invitation: invitationIndex,
+      selector: selectorIndex,
+      email: fc.nat({ max: EMAILS.length - 1 }),
+      role,
+      requireEmailMatch: fc.boolean(),
+      hash: hashIndex,
+      createdAt: moment,
+      expiresAt: moment,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('acceptInvitationRow' as const),
+      tenant: invitationTenant,
+      invitation: invitationIndex,
+      selector: selectorIndex,
+      user: userIndex,
+      at: moment,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('revokeInvitation' as const), tenant: invitationTenant, invitation: invitationIndex, at: moment }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('rotateInvitation' as const),
+      tenant: invitationTenant,
+      invitation: invitationIndex,
+      selector: selectorIndex,
+      hash: hashIndex,
+      expiresAt: moment,
+      at: moment,
+    }),
+  },
+);
 
 // Inserts dominate so that tenants fill up and listings have something to order.
 const writeOp: fc.Arbitrary<WriteOp> = fc.oneof(
@@ -76,6 +189,7 @@ const writeOp: fc.Arbitrary<WriteOp> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('updateMembershipRole' as const), tenant: tenantIndex, user: userIndex, role }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteMembership' as const), tenant: tenantIndex, user: userIndex }) },
+  { weight: 4, arbitrary: invitationWriteOp },
 );
 
 const readOp: fc.Arbitrary<ReadOp> = fc.oneof(
@@ -91,13 +205,53 @@ const readOp: fc.Arbitrary<ReadOp> = fc.oneof(
       after: fc.option(userIndex, { nil: undefined }),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('findInvitationBySelector' as const), selector: selectorIndex }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('findInvitation' as const), tenant: invitationTenant, invitation: invitationIndex }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('listInvitations' as const),
+      tenant: invitationTenant,
+      limit: fc.integer({ min: 1, max: INVITATIONS }),
+      after: fc.option(invitationIndex, { nil: undefined }),
+      status: fc.constantFrom(...INVITATION_FILTERS),
+      now: moment,
+    }),
+  },
 );
+
+const acceptOp: fc.Arbitrary<AcceptOp> = fc.record({
+  kind: fc.constant('acceptInvitation' as const),
+  tenant: invitationTenant,
+  invitation: invitationIndex,
+  selector: selectorIndex,
+  user: userIndex,
+  at: moment,
+  id: uuid,
+});
 
 const transactionOp = fc.record({ kind: fc.constant('transaction' as const), writes: fc.array(writeOp, { minLength: 1, maxLength: 4 }), fail: fc.boolean() });
 
 /** Ids of one run: a namespace keeps runs apart in a shared database. */
 class Ids {
+  /** Invitation ids are UUIDs (a `uuid` column on PostgreSQL): this run's differ from a random one in the last digit only. */
+  readonly #invitationBase = randomUUID().slice(0, -1);
   constructor(readonly namespace: string) {}
+  /**
+   * A generated membership id, moved into this run: shrinking turns ids
+   * into `00000000-…`, which would otherwise collide with an earlier run's
+   * rows in the shared database and hide the real counterexample.
+   */
+  uuid(id: string): string {
+    return `${this.#invitationBase.slice(0, 8)}${id.slice(8)}`;
+  }
+  invitation(index: number): string {
+    return `${this.#invitationBase}${index.toString(16)}`;
+  }
+  /** Selectors are unique across tenants (and runs): namespaced, and colliding within a run. */
+  selector(index: number): string {
+    return `${this.namespace}s${index.toString()}`;
+  }
   tenant(index: number): string {
     return `${this.namespace}${TENANTS[index] ?? ''}`;
   }
@@ -113,12 +267,12 @@ function applyWrite(ops: StoreOperations, ids: Ids, op: WriteOp): Promise<unknow
       const userId = ids.user(op.owner);
       return ops.createTenant(
         { id: tenantId, createdByType: 'user', createdBy: userId, createdAt: op.at },
-        { id: op.id, tenantId, userId, role: OWNER, createdByType: 'user', createdBy: userId, createdAt: op.at, source: 'tenant_create' },
+        { id: ids.uuid(op.id), tenantId, userId, role: OWNER, createdByType: 'user', createdBy: userId, createdAt: op.at, source: 'tenant_create' },
       );
     }
     case 'insertMembership':
       return ops.insertMembership({
-        id: op.id,
+        id: ids.uuid(op.id),
         tenantId: ids.tenant(op.tenant),
         userId: ids.user(op.user),
         role: op.role,
@@ -131,7 +285,77 @@ function applyWrite(ops: StoreOperations, ids: Ids, op: WriteOp): Promise<unknow
       return ops.updateMembershipRole({ tenantId: ids.tenant(op.tenant), userId: ids.user(op.user), role: op.role, ownerRole: OWNER });
     case 'deleteMembership':
       return ops.deleteMembership({ tenantId: ids.tenant(op.tenant), userId: ids.user(op.user), ownerRole: OWNER });
+    case 'insertInvitation':
+      return ops.insertInvitation({
+        id: ids.invitation(op.invitation),
+        tenantId: ids.tenant(op.tenant),
+        email: EMAILS[op.email] ?? EMAILS[0],
+        role: op.role,
+        selector: ids.selector(op.selector),
+        verifierHash: VERIFIER_HASHES[op.hash] ?? VERIFIER_HASHES[0],
+        status: 'pending',
+        requireEmailMatch: op.requireEmailMatch,
+        createdByType: 'system',
+        createdBy: 'system:model',
+        createdAt: op.createdAt,
+        expiresAt: op.expiresAt,
+        resendCount: 0,
+        acceptedBy: null,
+        settledAt: null,
+      });
+    case 'acceptInvitationRow':
+      return ops.writeInvitation({
+        kind: 'accept',
+        tenantId: ids.tenant(op.tenant),
+        invitationId: ids.invitation(op.invitation),
+        selector: ids.selector(op.selector),
+        userId: ids.user(op.user),
+        at: op.at,
+      });
+    case 'revokeInvitation':
+      return ops.writeInvitation({ kind: 'revoke', tenantId: ids.tenant(op.tenant), invitationId: ids.invitation(op.invitation), at: op.at });
+    case 'rotateInvitation':
+      return ops.writeInvitation({
+        kind: 'rotate',
+        tenantId: ids.tenant(op.tenant),
+        invitationId: ids.invitation(op.invitation),
+        selector: ids.selector(op.selector),
+        verifierHash: VERIFIER_HASHES[op.hash] ?? VERIFIER_HASHES[0],
+        expiresAt: op.expiresAt,
+        at: op.at,
+      });
   }
+}
+
+/** The service's acceptance transaction at store level: the membership exists exactly when the flip applied. */
+async function acceptInvitation(store: Store, ids: Ids, op: AcceptOp): Promise<unknown> {
+  const tenantId = ids.tenant(op.tenant);
+  const userId = ids.user(op.user);
+  return store.transaction(
+    async (tx) => {
+      const write = await tx.writeInvitation({
+        kind: 'accept',
+        tenantId,
+        invitationId: ids.invitation(op.invitation),
+        selector: ids.selector(op.selector),
+        userId,
+        at: op.at,
+      });
+      if (write.outcome === 'missed') return write;
+      await tx.insertMembership({
+        id: ids.uuid(op.id),
+        tenantId,
+        userId,
+        role: write.invitation.role,
+        createdByType: write.invitation.createdByType,
+        createdBy: write.invitation.createdBy,
+        createdAt: op.at,
+        source: 'invitation',
+      });
+      return write;
+    },
+    { tenantId },
+  );
 }
 
 class Rollback extends Error {}
@@ -148,6 +372,19 @@ async function apply(store: Store, ids: Ids, op: Op): Promise<unknown> {
       const tenantId = ids.tenant(op.tenant);
       return store.listMembers(tenantId, op.after === undefined ? { limit: op.limit } : { limit: op.limit, afterUserId: ids.user(op.after) });
     }
+    case 'findInvitationBySelector':
+      return store.findInvitationBySelector(ids.selector(op.selector));
+    case 'findInvitation':
+      return store.findInvitation(ids.tenant(op.tenant), ids.invitation(op.invitation));
+    case 'listInvitations':
+      return store.listInvitations(ids.tenant(op.tenant), {
+        limit: op.limit,
+        now: op.now,
+        ...(op.after === undefined ? {} : { afterId: ids.invitation(op.after) }),
+        ...(op.status === undefined ? {} : { status: op.status }),
+      });
+    case 'acceptInvitation':
+      return acceptInvitation(store, ids, op);
     case 'transaction': {
       const inner: Outcome[] = [];
       const committed = await store
@@ -201,6 +438,11 @@ export const storeCommands: fc.Arbitrary<fc.AsyncCommand<ModelState, RealState>>
   readOp.map((op) => new OpCommand(op)),
   readOp.map((op) => new OpCommand(op)),
   transactionOp.map((op) => new OpCommand(op)),
+  invitationWriteOp.map((op) => new OpCommand(op)),
+  invitationWriteOp.map((op) => new OpCommand(op)),
+  acceptOp.map((op) => new OpCommand(op)),
+  // The tenant invitations mostly target: created early in most runs, so invitation writes get past the tenant guard.
+  fc.record({ kind: fc.constant('createTenant' as const), tenant: fc.constant(0), owner: userIndex, at: instant, id: uuid }).map((op) => new OpCommand(op)),
 ];
 
 /** A fresh run: an empty model and a namespace of its own. */
