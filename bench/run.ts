@@ -89,8 +89,9 @@ if (cold === undefined) {
 } else {
   console.log(table(cold));
   const wall = (prefix: string) => cold.find((row) => row.name.startsWith(prefix))!.wallNsPerOp;
-  const ratio = wall('tenantry') / wall('raw');
+  const ratio = wall('tenantry') / wall('raw SELECT role');
   console.log(`\n${verdict('cold request / raw SELECT', ratio, '<= 1.2', ratio <= 1.2)}`);
+  console.log(verdict('cold request / raw SELECT as a named prepared statement', wall('tenantry') / wall('raw SELECT, named'), '(info)', true));
 }
 
 if (process.env['BENCH_ONLY'] === 'authz') process.exit(0);
