@@ -26,6 +26,8 @@ const lookupAsync = async (u: string, t: string, c: string) => lookup(u, t, c);
 const ability = createMongoAbility([{ action: [...roles.capabilitiesOf('manager')], subject: 'all' }]);
 const abilities = new Map([[userId, new Map([[tenantId, ability]])]]);
 const noAbility = createMongoAbility([]);
+const memoized = tenantry.forRequest({ userId });
+await memoized.check(tenantId, 'billing.read');
 let sink: unknown;
 let count = 0;
 const rows = await interleaved([
@@ -48,6 +50,20 @@ const rows = await interleaved([
     iterations: N,
     run: (n) => {
       for (let i = 0; i < n; i += 1) if ((abilities.get(userId)?.get(tenantId) ?? noAbility).can('billing.read', 'Tenant')) count += 1;
+    },
+  },
+  {
+    name: 'memoized scope.check',
+    iterations: N,
+    run: async (n) => {
+      for (let i = 0; i < n; i += 1) sink = await memoized.check(tenantId, 'billing.read');
+    },
+  },
+  {
+    name: 'new scope only (no check)',
+    iterations: N,
+    run: (n) => {
+      for (let i = 0; i < n; i += 1) sink = tenantry.forRequest({ userId });
     },
   },
   {
