@@ -40,8 +40,7 @@ export class CoarseClock implements TtlClock {
     }
     this.#value = performance.now();
     this.#left = READS_PER_SAMPLE;
-    // Unref'd, so a sample never keeps the process alive.
-    setImmediate(this.#reset).unref();
+    scheduleReset(this.#reset);
     return this.#value;
   }
 
@@ -49,5 +48,20 @@ export class CoarseClock implements TtlClock {
   fresh(): number {
     this.#value = performance.now();
     return this.#value;
+  }
+}
+
+/**
+ * Runs `reset` at the end of the current event-loop turn: `setImmediate`,
+ * unref'd so that a sample never keeps the process alive. A runtime without
+ * it (a worker-style edge runtime) resets after the current microtask
+ * instead, which only makes the clock less coarse.
+ */
+function scheduleReset(reset: () => void): void {
+  if (typeof setImmediate === 'function') {
+    const handle = setImmediate(reset) as { unref?: () => unknown } | undefined;
+    handle?.unref?.();
+  } else {
+    queueMicrotask(reset);
   }
 }
