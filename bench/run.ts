@@ -5,6 +5,10 @@
  * raw single-row SELECT. Prints the machine, Node version and method, every
  * figure, and the ratios the targets are stated in. The consumption
  * benchmarks are `npm run bench:db`. Results are recorded in docs/benchmarks.md.
+ *
+ * `BENCH_ONLY=authz npm run bench` stops after the authorization sections
+ * (in-process table, ratios, cold PostgreSQL request), for a short run on a
+ * shared machine.
  */
 import { cpus, platform, release, totalmem } from 'node:os';
 import { checkBenchmarks } from './authz/check.bench.js';
@@ -85,9 +89,12 @@ if (cold === undefined) {
 } else {
   console.log(table(cold));
   const wall = (prefix: string) => cold.find((row) => row.name.startsWith(prefix))!.wallNsPerOp;
-  const ratio = wall('tenantry') / wall('raw');
+  const ratio = wall('tenantry') / wall('raw SELECT role');
   console.log(`\n${verdict('cold request / raw SELECT', ratio, '<= 1.2', ratio <= 1.2)}`);
+  console.log(verdict('cold request / raw SELECT as a named prepared statement', wall('tenantry') / wall('raw SELECT, named'), '(info)', true));
 }
+
+if (process.env['BENCH_ONLY'] === 'authz') process.exit(0);
 
 console.log('\n## Two-factor (argon2id recovery codes, keyring, verify)\n');
 console.log(harnessTable(await twoFactorBenchmarks()));

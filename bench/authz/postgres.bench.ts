@@ -13,8 +13,11 @@ const CALLS = Math.max(50, Math.round(2_000 * SCALE));
 /**
  * A cold request on PostgreSQL: a new scope and its first check (no cache),
  * which is one membership SELECT, beside the raw single-row SELECT of the
- * same row by its unique key on the same pool (one connection, sequential
- * calls, so this is latency). `undefined` when PostgreSQL is not reachable.
+ * same row by its unique key on the same pool, sent unnamed (what the target
+ * is stated against) and as a named prepared statement (one connection,
+ * sequential calls, so this is latency). `BENCH_PREPARED=false` measures
+ * the store with `preparedStatements: false`. `undefined` when PostgreSQL is
+ * not reachable.
  */
 export async function postgresColdRequest(): Promise<RoundResult[] | undefined> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -32,7 +35,7 @@ export async function postgresColdRequest(): Promise<RoundResult[] | undefined> 
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db);
-    const tenantry = createTenantry({ capabilities, roles, store: kyselyStore(db) });
+    const tenantry = createTenantry({ capabilities, roles, store: kyselyStore(db, { preparedStatements: process.env['BENCH_PREPARED'] !== 'false' }) });
     const system = tenantry.as(systemActor('bench'));
     const tenantIds: string[] = [];
     for (let i = 0; i < 50; i += 1) {
@@ -53,6 +56,21 @@ export async function postgresColdRequest(): Promise<RoundResult[] | undefined> 
               tenantId,
               `member-${i % tenantIds.length}`,
             ]);
+          }
+        },
+      },
+      {
+        // The same statement as a named prepared statement: the floor of any client that prepares.
+        name: 'raw SELECT, named prepared statement, pg pool',
+        iterations: CALLS,
+        run: async (n) => {
+          for (let k = 0; k < n; k += 1, i += 1) {
+            const tenantId = tenantIds[i % tenantIds.length]!;
+            sink = await pool.query({
+              name: 'bench_raw_membership',
+              text: 'select role from tenantry_memberships where tenant_id = $1 and user_id = $2',
+              values: [tenantId, `member-${i % tenantIds.length}`],
+            });
           }
         },
       },

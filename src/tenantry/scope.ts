@@ -47,13 +47,12 @@ export class Scope<
   readonly actor: Actor;
   readonly #access: ActorAccess<C>;
   readonly #services: InstanceServices<C, R, F, L, P>;
-  #tenants: TenantsApi | undefined;
-  #members: MembersApi<R> | undefined;
-  #webhooks: WebhooksApi | undefined;
-  #audit: AuditApi | undefined;
-  #usage: UsageApi<F, L, P> | undefined;
-  #provisioning: ProvisioningApi<F, L, P> | undefined;
-  #invitations: InvitationsApi<R> | undefined;
+  /**
+   * The API objects, built on first use, in one holder created with the
+   * first of them: most request scopes only check, and a scope is built per
+   * request, so it stays three fields wide until an API is used.
+   */
+  #apis: ScopeApis<R, F, L, P> | undefined;
 
   /** @internal Use `tenantry.forRequest()` or `tenantry.as()`. */
   constructor(actor: Actor, services: InstanceServices<C, R, F, L, P>, stepUp?: StepUpGate) {
@@ -163,22 +162,22 @@ export class Scope<
 
   /** Tenants: the actor's tenants (the switcher), creation, reads. */
   get tenants(): TenantsApi {
-    return (this.#tenants ??= new TenantsApi(this, this.#access, this.#services));
+    return ((this.#apis ??= {}).tenants ??= new TenantsApi(this, this.#access, this.#services));
   }
 
   /** Membership management: add, change role, remove, leave, transfer ownership, list. */
   get members(): MembersApi<R> {
-    return (this.#members ??= new MembersApi<R>(this, this.#services.memberships, this.#services.memberQueries));
+    return ((this.#apis ??= {}).members ??= new MembersApi<R>(this, this.#services.memberships, this.#services.memberQueries));
   }
 
   /** The tenant's webhook endpoints (capability `webhooks.manage`); `ConfigurationError` without the `webhooks` option. */
   get webhooks(): WebhooksApi {
-    return (this.#webhooks ??= new WebhooksApi(this, this.#services.webhooks));
+    return ((this.#apis ??= {}).webhooks ??= new WebhooksApi(this, this.#services.webhooks));
   }
 
   /** The tenant audit log. */
   get audit(): AuditApi {
-    return (this.#audit ??= new AuditApi(this, this.#services.auditQueries));
+    return ((this.#apis ??= {}).audit ??= new AuditApi(this, this.#services.auditQueries));
   }
 
   /**
@@ -187,7 +186,7 @@ export class Scope<
    * `entitlements` on the instance every call is a `ConfigurationError`.
    */
   get usage(): UsageApi<F, L, P> {
-    return (this.#usage ??= new UsageApi<F, L, P>(this, this.#services.entitlements));
+    return ((this.#apis ??= {}).usage ??= new UsageApi<F, L, P>(this, this.#services.entitlements));
   }
 
   /**
@@ -195,11 +194,22 @@ export class Scope<
    * only: a user actor gets `ActorNotAllowedError`.
    */
   get provisioning(): ProvisioningApi<F, L, P> {
-    return (this.#provisioning ??= new ProvisioningApi<F, L, P>(this, this.#services.entitlements));
+    return ((this.#apis ??= {}).provisioning ??= new ProvisioningApi<F, L, P>(this, this.#services.entitlements));
   }
 
   /** Invitations: create, resend, revoke, list (managers) and accept (the invitee). */
   get invitations(): InvitationsApi<R> {
-    return (this.#invitations ??= new InvitationsApi<R>(this, this.#services.invitations));
+    return ((this.#apis ??= {}).invitations ??= new InvitationsApi<R>(this, this.#services.invitations));
   }
+}
+
+/** The lazily built API objects of a scope. */
+interface ScopeApis<R extends string, F extends string, L extends F, P extends string> {
+  tenants?: TenantsApi;
+  members?: MembersApi<R>;
+  webhooks?: WebhooksApi;
+  audit?: AuditApi;
+  usage?: UsageApi<F, L, P>;
+  provisioning?: ProvisioningApi<F, L, P>;
+  invitations?: InvitationsApi<R>;
 }

@@ -3,8 +3,9 @@ import type { StorageFailure, StoreAdapter, TransactionOptions } from '../../sto
 import type { StoreOperations } from '../../store/store-operations.js';
 import { resolveDialect } from './dialects/resolve-dialect.js';
 import type { StoreQueries } from './dialects/store-dialect.js';
-import { resolveTableOptions, type KyselyStoreOptions } from './kysely-store-options.js';
+import { resolveStoreOptions, type KyselyStoreOptions } from './kysely-store-options.js';
 import { operationsIn } from './operation-scope.js';
+import { ActiveMembershipLookup } from './operations/active-membership.js';
 import { lockTenantOnOpen } from './operations/reads.js';
 import type { Scope } from './scope.js';
 import { storageFailureOf } from './storage-errors.js';
@@ -33,7 +34,7 @@ export class KyselyAdapter implements StoreAdapter {
   /** Throws `ConfigurationError` for an invalid option or when the dialect cannot be detected. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the host's own tables are irrelevant here.
   constructor(db: Kysely<any>, options?: KyselyStoreOptions) {
-    const resolved = resolveTableOptions(options, 'kyselyStore() options');
+    const resolved = resolveStoreOptions(options);
     this.#hostDb = db;
     this.#scope = Object.freeze<Scope>({
       // The host's plugins (CamelCasePlugin, WithSchemaPlugin, ...) would rename
@@ -43,6 +44,7 @@ export class KyselyAdapter implements StoreAdapter {
       tables: tableNames(resolved.tablePrefix),
       // Outside a transaction each operation has a connection (and transaction) of its own.
       transaction: undefined,
+      statements: Object.freeze({ activeMembership: new ActiveMembershipLookup(resolved.preparedStatements) }),
     });
     this.name = `kysely:${this.#scope.dialect.name}`;
     // Every operation as an own property, so the adapter can be spread or wrapped.

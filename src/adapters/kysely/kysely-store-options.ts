@@ -31,12 +31,28 @@ export interface KyselyTableOptions {
 }
 
 /** Options of {@link kyselyStore}. */
-export type KyselyStoreOptions = KyselyTableOptions;
+export interface KyselyStoreOptions extends KyselyTableOptions {
+  /**
+   * PostgreSQL through `pg` only: send the membership lookup behind every
+   * cold access decision as a named prepared statement, parsed and planned
+   * once per connection. Turn it off behind a transaction-mode pooler that
+   * cannot keep prepared statements (PgBouncer before 1.21), or with a
+   * PostgreSQL driver other than `pg` that requires the SQL as a primitive
+   * string (see docs/storage.md). Ignored on MySQL/MariaDB and SQLite.
+   * Default is `true`.
+   */
+  readonly preparedStatements?: boolean;
+}
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedTableOptions {
   readonly tablePrefix: string;
   readonly dialect: StoreDialectName | undefined;
+}
+
+/** {@link KyselyStoreOptions} after validation, with defaults applied. */
+export interface ResolvedStoreOptions extends ResolvedTableOptions {
+  readonly preparedStatements: boolean;
 }
 
 /** Zod shape of {@link KyselyTableOptions}, for functions that accept more options. */
@@ -61,4 +77,15 @@ export function withTableDefaults(options: {
  */
 export function resolveTableOptions(options: KyselyTableOptions | undefined, what: string): ResolvedTableOptions {
   return withTableDefaults(parseConfig(tableOptionsSchema, options ?? {}, what));
+}
+
+const storeOptionsSchema = z.object({ ...tableOptionsShape, preparedStatements: z.boolean().optional() }).strict();
+
+/**
+ * Validates {@link kyselyStore} options (unknown keys included) and applies
+ * defaults. Throws `ConfigurationError` naming the offending option.
+ */
+export function resolveStoreOptions(options: KyselyStoreOptions | undefined): ResolvedStoreOptions {
+  const parsed = parseConfig(storeOptionsSchema, options ?? {}, 'kyselyStore() options');
+  return Object.freeze({ ...withTableDefaults(parsed), preparedStatements: parsed.preparedStatements ?? true });
 }

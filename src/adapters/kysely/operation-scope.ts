@@ -17,7 +17,7 @@ import { findMembership, findTenant, listMembers, listMembershipsOfUser } from '
 import { release } from './operations/release.js';
 import { listRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from './operations/recovery-codes.js';
 import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToReseal, resealTwoFactorSecret, saveTwoFactor } from './operations/two-factor.js';
-import { deleteTenant, findActiveMembership, listTenants, updateTenant } from './operations/tenants.js';
+import { deleteTenant, listTenants, updateTenant } from './operations/tenants.js';
 import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
 import * as webhooks from './operations/webhooks.js';
 
@@ -58,7 +58,7 @@ export function operationsIn(scope: Scope): StoreOperations {
     updateTenant: (update) => allOrNothing(scope, (ctx) => updateTenant(ctx, update)),
     listTenants: (page) => read(scope, (ctx) => listTenants(ctx, page)),
     deleteTenant: (tenantId) => allOrNothing(scope, (ctx) => deleteTenant(ctx, tenantId)),
-    findActiveMembership: (tenantId, userId) => read(scope, (ctx) => findActiveMembership(ctx, tenantId, userId)),
+    findActiveMembership: (tenantId, userId) => read(scope, (ctx) => scope.statements.activeMembership.find(ctx, tenantId, userId)),
     findMembership: (tenantId, userId) => read(scope, (ctx) => findMembership(ctx, tenantId, userId)),
     listMembershipsOfUser: (userId) => read(scope, (ctx) => listMembershipsOfUser(ctx, userId)),
     listMembers: (tenantId, page) => read(scope, (ctx) => listMembers(ctx, tenantId, page)),

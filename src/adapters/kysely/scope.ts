@@ -1,4 +1,5 @@
 import type { StoreDialect, StoreQueries } from './dialects/store-dialect.js';
+import type { ActiveMembershipLookup } from './operations/active-membership.js';
 import type { QueryContext } from './operations/query-context.js';
 import type { TableNames } from './tables.js';
 import { runInTransaction, withSavepoint } from './transactions.js';
@@ -16,6 +17,8 @@ export interface Scope {
   readonly tables: TableNames;
   /** The connection of the enclosing `transaction()`, or `undefined` outside one. */
   readonly transaction: StoreQueries | undefined;
+  /** Statements compiled once per store and shared by its transactions. */
+  readonly statements: { readonly activeMembership: ActiveMembershipLookup };
 }
 
 function contextOn(scope: Scope, q: StoreQueries): QueryContext {

@@ -38,7 +38,14 @@ export class ActorAccess<C extends string> {
   readonly actor: Actor;
   #ref: ActorRef | undefined;
   readonly #deps: ActorAccessDependencies;
-  // Both maps are created on first use: a request served from the cross-request cache needs neither the ref nor the pending map.
+  /**
+   * The memo. Most requests act in one tenant, so the first resolved tenant
+   * lives in these two fields and a `Map` is only created for a second one;
+   * the pending map and the actor ref are created on first use too, so a
+   * request served from the cross-request cache allocates none of them.
+   */
+  #firstId: string | undefined;
+  #first: TenantAccess<C> | undefined;
   #resolved: Map<string, TenantAccess<C>> | undefined;
   /** Cache the promise, not the value, so concurrent first calls share one lookup. */
   #pending: Map<string, Promise<TenantAccess<C>>> | undefined;
@@ -117,10 +124,9 @@ export class ActorAccess<C extends string> {
    */
   prime(memberships: readonly { readonly tenantId: string; readonly role: string }[], generation: number): void {
     if (generation !== this.#generation) return;
-    const resolved = (this.#resolved ??= new Map());
     for (const { tenantId, role } of memberships) {
-      if (resolved.has(tenantId) || this.#pending?.has(tenantId) === true) continue;
-      resolved.set(tenantId, this.#forRequest(new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'member', role)));
+      if (this.#memoized(tenantId) !== undefined || this.#pending?.has(tenantId) === true) continue;
+      this.#memoize(tenantId, this.#forRequest(new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'member', role)));
     }
   }
 
@@ -133,11 +139,32 @@ export class ActorAccess<C extends string> {
   refresh(tenantId?: string): void {
     this.#generation += 1;
     if (tenantId === undefined) {
+      this.#firstId = undefined;
+      this.#first = undefined;
       this.#resolved?.clear();
       this.#pending?.clear();
     } else {
+      if (this.#firstId === tenantId) {
+        this.#firstId = undefined;
+        this.#first = undefined;
+      }
       this.#resolved?.delete(tenantId);
       this.#pending?.delete(tenantId);
+    }
+  }
+
+  /** The memoized access object of `tenantId`, if any. */
+  #memoized(tenantId: string): TenantAccess<C> | undefined {
+    if (this.#firstId === tenantId) return this.#first;
+    return this.#resolved?.get(tenantId);
+  }
+
+  #memoize(tenantId: string, access: TenantAccess<C>): void {
+    if (this.#firstId === undefined || this.#firstId === tenantId) {
+      this.#firstId = tenantId;
+      this.#first = access;
+    } else {
+      (this.#resolved ??= new Map()).set(tenantId, access);
     }
   }
 
@@ -146,7 +173,7 @@ export class ActorAccess<C extends string> {
    * id (never sent to storage), or a hit of the cross-request cache.
    */
   #now(tenantId: string): TenantAccess<C> | undefined {
-    const known = this.#resolved?.get(tenantId);
+    const known = this.#memoized(tenantId);
     if (known !== undefined || this.#pending?.has(tenantId) === true) return known;
     const { cache, isValidTenantId } = this.#deps;
     let access: TenantAccess<C> | undefined;
@@ -159,7 +186,7 @@ export class ActorAccess<C extends string> {
       access = hit === undefined ? undefined : this.#forRequest(hit);
     }
     if (access === undefined && !isValidTenantId(tenantId)) access = new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'malformed');
-    if (access !== undefined) (this.#resolved ??= new Map()).set(tenantId, access);
+    if (access !== undefined) this.#memoize(tenantId, access);
     return access;
   }
 
@@ -172,7 +199,7 @@ export class ActorAccess<C extends string> {
     lookup = this.#load(tenantId).then(
       (access) => {
         if (generation === this.#generation) {
-          (this.#resolved ??= new Map()).set(tenantId, access);
+          this.#memoize(tenantId, access);
           pending.delete(tenantId);
         }
         return access;

@@ -1,4 +1,5 @@
 import type { MembershipFact } from '../../core/decisions/decision.js';
+import { CoarseClock, type TtlClock } from './coarse-clock.js';
 
 /** Options of the optional cross-request membership cache. */
 export interface MembershipCacheOptions {
@@ -17,22 +18,39 @@ export interface CacheHit<V> {
   readonly value: V;
 }
 
-/** A stored entry: the hit itself, its deadline, and the CLOCK reference bit. */
+/**
+ * A stored entry: the hit itself, its deadline, the CLOCK reference bit, and
+ * its place in the eviction queue. It remembers the tenant's map it was put
+ * in, so the queue can tell a live entry from one that was invalidated,
+ * replaced or expired without being unlinked.
+ */
 interface Slot<V> extends CacheHit<V> {
   readonly expiresAt: number;
+  readonly userId: string;
+  readonly users: Map<string, Slot<V>>;
+  readonly tenantId: string;
   used: boolean;
+  next: Slot<V> | undefined;
 }
 
 /**
  * Cross-request cache of membership lookups, bounded and with a TTL.
  *
- * A hit is on every request's path, so it is one `Map` lookup, one clock
- * read and one flag write: no recency list to reorder and no options object
- * (a general-purpose LRU spent a quarter of the per-request path in its
- * `get`, see docs/benchmarks.md). Eviction is CLOCK (second chance): the
- * `Map` keeps insertion order, and an entry read since it was last passed
- * over is moved to the back instead of evicted. The
- * instance caches the resolved per-tenant access object (role, bitmask,
+ * A hit is on every request's path, so it is two `Map` lookups on the
+ * caller's own strings (tenant, then user: no key is concatenated, so V8
+ * hashes nothing new; an id's hash is cached on the string), one read of a
+ * coarse clock (see {@link CoarseClock}) and one flag write. Invalidating a
+ * tenant is one `delete` of its map.
+ *
+ * Eviction is CLOCK (second chance) over a FIFO queue of slots: the oldest
+ * slot is evicted unless it was read since it was last passed over, in which
+ * case it goes to the back. Entries dropped early (invalidated, replaced,
+ * expired) stay in the queue as dead slots until the hand passes them, and
+ * take no place among the `max` entries; once dead slots outnumber `max`,
+ * one sweep drops them all (amortized constant per insertion), so memory
+ * stays bounded by twice `max` slots.
+ *
+ * The instance caches the resolved per-tenant access object (role, bitmask,
  * built decisions), so a later request's check is served synchronously;
  * `V` defaults to the plain membership fact.
  *
@@ -43,53 +61,77 @@ interface Slot<V> extends CacheHit<V> {
  * role back for a whole TTL.
  */
 export class MembershipCache<V = MembershipFact | undefined> {
-  readonly #entries = new Map<string, Slot<V>>();
+  #tenants = new Map<string, Map<string, Slot<V>>>();
   readonly #max: number;
   readonly #ttlMs: number;
+  readonly #clock: TtlClock;
+  /** The eviction queue: oldest first. */
+  #head: Slot<V> | undefined;
+  #tail: Slot<V> | undefined;
+  /** Slots in the queue, dead ones included (at most twice `max`). */
+  #queued = 0;
+  /** Live entries. */
+  #size = 0;
   #generation = 0;
   #suspended = false;
 
-  constructor(options: MembershipCacheOptions) {
+  /** `clock` is for tests; the default reads `performance.now()` at most once per event-loop turn. */
+  constructor(options: MembershipCacheOptions, clock: TtlClock = new CoarseClock()) {
     this.#max = options.max;
     this.#ttlMs = options.ttlMs;
+    this.#clock = clock;
   }
 
   /** The cached entry, synchronously (for the hot path), or `undefined` on a miss or an expired entry. */
   peek(tenantId: string, userId: string): CacheHit<V> | undefined {
-    return this.#get(cacheKey(tenantId, userId));
+    const users = this.#tenants.get(tenantId);
+    if (users === undefined) return undefined;
+    const slot = users.get(userId);
+    if (slot === undefined) return undefined;
+    if (slot.expiresAt <= this.#clock.now()) {
+      this.#drop(users, slot);
+      return undefined;
+    }
+    slot.used = true;
+    return slot;
   }
 
   /** Returns the cached value, or loads it with `load` and caches it when no invalidation raced the load. */
   async lookup(tenantId: string, userId: string, load: () => Promise<V>): Promise<V> {
     // Suspended (the bus is down): every lookup reads storage, nothing is kept.
     if (this.#suspended) return load();
-    const key = cacheKey(tenantId, userId);
-    const hit = this.#get(key);
+    const hit = this.peek(tenantId, userId);
     if (hit !== undefined) return hit.value;
 
     const generation = this.#generation;
     const value = await load();
-    if (generation === this.#generation) this.#set(key, value);
+    if (generation === this.#generation) this.#set(tenantId, userId, value);
     return value;
   }
 
   /** Forgets one (tenant, user) pair, or every entry of the tenant when `userId` is omitted. */
   invalidate(tenantId: string, userId?: string): void {
     this.#generation += 1;
-    if (userId !== undefined) {
-      this.#entries.delete(cacheKey(tenantId, userId));
+    const users = this.#tenants.get(tenantId);
+    if (users === undefined) return;
+    if (userId === undefined) {
+      // One delete: the tenant's slots become dead in the queue.
+      this.#size -= users.size;
+      this.#tenants.delete(tenantId);
       return;
     }
-    const prefix = `${tenantId}\u0000`;
-    for (const key of this.#entries.keys()) {
-      if (key.startsWith(prefix)) this.#entries.delete(key);
-    }
+    const slot = users.get(userId);
+    if (slot !== undefined) this.#drop(users, slot);
   }
 
   /** Forgets everything. */
   clear(): void {
     this.#generation += 1;
-    this.#entries.clear();
+    this.#tenants = new Map();
+    this.#head = undefined;
+    this.#tail = undefined;
+    this.#queued = 0;
+    this.#size = 0;
   }
 
   /**
@@ -111,41 +153,81 @@ export class MembershipCache<V = MembershipFact | undefined> {
 
   /** Number of entries held (expired ones included until they are read or evicted). */
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
-  #get(key: string): Slot<V> | undefined {
-    const slot = this.#entries.get(key);
-    if (slot === undefined) return undefined;
-    if (slot.expiresAt <= performance.now()) {
-      this.#entries.delete(key);
-      return undefined;
+  /** Removes a live entry from its tenant's map; its slot stays in the queue, dead. */
+  #drop(users: Map<string, Slot<V>>, slot: Slot<V>): void {
+    users.delete(slot.userId);
+    this.#size -= 1;
+    if (users.size === 0 && this.#tenants.get(slot.tenantId) === users) this.#tenants.delete(slot.tenantId);
+  }
+
+  #isLive(slot: Slot<V>): boolean {
+    return slot.users.get(slot.userId) === slot && this.#tenants.get(slot.tenantId) === slot.users;
+  }
+
+  #set(tenantId: string, userId: string, value: V): void {
+    let users = this.#tenants.get(tenantId);
+    if (users === undefined) this.#tenants.set(tenantId, (users = new Map<string, Slot<V>>()));
+    const previous = users.get(userId);
+    if (previous !== undefined) this.#drop(users, previous);
+    // #drop may have removed the tenant's map when it emptied it.
+    if (this.#tenants.get(tenantId) !== users) this.#tenants.set(tenantId, users);
+    const slot: Slot<V> = { value, expiresAt: this.#clock.fresh() + this.#ttlMs, userId, users, tenantId, used: false, next: undefined };
+    users.set(userId, slot);
+    this.#size += 1;
+    this.#enqueue(slot);
+    while (this.#size > this.#max) this.#evictOne();
+    if (this.#queued > 2 * this.#max) this.#sweep();
+  }
+
+  /** Drops every dead slot from the queue, keeping the order of the live ones. */
+  #sweep(): void {
+    let slot = this.#head;
+    this.#head = undefined;
+    this.#tail = undefined;
+    this.#queued = 0;
+    while (slot !== undefined) {
+      const next = slot.next;
+      if (this.#isLive(slot)) this.#enqueue(slot);
+      slot = next;
     }
-    slot.used = true;
+  }
+
+  #enqueue(slot: Slot<V>): void {
+    slot.next = undefined;
+    if (this.#tail === undefined) this.#head = slot;
+    else this.#tail.next = slot;
+    this.#tail = slot;
+    this.#queued += 1;
+  }
+
+  #dequeue(): Slot<V> | undefined {
+    const slot = this.#head;
+    if (slot === undefined) return undefined;
+    this.#head = slot.next;
+    if (this.#head === undefined) this.#tail = undefined;
+    slot.next = undefined;
+    this.#queued -= 1;
     return slot;
   }
 
-  #set(key: string, value: V): void {
-    const entries = this.#entries;
-    entries.delete(key);
-    entries.set(key, { value, expiresAt: performance.now() + this.#ttlMs, used: false });
-    while (entries.size > this.#max) this.#evictOne();
-  }
-
-  /** Evicts the oldest entry not read since it was last passed over; read ones get a second chance at the back. */
+  /**
+   * Evicts the oldest live entry not read since it was last passed over (or
+   * expired); dead slots on the way are dropped, and a read entry gets a
+   * second chance at the back.
+   */
   #evictOne(): void {
-    const entries = this.#entries;
-    const now = performance.now();
-    for (const [key, slot] of entries) {
-      entries.delete(key);
-      if (!slot.used || slot.expiresAt <= now) return;
+    const now = this.#clock.now();
+    for (let slot = this.#dequeue(); slot !== undefined; slot = this.#dequeue()) {
+      if (!this.#isLive(slot)) continue;
+      if (!slot.used || slot.expiresAt <= now) {
+        this.#drop(slot.users, slot);
+        return;
+      }
       slot.used = false;
-      entries.set(key, slot);
+      this.#enqueue(slot);
     }
   }
-}
-
-/** NUL cannot occur in validated ids, so the key is unambiguous. */
-function cacheKey(tenantId: string, userId: string): string {
-  return `${tenantId}\u0000${userId}`;
 }

@@ -27,7 +27,6 @@ export type AccessStanding = 'member' | 'system' | 'none' | 'malformed';
 interface Answer<C extends string> {
   readonly decision: Decision<C>;
   readonly denial: DenialEvent | undefined;
-  promise: Promise<Decision<C>> | undefined;
 }
 
 /**
@@ -60,6 +59,13 @@ export class TenantAccess<C extends string = string> {
   /** See {@link AccessStanding}. */
   readonly standing: AccessStanding;
   readonly #rules: AccessRules;
+  /**
+   * Copied from the rules so that a check follows as few dependent loads as
+   * possible (capability → index, index → answer): with tens of thousands
+   * of access objects cached, each load can be a cache miss.
+   */
+  readonly #index: ReadonlyMap<string, number>;
+  readonly #onDenied: DenialHook | undefined;
   readonly #actor: ActorRef;
   readonly #granted: Uint32Array;
   /** Granted by the role but held back until the request steps up (answered 401); empty unless {@link TenantAccess.requiringStepUp}. */
@@ -68,6 +74,8 @@ export class TenantAccess<C extends string = string> {
   readonly grantsStepUp: boolean;
   /** Per capability index, built on first use; the object's answers never change. */
   readonly #answers: (Answer<C> | undefined)[] = [];
+  /** Per capability index, the answer's decision as a settled promise, for `scope.check()` (built on its first use). */
+  readonly #settled: (Promise<Decision<C>> | undefined)[] = [];
 
   /** @internal Built by the scope (`scope.access()`), or cached across requests by the membership cache. */
   constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string, stepUpRequired = false) {
@@ -76,10 +84,10 @@ export class TenantAccess<C extends string = string> {
     this.member = standing === 'member' || standing === 'system';
     this.role = standing === 'member' ? role : undefined;
     this.#rules = rules;
+    this.#index = rules.compiled.index;
+    this.#onDenied = rules.onDenied;
     this.#actor = actor;
-    const { compiled } = rules;
-    const granted =
-      standing === 'system' ? compiled.all : standing === 'member' && role !== undefined ? (compiled.masks.get(role) ?? compiled.none) : compiled.none;
+    const granted = grantedMask(rules.compiled, standing, role);
     const stepUp = standing === 'member' ? rules.stepUp : undefined;
     if (stepUp !== undefined && stepUpRequired) {
       this.#granted = granted.map((word, at) => (word & ~(stepUp[at] ?? 0)) >>> 0);
@@ -97,7 +105,7 @@ export class TenantAccess<C extends string = string> {
    * denial; throws `UnknownCapabilityError` for an undeclared capability.
    */
   can(capability: C): boolean {
-    const index = this.#rules.compiled.index.get(capability);
+    const index = this.#index.get(capability);
     if (index === undefined) throw new UnknownCapabilityError(String(capability));
     if (hasBit(this.#granted, index)) return true;
     this.#emit((this.#answers[index] ?? this.#answer(index, capability)).denial);
@@ -111,7 +119,7 @@ export class TenantAccess<C extends string = string> {
    * undeclared capability.
    */
   check(capability: C): Decision<C> {
-    const index = this.#rules.compiled.index.get(capability);
+    const index = this.#index.get(capability);
     if (index === undefined) throw new UnknownCapabilityError(String(capability));
     const answer = this.#answers[index] ?? this.#answer(index, capability);
     if (answer.denial !== undefined) this.#emit(answer.denial);
@@ -154,11 +162,14 @@ export class TenantAccess<C extends string = string> {
    * call, for `scope.check()`: a memoized check allocates no new promise.
    */
   settled(capability: C): Promise<Decision<C>> {
-    const index = this.#rules.compiled.index.get(capability);
+    const index = this.#index.get(capability);
     if (index === undefined) return Promise.reject(new UnknownCapabilityError(String(capability)));
+    const settled = this.#settled[index];
+    // The answer (and its denial event) is only read when a hook may need it.
+    if (settled !== undefined && this.#onDenied === undefined) return settled;
     const answer = this.#answers[index] ?? this.#answer(index, capability);
     if (answer.denial !== undefined) this.#emit(answer.denial);
-    return (answer.promise ??= Promise.resolve(answer.decision));
+    return settled ?? (this.#settled[index] = Promise.resolve(answer.decision));
   }
 
   /** @internal The denial event of a plain membership check (`scope.isMember()`), or `undefined` for a member. */
@@ -199,13 +210,25 @@ export class TenantAccess<C extends string = string> {
           reason: this.standing === 'malformed' ? 'malformed_tenant_id' : decision.reason === 'allowed' ? 'not_member' : decision.reason,
           status: decision.status === 200 ? 404 : decision.status,
         });
-    const answer: Answer<C> = { decision, denial, promise: undefined };
+    const answer: Answer<C> = { decision, denial };
     this.#answers[index] = answer;
     return answer;
   }
 
   #emit(event: DenialEvent | undefined): void {
-    const hook = this.#rules.onDenied;
+    const hook = this.#onDenied;
     if (hook !== undefined && event !== undefined) this.#rules.effects.run('onDenied', () => hook(event));
   }
+}
+
+/**
+ * The role → mask resolution, in one place: what an actor of `standing`
+ * with `role` is granted. A system actor gets every capability; a member the
+ * mask its role was compiled to (none for a role the map does not define:
+ * fail closed); anyone else nothing.
+ */
+export function grantedMask(compiled: CompiledRoles, standing: AccessStanding, role: string | undefined): Uint32Array {
+  if (standing === 'system') return compiled.all;
+  if (standing === 'member' && role !== undefined) return compiled.masks.get(role) ?? compiled.none;
+  return compiled.none;
 }

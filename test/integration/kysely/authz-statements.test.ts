@@ -18,7 +18,7 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
     const statements: string[] = [];
     const db = database.connect({
       log: (event: LogEvent) => {
-        if (event.level === 'query') statements.push(event.query.sql);
+        if (event.level === 'query') statements.push(String(event.query.sql));
       },
     });
     const tenantry = createTenantry({

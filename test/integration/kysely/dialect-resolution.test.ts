@@ -92,5 +92,9 @@ describe('dialect resolution', () => {
       expect(thrown(() => tenantryMigrations(options as never))).toMatchObject({ code: 'configuration_invalid' });
     }
     expect(kyselyStore(db, { tablePrefix: '' }).name).toBe('kysely:sqlite');
+    // preparedStatements is a store option only: validated there, unknown to the migrations.
+    expect(thrown(() => kyselyStore(db, { preparedStatements: 'yes' } as never))).toMatchObject({ code: 'configuration_invalid' });
+    expect(thrown(() => tenantryMigrations({ preparedStatements: false } as never))).toMatchObject({ code: 'configuration_invalid' });
+    expect(kyselyStore(db, { preparedStatements: false }).name).toBe('kysely:sqlite');
   });
 });

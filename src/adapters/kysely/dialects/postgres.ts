@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { StorageUnavailableReason } from '../../../core/errors/index.js';
 import { errorField, isDestroyedDriverError, networkErrorReason } from './driver-error.js';
+import { pgNamedStatement } from './named-statement.js';
 import { postgresCounters } from './postgres-counters.js';
 import type { DriverErrorKind, StoreDialect } from './store-dialect.js';
 
@@ -118,4 +119,5 @@ export const postgresDialect = Object.freeze<StoreDialect>({
   readTimestamp: (value) => (value instanceof Date ? new Date(value.getTime()) : new Date(String(value))),
   classifyError: classifyPostgresError,
   unavailableReason: postgresUnavailableReason,
+  namedStatement: pgNamedStatement,
 });

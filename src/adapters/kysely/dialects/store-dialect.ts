@@ -83,6 +83,14 @@ export interface CounterStatements {
 export interface StoreDialect {
   readonly name: StoreDialectName;
 
+  /**
+   * The SQL text of a fixed, hot statement in the form that makes the driver
+   * prepare it once per connection under `name` and only bind and execute
+   * it afterwards; absent where the dialect has no such form (the text is
+   * then sent as it is). See `named-statement.ts`.
+   */
+  readonly namedStatement?: (name: string, text: string) => string;
+
   /** Starts a transaction on `connection`, a Kysely bound to one connection. */
   begin(connection: StoreQueries): Promise<void>;
 

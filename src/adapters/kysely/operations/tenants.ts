@@ -1,8 +1,8 @@
 import { AlreadyExistsError } from '../../../core/errors/index.js';
-import type { MembershipRecord, TenantPageRequest, TenantRecord, TenantUpdate } from '../../../store/records.js';
+import type { TenantPageRequest, TenantRecord, TenantUpdate } from '../../../store/records.js';
 import type { QueryContext } from './query-context.js';
 import { findTenant } from './reads.js';
-import { selectMemberships, selectTenants, toMembershipRecord, toTenantRecord } from './rows.js';
+import { selectTenants, toTenantRecord } from './rows.js';
 import { tenantColumns } from './tenant-columns.js';
 
 /**
@@ -36,17 +36,6 @@ export async function listTenants(ctx: QueryContext, page: TenantPageRequest): P
   if (page.slugPrefix !== undefined) query = query.where('slug_key', 'like', `${page.slugPrefix}%`);
   const rows = await query.orderBy('id', 'asc').limit(page.limit).execute();
   return Object.freeze(rows.map((row) => toTenantRecord(ctx, row)));
-}
-
-/**
- * `Store.findActiveMembership`: one statement, the membership row filtered by
- * a sub-select of the tenant row that is not archived (served by the two
- * primary keys).
- */
-export async function findActiveMembership(ctx: QueryContext, tenantId: string, userId: string): Promise<MembershipRecord | undefined> {
-  const active = ctx.q.selectFrom(ctx.tables.tenants).select('id').where('id', '=', tenantId).where('archived_at', 'is', null);
-  const row = await selectMemberships(ctx).where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('tenant_id', 'in', active).executeTakeFirst();
-  return row === undefined ? undefined : toMembershipRecord(ctx, row);
 }
 
 /**
