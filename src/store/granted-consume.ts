@@ -4,7 +4,7 @@
  * no separate read of the grants (one round trip where the dialect allows).
  */
 import { COUNTER_CEILING } from '../core/entitlements/limit.js';
-import type { ConsumeRequest, ConsumeResult, CounterTarget, TenantGrants } from './entitlement-records.js';
+import type { BoostRecord, ConsumeRequest, ConsumeResult, CounterTarget, NamespaceLimitRecord, PackageAssignmentRecord } from './entitlement-records.js';
 import { TENANT_POOL } from './entitlement-records.js';
 
 /** What one package of the catalog grants a feature. */
@@ -84,6 +84,18 @@ export type GrantedConsumeResult =
   | { readonly outcome: 'anchor_moved'; readonly cycleAnchor: Date | null }
   | { readonly outcome: 'unresolved' };
 
+/**
+ * The part of a tenant's grants limits follow from: active assignments,
+ * boosts, namespace limits, the billing-cycle anchor. `TenantGrants` is one;
+ * an adapter may read just these fields (in one statement).
+ */
+export interface GrantFacts {
+  readonly packages: readonly Pick<PackageAssignmentRecord, 'packageKey'>[];
+  readonly boosts: readonly Pick<BoostRecord, 'featureKey' | 'amount' | 'expiresAt'>[];
+  readonly namespaceLimits: readonly Pick<NamespaceLimitRecord, 'namespace' | 'featureKey' | 'limit'>[];
+  readonly cycleAnchor?: Date;
+}
+
 /** What a granted consumption becomes once the grants are known: a plain consume, or an answer without one. */
 export type GrantedPlan =
   | { readonly outcome: 'plan'; readonly request: ConsumeRequest; readonly levels: readonly GrantedLimit[] }
@@ -95,7 +107,7 @@ function addGrant(total: number | 'unlimited' | null, value: number | 'unlimited
   return total === 'unlimited' || value === 'unlimited' ? 'unlimited' : (total ?? 0) + value;
 }
 
-function tenantLimit(level: GrantedLevel, grants: TenantGrants, now: number): GrantedLimit {
+function tenantLimit(level: GrantedLevel, grants: GrantFacts, now: number): GrantedLimit {
   let total: number | 'unlimited' | null = null;
   for (const assignment of grants.packages) {
     const grant = level.packageGrants.find((g) => g.packageKey === assignment.packageKey);
@@ -115,7 +127,7 @@ function tenantLimit(level: GrantedLevel, grants: TenantGrants, now: number): Gr
  * Each level's limit under `grants`, in order: the derivation every adapter
  * implements (in SQL or, as here, over grants it read in the same atomic unit).
  */
-export function grantedLimits(levels: readonly GrantedLevel[], grants: TenantGrants, now: Date): GrantedLimit[] {
+export function grantedLimits(levels: readonly GrantedLevel[], grants: GrantFacts, now: Date): GrantedLimit[] {
   const at = now.getTime();
   return levels.map((level) => {
     if (level.namespace === TENANT_POOL) return tenantLimit(level, grants, at);
@@ -129,7 +141,7 @@ export function grantedLimits(levels: readonly GrantedLevel[], grants: TenantGra
  * atomic unit: `unresolved` or `anchor_moved` when it must not go ahead,
  * else the plain `consume` request with the derived limits.
  */
-export function planGranted(request: GrantedConsumeRequest, grants: TenantGrants): GrantedPlan {
+export function planGranted(request: GrantedConsumeRequest, grants: GrantFacts): GrantedPlan {
   const packageKeys = new Set(request.catalog.packageKeys);
   const featureKeys = new Set(request.catalog.featureKeys);
   if (grants.packages.some((a) => !packageKeys.has(a.packageKey)) || grants.boosts.some((b) => !featureKeys.has(b.featureKey))) {

@@ -2,18 +2,19 @@ import type { GrantedConsumeRequest, GrantedConsumeResult } from '../../../store
 import { planGranted, withLevels } from '../../../store/granted-consume.js';
 import { atomicUnlessRefused, type Scope } from '../scope.js';
 import { consumeAll, refusedByRead } from './consume.js';
-import { readGrants } from './grants.js';
+import { readGrantFacts } from './grant-facts.js';
 import { namingMissingParent } from './parents.js';
 import type { QueryContext } from './query-context.js';
 
 /** Reads the grants in the unit's transaction and plans the plain consume they give. */
 async function plan(ctx: QueryContext, request: GrantedConsumeRequest) {
-  return planGranted(request, await readGrants(ctx, request.tenantId));
+  return planGranted(request, await readGrantFacts(ctx, request.tenantId));
 }
 
 /**
  * `Store.consumeGranted` on every dialect: one transaction (a savepoint
- * inside the caller's) that reads the tenant's grants, derives the limits
+ * inside the caller's) that reads the tenant's grants in one statement
+ * ({@link readGrantFacts}), derives the limits
  * and runs `consume`'s guarded writes, so the limits are those of the
  * grants the writes commit with. PostgreSQL outside a transaction takes the
  * one-statement path of {@link ConsumeGrantedStatement} instead.
