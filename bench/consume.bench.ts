@@ -38,7 +38,7 @@ interface Target {
   readonly close: () => Promise<void>;
 }
 
-async function open(database: BenchDatabase, connections: number, dir: string): Promise<Target> {
+function open(database: BenchDatabase, connections: number, dir: string): Target {
   if (database === 'postgres') {
     const url = new URL(POSTGRES_URL);
     url.pathname = `/${DATABASE}`;
@@ -138,7 +138,7 @@ export async function consumeBenchmarks(database: BenchDatabase): Promise<Consum
   const results: ConsumeResult[] = [];
   try {
     for (const connections of database === 'sqlite' ? [1] : CONNECTIONS) {
-      const { db, close } = await open(database, connections, dir);
+      const { db, close } = open(database, connections, dir);
       try {
         await migrateToLatest(db);
         const store = kyselyStore(db);
