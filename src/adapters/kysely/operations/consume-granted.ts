@@ -22,7 +22,7 @@ async function plan(ctx: QueryContext, request: GrantedConsumeRequest) {
 export function consumeGranted(scope: Scope, request: GrantedConsumeRequest, oneStatement?: ConsumeGrantedStatement): Promise<GrantedConsumeResult> {
   const features = request.levels.map((level) => level.featureKey);
   return namingMissingParent(scope, request.tenantId, features, async () => {
-    if (oneStatement !== undefined && scope.transaction === undefined) return oneStatement(scope, request);
+    if (oneStatement !== undefined && scope.transaction === undefined) return retriedOnDeadlock(scope, () => oneStatement(scope, request));
     return atomicUnlessRefused<GrantedConsumeResult>(
       scope,
       async (ctx, refuse) => {
@@ -39,6 +39,25 @@ export function consumeGranted(scope: Scope, request: GrantedConsumeRequest, one
       },
     );
   });
+}
+
+/** How often a single statement chosen as a deadlock victim is sent in all. */
+const DEADLOCK_ATTEMPTS = 10;
+
+/**
+ * Sends `statement` again when the server chose it as a deadlock victim:
+ * the statement was its own transaction, so nothing of it happened. Its
+ * counters are locked in the global order, so only a writer taking them in
+ * another order (a provisioning change shifting usage) can deadlock with it.
+ */
+async function retriedOnDeadlock<T>(scope: Scope, statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (attempt >= DEADLOCK_ATTEMPTS || !scope.dialect.isDeadlock(error)) throw error;
+    }
+  }
 }
 
 /** A dialect's single-statement `consumeGranted` outside a transaction. */
