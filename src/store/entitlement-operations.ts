@@ -99,8 +99,9 @@ export interface EntitlementOperations {
   /**
    * `consume` with limits the store derives from the tenant's stored grants
    * in the same atomic unit (see {@link GrantedConsumeRequest} for the rule),
-   * so no separate read of the grants precedes the write and no grant change
-   * can slip between the read and the write. Checks first for stale grants
+   * so no separate round trip reads the grants before the write (a grant
+   * change committed after the unit's read is ordered after the consumption).
+   * Checks first for stale grants
    * (`unresolved`) and a moved billing-cycle anchor (`anchor_moved`), writing
    * nothing then; otherwise answers exactly as `consume` with the derived
    * limits (all counters or none, the same refusal, replay and conflict
