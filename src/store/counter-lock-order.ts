@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../core/errors/index.js';
 import type { CounterKey } from './entitlement-operations.js';
 import type { ConsumeResult, CounterChange, ReleaseResult } from './entitlement-records.js';
+import type { GrantedConsumeResult, GrantedLimit } from './granted-consume.js';
 
 /** `a` before `b` in UTF-16 code-unit order (what `<` on strings compares), as -1, 0 or 1. */
 function compareText(a: string, b: string): number {
@@ -86,6 +87,13 @@ export function consumeInCallerOrder(result: ConsumeResult, callerIndex: readonl
     default:
       return result;
   }
+}
+
+/** A `consumeGranted` result of levels in lock order, in the caller's order (`levels` permuted as well). */
+export function grantedInCallerOrder(result: GrantedConsumeResult, callerIndex: readonly number[]): GrantedConsumeResult {
+  if (result.outcome === 'anchor_moved' || result.outcome === 'unresolved') return result;
+  const { levels, ...rest } = result;
+  return Object.freeze({ ...consumeInCallerOrder(rest, callerIndex), levels: inCallerOrder<GrantedLimit>(levels, callerIndex) });
 }
 
 /** A release result of counters in lock order, in the caller's order. */

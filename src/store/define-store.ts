@@ -1,6 +1,7 @@
 import { ConfigurationError, isTenantryError, StorageUnavailableError } from '../core/errors/index.js';
-import { consumeInCallerOrder, lockOrderOf, releaseInCallerOrder } from './counter-lock-order.js';
+import { consumeInCallerOrder, grantedInCallerOrder, lockOrderOf, releaseInCallerOrder } from './counter-lock-order.js';
 import type { ConsumeRequest, ReleaseRequest } from './entitlement-records.js';
+import type { GrantedConsumeRequest } from './granted-consume.js';
 import type { StoreAdapter, TransactionOptions } from './store-adapter.js';
 import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from './store-operations.js';
 import type { Store } from './store.js';
@@ -41,6 +42,15 @@ const consumeInLockOrder: Invoke = (ops, a) => {
   return ops.consume({ ...request, counters }).then((result) => consumeInCallerOrder(result, callerIndex));
 };
 
+/** `consumeGranted` with its levels in lock order, the result mapped back to the caller's order. */
+const consumeGrantedInLockOrder: Invoke = (ops, a) => {
+  const request = a as GrantedConsumeRequest;
+  const callerIndex = lockOrderOf('consumeGranted', request.levels);
+  if (callerIndex === undefined) return ops.consumeGranted(request);
+  const levels = callerIndex.map((i) => request.levels[i] as GrantedConsumeRequest['levels'][number]);
+  return ops.consumeGranted({ ...request, levels }).then((result) => grantedInCallerOrder(result, callerIndex));
+};
+
 /** `release` with its counters in lock order, the result mapped back to the caller's order. */
 const releaseInLockOrder: Invoke = (ops, a) => {
   const request = a as ReleaseRequest;
@@ -53,6 +63,7 @@ const releaseInLockOrder: Invoke = (ops, a) => {
 function invokerOf(name: StoreOperationName): Invoke {
   if (name === 'consume') return consumeInLockOrder;
   if (name === 'release') return releaseInLockOrder;
+  if (name === 'consumeGranted') return consumeGrantedInLockOrder;
   return (ops, a, b) => (ops[name] as (a: unknown, b: unknown) => Promise<unknown>).call(ops, a, b);
 }
 

@@ -13,6 +13,7 @@ import type {
   TenantGrants,
   UsageShiftRequest,
 } from './entitlement-records.js';
+import type { GrantedConsumeRequest, GrantedConsumeResult } from './granted-consume.js';
 
 /** Input of `cancelPackage`. */
 export interface PackageCancellation {
@@ -94,6 +95,21 @@ export interface EntitlementOperations {
    * caller's `counters[i]`).
    */
   consume(request: ConsumeRequest): Promise<ConsumeResult>;
+
+  /**
+   * `consume` with limits the store derives from the tenant's stored grants
+   * in the same atomic unit (see {@link GrantedConsumeRequest} for the rule),
+   * so no separate round trip reads the grants before the write (a grant
+   * change committed after the unit's read is ordered after the consumption).
+   * Checks first for stale grants
+   * (`unresolved`) and a moved billing-cycle anchor (`anchor_moved`), writing
+   * nothing then; otherwise answers exactly as `consume` with the derived
+   * limits (all counters or none, the same refusal, replay and conflict
+   * rules, the same errors), with each level's derived limit in `levels`.
+   * Counters are distinct and reach the adapter in lock order, as `consume`'s;
+   * the answer is in the caller's order.
+   */
+  consumeGranted(request: GrantedConsumeRequest): Promise<GrantedConsumeResult>;
 
   /** Atomically decrements every counter if none would go below zero; see {@link ReleaseResult}. Counters are distinct and ordered as for `consume`. */
   release(request: ReleaseRequest): Promise<ReleaseResult>;

@@ -55,6 +55,7 @@ export const STORE_OPERATIONS = [
   'setCycleAnchor',
   'shiftUsage',
   'consume',
+  'consumeGranted',
   'release',
   'readCounters',
   'recordAlert',

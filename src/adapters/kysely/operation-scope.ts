@@ -4,6 +4,8 @@ import { listAlerts, recordAlert } from './operations/alerts.js';
 import { hitRateLimit } from './operations/rate-limit.js';
 import { prune } from './operations/prune.js';
 import { consume } from './operations/consume.js';
+import { consumeGranted } from './operations/consume-granted.js';
+import { postgresConsumeGranted } from './dialects/postgres-consume-granted.js';
 import { readCounters } from './operations/counter-reads.js';
 import { assertParentsSynced, deleteFeature, deletionBlocker, listFeatures, syncFeatures } from './operations/features.js';
 import { readGrants } from './operations/grants.js';
@@ -85,6 +87,7 @@ export function operationsIn(scope: Scope): StoreOperations {
         () => allOrNothing(scope, (ctx) => shiftUsage(ctx, request)),
       ),
     consume: (request) => consume(scope, request),
+    consumeGranted: (request) => consumeGranted(scope, request, scope.dialect.name === 'postgres' ? postgresConsumeGranted : undefined),
     release: (request) => release(scope, request),
     readCounters: (tenantId, counters) => read(scope, (ctx) => readCounters(ctx, tenantId, counters)),
     recordAlert: (alert) => namingMissingParent(scope, alert.tenantId, [alert.featureKey], () => fallible(scope, (ctx) => recordAlert(ctx, alert))),

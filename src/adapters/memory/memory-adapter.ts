@@ -94,6 +94,7 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
         entitlements.shiftUsage(request, undo);
       }),
     consume: (request) => run((undo) => entitlements.consume(request, undo)),
+    consumeGranted: (request) => run((undo) => entitlements.consumeGranted(request, undo)),
     release: (request) => run((undo) => entitlements.release(request, undo)),
     readCounters: (tenantId, counters) => run(() => entitlements.readCounters(tenantId, counters)),
     recordAlert: (alert) => run((undo) => entitlements.recordAlert(alert, undo)),

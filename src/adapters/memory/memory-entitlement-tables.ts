@@ -19,6 +19,7 @@ import type {
   UsageShiftRequest,
 } from '../../store/entitlement-records.js';
 import { counterCeiling } from '../../store/entitlement-records.js';
+import { planGranted, withLevels, type GrantedConsumeRequest, type GrantedConsumeResult } from '../../store/granted-consume.js';
 import type { NamespaceLimitChange, PackageCancellation } from '../../store/entitlement-operations.js';
 import { compare, type Undo } from './memory-tables.js';
 import { assertValidDates } from './valid-date.js';
@@ -232,6 +233,14 @@ export class MemoryEntitlementTables {
       this.#idempotency.set(idempotencyKey, { fingerprint: request.idempotency.fingerprint, counters, limits, expiresAt });
     }
     return { outcome: 'consumed', counters };
+  }
+
+  /** `consumeGranted`: the grants as this table holds them, the limits derived from them, then `consume`, all in one step. */
+  consumeGranted(request: GrantedConsumeRequest, undo: Undo[]): GrantedConsumeResult {
+    assertValidDates(request.now, ...request.levels.map((level) => level.windowStart));
+    const plan = planGranted(request, this.readGrants(request.tenantId));
+    if (plan.outcome !== 'plan') return plan;
+    return withLevels(this.consume(plan.request, undo), plan.levels);
   }
 
   release(request: ReleaseRequest, undo: Undo[]): ReleaseResult {

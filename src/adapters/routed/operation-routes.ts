@@ -49,6 +49,7 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   setNamespaceLimit: ofRecord,
   readGrants: first,
   consume: ofRecord,
+  consumeGranted: ofRecord,
   release: ofRecord,
   readCounters: first,
   recordAlert: ofRecord,

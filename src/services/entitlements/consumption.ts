@@ -1,11 +1,12 @@
 import type { Limit } from '../../core/entitlements/limit.js';
 import { FeatureNotEnabledError, IdempotencyConflictError, LimitExceededError, ValidationError } from '../../core/errors/index.js';
-import { TENANT_POOL, type ConsumeResult, type CounterChange, type Store, type StoreOperations } from '../../store/index.js';
+import { TENANT_POOL, type ConsumeRequest, type ConsumeResult, type CounterChange, type Store, type StoreOperations } from '../../store/index.js';
 import type { ActorContext } from '../shared/actor-context.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
 import type { TenantIdRule } from '../shared/tenant-id-rule.js';
 import { counterKeys, toTargets, type PlannedLevel } from './counter-plan.js';
 import { toDecision } from './decision-builder.js';
+import { withDerivedLimits } from './granted-plan.js';
 import { entitlementSchemas, type ConsumeInput } from './entitlement-inputs.js';
 import type { EntitlementDecision, UsageAlert } from './entitlement-types.js';
 import type { EntitlementReader } from './tenant-entitlements.js';
@@ -64,7 +65,8 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
           ? undefined
           : { key: scopeIdempotencyKey(ctx.actor, parsed.idempotencyScope, parsed.featureKey, parsed.idempotencyKey), fingerprint: parsed.fingerprint },
     };
-    return this.#apply(this.#deps.store, consumption, true);
+    // Without a grants cache the store derives the limits in the guarded write (one round trip where the dialect allows).
+    return this.#deps.reader.cached ? this.#apply(this.#deps.store, consumption, true) : this.#applyGranted(this.#deps.store, consumption);
   }
 
   /**
@@ -118,17 +120,57 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
       amount,
       counters: toTargets(levels),
       now: context.now,
-      ...(idempotency === undefined
-        ? {}
-        : {
-            idempotency: {
-              key: idempotency.key.stored,
-              fingerprint: fingerprint(featureKey, namespace, amount, idempotency.fingerprint),
-              expiresAt: new Date(context.now.getTime() + this.#deps.idempotencyTtlMs),
-            },
-          }),
+      ...(idempotency === undefined ? {} : { idempotency: this.#idempotencyRecord(consumption, context.now) }),
     });
     return this.#settle(store, consumption, levels, result, announce, pending);
+  }
+
+  /**
+   * A consumption whose limits the store derives from the stored grants in
+   * the same atomic write (`consumeGranted`): no read of the grants first.
+   * Windows of cycle-anchored features are computed under the instance's
+   * hint of the tenant's anchor, which the store confirms in the write; when
+   * it moved the store says so and the consumption is planned again. Stale
+   * stored grants (`unresolved`) take the reading path, which reports them.
+   */
+  async #applyGranted(store: Store, consumption: Consumption<L>): Promise<EntitlementDecision<L>> {
+    const { reader } = this.#deps;
+    const { tenantId, featureKey, amount, namespace, idempotency } = consumption;
+    await this.#deps.ensureCatalog();
+    const now = reader.now();
+    let anchor = reader.anchorHint(tenantId);
+    // Two anchor moves in a row mean provisioning is moving it right now: read the grants instead.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const plan = reader.grantedLevels(featureKey, namespace, now, anchor);
+      const result = await store.consumeGranted({
+        tenantId,
+        amount,
+        levels: plan.granted,
+        catalog: reader.catalogKeys,
+        ...(plan.anchored ? { cycleAnchor: anchor } : {}),
+        now,
+        ...(idempotency === undefined ? {} : { idempotency: this.#idempotencyRecord(consumption, now) }),
+      });
+      if (result.outcome === 'unresolved') break;
+      if (result.outcome === 'anchor_moved') {
+        anchor = result.cycleAnchor;
+        reader.rememberAnchor(tenantId, anchor);
+        continue;
+      }
+      if (plan.anchored) reader.rememberAnchor(tenantId, anchor);
+      return this.#settle(store, consumption, withDerivedLimits(plan.levels, result.levels), result, true, []);
+    }
+    return this.#apply(store, consumption, true);
+  }
+
+  #idempotencyRecord(consumption: Consumption<L>, now: Date): NonNullable<ConsumeRequest['idempotency']> {
+    const { featureKey, namespace, amount, idempotency } = consumption;
+    if (idempotency === undefined) throw new TypeError('A keyed consumption has an idempotency key.');
+    return {
+      key: idempotency.key.stored,
+      fingerprint: fingerprint(featureKey, namespace, amount, idempotency.fingerprint),
+      expiresAt: new Date(now.getTime() + this.#deps.idempotencyTtlMs),
+    };
   }
 
   /** Builds the decision from the store's answer and records the alerts of an applied consumption. */

@@ -10,6 +10,7 @@ import { entitlementConcurrencyCases } from './cases/entitlement-concurrency-cas
 import { entitlementTransactionCases } from './cases/entitlement-transaction-cases.js';
 import { errorClassificationCases } from './cases/error-classification-cases.js';
 import { featureCases } from './cases/feature-cases.js';
+import { grantedConsumeCases } from './cases/granted-consume-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
 import { invitationCases } from './cases/invitation-cases.js';
@@ -57,6 +58,7 @@ const cases = [
   ...billingCycleCases,
   ...retentionCases,
   ...invitationCases,
+  ...grantedConsumeCases,
 ] as const;
 
 /** The name of one conformance case. */

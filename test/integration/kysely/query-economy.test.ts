@@ -97,3 +97,80 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
     expect(statements).toHaveLength(1);
   });
 });
+
+await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
+  /**
+   * Statements of one `consumeGranted` outside a transaction, as the store
+   * sends them: PostgreSQL calls the 0012 function (one statement, keyed or
+   * not, whatever the number of levels); MySQL/MariaDB and SQLite run one
+   * transaction that reads the grants and writes each level.
+   */
+  const EXPECTED: Readonly<Record<string, { readonly one: number; readonly pool: number }>> = {
+    postgres: { one: 1, pool: 1 },
+    // start transaction, the grants (one union), 1 upsert, commit / the grants, claim, 3 upserts, record, commit.
+    mysql: { one: 4, pool: 8 },
+    // The same, inside begin immediate with its three busy-timeout pragmas (and one read of the setting).
+    sqlite: { one: 7, pool: 11 },
+  };
+
+  it('consumeGranted: one statement on PostgreSQL, one transaction elsewhere', async () => {
+    const tenantId = `qe-${randomUUID()}`;
+    const seed = database.store();
+    await seed.createTenant({ id: tenantId, createdByType: 'user', createdBy: 'u', createdAt: at }, owner(tenantId, 'u'));
+    await seed.syncFeatures([
+      { key: 'qe.child', kind: 'limit', parentKey: 'qe.pool' },
+      { key: 'qe.pool', kind: 'limit', parentKey: null },
+    ]);
+    await seed.assignPackage({
+      id: randomUUID(),
+      tenantId,
+      packageKey: 'qe.plan',
+      assignedBy: 'system:b',
+      assignedAt: at,
+      cancelledBy: null,
+      cancelledAt: null,
+    });
+    await seed.setCycleAnchor({ tenantId, anchor: at });
+    const statements: string[] = [];
+    const store = kyselyStore(
+      database.connect({
+        log: (event: LogEvent) => {
+          if (event.level === 'query') statements.push(event.query.sql);
+        },
+      }),
+    );
+    const level = (featureKey: string, limit: number, namespace = '') => ({
+      featureKey,
+      namespace,
+      windowStart: at,
+      packageGrants: [{ packageKey: 'qe.plan', limit }],
+    });
+    const catalog = { packageKeys: ['qe.plan'], featureKeys: ['qe.child', 'qe.pool'] };
+    const one = await store.consumeGranted({ tenantId, amount: 1, levels: [level('qe.pool', 5)], catalog, cycleAnchor: null, now: at });
+    expect(one).toMatchObject({ outcome: 'anchor_moved' });
+    statements.length = 0;
+    const consumed = await store.consumeGranted({ tenantId, amount: 1, levels: [level('qe.pool', 5)], catalog, now: at });
+    expect(consumed).toMatchObject({ outcome: 'consumed', counters: [{ before: 0, after: 1 }], levels: [{ enabled: true, limit: 5 }] });
+    const expected = EXPECTED[database.dialect];
+    expect(statements).toHaveLength(expected?.one ?? -1);
+    statements.length = 0;
+    const pool = await store.consumeGranted({
+      tenantId,
+      amount: 2,
+      levels: [level('qe.child', 3), level('qe.child', 3, 'team'), level('qe.pool', 5)],
+      catalog,
+      idempotency: { key: 'qe-key', fingerprint: 'fp' },
+      now: at,
+    });
+    expect(pool).toMatchObject({ outcome: 'consumed', levels: [{ limit: 3 }, { limit: 'unlimited' }, { limit: 5 }] });
+    expect(statements).toHaveLength(expected?.pool ?? -1);
+    statements.length = 0;
+    // A refusal is the same single statement on PostgreSQL: the function rolls its own writes back.
+    expect(await store.consumeGranted({ tenantId, amount: 5, levels: [level('qe.pool', 5)], catalog, now: at })).toMatchObject({
+      outcome: 'exceeded',
+      index: 0,
+      used: 3,
+    });
+    if (database.dialect === 'postgres') expect(statements).toHaveLength(1);
+  });
+});

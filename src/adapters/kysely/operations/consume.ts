@@ -54,7 +54,7 @@ async function exceeded(ctx: QueryContext, tenantId: string, index: number, key:
  * the given (global lock) order, then complete the key's record. The first
  * counter without room refuses the unit, which rolls back every write.
  */
-async function consumeAll(ctx: QueryContext, request: ConsumeRequest, refuse: (result: ConsumeResult) => never): Promise<ConsumeResult> {
+export async function consumeAll(ctx: QueryContext, request: ConsumeRequest, refuse: (result: ConsumeResult) => never): Promise<ConsumeResult> {
   const { tenantId, amount, idempotency } = request;
   if (idempotency !== undefined) {
     const earlier = await claimKey(ctx, tenantId, idempotency, request.now);
@@ -84,7 +84,7 @@ async function consumeAll(ctx: QueryContext, request: ConsumeRequest, refuse: (r
  * index. A consumption whose idempotency key is already recorded is left to
  * the retry, which replays it, as the memory store checks the key first.
  */
-async function refusedByRead(ctx: QueryContext, request: ConsumeRequest): Promise<ConsumeResult | undefined> {
+export async function refusedByRead(ctx: QueryContext, request: ConsumeRequest): Promise<ConsumeResult | undefined> {
   const used = await readCounters(ctx, request.tenantId, request.counters);
   const index = request.counters.findIndex((target, i) => request.amount > counterCeiling(target.limit) - (used[i] ?? 0));
   if (index < 0) return undefined;

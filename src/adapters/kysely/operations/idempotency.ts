@@ -28,7 +28,7 @@ interface StoredChange {
 
 // Fingerprints may contain NUL (the service separates its parts with
 // U+0000), which PostgreSQL text cannot hold: they are stored JSON-encoded.
-const encode = (fingerprint: string) => JSON.stringify(fingerprint);
+export const encode = (fingerprint: string) => JSON.stringify(fingerprint);
 
 /** The `result` column: each counter's change and limit, in request order. */
 function encodeResult(counters: readonly CounterChange[], targets: readonly CounterTarget[]): string {
@@ -40,7 +40,7 @@ function encodeResult(counters: readonly CounterChange[], targets: readonly Coun
   );
 }
 
-function decodeResult(value: string): Pick<StoredConsumption, 'counters' | 'limits'> {
+export function decodeResult(value: string): Pick<StoredConsumption, 'counters' | 'limits'> {
   const parsed = JSON.parse(value) as readonly StoredChange[];
   const counters = Object.freeze(parsed.map((change) => Object.freeze({ before: change.before, after: change.after })));
   const recorded = parsed.every((change) => change.limit !== undefined);

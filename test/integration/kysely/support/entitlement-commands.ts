@@ -57,6 +57,15 @@ type EntitlementOp =
       readonly amount: number;
       readonly key: number | undefined;
     }
+  | {
+      readonly kind: 'consumeGranted';
+      readonly tenant: number;
+      readonly shape: number;
+      readonly window: number;
+      readonly amount: number;
+      readonly key: number | undefined;
+      readonly anchor: boolean;
+    }
   | { readonly kind: 'release'; readonly tenant: number; readonly shape: number; readonly window: number; readonly amount: number }
   | { readonly kind: 'readCounters'; readonly tenant: number }
   | { readonly kind: 'recordAlert'; readonly tenant: number; readonly feature: string; readonly threshold: number; readonly window: number }
@@ -85,6 +94,18 @@ const writeOp: fc.Arbitrary<EntitlementOp> = fc.oneof(
       window,
       amount: fc.integer({ min: 1, max: 6 }),
       key: fc.option(fc.nat({ max: KEYS.length - 1 }), { nil: undefined }),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('consumeGranted' as const),
+      tenant,
+      shape,
+      window,
+      amount: fc.integer({ min: 1, max: 6 }),
+      key: fc.option(fc.nat({ max: KEYS.length - 1 }), { nil: undefined }),
+      anchor: fc.boolean(),
     }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('release' as const), tenant, shape, window, amount: fc.integer({ min: 1, max: 4 }) }) },
@@ -212,6 +233,25 @@ function applyWith(ops: StoreOperations, ids: EntitlementIds, op: EntitlementOp,
         counters: targets(ids, op),
         now: at,
         ...(op.key === undefined ? {} : { idempotency: { key: KEYS[op.key] ?? '', fingerprint: `${op.shape}/${op.window}/${op.amount}` } }),
+      });
+    case 'consumeGranted':
+      // The shape's limit is what 'basic' grants the level; 'pro' grants the pool 20 and the child nothing.
+      return ops.consumeGranted({
+        tenantId: t,
+        amount: op.amount,
+        levels: targets(ids, op).map((target) => ({
+          featureKey: target.featureKey,
+          namespace: target.namespace,
+          windowStart: target.windowStart,
+          packageGrants: [
+            { packageKey: 'basic', limit: target.limit },
+            ...(target.featureKey === ids.feature('pool') ? [{ packageKey: 'pro', limit: 20 }] : []),
+          ],
+        })),
+        catalog: { packageKeys: ['basic', 'pro'], featureKeys: ['child', 'pool', 'ghost'].map((f) => ids.feature(f)) },
+        ...(op.anchor ? { cycleAnchor: null } : {}),
+        now: at,
+        ...(op.key === undefined ? {} : { idempotency: { key: KEYS[op.key] ?? '', fingerprint: `g/${op.shape}/${op.window}/${op.amount}` } }),
       });
     case 'release':
       return ops.release({ tenantId: t, amount: op.amount, counters: targets(ids, op) });
