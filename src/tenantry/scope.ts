@@ -7,6 +7,7 @@ import { ActorAccess } from '../services/authz/actor-access.js';
 import type { StepUpGate } from '../services/authz/step-up.js';
 import type { TenantAccess } from '../services/authz/tenant-access.js';
 import { buildSnapshot } from '../services/authz/build-snapshot.js';
+import { activeTenantIds } from '../services/authz/active-tenant-ids.js';
 import { parseSnapshotOptions, type SnapshotOptions } from '../services/authz/snapshot-input.js';
 import type { ClientSnapshot } from '../core/snapshot/client-snapshot.js';
 import type { ActorContext } from '../services/shared/actor-context.js';
@@ -158,6 +159,17 @@ export class Scope<
     const unknown = actions.find((capability) => !declared.has(capability));
     if (unknown !== undefined) throw new UnknownCapabilityError(unknown);
     return buildSnapshot(await this.#access.access(tenantId), actions as readonly C[]);
+  }
+
+  /**
+   * The ids of the tenants the actor is an active member of (archived
+   * tenants left out), ordered by id: the set a search across tenants may
+   * cover (with Kysely, `whereTenantMember()` from `tenantry/kysely` does the
+   * same in SQL, in one subquery). Read fresh on every call; not memoized.
+   * A system actor gets `ActorNotAllowedError` (it belongs to no tenant).
+   */
+  tenantIds(): Promise<readonly string[]> {
+    return activeTenantIds(this.actor, { listMemberships: this.#services.listMemberships, findMembership: this.#services.access.findMembership });
   }
 
   /**
