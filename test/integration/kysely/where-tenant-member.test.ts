@@ -87,6 +87,16 @@ await describeSqlDatabases(['sqlite-memory', 'postgres', 'mysql'], (database) =>
     expect(compiled.sql).toContain('tenantry_memberships');
   });
 
+  it('names the tables of the store’s tablePrefix, and refuses an invalid one with ConfigurationError', () => {
+    const query = () => db().selectFrom('host_projects').selectAll();
+    const compiled = whereTenantMember(query(), 'alice', 'host_projects.tenant_id', { tablePrefix: 'acme_' }).compile();
+    expect(compiled.sql).toContain('acme_memberships');
+    expect(compiled.sql).toContain('acme_tenants');
+    expect(() => whereTenantMember(query(), 'alice', 'host_projects.tenant_id', { tablePrefix: 'Bad-Prefix' })).toThrow(
+      expect.objectContaining({ code: 'configuration_invalid' }) as Error,
+    );
+  });
+
   it('a result linking to a tenant the actor has since left answers 404, and disappears from the next search', async () => {
     const instance = tenantry();
     const erin = instance.forRequest({ userId: 'erin' });
