@@ -15,6 +15,7 @@ export const entries = {
   buses: 'src/buses.ts',
   routed: 'src/routed.ts',
   'testing/arbitraries': 'src/testing/arbitraries.ts',
+  client: 'src/client.ts',
 } as const;
 
 /** Optional peers and drivers: never bundled, hosts bring their own copies. */

@@ -52,6 +52,26 @@ for (const [name, file] of Object.entries(pkg.bin ?? {})) {
   if (help.status !== 0 || !help.stdout.includes('Usage: tenantry')) problems.push(`bin "${name}" --help failed: ${help.stderr}`);
 }
 
+// `tenantry/client` runs in browsers: its ESM build and every chunk it loads import nothing but each other.
+const browserSafe = ['client'];
+for (const entry of browserSafe) {
+  const seen = new Set();
+  const pending = [`${entry}.js`];
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (seen.has(file) || !existsSync(`${root}dist/${file}`)) continue;
+    seen.add(file);
+    const code = readFileSync(`${root}dist/${file}`, 'utf8');
+    for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)) {
+      const specifier = match[1];
+      if (specifier.startsWith('./')) pending.push(specifier.slice(2));
+      else problems.push(`${entry} must stay dependency-free, but dist/${file} imports ${specifier}`);
+    }
+    if (/\brequire\(|\bprocess\.|\bBuffer\./.test(code)) problems.push(`${entry} must stay browser-safe, but dist/${file} uses a Node global`);
+  }
+  if (seen.size < 2) problems.push(`${entry}: expected its ESM build and at least one chunk, found ${seen.size} file(s)`);
+}
+
 if (problems.length > 0) {
   console.error(`package check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);

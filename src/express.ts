@@ -19,4 +19,5 @@ export { problemHandler } from './integrations/express/problem-handler.js';
 export { notFoundHandler } from './integrations/express/not-found-handler.js';
 export { tenantOf } from './integrations/express/tenant-of.js';
 export { acceptInvitation } from './integrations/express/accept-invitation.js';
+export { auditRoutes } from './integrations/express/audit-routes.js';
 export * from './integrations/http/public.js';

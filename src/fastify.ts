@@ -22,4 +22,5 @@ export { problemHandler } from './integrations/fastify/problem-handler.js';
 export { notFoundHandler } from './integrations/fastify/not-found-handler.js';
 export { tenantOf } from './integrations/fastify/tenant-of.js';
 export { acceptInvitation } from './integrations/fastify/accept-invitation.js';
+export { auditRoutes } from './integrations/fastify/audit-routes.js';
 export * from './integrations/http/public.js';

@@ -68,6 +68,8 @@ export {
   isWebhookVerificationError,
   IdempotentReplayError,
   isIdempotentReplayError,
+  InvalidSnapshotError,
+  isInvalidSnapshotError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,
@@ -109,6 +111,11 @@ export type { InvalidateInput, RequestActor, Tenantry } from './tenantry/create-
 export type { CacheOptions, EntitlementsOptions, SeatOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
 export { Scope } from './tenantry/scope.js';
 export type { TenantAccess, AccessStanding } from './services/authz/tenant-access.js';
+export type { SnapshotOptions } from './services/authz/snapshot-input.js';
+export { SNAPSHOT_VERSION } from './core/snapshot/client-snapshot.js';
+export { defineTemplates } from './core/templates/define-templates.js';
+export type { TemplateMember, TemplateName, TemplateNamespace, TemplateRegistry, TenantTemplate, TenantTemplates } from './core/templates/define-templates.js';
+export type { ClientSnapshot } from './core/snapshot/client-snapshot.js';
 export type { AuditApi, MembersApi, MyTenantsInput, ProvisioningApi, TenantMembership, TenantsApi, UsageApi } from './tenantry/scope-apis.js';
 export type { DenialEvent, DenialEventReason, DenialHook } from './services/authz/denial-event.js';
 export { localInvalidationBus } from './services/authz/invalidation-bus.js';

@@ -15,3 +15,5 @@ export type { StoreDialectName } from './adapters/kysely/dialects/store-dialect.
 export { migrateTenantryTo, migrateToLatest, tenantryMigrationStatus } from './adapters/kysely/migrations/migrate-to-latest.js';
 export type { MigrateToLatestOptions, TenantryMigrationState } from './adapters/kysely/migrations/migrate-to-latest.js';
 export { tenantryMigrations } from './adapters/kysely/migrations/tenantry-migrations.js';
+export { whereTenantMember } from './adapters/kysely/where-tenant-member.js';
+export type { TenantMemberSubject } from './adapters/kysely/where-tenant-member.js';

@@ -34,6 +34,7 @@ import { invitationServices } from './invitation-wiring.js';
 import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
+import { templateCreator } from './template-wiring.js';
 import { tenantryOptionsSchema, type TenantryOptions } from './tenantry-options.js';
 import { missingTwoFactor, twoFactorServices } from './two-factor-wiring.js';
 import type { TwoFactorService } from '../services/two-factor/two-factor-service.js';
@@ -264,11 +265,13 @@ export function createTenantry<C extends string, R extends string, F extends str
     entitlements: entitlements?.services,
     webhooks,
     invitations,
+    // Late-bound: the transaction is the instance's own, built below.
+    createFromTemplate: templateCreator(options.templates, { roles, packages: options.entitlements?.packages }, (work) => instance.transaction(work)),
   });
 
   const twoFactor = twoFactorServices(options.twoFactor, { store, limiter, capabilities, now, effects });
 
-  return Object.freeze({
+  const instance: Tenantry<C, R, F, L, P> = Object.freeze({
     capabilities,
     roles,
     packages: options.entitlements?.packages,
@@ -330,6 +333,7 @@ export function createTenantry<C extends string, R extends string, F extends str
     },
     close: () => invalidation.close(),
   });
+  return instance;
 }
 
 function missingWebhooks(): never {

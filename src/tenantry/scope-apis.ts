@@ -111,12 +111,25 @@ export class TenantsApi {
   /**
    * Creates a tenant and its first owner, atomically (audited as
    * `tenant.create`). A user creates tenants they own (`ownerId` defaults to
-   * them); a system actor names the owner.
+   * them); a system actor names the owner. With `template`, the template's
+   * package, namespace limits and members are applied in the same
+   * transaction (each step audited, by the system actor
+   * `template.<name>`); any failing step rolls back the whole creation.
    */
   async create(input: CreateTenantInput = {}): Promise<CreatedTenant> {
-    const created = await this.#services.tenants.create(this.#scope.actor, input);
+    const created = await this.#create(input);
     this.#scope.refresh(created.tenant.id);
     return created;
+  }
+
+  #create(input: CreateTenantInput): Promise<CreatedTenant> {
+    // Read as unknown: the input comes from callers the types do not bind; the service validates the rest.
+    const raw: unknown = input;
+    if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'template')) return this.#services.tenants.create(this.#scope.actor, input);
+    const { template, ...rest } = input;
+    const creator = this.#services.createFromTemplate;
+    if (creator === undefined) throw new ConfigurationError('Tenant templates are not configured: pass createTenantry({ templates: defineTemplates({...}) }).');
+    return creator(this.#scope.actor, rest, template as string);
   }
 
   /** The tenant, for a member (or a system actor); the canonical `NotFoundError` otherwise. */

@@ -2,10 +2,14 @@ import { WebhooksApi } from './webhooks-api.js';
 import type { Actor } from '../core/actors/actor.js';
 import type { ActionState } from '../core/decisions/action-state.js';
 import type { Decision } from '../core/decisions/decision.js';
-import { NotFoundError } from '../core/errors/index.js';
+import { NotFoundError, UnknownCapabilityError } from '../core/errors/index.js';
 import { ActorAccess } from '../services/authz/actor-access.js';
 import type { StepUpGate } from '../services/authz/step-up.js';
 import type { TenantAccess } from '../services/authz/tenant-access.js';
+import { buildSnapshot } from '../services/authz/build-snapshot.js';
+import { activeTenantIds } from '../services/authz/active-tenant-ids.js';
+import { parseSnapshotOptions, type SnapshotOptions } from '../services/authz/snapshot-input.js';
+import type { ClientSnapshot } from '../core/snapshot/client-snapshot.js';
 import type { ActorContext } from '../services/shared/actor-context.js';
 import type { InstanceServices } from './instance-services.js';
 import { AuditApi, MembersApi, ProvisioningApi, TenantsApi, UsageApi } from './scope-apis.js';
@@ -124,6 +128,47 @@ export class Scope<
    */
   actionState(tenantId: string, capability: C): Promise<ActionState> {
     return this.#access.actionState(tenantId, capability);
+  }
+
+  /**
+   * A JSON-serializable picture of the actor's access to `tenantId` for a
+   * UI: the role, every capability as a bitset over the catalog order, and
+   * the action states of `actions` (rendered with the host's tooltip
+   * formatter). Read it in the browser with `can()` / `actionState()` from
+   * `tenantry/client`; it answers exactly as `scope.check()` and
+   * `scope.actionState()` would have when it was built. **UI hinting only**:
+   * enforce every action on the server.
+   *
+   * Built from the memoized access object (one lookup at most). Rejects
+   * with `NotFoundError` for a non-member, an unknown tenant or a malformed
+   * id, `UnknownCapabilityError` for an undeclared capability in `actions`,
+   * and `ValidationError` for malformed options. Denied capabilities do not
+   * fire `onDenied` (a disabled button is not an attempt).
+   *
+   * @example
+   * ```ts fragment
+   * const snapshot = await scope.snapshot(tenantId, { actions: ['billing.manage'] });
+   * reply.send(snapshot); // the browser: parseSnapshot(body), then can(snapshot, 'billing.read')
+   * ```
+   */
+  async snapshot(tenantId: string, options?: SnapshotOptions<C>): Promise<ClientSnapshot<C>> {
+    const actions = parseSnapshotOptions(options);
+    // Before the lookup, as for check(): an undeclared capability never reaches storage.
+    const declared = this.#services.access.rules.compiled.index;
+    const unknown = actions.find((capability) => !declared.has(capability));
+    if (unknown !== undefined) throw new UnknownCapabilityError(unknown);
+    return buildSnapshot(await this.#access.access(tenantId), actions as readonly C[]);
+  }
+
+  /**
+   * The ids of the tenants the actor is an active member of (archived
+   * tenants left out), ordered by id: the set a search across tenants may
+   * cover (with Kysely, `whereTenantMember()` from `tenantry/kysely` does the
+   * same in SQL, in one subquery). Read fresh on every call; not memoized.
+   * A system actor gets `ActorNotAllowedError` (it belongs to no tenant).
+   */
+  tenantIds(): Promise<readonly string[]> {
+    return activeTenantIds(this.actor, { listMemberships: this.#services.listMemberships, findMembership: this.#services.access.findMembership });
   }
 
   /**

@@ -13,6 +13,7 @@ import { isStore } from '../store/define-store.js';
 import { webhooksOptionsSchema, type WebhooksOptions } from './webhooks-wiring.js';
 import type { UsersPort } from '../services/shared/user-directory.js';
 import type { Store } from '../store/index.js';
+import type { TenantTemplates } from '../core/templates/define-templates.js';
 
 /** Size and lifetime of a cross-request cache. */
 export interface CacheOptions {
@@ -103,6 +104,11 @@ export interface TenantryOptions<C extends string, R extends string, F extends s
   readonly invitations?: InvitationOptions;
   /** Cross-request caches and the invalidation bus. */
   readonly cache?: TenantryCacheOptions;
+  /**
+   * Tenant templates from `defineTemplates()`, for `tenants.create({ template })`. Checked against
+   * the role map and the package catalog at start-up. Needs a store with `tenantry.transaction()` support.
+   */
+  readonly templates?: TenantTemplates;
   /** Capability that lets a member manage memberships. Default: only members holding the owner role may. */
   readonly manageMembers?: NoInfer<C>;
   /** Capability that lets a member change the tenant's name, slug and metadata. Default: only members holding the owner role may. */
@@ -206,5 +212,8 @@ export const tenantryOptionsSchema = z
     now: fn('a function returning a Date').optional(),
     generateId: fn('a function returning a unique id').optional(),
     webhooks: webhooksOptionsSchema.optional(),
+    templates: z
+      .custom((value) => typeof (value as TenantTemplates | null)?.names === 'function', { message: 'expected the result of defineTemplates()' })
+      .optional(),
   })
   .strict();

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { enforceRateLimit } from '../http/rate-limit-flow.js';
 import { resolveRateLimitOptions, type RateLimitOptions } from '../http/rate-limit-options.js';
@@ -37,9 +38,12 @@ export function rateLimit<C extends string, R extends string, F extends string, 
   assertTenantry(tenantry, 'rateLimit()');
   const resolved = resolveRateLimitOptions(options);
   const { limiter } = tenantry;
-  return async function rateLimitMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const headers = await enforceRateLimit(limiter, resolved, req, req.tenantry, expressRequestReader);
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    next();
-  };
+  return markGuard(
+    async function rateLimitMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
+      const headers = await enforceRateLimit(limiter, resolved, req, req.tenantry, expressRequestReader);
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      next();
+    },
+    { kind: 'rate-limit', detail: resolved.name },
+  );
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { declaredCapability, enforceCapability } from '../http/capability-guard-flow.js';
 
@@ -28,8 +29,11 @@ export function requireCapability<C extends string, R extends string, F extends 
   const required = declaredCapability(tenantry, capability);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function requireCapabilityMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
-    await enforceCapability(req.tenantry, required);
-    next();
-  };
+  return markGuard(
+    async function requireCapabilityMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      await enforceCapability(req.tenantry, required);
+      next();
+    },
+    { kind: 'capability', detail: required },
+  );
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { withDecision } from '../http/entitlement-decisions.js';
 import { enforceEntitlement, entitlementGuard } from '../http/entitlement-guard-flow.js';
@@ -58,9 +59,12 @@ export function requireEntitlement<C extends string, R extends string, F extends
   const guard = entitlementGuard(tenantry, options);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function requireEntitlementMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
-    const decision = await enforceEntitlement(guard, req.tenantry, req, expressRequestReader);
-    req.tenantryEntitlements = withDecision(req.tenantryEntitlements, decision);
-    next();
-  };
+  return markGuard(
+    async function requireEntitlementMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const decision = await enforceEntitlement(guard, req.tenantry, req, expressRequestReader);
+      req.tenantryEntitlements = withDecision(req.tenantryEntitlements, decision);
+      next();
+    },
+    { kind: 'entitlement', detail: guard.featureKey },
+  );
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { establishTenantContext } from '../http/tenant-context-flow.js';
 import { resolveTenantContextOptions, type TenantContextOptions } from '../http/tenant-context-options.js';
@@ -44,8 +45,11 @@ export function tenantContext<C extends string, R extends string, F extends stri
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
   // Express 5 hands a rejection of this async function to next(error).
-  return async function tenantContextMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
-    req.tenantry = await establishTenantContext(tenantry, resolved, req, expressRequestReader);
-    next();
-  };
+  return markGuard(
+    async function tenantContextMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      req.tenantry = await establishTenantContext(tenantry, resolved, req, expressRequestReader);
+      next();
+    },
+    { kind: 'tenant-context' },
+  );
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { enforceRateLimit } from '../http/rate-limit-flow.js';
 import { resolveRateLimitOptions, type RateLimitOptions } from '../http/rate-limit-options.js';
@@ -40,7 +41,10 @@ export function rateLimit<C extends string, R extends string, F extends string, 
   assertTenantry(tenantry, 'rateLimit()');
   const resolved = resolveRateLimitOptions(options);
   const { limiter } = tenantry;
-  return async function rateLimitHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    reply.headers(await enforceRateLimit(limiter, resolved, request, request.tenantry, fastifyRequestReader));
-  };
+  return markGuard(
+    async function rateLimitHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      reply.headers(await enforceRateLimit(limiter, resolved, request, request.tenantry, fastifyRequestReader));
+    },
+    { kind: 'rate-limit', detail: resolved.name },
+  );
 }

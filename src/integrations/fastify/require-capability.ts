@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { declaredCapability, enforceCapability } from '../http/capability-guard-flow.js';
 import type { TenantryHook } from './hook.js';
@@ -28,7 +29,10 @@ export function requireCapability<C extends string, R extends string, F extends 
   const required = declaredCapability(tenantry, capability);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function requireCapabilityHook(request: FastifyRequest): Promise<void> {
-    await enforceCapability(request.tenantry, required);
-  };
+  return markGuard(
+    async function requireCapabilityHook(request: FastifyRequest): Promise<void> {
+      await enforceCapability(request.tenantry, required);
+    },
+    { kind: 'capability', detail: required },
+  );
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { withDecision } from '../http/entitlement-decisions.js';
 import { enforceEntitlement, entitlementGuard } from '../http/entitlement-guard-flow.js';
@@ -57,8 +58,11 @@ export function requireEntitlement<C extends string, R extends string, F extends
   const guard = entitlementGuard(tenantry, options);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function requireEntitlementHook(request: FastifyRequest): Promise<void> {
-    const decision = await enforceEntitlement(guard, request.tenantry, request, fastifyRequestReader);
-    request.tenantryEntitlements = withDecision(request.tenantryEntitlements, decision);
-  };
+  return markGuard(
+    async function requireEntitlementHook(request: FastifyRequest): Promise<void> {
+      const decision = await enforceEntitlement(guard, request.tenantry, request, fastifyRequestReader);
+      request.tenantryEntitlements = withDecision(request.tenantryEntitlements, decision);
+    },
+    { kind: 'entitlement', detail: guard.featureKey },
+  );
 }

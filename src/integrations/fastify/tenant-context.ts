@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { establishTenantContext } from '../http/tenant-context-flow.js';
 import { resolveTenantContextOptions, type TenantContextOptions } from '../http/tenant-context-options.js';
@@ -40,7 +41,10 @@ export function tenantContext<C extends string, R extends string, F extends stri
   const resolved = resolveTenantContextOptions(options);
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
-  return async function tenantContextHook(request: FastifyRequest): Promise<void> {
-    request.tenantry = await establishTenantContext(tenantry, resolved, request, fastifyRequestReader);
-  };
+  return markGuard(
+    async function tenantContextHook(request: FastifyRequest): Promise<void> {
+      request.tenantry = await establishTenantContext(tenantry, resolved, request, fastifyRequestReader);
+    },
+    { kind: 'tenant-context' },
+  );
 }

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../../core/errors/index.js';
 import type { ProblemHandlerOptions } from '../http/problem-renderer.js';
 import { notFoundHandler } from './not-found-handler.js';
 import { problemHandler } from './problem-handler.js';
+import { recordRoutes } from './route-log.js';
 
 /** Options of {@link tenantryPlugin}. */
 export interface TenantryPluginOptions {
@@ -40,6 +41,8 @@ function register(fastify: FastifyInstance, options: TenantryPluginOptions, done
   // advice for speed); a second registration in the same context is harmless.
   if (!fastify.hasRequestDecorator('tenantry')) fastify.decorateRequest('tenantry', null);
   if (!fastify.hasRequestDecorator('tenantryEntitlements')) fastify.decorateRequest('tenantryEntitlements', null);
+  // For auditRoutes(): the routes declared from now on, with the context they were declared in.
+  recordRoutes(fastify);
   if (handlerOption !== false) {
     try {
       fastify.setErrorHandler(problemHandler(handlerOption === true ? {} : (handlerOption as ProblemHandlerOptions<FastifyRequest>)));
@@ -76,7 +79,8 @@ function register(fastify: FastifyInstance, options: TenantryPluginOptions, done
  * example one registered with `{ prefix: '/tenants/:tenantId' }`) to confine
  * the handlers to those routes (a not-found handler needs a prefix of its
  * own: an encapsulated context without one shares its parent's). It adds no
- * hooks: tenant context, capability and entitlement guards and rate limits
+ * request hooks (only an `onRoute` hook that records the routes declared
+ * after it, for `auditRoutes()`): tenant context, capability and entitlement guards and rate limits
  * are opted into per context or per route. The guards throw their refusals
  * to the error handler, so the problem handler renders every problem of the
  * context, with its `typeBase` and `extend`.

@@ -21,3 +21,6 @@ export type { EntitlementAmount, EntitlementGuardOptions, NamespaceResolver } fr
 export type { EntitlementDecisions } from './entitlement-decisions.js';
 export type { RateLimitCost, RateLimitKeyResolver, RateLimitOptions } from './rate-limit-options.js';
 export type { AcceptInvitationOptions, AcceptInvitationResponseBody } from './accept-invitation-flow.js';
+export { GUARD_KINDS } from './guard-mark.js';
+export type { GuardKind, GuardMark } from './guard-mark.js';
+export type { AuditedRoute, RouteAudit, RouteAuditOptions } from './route-audit.js';

@@ -158,6 +158,31 @@ export class TenantAccess<C extends string = string> {
   }
 
   /**
+   * @internal The decision for `capability` without firing `onDenied`, for
+   * the client snapshot: a snapshot is a hint rendered ahead of time, not an
+   * attempt, so a disabled button is not a denial. Throws
+   * `UnknownCapabilityError` for an undeclared capability.
+   */
+  peek(capability: C): Decision<C> {
+    const index = this.#rules.compiled.index.get(capability);
+    if (index === undefined) throw new UnknownCapabilityError(String(capability));
+    return (this.#answers[index] ?? this.#answer(index, capability)).decision;
+  }
+
+  /** @internal {@link TenantAccess.actionState} without firing `onDenied` (see {@link TenantAccess.peek}). */
+  peekActionState(capability: C): ActionState {
+    const { formatDisabledReason, effects } = this.#rules;
+    return toActionState(this.peek(capability), this.role, formatDisabledReason, (error) => {
+      effects.report('formatDisabledReason', error);
+    });
+  }
+
+  /** @internal Every declared capability, in bit order (the catalog of the snapshot). */
+  get capabilityNames(): readonly C[] {
+    return this.#rules.compiled.names as readonly C[];
+  }
+
+  /**
    * @internal The decision as a settled promise, the same promise on every
    * call, for `scope.check()`: a memoized check allocates no new promise.
    */

@@ -1,3 +1,4 @@
+import type { TemplateName } from '../../core/templates/define-templates.js';
 import { z } from 'zod';
 import { userIdSchema } from '../../core/ids/identifiers.js';
 import { tenantSchemas, type TenantDescription } from '../shared/tenant-inputs.js';
@@ -11,6 +12,13 @@ export interface CreateTenantInput extends TenantDescription {
   readonly ownerId?: string;
   /** Use this id instead of a generated UUID (it must follow the instance's tenant-id rule). */
   readonly id?: string;
+  /**
+   * A template from the instance's `templates` option: its package,
+   * namespace limits and members are applied in the same transaction as
+   * the creation. Typed by `TemplateRegistry`; an undeclared name is a
+   * `ValidationError`, and an instance without templates a `ConfigurationError`.
+   */
+  readonly template?: TemplateName;
 }
 
 /** Input of `scope.members.add`. */

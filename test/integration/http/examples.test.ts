@@ -6,6 +6,8 @@ import { buildApp as buildExpressExample } from '../../../examples/express-app/a
 import { buildApp as buildFastifyExample } from '../../../examples/fastify-app/app.js';
 import { listenExpress } from './express-app.js';
 import { injectInto } from './fastify-app.js';
+import { auditRoutes as auditExpressRoutes } from 'tenantry/express';
+import { auditRoutes as auditFastifyRoutes } from 'tenantry/fastify';
 import { fingerprint, type HttpClient } from './http-cases.js';
 
 // The examples run on the embedded SQLite default; give this file its own database file.
@@ -109,7 +111,39 @@ async function smoke(http: HttpClient, tenantId: string): Promise<void> {
   }
 }
 
+/** The tenant routes every example declares; the route audit must list them all, each guarded. */
+const EXAMPLE_TENANT_ROUTES = [
+  'GET /tenants/:tenantId',
+  'GET /tenants/:tenantId/projects',
+  'GET /tenants/:tenantId/billing',
+  'GET /tenants/:tenantId/members',
+  'POST /tenants/:tenantId/members',
+  'POST /tenants/:tenantId/invitations',
+  'POST /tenants/:tenantId/ai',
+  'GET /tenants/:tenantId/usage',
+];
+
 describe('examples', () => {
+  it('the route audit of both examples lists every tenant route and finds none unguarded', async () => {
+    const express = await buildExpressExample();
+    const fastify = await buildFastifyExample();
+    try {
+      for (const audit of [auditExpressRoutes(express.app), auditFastifyRoutes(fastify.app)]) {
+        expect(audit.routes.map((route) => `${route.method} ${route.path}`)).toEqual(EXAMPLE_TENANT_ROUTES);
+        expect(audit.unguarded).toEqual([]);
+        expect(audit.routes.find((route) => route.path.endsWith('/ai'))?.guards.map((guard) => guard.kind)).toEqual([
+          'tenant-context',
+          'rate-limit',
+          'capability',
+          'entitlement',
+        ]);
+      }
+    } finally {
+      await fastify.app.close();
+      await express.close();
+    }
+  });
+
   it('the Express example builds, starts and answers', async () => {
     const { app, tenantId, close } = await buildExpressExample();
     await smoke(await listenExpress(app), tenantId);
