@@ -16,3 +16,4 @@ export * from './webhook-operations.js';
 export * from './retention-operations.js';
 export * from './invitation-records.js';
 export * from './invitation-operations.js';
+export * from './idempotent-response-operations.js';

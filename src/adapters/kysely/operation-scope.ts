@@ -20,6 +20,7 @@ import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToRe
 import { deleteTenant, findActiveMembership, listTenants, updateTenant } from './operations/tenants.js';
 import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
 import * as webhooks from './operations/webhooks.js';
+import { readIdempotentResponse, saveIdempotentResponse } from './operations/idempotent-responses.js';
 
 /**
  * `deleteFeature` in one transaction, mapping a foreign-key violation of the
@@ -117,6 +118,8 @@ export function operationsIn(scope: Scope): StoreOperations {
     findInvitation: (tenantId, invitationId) => read(scope, (ctx) => findInvitation(ctx, tenantId, invitationId)),
     listInvitations: (tenantId, page) => read(scope, (ctx) => listInvitations(ctx, tenantId, page)),
     writeInvitation: (write) => allOrNothing(scope, (ctx) => writeInvitation(ctx, write)),
+    saveIdempotentResponse: (save) => allOrNothing(scope, (ctx) => saveIdempotentResponse(ctx, save)),
+    readIdempotentResponse: (lookup) => read(scope, (ctx) => readIdempotentResponse(ctx, lookup)),
   };
   return Object.freeze(operations);
 }

@@ -60,6 +60,23 @@ export async function enforceEntitlement<Request>(
   request: Request,
   reader: RequestReader<Request>,
 ): Promise<EntitlementDecision> {
+  return (await consumeForRequest(guard, context, request, reader)).decision;
+}
+
+/** What the guard consumed for a request: the decision and the consumption's input (for the response-replay helper). */
+export interface GuardedConsumption {
+  readonly decision: EntitlementDecision;
+  readonly input: ConsumeInput;
+  readonly context: TenantContext;
+}
+
+/** {@link enforceEntitlement}, also handing back the input and the context; `onReplay: 'respond'` leaves the replay to the caller. */
+export async function consumeForRequest<Request>(
+  guard: ResolvedEntitlementGuardOptions<Request>,
+  context: TenantContext | null | undefined,
+  request: Request,
+  reader: RequestReader<Request>,
+): Promise<GuardedConsumption> {
   if (context === undefined || context === null) {
     throw new ConfigurationError('requireEntitlement() needs tenantContext() to run before it on the same route.');
   }
@@ -79,7 +96,7 @@ export async function enforceEntitlement<Request>(
   const decision = await context.scope.usage.consume(input);
   // A replay would run the handler again for free: refused unless the route opts in.
   if (decision.replayed && guard.onReplay === 'refuse') throw new IdempotentReplayError();
-  return decision;
+  return { decision, input, context };
 }
 
 async function fingerprintOf<Request>(guard: ResolvedEntitlementGuardOptions<Request>, request: Request, reader: RequestReader<Request>): Promise<string> {

@@ -123,7 +123,7 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
         : {
             idempotency: {
               key: idempotency.key.stored,
-              fingerprint: fingerprint(featureKey, namespace, amount, idempotency.fingerprint),
+              fingerprint: consumptionFingerprint(featureKey, namespace, amount, idempotency.fingerprint),
               expiresAt: new Date(context.now.getTime() + this.#deps.idempotencyTtlMs),
             },
           }),
@@ -206,7 +206,7 @@ function replayedLevels(levels: readonly PlannedLevel[], changes: readonly Count
  * the same request. The caller's own fingerprint (the HTTP guard's hash of
  * method, route and body), when given, is part of it.
  */
-function fingerprint(feature: string, namespace: string | undefined, amount: number, request: string | undefined): string {
+export function consumptionFingerprint(feature: string, namespace: string | undefined, amount: number, request: string | undefined): string {
   const own = `${feature}\u0000${namespace ?? TENANT_POOL}\u0000${amount}`;
   return request === undefined ? own : `${own}\u0000${request}`;
 }

@@ -14,6 +14,7 @@ import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
 import { invitationCases } from './cases/invitation-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
+import { idempotentResponseCases } from './cases/idempotent-response-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { lockOrderCases } from './cases/lock-order-cases.js';
 import { membershipCases } from './cases/membership-cases.js';
@@ -57,6 +58,7 @@ const cases = [
   ...billingCycleCases,
   ...retentionCases,
   ...invitationCases,
+  ...idempotentResponseCases,
 ] as const;
 
 /** The name of one conformance case. */
