@@ -74,7 +74,8 @@ async function storedResponse(
 
 /**
  * The headers of a replay: the stored ones as they were sent (a repeated
- * header keeps its values in order) and `Idempotent-Replayed: true`.
+ * header keeps its values in order), `Idempotent-Replayed: true` and the
+ * body's `Content-Length`.
  */
 export function replayHeaders(response: IdempotentResponseRecord): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
@@ -83,6 +84,8 @@ export function replayHeaders(response: IdempotentResponseRecord): Record<string
     headers[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
   }
   headers[IDEMPOTENT_REPLAYED_HEADER.toLowerCase()] = 'true';
+  // Framed as the first answer was: with its length (Node would otherwise chunk a body sent after writeHead), except where HTTP forbids a body.
+  if (response.status >= 200 && response.status !== 204 && response.status !== 304) headers['content-length'] = String(response.body?.byteLength ?? 0);
   return headers;
 }
 
