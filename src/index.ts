@@ -70,6 +70,8 @@ export {
   isIdempotentReplayError,
   IdempotencyInProgressError,
   isIdempotencyInProgressError,
+  TenantArchivedError,
+  isTenantArchivedError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,

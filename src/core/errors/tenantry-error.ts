@@ -39,6 +39,7 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `webhook_verification_failed` (401): a received webhook failed signature, header or timestamp checks (`reason` says which).
  * - `invalid_token` (404): an invitation token that cannot be accepted, for any reason (deliberately one code: malformed, unknown, wrong, expired, revoked, used).
  * - `too_many_attempts` (429): too many attempts in the current window (invitation acceptances, resends); retry later.
+ * - `tenant_archived` (409): entitlement consumption in an archived tenant, by any actor (the system actor included); nothing was consumed.
  * - `idempotency_in_progress` (409): an HTTP request repeated a key whose first request is still running; the response-replay helper did not run the handler again.
  */
 export const ERROR_STATUS = Object.freeze({
@@ -71,6 +72,7 @@ export const ERROR_STATUS = Object.freeze({
   invalid_token: 404,
   too_many_attempts: 429,
   idempotency_in_progress: 409,
+  tenant_archived: 409,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

@@ -73,6 +73,7 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   idempotent_replay: { title: 'Idempotent Replay', detail: 'This request was already processed under its idempotency key; it was not processed again.' },
   invalid_token: { title: 'Invitation Not Found', detail: 'The invitation does not exist or can no longer be accepted.' },
   too_many_attempts: { title: 'Too Many Attempts', detail: 'Too many attempts in the current window; retry after the number of seconds in Retry-After.' },
+  tenant_archived: { title: 'Tenant Archived', detail: 'The tenant is archived; nothing was consumed.' },
   idempotency_in_progress: {
     title: 'Idempotency In Progress',
     detail: 'The first request under this idempotency key is still being processed; retry later to get its response.',

@@ -1,5 +1,5 @@
 import type { Limit } from '../../core/entitlements/limit.js';
-import { FeatureNotEnabledError, IdempotencyConflictError, LimitExceededError, ValidationError } from '../../core/errors/index.js';
+import { FeatureNotEnabledError, IdempotencyConflictError, LimitExceededError, TenantArchivedError, ValidationError } from '../../core/errors/index.js';
 import { TENANT_POOL, type ConsumeResult, type CounterChange, type Store, type StoreOperations } from '../../store/index.js';
 import type { ActorContext } from '../shared/actor-context.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
@@ -53,7 +53,8 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
    */
   async tryConsume(ctx: ActorContext, input: ConsumeInput<L>): Promise<EntitlementDecision<L>> {
     const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.consume, input, 'consumption');
-    await ctx.standing(parsed.tenantId);
+    // A member of an archived tenant has no standing (404); the system actor keeps access, but not to consume.
+    if ((await ctx.standing(parsed.tenantId)) === null) await this.#refuseArchived(parsed.tenantId);
     const consumption: Consumption<L> = {
       tenantId: parsed.tenantId,
       featureKey: this.#limitFeature(parsed.featureKey),
@@ -162,6 +163,16 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
         return decision;
       }
     }
+  }
+
+  /**
+   * Throws `TenantArchivedError` when the tenant is archived. Read before
+   * the write, as the membership check is: a consumption racing the archive
+   * itself may still land, as one racing a membership removal may.
+   */
+  async #refuseArchived(tenantId: string): Promise<void> {
+    const tenant = await this.#deps.store.findTenant(tenantId);
+    if (tenant?.archivedAt !== undefined) throw new TenantArchivedError();
   }
 
   #limitFeature(featureKey: string): L {

@@ -60,6 +60,7 @@ describe('problem catalogue', () => {
       webhook_verification_failed: 401,
       idempotent_replay: 409,
       idempotency_in_progress: 409,
+      tenant_archived: 409,
       invalid_token: 404,
       too_many_attempts: 429,
       unauthenticated: 401,
