@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigurationError } from 'tenantry';
 import * as tenantryExpress from 'tenantry/express';
 import * as tenantryFastify from 'tenantry/fastify';
 import { DATABASE_NAMES, describeDatabases, type TestDatabase } from '../../support/databases.js';
@@ -84,27 +85,31 @@ interface App {
 
 const TOKENS = 5;
 const replayOptions = (waitMs: number) => ({ waitMs, headers: ['content-type', 'x-run'] });
+/** The routes: the helper, the guard's default (refuse), and the helper with a cap smaller than the handler's body. */
+type Route = 'replayed' | 'refused' | 'capped';
+const ROUTES: readonly Route[] = ['replayed', 'refused', 'capped'];
+const guardOptions = (route: Route, waitMs: number) => ({
+  featureKey: 'ai.tokens' as const,
+  amount: TOKENS,
+  onReplay: route === 'refused' ? ('refuse' as const) : ('respond' as const),
+  ...(route === 'replayed' ? { responses: replayOptions(waitMs) } : route === 'capped' ? { responses: { ...replayOptions(waitMs), maxBodyBytes: 16 } } : {}),
+});
 
 async function expressApp(world: Awaited<ReturnType<typeof entitlementWorld>>, state: HandlerState, waitMs: number): Promise<App> {
   const { tenantContext, requireEntitlement, problemHandler } = tenantryExpress;
   const app = express();
   app.use(express.json());
   const userId = (req: express.Request) => req.header('x-user-id');
-  const guarded = (onReplay: 'respond' | 'refuse') =>
-    requireEntitlement(world.tenantry, {
-      featureKey: 'ai.tokens',
-      amount: TOKENS,
-      onReplay,
-      ...(onReplay === 'respond' ? { responses: replayOptions(waitMs) } : {}),
-    });
-  for (const [path, onReplay] of [
-    ['replayed', 'respond'],
-    ['refused', 'refuse'],
-  ] as const) {
-    app.post(`/tenants/:tenantId/${path}`, tenantContext(world.tenantry, { userId }), guarded(onReplay), async (req, res) => {
-      const { run, payload } = await state.run(req.body);
-      res.status(201).set('x-run', run).set('x-secret', 'not stored').type('application/json; charset=utf-8').send(payload);
-    });
+  for (const route of ROUTES) {
+    app.post(
+      `/tenants/:tenantId/${route}`,
+      tenantContext(world.tenantry, { userId }),
+      requireEntitlement(world.tenantry, guardOptions(route, waitMs)),
+      async (req, res) => {
+        const { run, payload } = await state.run(req.body);
+        res.status(201).set('x-run', run).set('x-secret', 'not stored').type('application/json; charset=utf-8').send(payload);
+      },
+    );
   }
   app.use(problemHandler({ onServerError: () => undefined }));
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
@@ -128,23 +133,10 @@ async function fastifyApp(world: Awaited<ReturnType<typeof entitlementWorld>>, s
   const app: FastifyInstance = Fastify();
   await app.register(tenantryPlugin, { problemHandler: { onServerError: () => undefined } });
   const userId = (request: { headers: IncomingHttpHeaders }) => request.headers['x-user-id'] as string | undefined;
-  for (const [path, onReplay] of [
-    ['replayed', 'respond'],
-    ['refused', 'refuse'],
-  ] as const) {
+  for (const route of ROUTES) {
     app.post(
-      `/tenants/:tenantId/${path}`,
-      {
-        preHandler: [
-          tenantContext(world.tenantry, { userId }),
-          requireEntitlement(world.tenantry, {
-            featureKey: 'ai.tokens',
-            amount: TOKENS,
-            onReplay,
-            ...(onReplay === 'respond' ? { responses: replayOptions(waitMs) } : {}),
-          }),
-        ],
-      },
+      `/tenants/:tenantId/${route}`,
+      { preHandler: [tenantContext(world.tenantry, { userId }), requireEntitlement(world.tenantry, guardOptions(route, waitMs))] },
       async (request, reply) => {
         const { run, payload } = await state.run(request.body);
         return reply.code(201).header('x-run', run).header('x-secret', 'not stored').type('application/json; charset=utf-8').send(payload);
@@ -190,7 +182,7 @@ function describeReplay(database: TestDatabase, framework: keyof typeof FRAMEWOR
     });
 
     const used = async () => (await world.owner.usage.report({ tenantId: world.tenantId })).features.find((f) => f.featureKey === 'ai.tokens')?.used ?? 0;
-    const send = (target: App, path: 'replayed' | 'refused', body: string, key: string, user = 'owner') =>
+    const send = (target: App, path: Route, body: string, key: string, user = 'owner') =>
       post(target.origin, `/tenants/${world.tenantId}/${path}`, user, body, key);
 
     it('20 POSTs with one key: the handler runs once, the other 19 get its response byte for byte, marked replayed; charged once', async () => {
@@ -227,6 +219,18 @@ function describeReplay(database: TestDatabase, framework: keyof typeof FRAMEWOR
       expect(refused).toHaveLength(19);
       for (const answer of refused) expect(JSON.parse(answer.body.toString('utf8'))).toMatchObject({ code: 'idempotent_replay' });
       expect(await used()).toBe(before + TOKENS);
+    });
+
+    it('a response over the cap reaches the first client whole, is not stored, and its retries get 409 idempotent_replay', async () => {
+      const key = randomUUID();
+      const runsBefore = state.runs.length;
+      const first = await send(app, 'capped', '{"prompt":"long"}', key);
+      expect(first.status).toBe(201);
+      expect(JSON.parse(first.body.toString('utf8'))).toMatchObject({ note: 'réponse ✓' });
+      const retry = await send(app, 'capped', '{"prompt":"long"}', key);
+      expect(retry.status).toBe(409);
+      expect(JSON.parse(retry.body.toString('utf8'))).toMatchObject({ code: 'idempotent_replay' });
+      expect(state.runs.length - runsBefore).toBe(1);
     });
 
     it('one member cannot replay another member’s key: the same key runs and counts for each, and each replays only its own', async () => {
@@ -298,4 +302,18 @@ function describeReplay(database: TestDatabase, framework: keyof typeof FRAMEWOR
 await describeDatabases(DATABASE_NAMES, (database) => {
   describeReplay(database, 'express');
   describeReplay(database, 'fastify');
+});
+
+describe('response replay: options', () => {
+  it('rejects invalid options at start-up with ConfigurationError naming the option', async () => {
+    const { tenantry } = await entitlementWorld();
+    const base = { featureKey: 'ai.tokens', amount: 1 } as const;
+    for (const requireEntitlement of [tenantryExpress.requireEntitlement, tenantryFastify.requireEntitlement]) {
+      expect(() => requireEntitlement(tenantry, { ...base, responses: { waitMs: 0 } })).toThrow(/responses/);
+      expect(() => requireEntitlement(tenantry, { ...base, onReplay: 'respond', responses: { maxBodyBytes: 2 * 1024 * 1024 } })).toThrow(/maxBodyBytes/);
+      expect(() => requireEntitlement(tenantry, { ...base, onReplay: 'respond', responses: { headers: ['Content-Length'] } })).toThrow(/headers/);
+      expect(() => requireEntitlement(tenantry, { ...base, onReplay: 'respond', responses: { waitMs: -1 } })).toThrow(ConfigurationError);
+      expect(() => requireEntitlement(tenantry, { ...base, onReplay: 'respond', responses: {} })).not.toThrow();
+    }
+  });
 });
