@@ -41,7 +41,8 @@ export function entitlementGuard<Request>(tenantry: AnyTenantry, options: Entitl
  *    for the request's tenant. A retry with the same key is counted once and
  *    resolves with `replayed: true`; a replay is then refused with
  *    `IdempotentReplayError` (409 `idempotent_replay`) unless `onReplay` is
- *    `'pass'`. The key carries the request fingerprint (method, route and
+ *    `'pass'` or `'respond'` (the response-replay helper, see
+ *    `responseReplayStep`, which the framework guards run next). The key carries the request fingerprint (method, route and
  *    body by default). The service scopes the key to the
  *    tenant, the request's actor and the feature, so several guards on one
  *    route can share the client's key and one member cannot replay another's.
