@@ -70,6 +70,10 @@ export {
   isIdempotentReplayError,
   InvalidSnapshotError,
   isInvalidSnapshotError,
+  IdempotencyInProgressError,
+  isIdempotencyInProgressError,
+  TenantArchivedError,
+  isTenantArchivedError,
 } from './core/errors/index.js';
 export type {
   TenantryErrorCode,
@@ -190,6 +194,9 @@ export type {
 } from './services/entitlements/entitlement-types.js';
 export type { PackageAssignment, TenantBoost } from './services/entitlements/provisioning-service.js';
 export type { PrunedFeature } from './services/entitlements/catalog-sync.js';
+export { MAX_STORED_RESPONSE_BYTES } from './services/entitlements/response-replays.js';
+export type { ResponseReplayInput, SaveResponseInput } from './services/entitlements/response-replays.js';
+export type { IdempotentResponseRecord, IdempotentResponseSaveResult, IdempotentResponseState } from './store/idempotent-response-operations.js';
 
 // Two-factor and step-up
 export { TWO_FACTOR_AUDIT_ACTIONS } from './services/two-factor/two-factor-options.js';

@@ -17,3 +17,4 @@ export * from './retention-operations.js';
 export * from './invitation-records.js';
 export * from './invitation-operations.js';
 export * from './granted-consume.js';
+export * from './idempotent-response-operations.js';

@@ -24,6 +24,7 @@ import { seatPolicy } from '../services/entitlements/seats.js';
 import { EntitlementReader } from '../services/entitlements/tenant-entitlements.js';
 import { UsageAlerts } from '../services/entitlements/usage-alerts.js';
 import { UsageReads } from '../services/entitlements/usage-reads.js';
+import { ResponseReplays } from '../services/entitlements/response-replays.js';
 import { MemberQueries } from '../services/membership/member-queries.js';
 import { MembershipService } from '../services/membership/membership-service.js';
 import { RateLimiter } from '../services/rate-limits/rate-limiter.js';
@@ -459,6 +460,7 @@ function entitlementServices<F extends string, L extends F, P extends string>(
     consumption,
     release,
     provisioning,
+    responses: new ResponseReplays({ store, tenantIds, now }),
   });
   return { services, catalog, seats };
 }

@@ -5,6 +5,7 @@ import type { ConsumptionService } from '../services/entitlements/consumption.js
 import type { GaugeRelease } from '../services/entitlements/gauge-release.js';
 import type { ProvisioningService } from '../services/entitlements/provisioning-service.js';
 import type { UsageReads } from '../services/entitlements/usage-reads.js';
+import type { ResponseReplays } from '../services/entitlements/response-replays.js';
 import type { MemberQueries } from '../services/membership/member-queries.js';
 import type { MembershipService } from '../services/membership/membership-service.js';
 import type { TenantService } from '../services/tenants/tenant-service.js';
@@ -19,6 +20,7 @@ export interface EntitlementServices<F extends string, L extends F, P extends st
   readonly consumption: ConsumptionService<F, L, P>;
   readonly release: GaugeRelease<F, L, P>;
   readonly provisioning: ProvisioningService<F, L, P>;
+  readonly responses: ResponseReplays;
 }
 
 /**

@@ -31,6 +31,8 @@ import {
   type TenantBoost,
 } from '../services/entitlements/provisioning-service.js';
 import type { MemberQueries } from '../services/membership/member-queries.js';
+import type { ResponseReplayInput, SaveResponseInput } from '../services/entitlements/response-replays.js';
+import type { IdempotentResponseSaveResult, IdempotentResponseState } from '../store/idempotent-response-operations.js';
 import type { CreatedTenant, Member, OwnershipTransfer, Tenant } from '../services/membership/member-view.js';
 import type {
   AddMemberInput,
@@ -335,6 +337,20 @@ export class UsageApi<F extends string, L extends F, P extends string> {
   /** The tenant's effective entitlements now: every feature, enabled or not, with its limit. */
   effective(tenantId: string): Promise<EffectiveEntitlements<F, L>> {
     return (this.#services ?? entitlementsMissing()).reads.effective(this.#scope, tenantId);
+  }
+  /**
+   * Stores the first response to an idempotent consumption on its record
+   * (the HTTP response-replay helper's storage, for other frameworks too):
+   * pass the consumption's own input, key included. The first save wins;
+   * the response expires, is pruned and is deleted with the record.
+   */
+  saveResponse(input: SaveResponseInput<L>): Promise<IdempotentResponseSaveResult> {
+    return (this.#services ?? entitlementsMissing()).responses.save(this.#scope, input);
+  }
+
+  /** The response stored for an idempotent consumption (`stored`), `pending` while its first request runs, or `none`. */
+  storedResponse(input: ResponseReplayInput<L>): Promise<IdempotentResponseState> {
+    return (this.#services ?? entitlementsMissing()).responses.read(this.#scope, input);
   }
 }
 

@@ -26,6 +26,7 @@ import { LIFECYCLE_MUTANTS } from './lifecycle-mutants.js';
 import { BILLING_MUTANTS } from './billing-mutants.js';
 import { INVITATION_MUTANTS } from './invitation-mutants.js';
 import { GRANTED_CONSUME_MUTANTS } from './granted-consume-mutants.js';
+import { RESPONSE_MUTANTS } from './response-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -192,6 +193,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...BILLING_MUTANTS,
   ...INVITATION_MUTANTS,
   ...GRANTED_CONSUME_MUTANTS,
+  ...RESPONSE_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

@@ -69,6 +69,8 @@ export interface IdempotencyKeysTable {
   created_at: ColumnType<unknown, Date | string, Date | string>;
   /** When the record stops counting (`0006_billing_cycles`); `null` for records written before, kept until pruned. */
   expires_at: NullableTimestampColumn;
+  /** The response-replay helper's stored response as JSON (`0011_idempotent_responses`); `null` until saved. */
+  response: ColumnType<string | Uint8Array | null, string | null, string | null>;
 }
 
 /** Row type of the billing cycles (`0006_billing_cycles`): each tenant's cycle anchor. */

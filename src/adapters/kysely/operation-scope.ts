@@ -20,8 +20,9 @@ import { release } from './operations/release.js';
 import { listRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from './operations/recovery-codes.js';
 import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToReseal, resealTwoFactorSecret, saveTwoFactor } from './operations/two-factor.js';
 import { deleteTenant, listTenants, updateTenant } from './operations/tenants.js';
-import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
+import { allOrNothing, atomic, atomicUnlessRefused, fallible, read, single, type Scope } from './scope.js';
 import * as webhooks from './operations/webhooks.js';
+import { readIdempotentResponse, saveIdempotentResponse } from './operations/idempotent-responses.js';
 
 /**
  * `deleteFeature` in one transaction, mapping a foreign-key violation of the
@@ -120,6 +121,9 @@ export function operationsIn(scope: Scope): StoreOperations {
     findInvitation: (tenantId, invitationId) => read(scope, (ctx) => findInvitation(ctx, tenantId, invitationId)),
     listInvitations: (tenantId, page) => read(scope, (ctx) => listInvitations(ctx, tenantId, page)),
     writeInvitation: (write) => allOrNothing(scope, (ctx) => writeInvitation(ctx, write)),
+    // InnoDB: the save's row lock can deadlock with concurrent claims of the key (shared locks on the duplicate); it is retried.
+    saveIdempotentResponse: (save) => atomicUnlessRefused(scope, (ctx) => saveIdempotentResponse(ctx, save)),
+    readIdempotentResponse: (lookup) => read(scope, (ctx) => readIdempotentResponse(ctx, lookup)),
   };
   return Object.freeze(operations);
 }

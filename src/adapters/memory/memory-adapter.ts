@@ -145,6 +145,8 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
     findInvitation: (tenantId, invitationId) => run(() => invitations.findInvitation(tenantId, invitationId)),
     listInvitations: (tenantId, page) => run(() => invitations.listInvitations(tenantId, page)),
     writeInvitation: (write) => run((undo) => invitations.writeInvitation(write, undo)),
+    saveIdempotentResponse: (save) => run((undo) => entitlements.saveIdempotentResponse(save, undo)),
+    readIdempotentResponse: (lookup) => run(() => entitlements.readIdempotentResponse(lookup)),
   };
   return Object.freeze(operations);
 }

@@ -21,12 +21,31 @@ import type {
 import { counterCeiling } from '../../store/entitlement-records.js';
 import { planGranted, withLevels, type GrantedConsumeRequest, type GrantedConsumeResult } from '../../store/granted-consume.js';
 import type { NamespaceLimitChange, PackageCancellation } from '../../store/entitlement-operations.js';
+import type {
+  IdempotentResponseLookup,
+  IdempotentResponseRecord,
+  IdempotentResponseSave,
+  IdempotentResponseSaveResult,
+  IdempotentResponseState,
+} from '../../store/idempotent-response-operations.js';
 import { compare, type Undo } from './memory-tables.js';
 import { assertValidDates } from './valid-date.js';
 
 const key = (...parts: readonly (string | number)[]) => parts.join('\u0000');
 const counterKey = (tenantId: string, target: Pick<CounterTarget, 'featureKey' | 'namespace' | 'windowStart'>) =>
   key(tenantId, target.featureKey, target.namespace, target.windowStart.getTime());
+
+/** Whether a record expiring at `expiresAt` still counts at `now`. */
+const live = (expiresAt: Date | null, now: Date) => expiresAt === null || expiresAt.getTime() > now.getTime();
+
+/** A frozen copy that shares no bytes with the caller's, as a database row would not. */
+function copyResponse(response: IdempotentResponseRecord): IdempotentResponseRecord {
+  return Object.freeze({
+    status: response.status,
+    headers: Object.freeze(response.headers.map(([name, value]) => Object.freeze([name, value] as const))),
+    body: response.body === null ? null : Uint8Array.from(response.body),
+  });
+}
 
 /** Restores `map`'s entry for `k` to what it is now. */
 function remember<K, V>(map: Map<K, V>, k: K, undo: Undo[]): void {
@@ -56,6 +75,8 @@ export class MemoryEntitlementTables {
       readonly counters: readonly CounterChange[];
       readonly limits: readonly (number | 'unlimited')[];
       readonly expiresAt: Date | null;
+      /** The response-replay helper's stored response, once saved. */
+      readonly response?: IdempotentResponseRecord;
     }
   >();
   readonly #cycleAnchors = new Map<string, Date>();
@@ -265,6 +286,26 @@ export class MemoryEntitlementTables {
     remember(this.#alerts, k, undo);
     this.#alerts.set(k, Object.freeze({ ...alert }));
     return true;
+  }
+
+  /** Saves `save.response` onto the live record of its key and fingerprint, unless it holds one already. */
+  saveIdempotentResponse(save: IdempotentResponseSave, undo: Undo[]): IdempotentResponseSaveResult {
+    assertValidDates(save.now);
+    const k = key(save.tenantId, save.key);
+    const record = this.#idempotency.get(k);
+    if (record === undefined || !live(record.expiresAt, save.now) || record.fingerprint !== save.fingerprint) return 'not_found';
+    if (record.response !== undefined) return 'already_saved';
+    remember(this.#idempotency, k, undo);
+    this.#idempotency.set(k, { ...record, response: copyResponse(save.response) });
+    return 'saved';
+  }
+
+  /** The response stored on the live record of `lookup.key`, `pending` before one is saved. */
+  readIdempotentResponse(lookup: IdempotentResponseLookup): IdempotentResponseState {
+    assertValidDates(lookup.now);
+    const record = this.#idempotency.get(key(lookup.tenantId, lookup.key));
+    if (record === undefined || !live(record.expiresAt, lookup.now)) return { state: 'none' };
+    return record.response === undefined ? { state: 'pending' } : { state: 'stored', response: copyResponse(record.response) };
   }
 
   /** Deletes at most `max` idempotency records expired at `now`; returns how many. */

@@ -88,6 +88,8 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   findInvitation: first,
   listInvitations: first,
   writeInvitation: ofRecord,
+  saveIdempotentResponse: ofRecord,
+  readIdempotentResponse: ofRecord,
 };
 
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */

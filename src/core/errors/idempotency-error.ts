@@ -33,3 +33,21 @@ export class IdempotentReplayError extends TenantryError {
 
 /** True when `value` is an {@link IdempotentReplayError} from any copy of tenantry. */
 export const isIdempotentReplayError = hasCode<IdempotentReplayError>('idempotent_replay');
+
+/**
+ * The request repeats an idempotency key whose first request is still
+ * running: its usage is counted but its response is not stored yet, and
+ * the response-replay helper waited as long as it was told to. The handler
+ * was not run again and nothing was consumed; retry later to get the stored
+ * response. Status 409, code `idempotency_in_progress`.
+ */
+export class IdempotencyInProgressError extends TenantryError {
+  readonly code = 'idempotency_in_progress' as const;
+
+  constructor(message = 'The first request under this idempotency key is still being processed; retry later.', options?: TenantryErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** True when `value` is an {@link IdempotencyInProgressError} from any copy of tenantry. */
+export const isIdempotencyInProgressError = hasCode<IdempotencyInProgressError>('idempotency_in_progress');

@@ -10,3 +10,4 @@ export * from './two-factor-errors.js';
 export * from './webhook-errors.js';
 export * from './invitation-errors.js';
 export * from './snapshot-errors.js';
+export * from './lifecycle-errors.js';

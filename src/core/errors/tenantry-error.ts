@@ -40,6 +40,8 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `invalid_token` (404): an invitation token that cannot be accepted, for any reason (deliberately one code: malformed, unknown, wrong, expired, revoked, used).
  * - `too_many_attempts` (429): too many attempts in the current window (invitation acceptances, resends); retry later.
  * - `invalid_snapshot` (400): `parseSnapshot()` got something that is not a client snapshot of a known version (`field` names the part).
+ * - `tenant_archived` (409): entitlement consumption in an archived tenant, by any actor (the system actor included); nothing was consumed.
+ * - `idempotency_in_progress` (409): an HTTP request repeated a key whose first request is still running; the response-replay helper did not run the handler again.
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -71,6 +73,8 @@ export const ERROR_STATUS = Object.freeze({
   invalid_token: 404,
   too_many_attempts: 429,
   invalid_snapshot: 400,
+  idempotency_in_progress: 409,
+  tenant_archived: 409,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

@@ -2,7 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { withDecision } from '../http/entitlement-decisions.js';
-import { enforceEntitlement, entitlementGuard } from '../http/entitlement-guard-flow.js';
+import { consumeForRequest, entitlementGuard } from '../http/entitlement-guard-flow.js';
+import { replayBody, replayHeaders, responseReplayStep } from '../http/response-replay.js';
 import type { EntitlementGuardOptions } from '../http/entitlement-guard-options.js';
 import { expressRequestReader } from './express-request-reader.js';
 
@@ -19,7 +20,11 @@ import { expressRequestReader } from './express-request-reader.js';
  * - 409 `idempotency_conflict` when the idempotency key was used for a
  *   different request (amount, namespace or fingerprint);
  * - 409 `idempotent_replay` for a retry of a request already consumed
- *   (unless `onReplay: 'pass'`);
+ *   (unless `onReplay: 'pass'` or `'respond'`);
+ * - with `onReplay: 'respond'` (the response-replay helper), the first
+ *   response is stored and every retry gets it byte for byte with
+ *   `Idempotent-Replayed: true`; a retry while the first request runs waits
+ *   for it (`responses.waitMs`), else 409 `idempotency_in_progress`;
  * - 400 `validation_failed` for a malformed idempotency key header, or a
  *   computed amount or namespace the service rejects.
  *
@@ -60,9 +65,16 @@ export function requireEntitlement<C extends string, R extends string, F extends
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
   return markGuard(
-    async function requireEntitlementMiddleware(req: Request, _res: Response, next: NextFunction): Promise<void> {
-      const decision = await enforceEntitlement(guard, req.tenantry, req, expressRequestReader);
-      req.tenantryEntitlements = withDecision(req.tenantryEntitlements, decision);
+    async function requireEntitlementMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
+      const consumed = await consumeForRequest(guard, req.tenantry, req, expressRequestReader);
+      req.tenantryEntitlements = withDecision(req.tenantryEntitlements, consumed.decision);
+      const step = await responseReplayStep(guard, consumed);
+      if (step !== undefined && 'replay' in step) {
+        // Straight to Node's response: Express's send() would add an ETag and a charset of its own.
+        res.writeHead(step.replay.status, replayHeaders(step.replay)).end(replayBody(step.replay));
+        return;
+      }
+      step?.capture(res);
       next();
     },
     { kind: 'entitlement', detail: guard.featureKey },

@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { markGuard } from '../http/guard-mark.js';
 import type { Tenantry } from '../../index.js';
 import { withDecision } from '../http/entitlement-decisions.js';
-import { enforceEntitlement, entitlementGuard } from '../http/entitlement-guard-flow.js';
+import { consumeForRequest, entitlementGuard } from '../http/entitlement-guard-flow.js';
+import { replayBody, replayHeaders, responseReplayStep } from '../http/response-replay.js';
 import type { EntitlementGuardOptions } from '../http/entitlement-guard-options.js';
 import { fastifyRequestReader } from './fastify-request-reader.js';
 import type { TenantryHook } from './hook.js';
@@ -20,7 +21,11 @@ import type { TenantryHook } from './hook.js';
  * - 409 `idempotency_conflict` when the idempotency key was used for a
  *   different request (amount, namespace or fingerprint);
  * - 409 `idempotent_replay` for a retry of a request already consumed
- *   (unless `onReplay: 'pass'`);
+ *   (unless `onReplay: 'pass'` or `'respond'`);
+ * - with `onReplay: 'respond'` (the response-replay helper), the first
+ *   response is stored and every retry gets it byte for byte with
+ *   `Idempotent-Replayed: true`; a retry while the first request runs waits
+ *   for it (`responses.waitMs`), else 409 `idempotency_in_progress`;
  * - 400 `validation_failed` for a malformed idempotency key header, or a
  *   computed amount or namespace the service rejects.
  *
@@ -59,9 +64,16 @@ export function requireEntitlement<C extends string, R extends string, F extends
   // Named for stack traces, and not after the factory: esbuild (tsup, vitest) renames a
   // function expression that shadows its enclosing function, e.g. to `tenantContext2`.
   return markGuard(
-    async function requireEntitlementHook(request: FastifyRequest): Promise<void> {
-      const decision = await enforceEntitlement(guard, request.tenantry, request, fastifyRequestReader);
-      request.tenantryEntitlements = withDecision(request.tenantryEntitlements, decision);
+    async function requireEntitlementHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const consumed = await consumeForRequest(guard, request.tenantry, request, fastifyRequestReader);
+      request.tenantryEntitlements = withDecision(request.tenantryEntitlements, consumed.decision);
+      const step = await responseReplayStep(guard, consumed);
+      if (step !== undefined && 'replay' in step) {
+        // Fastify sees the reply as sent and runs no handler after this hook.
+        void reply.code(step.replay.status).headers(replayHeaders(step.replay)).send(replayBody(step.replay));
+        return;
+      }
+      step?.capture(reply.raw);
     },
     { kind: 'entitlement', detail: guard.featureKey },
   );

@@ -41,7 +41,8 @@ export function entitlementGuard<Request>(tenantry: AnyTenantry, options: Entitl
  *    for the request's tenant. A retry with the same key is counted once and
  *    resolves with `replayed: true`; a replay is then refused with
  *    `IdempotentReplayError` (409 `idempotent_replay`) unless `onReplay` is
- *    `'pass'`. The key carries the request fingerprint (method, route and
+ *    `'pass'` or `'respond'` (the response-replay helper, see
+ *    `responseReplayStep`, which the framework guards run next). The key carries the request fingerprint (method, route and
  *    body by default). The service scopes the key to the
  *    tenant, the request's actor and the feature, so several guards on one
  *    route can share the client's key and one member cannot replay another's.
@@ -60,6 +61,23 @@ export async function enforceEntitlement<Request>(
   request: Request,
   reader: RequestReader<Request>,
 ): Promise<EntitlementDecision> {
+  return (await consumeForRequest(guard, context, request, reader)).decision;
+}
+
+/** What the guard consumed for a request: the decision and the consumption's input (for the response-replay helper). */
+export interface GuardedConsumption {
+  readonly decision: EntitlementDecision;
+  readonly input: ConsumeInput;
+  readonly context: TenantContext;
+}
+
+/** {@link enforceEntitlement}, also handing back the input and the context; `onReplay: 'respond'` leaves the replay to the caller. */
+export async function consumeForRequest<Request>(
+  guard: ResolvedEntitlementGuardOptions<Request>,
+  context: TenantContext | null | undefined,
+  request: Request,
+  reader: RequestReader<Request>,
+): Promise<GuardedConsumption> {
   if (context === undefined || context === null) {
     throw new ConfigurationError('requireEntitlement() needs tenantContext() to run before it on the same route.');
   }
@@ -79,7 +97,7 @@ export async function enforceEntitlement<Request>(
   const decision = await context.scope.usage.consume(input);
   // A replay would run the handler again for free: refused unless the route opts in.
   if (decision.replayed && guard.onReplay === 'refuse') throw new IdempotentReplayError();
-  return decision;
+  return { decision, input, context };
 }
 
 async function fingerprintOf<Request>(guard: ResolvedEntitlementGuardOptions<Request>, request: Request, reader: RequestReader<Request>): Promise<string> {

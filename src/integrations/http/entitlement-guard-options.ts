@@ -3,6 +3,12 @@ import { MAX_CONSUME_AMOUNT } from '../../core/entitlements/limit.js';
 import { parseConfig } from '../../core/validation/parse-input.js';
 import { DEFAULT_IDEMPOTENCY_KEY_HEADER } from './idempotency-key-header.js';
 import { headerNameSchema, isFunction } from './option-schemas.js';
+import {
+  resolveResponseReplayOptions,
+  responseReplayOptionsSchema,
+  type ResolvedResponseReplayOptions,
+  type ResponseReplayOptions,
+} from './response-replay-options.js';
 
 /**
  * How much of the feature a guarded request consumes: a fixed positive
@@ -44,9 +50,14 @@ export interface EntitlementGuardOptions<L extends string, Request> {
    * `'refuse'` (default) answers 409 `idempotent_replay` without running the
    * handler, so a retry never buys the handler's work for free; `'pass'` runs
    * the handler with `entitlementOf(req, featureKey).replayed === true`
-   * (answer it yourself, or put `replayResponses()` before the guard).
+   * (answer it yourself); `'respond'` stores the first response (see
+   * {@link EntitlementGuardOptions.responses}) and answers every retry with
+   * it, byte for byte, plus `Idempotent-Replayed: true`, without running the
+   * handler.
    */
-  readonly onReplay?: 'refuse' | 'pass';
+  readonly onReplay?: 'refuse' | 'pass' | 'respond';
+  /** The response-replay helper's options, with `onReplay: 'respond'` only; see {@link ResponseReplayOptions}. */
+  readonly responses?: ResponseReplayOptions;
   /**
    * The request fingerprint bound to the key: the same key with another
    * fingerprint is 409 `idempotency_conflict`. Default: a SHA-256 of the
@@ -64,7 +75,9 @@ export interface ResolvedEntitlementGuardOptions<Request> {
   /** Lower case, for Node's header map. */
   readonly idempotencyKeyHeader: string;
   readonly namespace: NamespaceResolver<Request> | undefined;
-  readonly onReplay: 'refuse' | 'pass';
+  readonly onReplay: 'refuse' | 'pass' | 'respond';
+  /** Set with `onReplay: 'respond'` only. */
+  readonly responses: ResolvedResponseReplayOptions | undefined;
   readonly fingerprint: false | ((request: Request) => string | Promise<string>) | undefined;
 }
 
@@ -76,10 +89,15 @@ const optionsSchema = z
     }),
     namespace: z.custom(isFunction, { message: 'expected a function of the request returning the namespace' }).optional(),
     idempotencyKeyHeader: headerNameSchema.optional(),
-    onReplay: z.enum(['refuse', 'pass']).optional(),
+    onReplay: z.enum(['refuse', 'pass', 'respond']).optional(),
+    responses: responseReplayOptionsSchema.optional(),
     fingerprint: z.union([z.literal(false), z.custom(isFunction)], { message: 'expected false or a function of the request' }).optional(),
   })
-  .strict();
+  .strict()
+  .refine((options) => options.responses === undefined || options.onReplay === 'respond', {
+    message: "responses is an option of onReplay: 'respond'",
+    path: ['responses'],
+  });
 
 /**
  * Validates the guard's options once, when the guard is created, so a
@@ -94,6 +112,7 @@ export function resolveEntitlementGuardOptions<Request>(options: EntitlementGuar
     idempotencyKeyHeader: (options.idempotencyKeyHeader ?? DEFAULT_IDEMPOTENCY_KEY_HEADER).toLowerCase(),
     namespace: options.namespace,
     onReplay: options.onReplay ?? 'refuse',
+    responses: options.onReplay === 'respond' ? resolveResponseReplayOptions(options.responses) : undefined,
     fingerprint: options.fingerprint,
   });
 }

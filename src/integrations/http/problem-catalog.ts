@@ -74,6 +74,11 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   invalid_token: { title: 'Invitation Not Found', detail: 'The invitation does not exist or can no longer be accepted.' },
   too_many_attempts: { title: 'Too Many Attempts', detail: 'Too many attempts in the current window; retry after the number of seconds in Retry-After.' },
   invalid_snapshot: { title: 'Invalid Snapshot', detail: 'The client snapshot is malformed or of an unknown version.' },
+  tenant_archived: { title: 'Tenant Archived', detail: 'The tenant is archived; nothing was consumed.' },
+  idempotency_in_progress: {
+    title: 'Idempotency In Progress',
+    detail: 'The first request under this idempotency key is still being processed; retry later to get its response.',
+  },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

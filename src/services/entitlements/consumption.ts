@@ -1,5 +1,5 @@
 import type { Limit } from '../../core/entitlements/limit.js';
-import { FeatureNotEnabledError, IdempotencyConflictError, LimitExceededError, ValidationError } from '../../core/errors/index.js';
+import { FeatureNotEnabledError, IdempotencyConflictError, LimitExceededError, TenantArchivedError, ValidationError } from '../../core/errors/index.js';
 import { TENANT_POOL, type ConsumeRequest, type ConsumeResult, type CounterChange, type Store, type StoreOperations } from '../../store/index.js';
 import type { ActorContext } from '../shared/actor-context.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
@@ -54,7 +54,8 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
    */
   async tryConsume(ctx: ActorContext, input: ConsumeInput<L>): Promise<EntitlementDecision<L>> {
     const parsed = parseTenantInput(this.#deps.tenantIds, entitlementSchemas.consume, input, 'consumption');
-    await ctx.standing(parsed.tenantId);
+    // A member of an archived tenant has no standing (404); the system actor keeps access, but not to consume.
+    if ((await ctx.standing(parsed.tenantId)) === null) await this.#refuseArchived(parsed.tenantId);
     const consumption: Consumption<L> = {
       tenantId: parsed.tenantId,
       featureKey: this.#limitFeature(parsed.featureKey),
@@ -168,7 +169,7 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
     if (idempotency === undefined) throw new TypeError('A keyed consumption has an idempotency key.');
     return {
       key: idempotency.key.stored,
-      fingerprint: fingerprint(featureKey, namespace, amount, idempotency.fingerprint),
+      fingerprint: consumptionFingerprint(featureKey, namespace, amount, idempotency.fingerprint),
       expiresAt: new Date(now.getTime() + this.#deps.idempotencyTtlMs),
     };
   }
@@ -209,6 +210,16 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
         return decision;
       }
     }
+  }
+
+  /**
+   * Throws `TenantArchivedError` when the tenant is archived. Read before
+   * the write, as the membership check is: a consumption racing the archive
+   * itself may still land, as one racing a membership removal may.
+   */
+  async #refuseArchived(tenantId: string): Promise<void> {
+    const tenant = await this.#deps.store.findTenant(tenantId);
+    if (tenant?.archivedAt !== undefined) throw new TenantArchivedError();
   }
 
   #limitFeature(featureKey: string): L {
@@ -253,7 +264,7 @@ function replayedLevels(levels: readonly PlannedLevel[], changes: readonly Count
  * the same request. The caller's own fingerprint (the HTTP guard's hash of
  * method, route and body), when given, is part of it.
  */
-function fingerprint(feature: string, namespace: string | undefined, amount: number, request: string | undefined): string {
+export function consumptionFingerprint(feature: string, namespace: string | undefined, amount: number, request: string | undefined): string {
   const own = `${feature}\u0000${namespace ?? TENANT_POOL}\u0000${amount}`;
   return request === undefined ? own : `${own}\u0000${request}`;
 }

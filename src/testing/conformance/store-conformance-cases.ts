@@ -15,6 +15,7 @@ import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
 import { invitationCases } from './cases/invitation-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
+import { idempotentResponseCases } from './cases/idempotent-response-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { lockOrderCases } from './cases/lock-order-cases.js';
 import { membershipCases } from './cases/membership-cases.js';
@@ -59,6 +60,7 @@ const cases = [
   ...retentionCases,
   ...invitationCases,
   ...grantedConsumeCases,
+  ...idempotentResponseCases,
 ] as const;
 
 /** The name of one conformance case. */

@@ -59,6 +59,8 @@ describe('problem catalogue', () => {
       unsafe_url: 400,
       webhook_verification_failed: 401,
       idempotent_replay: 409,
+      idempotency_in_progress: 409,
+      tenant_archived: 409,
       invalid_token: 404,
       too_many_attempts: 429,
       invalid_snapshot: 400,

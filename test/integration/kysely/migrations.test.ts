@@ -21,6 +21,7 @@ const MIGRATIONS = [
   '0008_invitations',
   '0009_two_factor',
   '0010_webhooks',
+  '0011_idempotent_responses',
   '0012_consume_function',
 ];
 

@@ -96,6 +96,8 @@ describe('errors', () => {
       last_owner: 409,
       idempotency_conflict: 409,
       idempotent_replay: 409,
+      idempotency_in_progress: 409,
+      tenant_archived: 409,
       limit_exceeded: 403,
       feature_not_enabled: 403,
       feature_not_found: 500,

@@ -10,6 +10,7 @@ import { tenantLifecycle } from './0007-tenant-lifecycle.js';
 import { invitations } from './0008-invitations.js';
 import { twoFactor } from './0009-two-factor.js';
 import { webhooks } from './0010-webhooks.js';
+import { idempotentResponses } from './0011-idempotent-responses.js';
 import { consumeFunction } from './0012-consume-function.js';
 
 /**
@@ -52,6 +53,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0008_invitations': invitations(resolved),
     '0009_two_factor': twoFactor(resolved),
     '0010_webhooks': webhooks(resolved),
+    '0011_idempotent_responses': idempotentResponses(resolved),
     '0012_consume_function': consumeFunction(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });

@@ -101,7 +101,8 @@ export async function claimKey(ctx: QueryContext, tenantId: string, idempotency:
 async function reclaimExpired(ctx: QueryContext, tenantId: string, idempotency: Idempotency, now: Date, expiresAt: Date | string | null): Promise<boolean> {
   const result = await ctx.q
     .updateTable(ctx.tables.idempotency_keys)
-    .set({ fingerprint: encode(idempotency.fingerprint), result: null, created_at: ctx.dialect.writeTimestamp(now), expires_at: expiresAt })
+    // The expired record's stored response (0011) goes with it: it answered another request.
+    .set({ fingerprint: encode(idempotency.fingerprint), result: null, response: null, created_at: ctx.dialect.writeTimestamp(now), expires_at: expiresAt })
     .where('tenant_id', '=', tenantId)
     .where('idempotency_key', '=', idempotency.key)
     .where('expires_at', '<=', ctx.dialect.writeTimestamp(now))
