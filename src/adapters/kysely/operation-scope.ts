@@ -20,6 +20,7 @@ import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToRe
 import { deleteTenant, findActiveMembership, listTenants, updateTenant } from './operations/tenants.js';
 import { allOrNothing, atomic, fallible, read, single, type Scope } from './scope.js';
 import * as webhooks from './operations/webhooks.js';
+import * as tenantRoles from './operations/tenant-roles.js';
 
 /**
  * `deleteFeature` in one transaction, mapping a foreign-key violation of the
@@ -117,6 +118,10 @@ export function operationsIn(scope: Scope): StoreOperations {
     findInvitation: (tenantId, invitationId) => read(scope, (ctx) => findInvitation(ctx, tenantId, invitationId)),
     listInvitations: (tenantId, page) => read(scope, (ctx) => listInvitations(ctx, tenantId, page)),
     writeInvitation: (write) => allOrNothing(scope, (ctx) => writeInvitation(ctx, write)),
+    insertTenantRole: (role) => fallible(scope, (ctx) => tenantRoles.insertTenantRole(ctx, role)),
+    listTenantRoles: (tenantId) => read(scope, (ctx) => tenantRoles.listTenantRoles(ctx, tenantId)),
+    updateTenantRole: (change) => allOrNothing(scope, (ctx) => tenantRoles.updateTenantRole(ctx, change)),
+    deleteTenantRole: (deletion) => allOrNothing(scope, (ctx) => tenantRoles.deleteTenantRole(ctx, deletion)),
   };
   return Object.freeze(operations);
 }

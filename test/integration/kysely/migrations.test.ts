@@ -21,6 +21,7 @@ const MIGRATIONS = [
   '0008_invitations',
   '0009_two_factor',
   '0010_webhooks',
+  '0014_tenant_roles',
 ];
 
 /** Every table they create, without the prefix. */
@@ -36,6 +37,7 @@ const TABLES = [
   'package_assignments',
   'rate_limits',
   'recovery_codes',
+  'tenant_roles',
   'tenants',
   'two_factor',
   'usage_alerts',
