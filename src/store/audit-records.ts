@@ -27,6 +27,9 @@ import type { ActorType } from './records.js';
  * - `tenant_invitation.accept`: an invitation was accepted and the membership created (metadata: `invitationId`, `role`, `email` masked).
  * - `tenant_invitation.accept_failed`: an acceptance of a known invitation was refused (metadata: `invitationId`, `reason`:
  *   `wrong_verifier`, `expired`, `revoked`, `used`, `email_mismatch`, `already_member` or `no_seat`; `email` masked).
+ * - `tenant_role.create` / `.update`: a tenant role was defined or changed (metadata: `role`, `capabilities`; an update also `previous`).
+ * - `tenant_role.delete`: a tenant role was deleted (metadata: `role`, `capabilities`, `reassignTo` or `null`, `reassigned`).
+ * - `tenant_role.denied`: a role write was refused with a 403 (metadata: `attempted`, `reason`, `capability`, `role`).
  */
 export const AUDIT_ACTIONS = [
   'tenant.create',
@@ -52,6 +55,10 @@ export const AUDIT_ACTIONS = [
   'tenant_invitation.revoke',
   'tenant_invitation.accept',
   'tenant_invitation.accept_failed',
+  'tenant_role.create',
+  'tenant_role.update',
+  'tenant_role.delete',
+  'tenant_role.denied',
 ] as const;
 
 /** See {@link AUDIT_ACTIONS}. */

@@ -11,6 +11,7 @@ import type { TenantService } from '../services/tenants/tenant-service.js';
 import type { TenantIdRule } from '../services/shared/tenant-id-rule.js';
 import type { MembershipRecord } from '../store/index.js';
 import type { InvitationServices } from './invitations-api.js';
+import type { RoleService } from '../services/roles/role-service.js';
 
 /** The entitlement services of an instance, when `entitlements` is configured. */
 export interface EntitlementServices<F extends string, L extends F, P extends string> {
@@ -35,4 +36,5 @@ export interface InstanceServices<C extends string, R extends string, F extends 
   readonly entitlements: EntitlementServices<F, L, P> | undefined;
   readonly webhooks: WebhookServices | undefined;
   readonly invitations: InvitationServices<R>;
+  readonly tenantRoles: RoleService<C>;
 }

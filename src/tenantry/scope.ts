@@ -10,6 +10,7 @@ import type { ActorContext } from '../services/shared/actor-context.js';
 import type { InstanceServices } from './instance-services.js';
 import { AuditApi, MembersApi, ProvisioningApi, TenantsApi, UsageApi } from './scope-apis.js';
 import { InvitationsApi } from './invitations-api.js';
+import { RolesApi } from './roles-api.js';
 
 /**
  * One actor's view of tenantry: every operation, with the actor bound once.
@@ -54,6 +55,7 @@ export class Scope<
   #usage: UsageApi<F, L, P> | undefined;
   #provisioning: ProvisioningApi<F, L, P> | undefined;
   #invitations: InvitationsApi<R> | undefined;
+  #roles: RolesApi<C, R> | undefined;
 
   /** @internal Use `tenantry.forRequest()` or `tenantry.as()`. */
   constructor(actor: Actor, services: InstanceServices<C, R, F, L, P>, stepUp?: StepUpGate) {
@@ -201,5 +203,10 @@ export class Scope<
   /** Invitations: create, resend, revoke, list (managers) and accept (the invitee). */
   get invitations(): InvitationsApi<R> {
     return (this.#invitations ??= new InvitationsApi<R>(this, this.#services.invitations));
+  }
+
+  /** The tenant's own roles: create, update, delete (capability `manageRoles`, within the actor's own), list. */
+  get roles(): RolesApi<C, R> {
+    return (this.#roles ??= new RolesApi<C, R>(this, this.#services.tenantRoles));
   }
 }

@@ -9,3 +9,4 @@ export * from './idempotency-error.js';
 export * from './two-factor-errors.js';
 export * from './webhook-errors.js';
 export * from './invitation-errors.js';
+export * from './role-errors.js';

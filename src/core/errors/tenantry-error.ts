@@ -39,6 +39,7 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `webhook_verification_failed` (401): a received webhook failed signature, header or timestamp checks (`reason` says which).
  * - `invalid_token` (404): an invitation token that cannot be accepted, for any reason (deliberately one code: malformed, unknown, wrong, expired, revoked, used).
  * - `too_many_attempts` (429): too many attempts in the current window (invitation acceptances, resends); retry later.
+ * - `role_in_use` (409): a tenant role that members hold cannot be deleted without `reassignTo`; nothing was changed.
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -69,6 +70,7 @@ export const ERROR_STATUS = Object.freeze({
   webhook_verification_failed: 401,
   invalid_token: 404,
   too_many_attempts: 429,
+  role_in_use: 409,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

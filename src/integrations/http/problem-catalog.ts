@@ -73,6 +73,7 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
   idempotent_replay: { title: 'Idempotent Replay', detail: 'This request was already processed under its idempotency key; it was not processed again.' },
   invalid_token: { title: 'Invitation Not Found', detail: 'The invitation does not exist or can no longer be accepted.' },
   too_many_attempts: { title: 'Too Many Attempts', detail: 'Too many attempts in the current window; retry after the number of seconds in Retry-After.' },
+  role_in_use: { title: 'Role In Use', detail: 'Members hold this role; reassign them before deleting it.' },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

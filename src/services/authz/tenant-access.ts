@@ -69,8 +69,14 @@ export class TenantAccess<C extends string = string> {
   /** Per capability index, built on first use; the object's answers never change. */
   readonly #answers: (Answer<C> | undefined)[] = [];
 
-  /** @internal Built by the scope (`scope.access()`), or cached across requests by the membership cache. */
-  constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string, stepUpRequired = false) {
+  /** The mask of a tenant-defined role (see `roleMask`), kept for {@link TenantAccess.requiringStepUp}. */
+  readonly #roleMask: Uint32Array | undefined;
+
+  /**
+   * @internal Built by the scope (`scope.access()`), or cached across requests by the membership cache.
+   * `roleMask` is the granted mask of a tenant-defined role (resolved with the membership); a declared role's comes from `rules.compiled`.
+   */
+  constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string, stepUpRequired = false, roleMask?: Uint32Array) {
     this.tenantId = tenantId;
     this.standing = standing;
     this.member = standing === 'member' || standing === 'system';
@@ -78,8 +84,13 @@ export class TenantAccess<C extends string = string> {
     this.#rules = rules;
     this.#actor = actor;
     const { compiled } = rules;
+    this.#roleMask = standing === 'member' ? roleMask : undefined;
     const granted =
-      standing === 'system' ? compiled.all : standing === 'member' && role !== undefined ? (compiled.masks.get(role) ?? compiled.none) : compiled.none;
+      standing === 'system'
+        ? compiled.all
+        : standing === 'member' && role !== undefined
+          ? (compiled.masks.get(role) ?? roleMask ?? compiled.none)
+          : compiled.none;
     const stepUp = standing === 'member' ? rules.stepUp : undefined;
     if (stepUp !== undefined && stepUpRequired) {
       this.#granted = granted.map((word, at) => (word & ~(stepUp[at] ?? 0)) >>> 0);
@@ -137,7 +148,7 @@ export class TenantAccess<C extends string = string> {
    * the cross-request cache holds, stays without step-up).
    */
   requiringStepUp(): TenantAccess<C> {
-    return new TenantAccess<C>(this.#rules, this.#actor, this.tenantId, this.standing, this.role, true);
+    return new TenantAccess<C>(this.#rules, this.#actor, this.tenantId, this.standing, this.role, true, this.#roleMask);
   }
 
   /** UI state of an action guarded by `capability`; see `scope.actionState()`. */

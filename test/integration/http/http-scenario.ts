@@ -24,6 +24,7 @@ import {
   StorageUnavailableError,
   systemActor,
   TooManyAttemptsError,
+  RoleInUseError,
   UnknownCapabilityError,
   UnknownRoleError,
   UnsafeUrlError,
@@ -295,6 +296,7 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   webhook_verification_failed: () => new WebhookVerificationError('signature_mismatch', `Mismatch: ${SECRET_MESSAGE}`),
   invalid_token: () => new InvalidTokenError(),
   too_many_attempts: () => new TooManyAttemptsError(30),
+  role_in_use: () => new RoleInUseError(2),
 };
 
 /** Every tenantry error code, in sample order. */

@@ -61,6 +61,7 @@ describe('problem catalogue', () => {
       idempotent_replay: 409,
       invalid_token: 404,
       too_many_attempts: 429,
+      role_in_use: 409,
       unauthenticated: 401,
       rate_limited: 429,
       internal_error: 500,

@@ -92,6 +92,7 @@ describe('errors', () => {
       already_exists: 409,
       invalid_token: 404,
       too_many_attempts: 429,
+      role_in_use: 409,
       last_owner: 409,
       idempotency_conflict: 409,
       idempotent_replay: 409,

@@ -25,7 +25,7 @@ function roleOf(dialect: StoreDialect, row: RoleRow): TenantRoleRecord {
     tenantId: readText(row.tenant_id),
     name: readText(row.name),
     capabilities: Object.freeze(JSON.parse(readText(row.capabilities)) as string[]),
-    description: row.description === null || row.description === undefined ? null : readText(row.description),
+    description: row.description === null ? null : readText(row.description),
     createdAt: dialect.readTimestamp(row.created_at),
     updatedAt: dialect.readTimestamp(row.updated_at),
   });
