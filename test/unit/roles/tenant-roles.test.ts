@@ -94,9 +94,7 @@ describe('scope.roles: tenant-defined roles', () => {
     expect(await codeOf(max.roles.create({ tenantId, name: 'mine', capabilities: [] }))).toBe('forbidden');
     // Every refusal is audited.
     const denied = (await owner.audit.list({ tenantId, limit: 100 })).items.filter((entry) => entry.action === 'tenant_role.denied');
-    expect(denied.map((entry) => entry.metadata.reason)).toEqual(
-      expect.arrayContaining(['role_exceeds_actor', 'owner_role', 'missing_capability']),
-    );
+    expect(denied.map((entry) => entry.metadata.reason)).toEqual(expect.arrayContaining(['role_exceeds_actor', 'owner_role', 'missing_capability']));
     expect(denied).toHaveLength(7);
   });
 
