@@ -1,5 +1,13 @@
 import type { Actor } from '../../core/actors/actor.js';
-import { AlreadyExistsError, ForbiddenError, NotFoundError, RoleInUseError, UnknownCapabilityError, UnknownRoleError, ValidationError } from '../../core/errors/index.js';
+import {
+  AlreadyExistsError,
+  ForbiddenError,
+  NotFoundError,
+  RoleInUseError,
+  UnknownCapabilityError,
+  UnknownRoleError,
+  ValidationError,
+} from '../../core/errors/index.js';
 import type { RoleMap } from '../../core/roles/define-roles.js';
 import { withTenantRoles } from '../../core/roles/tenant-role-map.js';
 import type { AuditAction } from '../../store/audit-records.js';
@@ -76,7 +84,7 @@ export class RoleService<C extends string> {
     const attempt: RoleAttempt = { action: 'tenant_role.create', tenantId: parsed.tenantId, name: parsed.name };
     const created = await this.#deps.store.transaction(
       async (tx) => {
-        const refusal = await this.#authorize(tx, actor, attempt, () => ({ capabilities, previous: [] }));
+        const { refusal } = await this.#authorize(tx, actor, attempt, () => ({ capabilities, previous: [] }));
         if (refusal !== undefined) return refusal;
         await tx.insertTenantRole(record);
         await this.#audit(tx, actor, attempt, { capabilities: JSON.stringify(capabilities) });
@@ -95,10 +103,9 @@ export class RoleService<C extends string> {
     const attempt: RoleAttempt = { action: 'tenant_role.update', tenantId: parsed.tenantId, name: parsed.name };
     const updated = await this.#deps.store.transaction(
       async (tx) => {
-        const refusal = await this.#authorize(tx, actor, attempt, (current) => ({ capabilities, previous: current?.capabilities ?? [] }));
+        const { refusal, current: before } = await this.#authorize(tx, actor, attempt, (current) => ({ capabilities, previous: current?.capabilities ?? [] }));
         if (refusal !== undefined) return refusal;
         const change = { tenantId: parsed.tenantId, name: parsed.name, capabilities, updatedAt: this.#deps.now() };
-        const before = (await tx.listTenantRoles(parsed.tenantId)).find((role) => role.name === parsed.name);
         const after = await tx.updateTenantRole(parsed.description === undefined ? change : { ...change, description: parsed.description });
         if (before === undefined || after === undefined) throw roleNotFound();
         await this.#audit(tx, actor, attempt, { capabilities: JSON.stringify(capabilities), previous: JSON.stringify(before.capabilities) });
@@ -120,13 +127,12 @@ export class RoleService<C extends string> {
     const attempt: RoleAttempt = { action: 'tenant_role.delete', tenantId: parsed.tenantId, name: parsed.name };
     const deleted = await this.#deps.store.transaction(
       async (tx) => {
-        const refusal = await this.#authorize(tx, actor, attempt, (current, roles) => {
+        const { refusal, current: before } = await this.#authorize(tx, actor, attempt, (current, roles) => {
           // An unknown target would leave members with a role that grants nothing: refused before anything else.
           if (reassignTo !== undefined && !roles.has(reassignTo)) throw new UnknownRoleError();
           return { capabilities: [], previous: current?.capabilities ?? [], ...(reassignTo === undefined ? {} : { reassignTo }) };
         });
         if (refusal !== undefined) return refusal;
-        const before = (await tx.listTenantRoles(parsed.tenantId)).find((role) => role.name === parsed.name);
         const result = await tx.deleteTenantRole(reassignTo === undefined ? { tenantId: parsed.tenantId, name: parsed.name } : { ...parsed, reassignTo });
         if (result.outcome === 'not_found' || before === undefined) throw roleNotFound();
         if (result.outcome === 'in_use') throw new RoleInUseError(result.members);
@@ -161,27 +167,26 @@ export class RoleService<C extends string> {
    * the member lacks the managing capability or the write breaks the
    * escalation rule ({@link roleEscalationDenial}); `change` is given the
    * role as stored (`undefined` when the tenant has none of that name) and
-   * the tenant's role map. Resolves `undefined` when the write may go ahead.
+   * the tenant's role map. Resolves with that stored role (read once, under
+   * the tenant lock) and no refusal when the write may go ahead.
    */
   async #authorize(
     tx: StoreOperations,
     actor: Actor,
     attempt: RoleAttempt,
     change: (current: TenantRoleRecord | undefined, roles: RoleMap<C>) => RoleDefinitionChange,
-  ): Promise<Refusal | undefined> {
+  ): Promise<{ readonly refusal?: Refusal; readonly current: TenantRoleRecord | undefined }> {
     const own = actor.type === 'user' ? await tx.findActiveMembership(attempt.tenantId, actor.userId) : undefined;
     if (actor.type === 'user' && own === undefined) throw new NotFoundError();
     const stored = await tx.listTenantRoles(attempt.tenantId);
     const roles = withTenantRoles(this.#deps.roles, stored);
-    const planned = change(
-      stored.find((role) => role.name === attempt.name),
-      roles,
-    );
-    if (own === undefined) return undefined;
+    const current = stored.find((role) => role.name === attempt.name);
+    const planned = change(current, roles);
+    if (own === undefined) return { current };
     const { manageCapability } = this.#deps;
     const manages = manageCapability === undefined ? roles.isOwner(own.role) : roles.grants(own.role, manageCapability);
     if (!manages) {
-      return this.#deny(
+      const refusal = await this.#deny(
         tx,
         actor,
         attempt,
@@ -189,9 +194,10 @@ export class RoleService<C extends string> {
           ? { reason: 'owner_role', capability: `role:${roles.ownerRole}`, message: 'Only an owner can manage roles.' }
           : { reason: 'missing_capability', capability: manageCapability, message: `Missing capability "${manageCapability}".` },
       );
+      return { refusal, current };
     }
     const denial = roleEscalationDenial(roles, own.role, planned);
-    return denial === undefined ? undefined : this.#deny(tx, actor, attempt, denial);
+    return denial === undefined ? { current } : { refusal: await this.#deny(tx, actor, attempt, denial), current };
   }
 
   async #deny(tx: StoreOperations, actor: Actor, attempt: RoleAttempt, denial: MembershipDenial): Promise<Refusal> {
@@ -206,7 +212,13 @@ export class RoleService<C extends string> {
   }
 
   #audit(tx: StoreOperations, actor: Actor, attempt: RoleAttempt, metadata: Record<string, string | number | null>): Promise<unknown> {
-    return this.#deps.auditor.record(tx, { actor, tenantId: attempt.tenantId, action: attempt.action, subjectUserId: null, metadata: { role: attempt.name, ...metadata } });
+    return this.#deps.auditor.record(tx, {
+      actor,
+      tenantId: attempt.tenantId,
+      action: attempt.action,
+      subjectUserId: null,
+      metadata: { role: attempt.name, ...metadata },
+    });
   }
 
   /** The capabilities as stored: each one declared (else `UnknownCapabilityError`), once, in registry order. */
@@ -220,7 +232,9 @@ export class RoleService<C extends string> {
   /** Declared roles belong to the instance: no tenant can change or delete them (the owner role included). */
   #refuseDeclared(name: string): void {
     if (this.#deps.roles.has(name)) {
-      throw new ValidationError('Invalid tenant role: a declared role cannot be changed or deleted by a tenant.', [{ path: ['name'], message: 'A declared role.' }]);
+      throw new ValidationError('Invalid tenant role: a declared role cannot be changed or deleted by a tenant.', [
+        { path: ['name'], message: 'A declared role.' },
+      ]);
     }
   }
 
