@@ -267,3 +267,16 @@ export type { CreatedInvitation, ResentInvitation } from './services/invitations
 export type { AcceptedInvitation, AcceptFailureReason } from './services/invitations/invitation-acceptance.js';
 export type { InvitationsApi } from './tenantry/invitations-api.js';
 export type { BulkInvalidReason, BulkInvitationRow, CreateManyInvitationsInput, CreateManyInvitationsResult } from './services/invitations/invitation-bulk.js';
+// Tenant roles
+export { RoleInUseError, isRoleInUseError } from './core/errors/index.js';
+export { tenantRole } from './core/roles/tenant-role-name.js';
+export type { AssignableRole, TenantRoleName } from './core/roles/tenant-role-name.js';
+export type {
+  CreateTenantRoleInput,
+  DeleteTenantRoleInput,
+  ListTenantRolesInput,
+  TenantRole,
+  TenantRoleDeletion,
+  UpdateTenantRoleInput,
+} from './services/roles/tenant-role-inputs.js';
+export type { RolesApi } from './tenantry/roles-api.js';

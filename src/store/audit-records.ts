@@ -29,6 +29,9 @@ import type { ActorType } from './records.js';
  *   `wrong_verifier`, `expired`, `revoked`, `used`, `email_mismatch`, `already_member` or `no_seat`; `email` masked).
  * - `webhook_endpoint.test`: a test ping was sent, or refused by the SSRF policy (metadata: `endpointId`, `outcome`
  *   `ok`, `failed` or `refused`, and `status` and `errorClass`, or the refusal `reason`; never an address).
+ * - `tenant_role.create` / `.update`: a tenant role was defined or changed (metadata: `role`, `capabilities`; an update also `previous`).
+ * - `tenant_role.delete`: a tenant role was deleted (metadata: `role`, `capabilities`, `reassignTo` or `null`, `reassigned`).
+ * - `tenant_role.denied`: a role write was refused with a 403 (metadata: `attempted`, `reason`, `capability`, `role`).
  */
 export const AUDIT_ACTIONS = [
   'tenant.create',
@@ -55,6 +58,10 @@ export const AUDIT_ACTIONS = [
   'tenant_invitation.accept',
   'tenant_invitation.accept_failed',
   'webhook_endpoint.test',
+  'tenant_role.create',
+  'tenant_role.update',
+  'tenant_role.delete',
+  'tenant_role.denied',
 ] as const;
 
 /** See {@link AUDIT_ACTIONS}. */

@@ -18,3 +18,5 @@ export * from './invitation-records.js';
 export * from './invitation-operations.js';
 export * from './granted-consume.js';
 export * from './idempotent-response-operations.js';
+export * from './tenant-role-records.js';
+export * from './tenant-role-operations.js';

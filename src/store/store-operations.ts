@@ -7,6 +7,7 @@ import type { TwoFactorOperations } from './two-factor-operations.js';
 import type { WebhookOperations } from './webhook-operations.js';
 import type { RetentionOperations } from './retention-operations.js';
 import type { IdempotentResponseOperations } from './idempotent-response-operations.js';
+import type { TenantRoleOperations } from './tenant-role-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
@@ -24,7 +25,8 @@ export interface StoreOperations
     TwoFactorOperations,
     WebhookOperations,
     InvitationOperations,
-    IdempotentResponseOperations {}
+    IdempotentResponseOperations,
+    TenantRoleOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -93,6 +95,11 @@ export const STORE_OPERATIONS = [
   'writeInvitation',
   'saveIdempotentResponse',
   'readIdempotentResponse',
+  // tenant roles
+  'insertTenantRole',
+  'listTenantRoles',
+  'updateTenantRole',
+  'deleteTenantRole',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

@@ -12,6 +12,8 @@ import { Auditor } from '../services/audit/auditor.js';
 import { timeOrderedIdGenerator } from '../services/audit/time-ordered-id.js';
 import type { InvalidationBusStatusListener, InvalidationMessage } from '../services/authz/invalidation-bus.js';
 import { MembershipCache } from '../services/authz/membership-cache.js';
+import { tenantRoleMask } from '../services/authz/tenant-role-mask.js';
+import { RoleService } from '../services/roles/role-service.js';
 import type { TenantAccess } from '../services/authz/tenant-access.js';
 import { Effects } from '../services/effects/effects.js';
 import { CatalogSync, type PrunedFeature } from '../services/entitlements/catalog-sync.js';
@@ -159,7 +161,7 @@ export function createTenantry<C extends string, R extends string, F extends str
   parseConfig(tenantryOptionsSchema, options, 'createTenantry() options');
   const { capabilities, roles, store } = options;
   if (roles.capabilities !== capabilities) throw new ConfigurationError('roles must be defined over the same capability registry passed as capabilities.');
-  for (const option of ['manageMembers', 'readAudit', 'manageTenant', 'deleteTenant'] as const) {
+  for (const option of ['manageMembers', 'readAudit', 'manageTenant', 'deleteTenant', 'manageRoles'] as const) {
     const capability: string | undefined = options[option];
     if (capability !== undefined && !capabilities.has(capability))
       throw new ConfigurationError(`Invalid createTenantry() options: ${option}: "${capability}" is not a declared capability.`);
@@ -225,6 +227,18 @@ export function createTenantry<C extends string, R extends string, F extends str
     onMembershipChanged: invalidation.membershipChanged,
   });
   const compiled = compileRoles(roles);
+  const tenantRoles = new RoleService<C>({
+    store,
+    roles,
+    tenantIds,
+    manageCapability: options.manageRoles,
+    auditor,
+    now,
+    // Any member may hold the role: the whole tenant's cached access goes, as for a tenant-wide membership change.
+    onRolesChanged: (tenantId) => {
+      invalidation.membershipChanged(tenantId);
+    },
+  });
   const limiter = new RateLimiter(store, now);
   const invitations = invitationServices<C, R>(options, {
     store,
@@ -252,7 +266,9 @@ export function createTenantry<C extends string, R extends string, F extends str
       // Archived tenants: no member can act, so the lookup finds no membership.
       findMembership: async (tenantId: string, userId: string) => {
         const row = await store.findActiveMembership(tenantId, userId);
-        return row === undefined ? undefined : { role: row.role };
+        if (row === undefined) return undefined;
+        const mask = await tenantRoleMask(compiled, store, tenantId, row.role);
+        return mask === undefined ? { role: row.role } : { role: row.role, mask };
       },
       cache: invalidation.memberships,
       tenantExists: async (tenantId: string) => (await store.findTenant(tenantId)) !== undefined,
@@ -268,6 +284,7 @@ export function createTenantry<C extends string, R extends string, F extends str
     invitations,
     // Late-bound: the transaction is the instance's own, built below.
     createFromTemplate: templateCreator(options.templates, { roles, packages: options.entitlements?.packages }, (work) => instance.transaction(work)),
+    tenantRoles,
   });
 
   const twoFactor = twoFactorServices(options.twoFactor, { store, limiter, capabilities, now, effects });

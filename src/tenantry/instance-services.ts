@@ -13,6 +13,7 @@ import type { TenantIdRule } from '../services/shared/tenant-id-rule.js';
 import type { MembershipRecord } from '../store/index.js';
 import type { InvitationServices } from './invitations-api.js';
 import type { TemplateCreator } from './template-wiring.js';
+import type { RoleService } from '../services/roles/role-service.js';
 
 /** The entitlement services of an instance, when `entitlements` is configured. */
 export interface EntitlementServices<F extends string, L extends F, P extends string> {
@@ -40,4 +41,5 @@ export interface InstanceServices<C extends string, R extends string, F extends 
   readonly invitations: InvitationServices<R>;
   /** `tenants.create({ template })`; `undefined` without the `templates` option. */
   readonly createFromTemplate: TemplateCreator | undefined;
+  readonly tenantRoles: RoleService<C>;
 }

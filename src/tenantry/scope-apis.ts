@@ -8,6 +8,7 @@ import { parseInput } from '../core/validation/parse-input.js';
 import type { AuditEntry } from '../services/audit/audit-entry.js';
 import type { AuditQueries } from '../services/audit/audit-queries.js';
 import type { ActorAccess } from '../services/authz/actor-access.js';
+import type { AssignableRole } from '../core/roles/tenant-role-name.js';
 import type {
   AddBoostInput,
   AlertsInput,
@@ -212,12 +213,12 @@ export class MembersApi<R extends string> {
    * `AlreadyExistsError` for an existing member, `LimitExceededError` when no
    * seat is free.
    */
-  add(input: AddMemberInput<R>): Promise<Member> {
+  add(input: AddMemberInput<AssignableRole<R>>): Promise<Member> {
     return this.#refreshing(input, this.#writes.add(this.#scope.actor, input));
   }
 
   /** Changes a member's role; `LastOwnerError` (audited) when it would leave no owner. Same authorization as `add`. */
-  changeRole(input: ChangeRoleInput<R>): Promise<Member> {
+  changeRole(input: ChangeRoleInput<AssignableRole<R>>): Promise<Member> {
     return this.#refreshing(input, this.#writes.changeRole(this.#scope.actor, input));
   }
 

@@ -14,6 +14,7 @@ import type { ActorContext } from '../services/shared/actor-context.js';
 import type { InstanceServices } from './instance-services.js';
 import { AuditApi, MembersApi, ProvisioningApi, TenantsApi, UsageApi } from './scope-apis.js';
 import { InvitationsApi } from './invitations-api.js';
+import { RolesApi } from './roles-api.js';
 
 /**
  * One actor's view of tenantry: every operation, with the actor bound once.
@@ -56,7 +57,7 @@ export class Scope<
    * first of them: most request scopes only check, and a scope is built per
    * request, so it stays three fields wide until an API is used.
    */
-  #apis: ScopeApis<R, F, L, P> | undefined;
+  #apis: ScopeApis<C, R, F, L, P> | undefined;
 
   /** @internal Use `tenantry.forRequest()` or `tenantry.as()`. */
   constructor(actor: Actor, services: InstanceServices<C, R, F, L, P>, stepUp?: StepUpGate) {
@@ -246,10 +247,15 @@ export class Scope<
   get invitations(): InvitationsApi<R> {
     return ((this.#apis ??= {}).invitations ??= new InvitationsApi<R>(this, this.#services.invitations));
   }
+
+  /** The tenant's own roles: create, update, delete (capability `manageRoles`, within the actor's own), list. */
+  get roles(): RolesApi<C, R> {
+    return ((this.#apis ??= {}).roles ??= new RolesApi<C, R>(this, this.#services.tenantRoles));
+  }
 }
 
 /** The lazily built API objects of a scope. */
-interface ScopeApis<R extends string, F extends string, L extends F, P extends string> {
+interface ScopeApis<C extends string, R extends string, F extends string, L extends F, P extends string> {
   tenants?: TenantsApi;
   members?: MembersApi<R>;
   webhooks?: WebhooksApi;
@@ -257,4 +263,5 @@ interface ScopeApis<R extends string, F extends string, L extends F, P extends s
   usage?: UsageApi<F, L, P>;
   provisioning?: ProvisioningApi<F, L, P>;
   invitations?: InvitationsApi<R>;
+  roles?: RolesApi<C, R>;
 }

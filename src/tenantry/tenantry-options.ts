@@ -111,6 +111,12 @@ export interface TenantryOptions<C extends string, R extends string, F extends s
   readonly templates?: TenantTemplates;
   /** Capability that lets a member manage memberships. Default: only members holding the owner role may. */
   readonly manageMembers?: NoInfer<C>;
+  /**
+   * Capability that lets a member define, change and delete the tenant's own
+   * roles (`scope.roles`), within their own capabilities. Default: only
+   * members holding the owner role may.
+   */
+  readonly manageRoles?: NoInfer<C>;
   /** Capability that lets a member change the tenant's name, slug and metadata. Default: only members holding the owner role may. */
   readonly manageTenant?: NoInfer<C>;
   /**
@@ -200,6 +206,7 @@ export const tenantryOptionsSchema = z
       .strict()
       .optional(),
     manageMembers: z.string().optional(),
+    manageRoles: z.string().optional(),
     readAudit: z.string().optional(),
     manageTenant: z.string().optional(),
     deleteTenant: z.string().optional(),

@@ -27,6 +27,7 @@ import { BILLING_MUTANTS } from './billing-mutants.js';
 import { INVITATION_MUTANTS } from './invitation-mutants.js';
 import { GRANTED_CONSUME_MUTANTS } from './granted-consume-mutants.js';
 import { RESPONSE_MUTANTS } from './response-mutants.js';
+import { TENANT_ROLE_MUTANTS } from './tenant-role-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -194,6 +195,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...INVITATION_MUTANTS,
   ...GRANTED_CONSUME_MUTANTS,
   ...RESPONSE_MUTANTS,
+  ...TENANT_ROLE_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

@@ -23,6 +23,7 @@ import { deleteTenant, listTenants, updateTenant } from './operations/tenants.js
 import { allOrNothing, atomic, atomicUnlessRefused, fallible, read, single, type Scope } from './scope.js';
 import * as webhooks from './operations/webhooks.js';
 import { readIdempotentResponse, saveIdempotentResponse } from './operations/idempotent-responses.js';
+import * as tenantRoles from './operations/tenant-roles.js';
 
 /**
  * `deleteFeature` in one transaction, mapping a foreign-key violation of the
@@ -124,6 +125,10 @@ export function operationsIn(scope: Scope): StoreOperations {
     // InnoDB: the save's row lock can deadlock with concurrent claims of the key (shared locks on the duplicate); it is retried.
     saveIdempotentResponse: (save) => atomicUnlessRefused(scope, (ctx) => saveIdempotentResponse(ctx, save)),
     readIdempotentResponse: (lookup) => read(scope, (ctx) => readIdempotentResponse(ctx, lookup)),
+    insertTenantRole: (role) => fallible(scope, (ctx) => tenantRoles.insertTenantRole(ctx, role)),
+    listTenantRoles: (tenantId) => read(scope, (ctx) => tenantRoles.listTenantRoles(ctx, tenantId)),
+    updateTenantRole: (change) => allOrNothing(scope, (ctx) => tenantRoles.updateTenantRole(ctx, change)),
+    deleteTenantRole: (deletion) => allOrNothing(scope, (ctx) => tenantRoles.deleteTenantRole(ctx, deletion)),
   };
   return Object.freeze(operations);
 }

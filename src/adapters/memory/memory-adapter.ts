@@ -11,6 +11,7 @@ import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 import { MemoryTwoFactorTables } from './memory-two-factor-tables.js';
 import { MemoryWebhookTables } from './memory-webhook-tables.js';
+import { MemoryTenantRoleTables } from './memory-tenant-role-tables.js';
 
 /** Every table of the memory adapter. */
 interface Tables {
@@ -21,6 +22,7 @@ interface Tables {
   readonly twoFactor: MemoryTwoFactorTables;
   readonly webhooks: MemoryWebhookTables;
   readonly invitations: MemoryInvitationTables;
+  readonly tenantRoles: MemoryTenantRoleTables;
 }
 
 /** Schedules one synchronous operation and says where its undo entries go. */
@@ -31,7 +33,7 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  * (the mapped type makes a missing or misspelled one a compile error).
  * `run` decides how each call is scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks, invitations }: Tables, run: Run): StoreOperations {
+function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks, invitations, tenantRoles }: Tables, run: Run): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
     createTenant: (tenant, owner) =>
       run((undo) => {
@@ -48,6 +50,7 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
           entitlements.deleteTenantRows(tenantId, undo);
           invitations.deleteTenantRows(tenantId, undo);
           webhooks.deleteTenantRows(tenantId, undo);
+          tenantRoles.deleteTenantRows(tenantId, undo);
         }
         return memberships.deleteTenant(tenantId, undo);
       }),
@@ -147,6 +150,13 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
     writeInvitation: (write) => run((undo) => invitations.writeInvitation(write, undo)),
     saveIdempotentResponse: (save) => run((undo) => entitlements.saveIdempotentResponse(save, undo)),
     readIdempotentResponse: (lookup) => run(() => entitlements.readIdempotentResponse(lookup)),
+    insertTenantRole: (role) =>
+      run((undo) => {
+        tenantRoles.insertTenantRole(role, undo);
+      }),
+    listTenantRoles: (tenantId) => run(() => tenantRoles.listTenantRoles(tenantId)),
+    updateTenantRole: (change) => run((undo) => tenantRoles.updateTenantRole(change, undo)),
+    deleteTenantRole: (deletion) => run((undo) => tenantRoles.deleteTenantRole(deletion, undo)),
   };
   return Object.freeze(operations);
 }
@@ -198,6 +208,7 @@ export class MemoryAdapter implements StoreAdapter {
       twoFactor: new MemoryTwoFactorTables(),
       webhooks: new MemoryWebhookTables(tenantExists),
       invitations: new MemoryInvitationTables(tenantExists),
+      tenantRoles: new MemoryTenantRoleTables(memberships),
     };
     // Every operation as an own property, so the adapter can be spread or wrapped.
     Object.assign(

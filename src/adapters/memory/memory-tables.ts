@@ -163,6 +163,16 @@ export class MemoryTables {
     return { outcome: 'applied', previous };
   }
 
+  /** The members of `tenantId` holding `role` (a tenant role's deletion guard). */
+  membersWithRole(tenantId: string, role: string): readonly MembershipRecord[] {
+    return [...(this.#byTenant.get(tenantId)?.values() ?? [])].filter((member) => member.role === role);
+  }
+
+  /** Gives `member` the role `role` (a tenant role's deletion with `reassignTo`); undoable. */
+  reassignRole(member: MembershipRecord, role: string, undo: Undo[]): void {
+    this.#put(Object.freeze({ ...member, role }), undo);
+  }
+
   #ownerCount(tenantId: string, ownerRole: string): number {
     let owners = 0;
     for (const member of this.#byTenant.get(tenantId)?.values() ?? []) {

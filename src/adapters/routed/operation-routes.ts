@@ -90,6 +90,11 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   writeInvitation: ofRecord,
   saveIdempotentResponse: ofRecord,
   readIdempotentResponse: ofRecord,
+  // A tenant's roles live with its memberships, in its region.
+  insertTenantRole: ofRecord,
+  listTenantRoles: first,
+  updateTenantRole: ofRecord,
+  deleteTenantRole: ofRecord,
 };
 
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */
@@ -105,6 +110,7 @@ export const READ_ONLY_OPERATIONS: ReadonlySet<StoreOperationName> = new Set([
   'listMembers',
   'findInvitation',
   'listInvitations',
+  'listTenantRoles',
   'listAudit',
   'readGrants',
   'readCounters',

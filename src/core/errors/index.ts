@@ -11,3 +11,4 @@ export * from './webhook-errors.js';
 export * from './invitation-errors.js';
 export * from './snapshot-errors.js';
 export * from './lifecycle-errors.js';
+export * from './role-errors.js';

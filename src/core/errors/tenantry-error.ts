@@ -42,6 +42,7 @@ const TENANTRY_ERROR = Symbol.for('tenantry.error');
  * - `invalid_snapshot` (400): `parseSnapshot()` got something that is not a client snapshot of a known version (`field` names the part).
  * - `tenant_archived` (409): entitlement consumption in an archived tenant, by any actor (the system actor included); nothing was consumed.
  * - `idempotency_in_progress` (409): an HTTP request repeated a key whose first request is still running; the response-replay helper did not run the handler again.
+ * - `role_in_use` (409): a tenant role that members hold cannot be deleted without `reassignTo`; nothing was changed.
  */
 export const ERROR_STATUS = Object.freeze({
   not_found: 404,
@@ -75,6 +76,7 @@ export const ERROR_STATUS = Object.freeze({
   invalid_snapshot: 400,
   idempotency_in_progress: 409,
   tenant_archived: 409,
+  role_in_use: 409,
 } as const);
 
 /** See {@link ERROR_STATUS}. */

@@ -2,7 +2,8 @@ import { ConfigurationError, UnknownCapabilityError, UnknownRoleError } from '..
 import type { CapabilityRegistry } from '../capabilities/define-capabilities.js';
 import { compileRoles } from './compiled-roles.js';
 
-const ROLE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+/** The rule for every role name, declared or tenant-defined: a lower-case identifier of at most 64 characters. */
+export const ROLE_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /** Options of {@link defineRoles}. */
 export interface RoleMapOptions<R extends string> {
@@ -77,7 +78,7 @@ export function defineRoles<C extends string, const M extends Readonly<Record<st
 
   const grantsByRole = new Map<string, ReadonlySet<C>>();
   for (const role of names) {
-    if (!ROLE_NAME.test(role)) {
+    if (!ROLE_NAME_PATTERN.test(role)) {
       throw new ConfigurationError(`Invalid role name ${JSON.stringify(role)}: use a lower-case identifier of at most 64 characters.`);
     }
     const granted = map[role];

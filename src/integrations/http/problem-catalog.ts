@@ -79,6 +79,7 @@ const WORDING: Readonly<Record<ProblemCode, Wording>> = {
     title: 'Idempotency In Progress',
     detail: 'The first request under this idempotency key is still being processed; retry later to get its response.',
   },
+  role_in_use: { title: 'Role In Use', detail: 'Members hold this role; reassign them before deleting it.' },
   unauthenticated: { title: 'Unauthenticated', detail: 'Authentication is required.' },
   rate_limited: { title: 'Too Many Requests', detail: 'Too many requests in the current window; retry after the number of seconds in Retry-After.' },
   internal_error: { title: 'Internal Server Error', detail: 'An unexpected error occurred.' },

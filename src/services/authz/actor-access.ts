@@ -11,8 +11,12 @@ import { TenantAccess, type AccessRules } from './tenant-access.js';
 export interface ActorAccessDependencies {
   readonly rules: AccessRules;
   readonly isValidTenantId: (tenantId: unknown) => tenantId is string;
-  /** A user's membership in a tenant, from storage; `undefined` when not a member. */
-  readonly findMembership: (tenantId: string, userId: string) => Promise<{ readonly role: string } | undefined>;
+  /**
+   * A user's membership in a tenant, from storage; `undefined` when not a
+   * member. `mask` is the granted mask of a tenant-defined role, resolved
+   * with the membership (absent for a declared role).
+   */
+  readonly findMembership: (tenantId: string, userId: string) => Promise<{ readonly role: string; readonly mask?: Uint32Array } | undefined>;
   /** The optional cross-request cache; it holds resolved access objects, so a hit is served synchronously. */
   readonly cache: MembershipCache<TenantAccess> | undefined;
   /** Whether a tenant exists (for system actors). */
@@ -126,6 +130,8 @@ export class ActorAccess<C extends string> {
     if (generation !== this.#generation) return;
     for (const { tenantId, role } of memberships) {
       if (this.#memoized(tenantId) !== undefined || this.#pending?.has(tenantId) === true) continue;
+      // A tenant-defined role's mask is not in the bulk read: that tenant is looked up on first use instead.
+      if (!this.#deps.rules.compiled.masks.has(role)) continue;
       this.#memoize(tenantId, this.#forRequest(new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, 'member', role)));
     }
   }
@@ -222,14 +228,14 @@ export class ActorAccess<C extends string> {
     const fromStore = () =>
       this.#deps
         .findMembership(tenantId, actor.userId)
-        .then((membership) => (membership === undefined ? this.#build(tenantId, 'none') : this.#build(tenantId, 'member', membership.role)));
+        .then((membership) => (membership === undefined ? this.#build(tenantId, 'none') : this.#build(tenantId, 'member', membership.role, membership.mask)));
     const cache = this.#deps.cache;
     const loaded = cache === undefined ? fromStore() : (cache.lookup(tenantId, actor.userId, fromStore) as Promise<TenantAccess<C>>);
     return this.#stepUp === undefined ? loaded : loaded.then((access) => this.#forRequest(access));
   }
 
-  #build(tenantId: string, standing: 'member' | 'system' | 'none', role?: string): TenantAccess<C> {
-    return new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, standing, role);
+  #build(tenantId: string, standing: 'member' | 'system' | 'none', role?: string, roleMask?: Uint32Array): TenantAccess<C> {
+    return new TenantAccess<C>(this.#deps.rules, this.#actorRef, tenantId, standing, role, false, roleMask);
   }
 }
 

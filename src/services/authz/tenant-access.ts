@@ -77,8 +77,14 @@ export class TenantAccess<C extends string = string> {
   /** Per capability index, the answer's decision as a settled promise, for `scope.check()` (built on its first use). */
   readonly #settled: (Promise<Decision<C>> | undefined)[] = [];
 
-  /** @internal Built by the scope (`scope.access()`), or cached across requests by the membership cache. */
-  constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string, stepUpRequired = false) {
+  /** The mask of a tenant-defined role (see `roleMask`), kept for {@link TenantAccess.requiringStepUp}. */
+  readonly #roleMask: Uint32Array | undefined;
+
+  /**
+   * @internal Built by the scope (`scope.access()`), or cached across requests by the membership cache.
+   * `roleMask` is the granted mask of a tenant-defined role (resolved with the membership); a declared role's comes from `rules.compiled`.
+   */
+  constructor(rules: AccessRules, actor: ActorRef, tenantId: string, standing: AccessStanding, role?: string, stepUpRequired = false, roleMask?: Uint32Array) {
     this.tenantId = tenantId;
     this.standing = standing;
     this.member = standing === 'member' || standing === 'system';
@@ -87,7 +93,8 @@ export class TenantAccess<C extends string = string> {
     this.#index = rules.compiled.index;
     this.#onDenied = rules.onDenied;
     this.#actor = actor;
-    const granted = grantedMask(rules.compiled, standing, role);
+    this.#roleMask = standing === 'member' ? roleMask : undefined;
+    const granted = grantedMask(rules.compiled, standing, role, roleMask);
     const stepUp = standing === 'member' ? rules.stepUp : undefined;
     if (stepUp !== undefined && stepUpRequired) {
       this.#granted = granted.map((word, at) => (word & ~(stepUp[at] ?? 0)) >>> 0);
@@ -145,7 +152,7 @@ export class TenantAccess<C extends string = string> {
    * the cross-request cache holds, stays without step-up).
    */
   requiringStepUp(): TenantAccess<C> {
-    return new TenantAccess<C>(this.#rules, this.#actor, this.tenantId, this.standing, this.role, true);
+    return new TenantAccess<C>(this.#rules, this.#actor, this.tenantId, this.standing, this.role, true, this.#roleMask);
   }
 
   /** UI state of an action guarded by `capability`; see `scope.actionState()`. */
@@ -252,8 +259,9 @@ export class TenantAccess<C extends string = string> {
  * mask its role was compiled to (none for a role the map does not define:
  * fail closed); anyone else nothing.
  */
-export function grantedMask(compiled: CompiledRoles, standing: AccessStanding, role: string | undefined): Uint32Array {
+export function grantedMask(compiled: CompiledRoles, standing: AccessStanding, role: string | undefined, tenantRoleMask?: Uint32Array): Uint32Array {
   if (standing === 'system') return compiled.all;
-  if (standing === 'member' && role !== undefined) return compiled.masks.get(role) ?? compiled.none;
+  // A declared role always wins over a tenant-defined one of the same name.
+  if (standing === 'member' && role !== undefined) return compiled.masks.get(role) ?? tenantRoleMask ?? compiled.none;
   return compiled.none;
 }

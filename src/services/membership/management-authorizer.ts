@@ -1,9 +1,10 @@
 import type { Actor } from '../../core/actors/actor.js';
-import { DelegationDeniedError, ForbiddenError, NotFoundError, OwnerRequiredError, type TenantryError } from '../../core/errors/index.js';
+import { DelegationDeniedError, ForbiddenError, NotFoundError, OwnerRequiredError, UnknownRoleError, type TenantryError } from '../../core/errors/index.js';
 import type { RoleMap } from '../../core/roles/define-roles.js';
 import type { AuditAction } from '../../store/audit-records.js';
 import type { StoreOperations } from '../../store/store-operations.js';
 import type { Auditor } from '../audit/auditor.js';
+import { roleMapIn } from '../shared/role-map-in.js';
 import { delegationDenial, type MembershipDenial } from './delegation-rule.js';
 import { Refusal } from './refusal.js';
 
@@ -41,7 +42,9 @@ export class ManagementAuthorizer<C extends string> {
    * audited {@link Refusal} when a member may not make this write: without
    * the managing capability, or against the delegation rule
    * ({@link delegationDenial}), for which `targetRole` reads the target's
-   * current role (omitted for additions). Resolves with `undefined` when the
+   * current role (omitted for additions). Tenant roles count like declared
+   * ones: their capabilities come from the tenant's role definitions, read
+   * in the same transaction. Resolves with `undefined` when the
    * write may go ahead; the system actor always may.
    */
   async authorize(
@@ -54,7 +57,11 @@ export class ManagementAuthorizer<C extends string> {
     // In an archived tenant no member can act: the same 404 as for a non-member.
     const own = await tx.findActiveMembership(attempt.tenantId, actor.userId);
     if (own === undefined) throw new NotFoundError();
-    const { manageCapability, roles } = this.#deps;
+    const { manageCapability } = this.#deps;
+    // Tenant roles are read only when a role involved is not declared (see roleMapIn).
+    const roles = await roleMapIn(tx, this.#deps.roles, attempt.tenantId, [own.role, attempt.role]);
+    // A member may list the tenant's roles anyway, so an unknown one is named before any refusal (and not audited).
+    if (attempt.role !== null && !roles.has(attempt.role)) throw new UnknownRoleError();
     const manages = manageCapability === undefined ? roles.isOwner(own.role) : roles.grants(own.role, manageCapability);
     if (!manages) {
       const denial: MembershipDenial =
@@ -64,10 +71,12 @@ export class ManagementAuthorizer<C extends string> {
       return this.deny(tx, actor, attempt, denial);
     }
     if (roles.isOwner(own.role)) return undefined;
+    const current = await targetRole?.();
+    const withTarget = current === undefined || roles.has(current) ? roles : await roleMapIn(tx, this.#deps.roles, attempt.tenantId, [current]);
     const denial = delegationDenial(
-      roles,
+      withTarget,
       { userId: actor.userId, role: own.role },
-      { targetUserId: attempt.subjectUserId, grantedRole: attempt.role ?? undefined, targetRole: await targetRole?.() },
+      { targetUserId: attempt.subjectUserId, grantedRole: attempt.role ?? undefined, targetRole: current },
     );
     return denial === undefined ? undefined : this.deny(tx, actor, attempt, denial);
   }

@@ -1,6 +1,6 @@
 import { provenanceOf, type Actor } from '../../core/actors/actor.js';
-import { ActorNotAllowedError, LastOwnerError, NotFoundError, OwnerRequiredError, ValidationError } from '../../core/errors/index.js';
-import type { RoleMap } from '../../core/roles/define-roles.js';
+import { ActorNotAllowedError, LastOwnerError, NotFoundError, OwnerRequiredError, UnknownRoleError, ValidationError } from '../../core/errors/index.js';
+import { ROLE_NAME_PATTERN, type RoleMap } from '../../core/roles/define-roles.js';
 import type { GuardedWriteResult, MembershipRecord, MembershipSource } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { StoreOperations } from '../../store/store-operations.js';
@@ -8,6 +8,8 @@ import type { AuditFact, Auditor } from '../audit/auditor.js';
 import { parseTenantInput } from '../shared/parse-tenant-input.js';
 import type { TenantIdRule } from '../shared/tenant-id-rule.js';
 import { ManagementAuthorizer, type Attempt } from './management-authorizer.js';
+import { roleMapIn } from '../shared/role-map-in.js';
+import type { AssignableRole } from '../../core/roles/tenant-role-name.js';
 import {
   membershipSchemas,
   type AddMemberInput,
@@ -65,9 +67,9 @@ export class MembershipService<C extends string, R extends string> {
    * configured. With the `users` port, an unknown user is `NotFoundError`
    * (entity `user`), checked before anything is written.
    */
-  async add(actor: Actor, input: AddMemberInput<R>): Promise<Member> {
+  async add(actor: Actor, input: AddMemberInput<AssignableRole<R>>): Promise<Member> {
     const { tenantId, userId, role } = parseTenantInput(this.#deps.tenantIds, membershipSchemas.member, input, 'member');
-    this.#deps.roles.assert(role);
+    this.#assertRoleName(role);
     const attempt: Attempt = { action: 'tenant_membership.add', tenantId, subjectUserId: userId, role };
     const userExists = await this.#deps.users?.check([userId]);
     await this.#deps.seats?.prepare();
@@ -77,6 +79,7 @@ export class MembershipService<C extends string, R extends string> {
       async (tx) => {
         const refusal = await this.#authorizer.authorize(tx, actor, attempt, undefined);
         if (refusal !== undefined) return refusal;
+        await this.#assertRoleIn(tx, tenantId, role);
         // After the authorization: a non-member must not learn which users exist.
         userExists?.();
         const record = this.#membership(tenantId, userId, role, actor, actor.type === 'system' ? 'system' : 'member_add');
@@ -94,14 +97,15 @@ export class MembershipService<C extends string, R extends string> {
   }
 
   /** Changes a member's role; `LastOwnerError` (audited) when it would leave no owner. */
-  async changeRole(actor: Actor, input: ChangeRoleInput<R>): Promise<Member> {
+  async changeRole(actor: Actor, input: ChangeRoleInput<AssignableRole<R>>): Promise<Member> {
     const { tenantId, userId, role } = parseTenantInput(this.#deps.tenantIds, membershipSchemas.member, input, 'role change');
-    this.#deps.roles.assert(role);
+    this.#assertRoleName(role);
     const attempt: Attempt = { action: 'tenant_membership.role_change', tenantId, subjectUserId: userId, role };
     const result = await this.#deps.store.transaction(
       async (tx) => {
         const refusal = await this.#authorizer.authorize(tx, actor, attempt, async () => (await tx.findMembership(tenantId, userId))?.role);
         if (refusal !== undefined) return refusal;
+        await this.#assertRoleIn(tx, tenantId, role);
         const write = await tx.updateMembershipRole({ tenantId, userId, role, ownerRole: this.#deps.roles.ownerRole });
         return this.#settle(tx, write, { actor, tenantId, subjectUserId: userId, action: attempt.action }, memberNotFound, (previous) => ({
           from: previous.role,
@@ -309,6 +313,24 @@ export class MembershipService<C extends string, R extends string> {
     }
     await this.#deps.auditor.record(tx, { ...fact, metadata: metadata(write.previous) });
     return write.previous;
+  }
+
+  /**
+   * Before the transaction: a declared role passes; any other string must at
+   * least be a well-formed role name to be a tenant role (`UnknownRoleError`
+   * otherwise, the one code for an unknown role).
+   */
+  #assertRoleName(role: string): void {
+    if (!this.#deps.roles.has(role) && !ROLE_NAME_PATTERN.test(role)) throw new UnknownRoleError();
+  }
+
+  /**
+   * Inside the transaction, after the authorization (so a non-member cannot
+   * probe which roles a tenant defined): a role that is not declared must be
+   * one of the tenant's roles, else `UnknownRoleError` and nothing is written.
+   */
+  async #assertRoleIn(tx: StoreOperations, tenantId: string, role: string): Promise<void> {
+    if (!this.#deps.roles.has(role)) (await roleMapIn(tx, this.#deps.roles, tenantId, [role])).assert(role);
   }
 
   /** A new membership row, with the actor's type and id as provenance. */

@@ -28,6 +28,7 @@ import { tenantLockCases } from './cases/tenant-lock-cases.js';
 import { transactionCases } from './cases/transaction-cases.js';
 import { twoFactorCases } from './cases/two-factor-cases.js';
 import { webhookCases } from './cases/webhook-cases.js';
+import { tenantRoleCases } from './cases/tenant-role-cases.js';
 import type { StoreConformanceCase } from './conformance-case.js';
 
 const cases = [
@@ -61,6 +62,7 @@ const cases = [
   ...invitationCases,
   ...grantedConsumeCases,
   ...idempotentResponseCases,
+  ...tenantRoleCases,
 ] as const;
 
 /** The name of one conformance case. */

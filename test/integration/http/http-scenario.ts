@@ -27,6 +27,7 @@ import {
   systemActor,
   TooManyAttemptsError,
   InvalidSnapshotError,
+  RoleInUseError,
   UnknownCapabilityError,
   UnknownRoleError,
   UnsafeUrlError,
@@ -301,6 +302,7 @@ const ERROR_SAMPLES: Readonly<Record<TenantryErrorCode, () => TenantryError>> = 
   invalid_token: () => new InvalidTokenError(),
   too_many_attempts: () => new TooManyAttemptsError(30),
   invalid_snapshot: () => new InvalidSnapshotError('granted'),
+  role_in_use: () => new RoleInUseError(2),
 };
 
 /** Every tenantry error code, in sample order. */

@@ -64,6 +64,7 @@ describe('problem catalogue', () => {
       invalid_token: 404,
       too_many_attempts: 429,
       invalid_snapshot: 400,
+      role_in_use: 409,
       unauthenticated: 401,
       rate_limited: 429,
       internal_error: 500,

@@ -23,6 +23,7 @@ const MIGRATIONS = [
   '0010_webhooks',
   '0011_idempotent_responses',
   '0012_consume_function',
+  '0014_tenant_roles',
 ];
 
 /** Every table they create, without the prefix. */
@@ -38,6 +39,7 @@ const TABLES = [
   'package_assignments',
   'rate_limits',
   'recovery_codes',
+  'tenant_roles',
   'tenants',
   'two_factor',
   'usage_alerts',

@@ -93,6 +93,7 @@ describe('errors', () => {
       invalid_token: 404,
       too_many_attempts: 429,
       invalid_snapshot: 400,
+      role_in_use: 409,
       last_owner: 409,
       idempotency_conflict: 409,
       idempotent_replay: 409,

@@ -54,6 +54,7 @@ const OWNED_TABLES = [
   'invitations',
   'webhook_deliveries',
   'webhook_endpoints',
+  'tenant_roles',
   'memberships',
 ] as const;
 
