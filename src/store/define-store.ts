@@ -1,5 +1,6 @@
 import { ConfigurationError, isTenantryError, StorageUnavailableError } from '../core/errors/index.js';
-import { consumeInCallerOrder, lockOrderOf, releaseInCallerOrder } from './counter-lock-order.js';
+import { consumeInCallerOrder, inCallerOrder, lockOrderOf, releaseInCallerOrder } from './counter-lock-order.js';
+import type { LeaseAcquireRequest } from './lease-records.js';
 import type { ConsumeRequest, ReleaseRequest } from './entitlement-records.js';
 import type { StoreAdapter, TransactionOptions } from './store-adapter.js';
 import { STORE_OPERATIONS, type StoreOperationName, type StoreOperations } from './store-operations.js';
@@ -50,7 +51,20 @@ const releaseInLockOrder: Invoke = (ops, a) => {
   return ops.release({ ...request, counters }).then((result) => releaseInCallerOrder(result, callerIndex));
 };
 
+/** `acquireLease` with its counters in lock order (so the lease row stores them so), `exceeded.index` mapped back. */
+const acquireLeaseInLockOrder: Invoke = (ops, a) => {
+  const request = a as LeaseAcquireRequest;
+  const callerIndex = lockOrderOf('acquireLease', request.counters);
+  if (callerIndex === undefined) return ops.acquireLease(request);
+  const counters = callerIndex.map((i) => request.counters[i] as LeaseAcquireRequest['counters'][number]);
+  return ops.acquireLease({ ...request, counters }).then((result) => {
+    if (result.outcome !== 'exceeded') return { ...result, counters: inCallerOrder(result.counters, callerIndex) };
+    return Object.freeze({ ...result, index: callerIndex[result.index] ?? result.index });
+  });
+};
+
 function invokerOf(name: StoreOperationName): Invoke {
+  if (name === 'acquireLease') return acquireLeaseInLockOrder;
   if (name === 'consume') return consumeInLockOrder;
   if (name === 'release') return releaseInLockOrder;
   return (ops, a, b) => (ops[name] as (a: unknown, b: unknown) => Promise<unknown>).call(ops, a, b);

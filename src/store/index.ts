@@ -16,3 +16,5 @@ export * from './webhook-operations.js';
 export * from './retention-operations.js';
 export * from './invitation-records.js';
 export * from './invitation-operations.js';
+export * from './lease-records.js';
+export * from './lease-operations.js';

@@ -6,6 +6,7 @@ import type { RateLimitOperations } from './rate-limit-operations.js';
 import type { TwoFactorOperations } from './two-factor-operations.js';
 import type { WebhookOperations } from './webhook-operations.js';
 import type { RetentionOperations } from './retention-operations.js';
+import type { LeaseOperations } from './lease-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
@@ -22,7 +23,8 @@ export interface StoreOperations
     RetentionOperations,
     TwoFactorOperations,
     WebhookOperations,
-    InvitationOperations {}
+    InvitationOperations,
+    LeaseOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -88,6 +90,12 @@ export const STORE_OPERATIONS = [
   'findInvitation',
   'listInvitations',
   'writeInvitation',
+  // quota leases
+  'acquireLease',
+  'checkpointLease',
+  'returnLease',
+  'reclaimLeases',
+  'listLeases',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

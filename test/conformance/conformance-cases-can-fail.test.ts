@@ -25,6 +25,7 @@ import { WEBHOOK_MUTANTS } from './webhook-mutants.js';
 import { LIFECYCLE_MUTANTS } from './lifecycle-mutants.js';
 import { BILLING_MUTANTS } from './billing-mutants.js';
 import { INVITATION_MUTANTS } from './invitation-mutants.js';
+import { LEASE_MUTANTS } from './lease-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -190,6 +191,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...LIFECYCLE_MUTANTS,
   ...BILLING_MUTANTS,
   ...INVITATION_MUTANTS,
+  ...LEASE_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

@@ -15,6 +15,7 @@ import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
 import { release } from './operations/release.js';
+import { acquireLease, checkpointLease, listLeases, reclaimLeases, returnLease } from './operations/leases.js';
 import { listRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from './operations/recovery-codes.js';
 import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToReseal, resealTwoFactorSecret, saveTwoFactor } from './operations/two-factor.js';
 import { deleteTenant, findActiveMembership, listTenants, updateTenant } from './operations/tenants.js';
@@ -117,6 +118,11 @@ export function operationsIn(scope: Scope): StoreOperations {
     findInvitation: (tenantId, invitationId) => read(scope, (ctx) => findInvitation(ctx, tenantId, invitationId)),
     listInvitations: (tenantId, page) => read(scope, (ctx) => listInvitations(ctx, tenantId, page)),
     writeInvitation: (write) => allOrNothing(scope, (ctx) => writeInvitation(ctx, write)),
+    acquireLease: (request) => acquireLease(scope, request),
+    checkpointLease: (checkpoint) => checkpointLease(scope, checkpoint),
+    returnLease: (request) => returnLease(scope, request),
+    reclaimLeases: (request) => reclaimLeases(scope, request),
+    listLeases: (tenantId) => listLeases(scope, tenantId),
   };
   return Object.freeze(operations);
 }

@@ -13,6 +13,7 @@ import type {
 import type { RecoveryCodesTable, TwoFactorTable } from './two-factor-tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 import type { InvitationsTable } from './invitation-tables.js';
+import type { QuotaLeasesTable } from './lease-tables.js';
 
 /**
  * A text column as drivers return it: a string, or bytes where the column is
@@ -94,6 +95,7 @@ export interface TenantryDatabase {
   webhook_attempts: WebhookAttemptsTable;
   billing_cycles: BillingCyclesTable;
   invitations: InvitationsTable;
+  quota_leases: QuotaLeasesTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -128,5 +130,6 @@ export function tableNames(prefix: string): TableNames {
     webhook_attempts: name('webhook_attempts'),
     billing_cycles: name('billing_cycles'),
     invitations: name('invitations'),
+    quota_leases: name('quota_leases'),
   });
 }

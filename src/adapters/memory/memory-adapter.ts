@@ -7,6 +7,7 @@ import { MemoryAuditTables } from './memory-audit-tables.js';
 import { assertValidDates } from './valid-date.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryInvitationTables } from './memory-invitation-tables.js';
+import { MemoryLeaseTables } from './memory-lease-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 import { MemoryTwoFactorTables } from './memory-two-factor-tables.js';
@@ -21,6 +22,7 @@ interface Tables {
   readonly twoFactor: MemoryTwoFactorTables;
   readonly webhooks: MemoryWebhookTables;
   readonly invitations: MemoryInvitationTables;
+  readonly leases: MemoryLeaseTables;
 }
 
 /** Schedules one synchronous operation and says where its undo entries go. */
@@ -31,7 +33,7 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  * (the mapped type makes a missing or misspelled one a compile error).
  * `run` decides how each call is scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks, invitations }: Tables, run: Run): StoreOperations {
+function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks, invitations, leases }: Tables, run: Run): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
     createTenant: (tenant, owner) =>
       run((undo) => {
@@ -45,6 +47,7 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
       run((undo) => {
         // Rows of other tables first, as the SQL adapters' foreign keys require; the audit log is kept.
         if (memberships.findTenant(tenantId) !== undefined) {
+          leases.deleteTenantRows(tenantId, undo);
           entitlements.deleteTenantRows(tenantId, undo);
           invitations.deleteTenantRows(tenantId, undo);
           webhooks.deleteTenantRows(tenantId, undo);
@@ -144,6 +147,11 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
     findInvitation: (tenantId, invitationId) => run(() => invitations.findInvitation(tenantId, invitationId)),
     listInvitations: (tenantId, page) => run(() => invitations.listInvitations(tenantId, page)),
     writeInvitation: (write) => run((undo) => invitations.writeInvitation(write, undo)),
+    acquireLease: (request) => run((undo) => leases.acquireLease(request, undo)),
+    checkpointLease: (checkpoint) => run((undo) => leases.checkpointLease(checkpoint, undo)),
+    returnLease: (request) => run((undo) => leases.returnLease(request, undo)),
+    reclaimLeases: (request) => run((undo) => leases.reclaimLeases(request, undo)),
+    listLeases: (tenantId) => run(() => leases.listLeases(tenantId)),
   };
   return Object.freeze(operations);
 }
@@ -187,10 +195,12 @@ export class MemoryAdapter implements StoreAdapter {
   constructor() {
     const memberships = new MemoryTables();
     const tenantExists = (tenantId: string) => memberships.findTenant(tenantId) !== undefined;
+    const entitlements = new MemoryEntitlementTables(tenantExists);
     this.#tables = {
       memberships,
       audit: new MemoryAuditTables(tenantExists),
-      entitlements: new MemoryEntitlementTables(tenantExists),
+      entitlements,
+      leases: new MemoryLeaseTables(entitlements),
       rateLimits: new MemoryRateLimitTables(),
       twoFactor: new MemoryTwoFactorTables(),
       webhooks: new MemoryWebhookTables(tenantExists),

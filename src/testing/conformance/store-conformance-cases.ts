@@ -13,6 +13,7 @@ import { featureCases } from './cases/feature-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
 import { invitationCases } from './cases/invitation-cases.js';
+import { leaseCases } from './cases/lease-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { listingCases } from './cases/listing-cases.js';
 import { lockOrderCases } from './cases/lock-order-cases.js';
@@ -57,6 +58,7 @@ const cases = [
   ...billingCycleCases,
   ...retentionCases,
   ...invitationCases,
+  ...leaseCases,
 ] as const;
 
 /** The name of one conformance case. */

@@ -21,6 +21,7 @@ const MIGRATIONS = [
   '0008_invitations',
   '0009_two_factor',
   '0010_webhooks',
+  '0013_quota_leases',
 ];
 
 /** Every table they create, without the prefix. */
@@ -34,6 +35,7 @@ const TABLES = [
   'memberships',
   'namespace_limits',
   'package_assignments',
+  'quota_leases',
   'rate_limits',
   'recovery_codes',
   'tenants',

@@ -10,6 +10,7 @@ import { tenantLifecycle } from './0007-tenant-lifecycle.js';
 import { invitations } from './0008-invitations.js';
 import { twoFactor } from './0009-two-factor.js';
 import { webhooks } from './0010-webhooks.js';
+import { quotaLeases } from './0013-quota-leases.js';
 
 /**
  * tenantry's schema migrations as a Kysely `MigrationProvider`, for hosts
@@ -51,6 +52,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0008_invitations': invitations(resolved),
     '0009_two_factor': twoFactor(resolved),
     '0010_webhooks': webhooks(resolved),
+    '0013_quota_leases': quotaLeases(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });
 }

@@ -55,6 +55,7 @@ export async function findActiveMembership(ctx: QueryContext, tenantId: string, 
  * The audit log is not among them: it is kept.
  */
 const OWNED_TABLES = [
+  'quota_leases',
   'usage_alerts',
   'idempotency_keys',
   'usage_counters',
