@@ -17,6 +17,7 @@ import { Effects } from '../services/effects/effects.js';
 import { CatalogSync, type PrunedFeature } from '../services/entitlements/catalog-sync.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../services/entitlements/idempotency-scope.js';
 import { ConsumptionService } from '../services/entitlements/consumption.js';
+import { QuotaLeases, type LeasePolicy } from '../services/entitlements/quota-leases.js';
 import { GaugeRelease } from '../services/entitlements/gauge-release.js';
 import { GrantsCache } from '../services/entitlements/grants-cache.js';
 import { ProvisioningService } from '../services/entitlements/provisioning-service.js';
@@ -34,7 +35,7 @@ import { invitationServices } from './invitation-wiring.js';
 import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
-import { tenantryOptionsSchema, type TenantryOptions } from './tenantry-options.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, tenantryOptionsSchema, type LeaseOptions, type TenantryOptions } from './tenantry-options.js';
 import { missingTwoFactor, twoFactorServices } from './two-factor-wiring.js';
 import type { TwoFactorService } from '../services/two-factor/two-factor-service.js';
 import { z } from 'zod';
@@ -119,10 +120,15 @@ export interface Tenantry<C extends string, R extends string, F extends string =
    */
   transaction<T>(work: (t: TransactionScopes<C, R, F, L, P>, db: unknown) => Promise<T>): Promise<T>;
   /**
-   * Graceful shutdown: unsubscribes from the invalidation bus, which closes
-   * the bus's connection once no instance uses it, and resolves when it
-   * has. Call it from the host's shutdown hook (`SIGTERM`, `server.close`)
-   * before closing the database pool or Redis client the bus uses.
+   * Graceful shutdown: stops serving from quota leases and returns each
+   * one's unused units to the store, waits for the after-commit effects
+   * still running (alert and denial hooks, invalidations) for at most
+   * `closeTimeoutMs` (default 5 seconds), then unsubscribes from the
+   * invalidation bus, which closes the bus's connection once no instance
+   * uses it, and resolves when it has. Call it from the host's shutdown
+   * hook (`SIGTERM`, `server.close`) before closing the database pool or
+   * Redis client the store and the bus use. Consumptions after it go to the
+   * store directly.
    */
   close(): Promise<void>;
 }
@@ -325,7 +331,13 @@ export function createTenantry<C extends string, R extends string, F extends str
         return value;
       });
     },
-    close: () => invalidation.close(),
+    close: async () => {
+      // Leases first (their units are needed elsewhere at once), then the
+      // effects still running (which may publish on the bus), then the bus.
+      await entitlements?.leases?.close();
+      await effects.drain(options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+      await invalidation.close();
+    },
   });
 }
 
@@ -410,12 +422,13 @@ interface EntitlementWiring {
 function entitlementServices<F extends string, L extends F, P extends string>(
   options: NonNullable<TenantryOptions<string, string, F, L, P>['entitlements']>,
   wiring: EntitlementWiring,
-): { services: EntitlementServices<F, L, P>; catalog: CatalogSync; seats: ReturnType<typeof seatPolicy> | undefined } {
+): { services: EntitlementServices<F, L, P>; catalog: CatalogSync; seats: ReturnType<typeof seatPolicy> | undefined; leases: QuotaLeases | undefined } {
   const { packages } = options;
   const { store, tenantIds, now } = wiring;
   const catalog = new CatalogSync(store, packages.features);
   const reader = new EntitlementReader<F, L, P>({ packages, now, grantsCache: wiring.invalidation.grants });
   const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects, outbox: wiring.outbox });
+  const leases = quotaLeases(options, wiring);
   const consumption = new ConsumptionService<F, L, P>({
     store,
     tenantIds,
@@ -423,6 +436,7 @@ function entitlementServices<F extends string, L extends F, P extends string>(
     alerts,
     ensureCatalog: () => catalog.ensure(),
     idempotencyTtlMs: options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    ...(leases === undefined ? {} : { leases }),
   });
   const release = new GaugeRelease<F, L, P>({ store, tenantIds, reader });
   const provisioning = new ProvisioningService<F, L, P>({
@@ -453,5 +467,35 @@ function entitlementServices<F extends string, L extends F, P extends string>(
     release,
     provisioning,
   });
-  return { services, catalog, seats };
+  return { services, catalog, seats, leases };
+}
+
+/** The instance's quota leasing, when some feature opted in; throws `ConfigurationError` for a feature that is not a resetting limit. */
+function quotaLeases<F extends string, L extends F, P extends string>(
+  options: NonNullable<TenantryOptions<string, string, F, L, P>['entitlements']>,
+  wiring: EntitlementWiring,
+): QuotaLeases | undefined {
+  const entries = Object.entries<LeaseOptions | undefined>(options.leases ?? {});
+  const policies = new Map<string, LeasePolicy>();
+  for (const [feature, lease] of entries) {
+    if (lease === undefined) continue;
+    const spec = options.packages.features.has(feature) ? options.packages.features.get(feature) : undefined;
+    // A gauge gives units back (seats): a lease would hide that from other instances for its whole hold.
+    if (spec?.kind !== 'limit' || spec.reset === 'none') {
+      throw new ConfigurationError(
+        `Invalid createTenantry() options: entitlements.leases: "${feature}" must be a declared limit feature that resets (not a gauge).`,
+      );
+    }
+    const checkpointMs = lease.checkpointMs ?? Math.max(10, Math.min(1000, Math.floor(lease.maxHoldMs / 4)));
+    policies.set(feature, Object.freeze({ size: lease.size, maxHoldMs: lease.maxHoldMs, checkpointMs }));
+  }
+  if (policies.size === 0) return undefined;
+  return new QuotaLeases({
+    store: wiring.store,
+    policies,
+    holderId: wiring.generateId(),
+    now: wiring.now,
+    generateId: wiring.generateId,
+    effects: wiring.effects,
+  });
 }

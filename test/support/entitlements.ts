@@ -30,6 +30,8 @@ export interface EntitlementWorldOptions {
   readonly seats?: boolean;
   /** `entitlements.idempotency.ttlMs`; default the instance's (24 h). */
   readonly idempotencyTtlMs?: number;
+  /** `entitlements.leases`; default none. */
+  readonly leases?: Partial<Record<'ai.tokens' | 'ai.tokens.images' | 'api.requests', { size: number; maxHoldMs: number; checkpointMs?: number }>>;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function entitlementWorld(options: EntitlementWorldOptions = {}) {
       onAlert: (alert) => alerts.push(alert),
       ...(options.seats === true ? { seats: 'seats' as const } : {}),
       ...(options.idempotencyTtlMs === undefined ? {} : { idempotency: { ttlMs: options.idempotencyTtlMs } }),
+      ...(options.leases === undefined ? {} : { leases: options.leases }),
     },
   });
   const system = tenantry.as(billing);
