@@ -33,13 +33,13 @@ export interface LeaseOperations {
    */
   checkpointLease(checkpoint: LeaseCheckpoint): Promise<boolean>;
 
-  /** Deletes the holder's lease and releases `granted - max(consumed, checkpoint)` from every counter, atomically. */
+  /** Deletes the holder's lease and releases `granted - consumed` (the holder's exact final count) from every counter, atomically. */
   returnLease(request: LeaseReturnRequest): Promise<LeaseReturnResult>;
 
   /**
    * Deletes every expired lease of the feature and releases
-   * `granted - checkpoint` of each (units consumed after the last checkpoint
-   * stay counted). Each lease is deleted by a guarded delete in the
+   * `granted - checkpoint` of each (the checkpoint is claimed before the
+   * units are served, so every served unit stays counted). Each lease is deleted by a guarded delete in the
    * transaction of its release, so concurrent reclaimers release it once.
    */
   reclaimLeases(request: LeaseReclaimRequest): Promise<readonly LeaseReclaim[]>;

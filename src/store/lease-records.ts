@@ -20,7 +20,11 @@ export interface LeaseRecord {
   readonly counters: readonly CounterKey[];
   /** Units taken from every counter when the lease was acquired. */
   readonly granted: number;
-  /** Units the holder last reported as consumed (its checkpoint); `0 <= consumed <= granted`. */
+  /**
+   * The holder's checkpoint: the units it may have served, recorded before
+   * it serves them (a high-water mark, so a crash never leaves served units
+   * uncounted); `0 <= consumed <= granted`.
+   */
   readonly consumed: number;
   readonly acquiredAt: Date;
   /** From then on any instance may reclaim the lease (`reclaimLeases`). */
@@ -66,7 +70,7 @@ export interface LeaseReturnRequest {
   readonly tenantId: string;
   readonly leaseId: string;
   readonly holderId: string;
-  /** The holder's final consumed count (the larger of it and the last checkpoint counts). */
+  /** The holder's exact final count of units served (at most `granted`): the rest is released, whatever the checkpoint claimed ahead. */
   readonly consumed: number;
 }
 

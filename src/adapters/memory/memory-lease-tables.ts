@@ -62,7 +62,7 @@ export class MemoryLeaseTables {
   returnLease(request: LeaseReturnRequest, undo: Undo[]): LeaseReturnResult {
     const lease = this.#leases.get(request.leaseId);
     if (lease?.tenantId !== request.tenantId || lease.holderId !== request.holderId) return NOT_FOUND;
-    return Object.freeze({ outcome: 'returned', units: this.#drop(lease, Math.max(request.consumed, lease.consumed), undo) });
+    return Object.freeze({ outcome: 'returned', units: this.#drop(lease, request.consumed, undo) });
   }
 
   reclaimLeases(request: LeaseReclaimRequest, undo: Undo[]): readonly LeaseReclaim[] {

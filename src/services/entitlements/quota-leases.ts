@@ -7,7 +7,7 @@ export interface LeasePolicy {
   readonly size: number;
   /** How long a lease row lives; any instance may reclaim it afterwards. */
   readonly maxHoldMs: number;
-  /** How often the holder records its consumed count in the lease row. */
+  /** How often the holder looks at its leases (returns those past their serving time); also the hold of a lease taken from a low pool. */
   readonly checkpointMs: number;
 }
 
@@ -37,8 +37,10 @@ interface HeldLease {
   readonly base: readonly number[];
   /** Units served from the lease so far. */
   consumed: number;
-  /** The last count recorded in the row. */
-  checkpointed: number;
+  /** The checkpoint recorded in the row: units are served only up to it, so a crash never leaves a served unit uncounted. */
+  mark: number;
+  /** How far each checkpoint claims ahead of what was served (a quarter of the lease). */
+  readonly step: number;
   /** The holder serves from the lease until then (epoch ms), well before the row expires. */
   readonly servingUntil: number;
   /** Set once the lease is being returned or was lost: nothing more is served from it. */
@@ -56,14 +58,17 @@ const REFILL_ATTEMPTS = 3;
  * next, crash included. Consumptions are then served from the lease in
  * memory, with no await between the check and the count.
  *
- * The holder records its consumed count in the row every `checkpointMs`,
- * stops serving at half of `maxHoldMs` (the other half is the margin for
- * clock skew between instances), and returns the unused remainder then, on
- * {@link QuotaLeases.close}, or when the pool ran low at acquisition. A
- * lease whose holder crashed is reclaimed after `maxHoldMs` by any instance
- * whose lease acquisition is refused: `granted - checkpoint` comes back,
- * and the units served after the last checkpoint stay counted (at most one
- * checkpoint interval's, never an overshoot).
+ * The checkpoint is written ahead: before serving past it, the holder
+ * records in the row that it may serve up to a quarter of the lease more,
+ * and serves only up to what the row says. The holder stops serving at half
+ * of `maxHoldMs` (the other half is the margin for clock skew between
+ * instances) and returns exactly the unused remainder then, on
+ * {@link QuotaLeases.close}, or after `checkpointMs` when the pool ran low
+ * at acquisition. A lease whose holder crashed is reclaimed after
+ * `maxHoldMs` by any instance whose lease acquisition is refused:
+ * `granted - checkpoint` comes back, so every unit the holder served stays
+ * counted (never an overshoot), and at most the units it had claimed ahead
+ * (a quarter of the lease) stay counted unused until the window resets.
  */
 export class QuotaLeases {
   readonly #deps: QuotaLeaseDependencies;
@@ -111,7 +116,7 @@ export class QuotaLeases {
       let own = false;
       if (refill === undefined) {
         own = true;
-        refill = this.#refill(key, tenantId, featureKey, targets, Math.max(policy.size, amount), policy).finally(() => this.#refills.delete(key));
+        refill = this.#refill(key, tenantId, featureKey, targets, amount, policy).finally(() => this.#refills.delete(key));
         this.#refills.set(key, refill);
       }
       if (!(await refill)) return undefined;
@@ -135,7 +140,6 @@ export class QuotaLeases {
     for (const [key, lease] of this.#held) {
       if (lease.done) continue;
       if (nowMs >= lease.servingUntil) work.push(this.#return(key, lease));
-      else if (lease.consumed > lease.checkpointed) work.push(this.#checkpoint(key, lease));
     }
     await Promise.all(work);
   }
@@ -164,17 +168,30 @@ export class QuotaLeases {
   #serve(key: string, amount: number): number[] | undefined {
     const lease = this.#held.get(key);
     if (lease === undefined || lease.done || this.#closed) return undefined;
-    if (this.#deps.now().getTime() >= lease.servingUntil || lease.record.granted - lease.consumed < amount) return undefined;
+    if (this.#deps.now().getTime() >= lease.servingUntil || lease.mark - lease.consumed < amount) return undefined;
     const before = lease.consumed;
     lease.consumed += amount;
     return lease.base.map((value) => value + before);
   }
 
-  /** Returns the exhausted (or expired) lease of `key`, then acquires a new one; resolves whether one is held. */
-  async #refill(key: string, tenantId: string, featureKey: string, targets: readonly CounterTarget[], size: number, policy: LeasePolicy): Promise<boolean> {
+  /**
+   * Makes room for `amount` on the lease of `key`: moves the checkpoint
+   * ahead when the lease itself has room, else returns it and acquires a
+   * new one; resolves whether a lease with room is held.
+   */
+  async #refill(key: string, tenantId: string, featureKey: string, targets: readonly CounterTarget[], amount: number, policy: LeasePolicy): Promise<boolean> {
     const previous = this.#held.get(key);
+    if (
+      previous !== undefined &&
+      !previous.done &&
+      this.#deps.now().getTime() < previous.servingUntil &&
+      previous.record.granted - previous.consumed >= amount
+    ) {
+      if (await this.#claimAhead(key, previous, amount)) return true;
+    }
     if (previous !== undefined) await this.#return(key, previous);
     if (this.#closed) return false;
+    const size = Math.max(policy.size, amount);
     let result = await this.#acquire(tenantId, featureKey, targets, size, policy);
     if (result === undefined) {
       // Refused: leases of crashed holders may be what fills the pool.
@@ -188,6 +205,27 @@ export class QuotaLeases {
       return false;
     }
     this.#held.set(key, result);
+    return this.#claimAhead(key, result, amount);
+  }
+
+  /** Records a checkpoint that lets `lease` serve `amount` more (and a step beyond); resolves `false` when the lease is gone. */
+  async #claimAhead(key: string, lease: HeldLease, amount: number): Promise<boolean> {
+    const mark = Math.min(lease.record.granted, Math.max(lease.mark, lease.consumed + amount + lease.step));
+    const { tenantId, id } = lease.record;
+    let recorded: boolean;
+    try {
+      recorded = await this.#deps.store.checkpointLease({ tenantId, leaseId: id, holderId: this.#deps.holderId, consumed: mark });
+    } catch (error) {
+      // Serving past the recorded checkpoint is not allowed; the consumption goes to the store directly.
+      this.#deps.effects.report('lease.checkpoint', error);
+      return false;
+    }
+    if (!recorded) {
+      // Reclaimed (the holder was too slow) or deleted with the tenant.
+      this.#forget(key, lease);
+      return false;
+    }
+    lease.mark = Math.max(lease.mark, mark);
     return true;
   }
 
@@ -214,23 +252,11 @@ export class QuotaLeases {
       record: result.lease,
       base: result.counters.map((change) => change.before),
       consumed: 0,
-      checkpointed: 0,
+      mark: 0,
+      step: Math.max(1, Math.ceil(size / 4)),
       servingUntil: nowMs + hold,
       done: false,
     };
-  }
-
-  async #checkpoint(key: string, lease: HeldLease): Promise<void> {
-    const consumed = lease.consumed;
-    const { tenantId, id } = lease.record;
-    try {
-      const recorded = await this.#deps.store.checkpointLease({ tenantId, leaseId: id, holderId: this.#deps.holderId, consumed });
-      if (recorded) lease.checkpointed = Math.max(lease.checkpointed, consumed);
-      else this.#forget(key, lease);
-    } catch (error) {
-      // The next tick tries again; the lease keeps serving until its serving time.
-      this.#deps.effects.report('lease.checkpoint', error);
-    }
   }
 
   async #return(key: string, lease: HeldLease): Promise<void> {
@@ -240,7 +266,7 @@ export class QuotaLeases {
     try {
       await this.#deps.store.returnLease({ tenantId, leaseId: id, holderId: this.#deps.holderId, consumed: lease.consumed });
     } catch (error) {
-      // Nothing is lost for the invariant: the row expires and is reclaimed (granted - checkpoint).
+      // Nothing is lost for the invariant: the row expires and is reclaimed (granted - checkpoint, which covers every unit served).
       this.#deps.effects.report('lease.return', error);
     } finally {
       this.#forget(key, lease);

@@ -69,7 +69,7 @@ describe('quota leasing', () => {
     expect(await stored(world, 'api.requests')).toBe(3);
   });
 
-  it('the holder checkpoints, returns the remainder after half the hold, and a crashed holder’s lease is reclaimed after maxHoldMs, keeping its checkpointed units counted', async () => {
+  it('the holder checkpoints, returns the remainder after half the hold, and a crashed holder’s lease is reclaimed after maxHoldMs, every unit it served still counted', async () => {
     const clock = testClock();
     const store = memoryStore();
     const leases = { 'api.requests': { size: 400, maxHoldMs: 10_000, checkpointMs: 1000 } };
@@ -78,9 +78,8 @@ describe('quota leasing', () => {
     // Instance A takes a lease, serves 30, checkpoints, serves 5 more, then "crashes" (never closes).
     await owner.usage.consume({ tenantId, featureKey: 'api.requests', amount: 30 });
     const [lease] = await store.listLeases(tenantId);
-    expect(lease?.consumed).toBe(0);
-    // Drive A's checkpoint by hand: the test owns the clock and the timer is unref'd.
-    await store.checkpointLease({ tenantId, leaseId: lease?.id ?? '', holderId: lease?.holderId ?? '', consumed: 30 });
+    // The checkpoint was claimed before serving: the 30 served and a step of a quarter of the lease ahead.
+    expect(lease?.consumed).toBe(130);
     // Instance B on the same store: 600 free, its lease of 400 fits; the next one does not.
     const b = createTenantry({ capabilities, roles, store, now: clock.now, entitlements: { packages, leases } });
     const scopeB = b.forRequest({ userId: 'owner' });
@@ -89,17 +88,18 @@ describe('quota leasing', () => {
     // Before A's lease expires, B's next lease is refused and B consumes exactly: 200 left.
     await scopeB.usage.consume({ tenantId, featureKey: 'api.requests', amount: 200 });
     await expect(scopeB.usage.consume({ tenantId, featureKey: 'api.requests', amount: 1 })).rejects.toBeInstanceOf(LimitExceededError);
-    // After maxHoldMs, B's refused acquisition reclaims A's lease: 400 - 30 come back.
+    // After maxHoldMs, B's refused acquisition reclaims A's lease: 400 - 130 come back.
     clock.advance(10_000);
     const decision = await scopeB.usage.consume({ tenantId, featureKey: 'api.requests', amount: 1 });
     expect(decision.allowed).toBe(true);
     const remaining = await store.listLeases(tenantId);
     expect(remaining.every((l) => l.holderId !== lease?.holderId)).toBe(true);
     await b.close();
-    expect(await stored(world, 'api.requests')).toBe(30 + 400 + 200 + 1);
+    // A's 30 served stay counted, and the 100 it had claimed ahead: never an overshoot.
+    expect(await stored(world, 'api.requests')).toBe(130 + 400 + 200 + 1);
   });
 
-  it('past half the hold the holder returns its lease and takes a new one; a reclaimed lease loses only the units served after its last checkpoint', async () => {
+  it('past half the hold the holder returns its lease and takes a new one; a reclaimed lease keeps what its holder claimed ahead counted', async () => {
     const clock = testClock();
     const store = countingStore(memoryStore());
     const world = await entitlementWorld({ store, clock, leases: { 'api.requests': { size: 100, maxHoldMs: 10_000, checkpointMs: 1000 } } });
@@ -114,11 +114,11 @@ describe('quota leasing', () => {
     // Another instance reclaims it (as after a crash): the holder learns at its next checkpoint, or on return.
     clock.advance(10_000);
     await store.reclaimLeases({ tenantId, featureKey: 'api.requests', now: clock.now() });
-    // The unit served from the reclaimed lease after its last checkpoint is not counted: an undercount, never an overshoot.
-    expect(await stored(world, 'api.requests')).toBe(1);
+    // 1 + 100 - (100 - 26): the checkpoint (1 served + 25 claimed ahead) stays counted.
+    expect(await stored(world, 'api.requests')).toBe(27);
     await owner.usage.consume({ tenantId, featureKey: 'api.requests', amount: 1 });
     await world.tenantry.close();
-    expect(await stored(world, 'api.requests')).toBe(2);
+    expect(await stored(world, 'api.requests')).toBe(28);
   });
 
   it('rejects a lease on a gauge, an unknown feature, or a checkpoint longer than a quarter of the hold', () => {

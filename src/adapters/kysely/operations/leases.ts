@@ -158,7 +158,7 @@ async function dropLease(scope: Scope, ctx: QueryContext, lease: LeaseRecord, co
     .where('consumed', '=', lease.consumed)
     .executeTakeFirst();
   if (deleted.numDeletedRows !== 1n) return undefined;
-  const units = lease.granted - Math.min(Math.max(consumed, lease.consumed), lease.granted);
+  const units = lease.granted - Math.min(Math.max(consumed, 0), lease.granted);
   if (units === 0) return 0;
   const counters = lease.counters.map((counter) => ({ ...counter, limit: 'unlimited' as const }));
   const released = await release(scopeOn(scope, ctx), { tenantId: lease.tenantId, amount: units, counters });
