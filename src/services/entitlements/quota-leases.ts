@@ -21,6 +21,8 @@ export interface QuotaLeaseDependencies {
   readonly now: () => Date;
   readonly generateId: () => string;
   readonly effects: Effects;
+  /** Whether a timer calls {@link QuotaLeases.tick} every `checkpointMs` (default `true`; tests drive it themselves). */
+  readonly autoTick?: boolean;
 }
 
 /** A consumption served from a lease: the usage of each level before it (this instance's view). */
@@ -81,7 +83,7 @@ export class QuotaLeases {
   constructor(deps: QuotaLeaseDependencies) {
     this.#deps = deps;
     const intervals = [...deps.policies.values()].map((policy) => policy.checkpointMs);
-    if (intervals.length > 0) {
+    if (intervals.length > 0 && deps.autoTick !== false) {
       this.#timer = setInterval(
         () => {
           void this.tick();
