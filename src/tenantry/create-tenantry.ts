@@ -462,7 +462,7 @@ function entitlementServices<F extends string, L extends F, P extends string>(
     seats = seatPolicy({ feature: seatFeature as L, countFoundingOwner: seatOptions.countFoundingOwner ?? true, catalog, consumption, release, reader });
   }
   const services: EntitlementServices<F, L, P> = Object.freeze({
-    reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader }),
+    reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader, leasing: leases !== undefined }),
     consumption,
     release,
     provisioning,

@@ -20,8 +20,12 @@ describe('quota leasing', () => {
       expect(decision.allowed).toBe(true);
       expect(decision.used).toBe(i + 1);
     }
-    // The whole lease is counted in storage, and outstanding.
+    // The whole lease is counted in storage; the report says how much of it is held in the lease, unclaimed.
     expect(await stored(world, 'api.requests')).toBe(100);
+    const usage = (await owner.usage.report({ tenantId })).features.find((u) => u.featureKey === 'api.requests');
+    // Claims go a quarter of the lease (25) ahead of what is served: at 50 served the checkpoint is 52, so 48 are unclaimed.
+    expect(usage?.leased).toBe(48);
+    expect((await owner.usage.report({ tenantId })).features.find((u) => u.featureKey === 'ai.tokens')?.leased).toBe(0);
     const [lease] = await store.listLeases(tenantId);
     expect(lease?.granted).toBe(100);
     // close() returns exactly the unused 50.
