@@ -323,7 +323,9 @@ export function createTenantry<C extends string, R extends string, F extends str
         subscribe: () => () => undefined,
       };
       const result = hostTransaction(async (inner, db) => {
-        const bound = createTenantry<C, R, F, L, P>({ ...options, store: inner, cache: { bus } });
+        // No leasing inside a transaction: a lease outlives it, and its units are the instance's, not the transaction's.
+        const entitlementOptions = options.entitlements === undefined ? {} : { entitlements: withoutLeases(options.entitlements) };
+        const bound = createTenantry<C, R, F, L, P>({ ...options, ...entitlementOptions, store: inner, cache: { bus } });
         return work(Object.freeze({ forRequest: (actor: RequestActor) => bound.forRequest(actor), as: (actor: SystemActor) => bound.as(actor) }), db);
       });
       return result.then((value) => {
@@ -339,6 +341,13 @@ export function createTenantry<C extends string, R extends string, F extends str
       await invalidation.close();
     },
   });
+}
+
+/** `options` without quota leasing. */
+function withoutLeases<T extends { readonly leases?: unknown }>(options: T): Omit<T, 'leases'> {
+  const copy: { -readonly [K in keyof T]: T[K] } = { ...options };
+  delete copy.leases;
+  return copy;
 }
 
 function missingWebhooks(): never {

@@ -141,3 +141,15 @@ describe('quota leasing', () => {
     }
   });
 });
+
+describe('quota leasing and tenantry.transaction()', () => {
+  it('consumptions inside a host transaction are counted in it, never from a lease', async () => {
+    const world = await entitlementWorld({ leases: { 'api.requests': { size: 100, maxHoldMs: 10_000 } } });
+    const { tenantry, tenantId, store } = world;
+    await tenantry.transaction(async (t) => {
+      await t.forRequest({ userId: 'owner' }).usage.consume({ tenantId, featureKey: 'api.requests', amount: 3 });
+    });
+    expect(await store.listLeases(tenantId)).toEqual([]);
+    expect(await stored(world, 'api.requests')).toBe(3);
+  });
+});
