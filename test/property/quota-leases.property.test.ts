@@ -34,7 +34,11 @@ const worldArb = fc.record({
   steps: fc.array(fc.array(stepArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 }),
 });
 
-async function runWorld(base: Store, world: { readonly size: number; readonly steps: readonly (readonly Step[])[] }, seen: { served: number; refused: number }) {
+async function runWorld(
+  base: Store,
+  world: { readonly size: number; readonly steps: readonly (readonly Step[])[] },
+  seen: { served: number; refused: number },
+) {
   // Counts the leases reclaimed (their holders crashed or were too slow to return them).
   let reclaimed = 0;
   const store: Store = {
