@@ -113,6 +113,8 @@ export type { Store } from './store/store.js';
 export { createTenantry } from './tenantry/create-tenantry.js';
 export type { InvalidateInput, RequestActor, Tenantry } from './tenantry/create-tenantry.js';
 export type { CacheOptions, EntitlementsOptions, SeatOptions, TenantIdOptions, TenantryCacheOptions, TenantryOptions } from './tenantry/tenantry-options.js';
+export type { LeaseOptions } from './tenantry/tenantry-options.js';
+export { DEFAULT_CLOSE_TIMEOUT_MS } from './tenantry/tenantry-options.js';
 export { Scope } from './tenantry/scope.js';
 export type { TenantAccess, AccessStanding } from './services/authz/tenant-access.js';
 export type { SnapshotOptions } from './services/authz/snapshot-input.js';

@@ -1,5 +1,6 @@
 import { ConfigurationError, isTenantryError, StorageUnavailableError } from '../core/errors/index.js';
-import { consumeInCallerOrder, grantedInCallerOrder, lockOrderOf, releaseInCallerOrder } from './counter-lock-order.js';
+import { consumeInCallerOrder, grantedInCallerOrder, inCallerOrder, lockOrderOf, releaseInCallerOrder } from './counter-lock-order.js';
+import type { LeaseAcquireRequest } from './lease-records.js';
 import type { ConsumeRequest, ReleaseRequest } from './entitlement-records.js';
 import type { GrantedConsumeRequest } from './granted-consume.js';
 import type { StoreAdapter, TransactionOptions } from './store-adapter.js';
@@ -60,7 +61,20 @@ const releaseInLockOrder: Invoke = (ops, a) => {
   return ops.release({ ...request, counters }).then((result) => releaseInCallerOrder(result, callerIndex));
 };
 
+/** `acquireLease` with its counters in lock order (so the lease row stores them so), `exceeded.index` mapped back. */
+const acquireLeaseInLockOrder: Invoke = (ops, a) => {
+  const request = a as LeaseAcquireRequest;
+  const callerIndex = lockOrderOf('acquireLease', request.counters);
+  if (callerIndex === undefined) return ops.acquireLease(request);
+  const counters = callerIndex.map((i) => request.counters[i] as LeaseAcquireRequest['counters'][number]);
+  return ops.acquireLease({ ...request, counters }).then((result) => {
+    if (result.outcome !== 'exceeded') return { ...result, counters: inCallerOrder(result.counters, callerIndex) };
+    return Object.freeze({ ...result, index: callerIndex[result.index] ?? result.index });
+  });
+};
+
 function invokerOf(name: StoreOperationName): Invoke {
+  if (name === 'acquireLease') return acquireLeaseInLockOrder;
   if (name === 'consume') return consumeInLockOrder;
   if (name === 'release') return releaseInLockOrder;
   if (name === 'consumeGranted') return consumeGrantedInLockOrder;

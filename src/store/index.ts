@@ -20,3 +20,5 @@ export * from './granted-consume.js';
 export * from './idempotent-response-operations.js';
 export * from './tenant-role-records.js';
 export * from './tenant-role-operations.js';
+export * from './lease-records.js';
+export * from './lease-operations.js';

@@ -8,6 +8,7 @@ import type { WebhookOperations } from './webhook-operations.js';
 import type { RetentionOperations } from './retention-operations.js';
 import type { IdempotentResponseOperations } from './idempotent-response-operations.js';
 import type { TenantRoleOperations } from './tenant-role-operations.js';
+import type { LeaseOperations } from './lease-operations.js';
 
 /**
  * Every semantic storage operation: tenants and memberships, the audit log,
@@ -26,7 +27,8 @@ export interface StoreOperations
     WebhookOperations,
     InvitationOperations,
     IdempotentResponseOperations,
-    TenantRoleOperations {}
+    TenantRoleOperations,
+    LeaseOperations {}
 
 /**
  * The name of every store operation, in one list: the store wrapper, the
@@ -100,6 +102,12 @@ export const STORE_OPERATIONS = [
   'listTenantRoles',
   'updateTenantRole',
   'deleteTenantRole',
+  // quota leases
+  'acquireLease',
+  'checkpointLease',
+  'returnLease',
+  'reclaimLeases',
+  'listLeases',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

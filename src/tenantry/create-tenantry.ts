@@ -19,6 +19,7 @@ import { Effects } from '../services/effects/effects.js';
 import { CatalogSync, type PrunedFeature } from '../services/entitlements/catalog-sync.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../services/entitlements/idempotency-scope.js';
 import { ConsumptionService } from '../services/entitlements/consumption.js';
+import { QuotaLeases, type LeasePolicy } from '../services/entitlements/quota-leases.js';
 import { GaugeRelease } from '../services/entitlements/gauge-release.js';
 import { GrantsCache } from '../services/entitlements/grants-cache.js';
 import { ProvisioningService } from '../services/entitlements/provisioning-service.js';
@@ -38,7 +39,7 @@ import type { Store } from '../store/index.js';
 import type { EntitlementServices, InstanceServices } from './instance-services.js';
 import { Scope } from './scope.js';
 import { templateCreator } from './template-wiring.js';
-import { tenantryOptionsSchema, type TenantryOptions } from './tenantry-options.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, tenantryOptionsSchema, type LeaseOptions, type TenantryOptions } from './tenantry-options.js';
 import { missingTwoFactor, twoFactorServices } from './two-factor-wiring.js';
 import type { TwoFactorService } from '../services/two-factor/two-factor-service.js';
 import { z } from 'zod';
@@ -123,10 +124,15 @@ export interface Tenantry<C extends string, R extends string, F extends string =
    */
   transaction<T>(work: (t: TransactionScopes<C, R, F, L, P>, db: unknown) => Promise<T>): Promise<T>;
   /**
-   * Graceful shutdown: unsubscribes from the invalidation bus, which closes
-   * the bus's connection once no instance uses it, and resolves when it
-   * has. Call it from the host's shutdown hook (`SIGTERM`, `server.close`)
-   * before closing the database pool or Redis client the bus uses.
+   * Graceful shutdown: stops serving from quota leases and returns each
+   * one's unused units to the store, waits for the after-commit effects
+   * still running (alert and denial hooks, invalidations) for at most
+   * `closeTimeoutMs` (default 5 seconds), then unsubscribes from the
+   * invalidation bus, which closes the bus's connection once no instance
+   * uses it, and resolves when it has. Call it from the host's shutdown
+   * hook (`SIGTERM`, `server.close`) before closing the database pool or
+   * Redis client the store and the bus use. Consumptions after it go to the
+   * store directly.
    */
   close(): Promise<void>;
 }
@@ -341,7 +347,9 @@ export function createTenantry<C extends string, R extends string, F extends str
         subscribe: () => () => undefined,
       };
       const result = hostTransaction(async (inner, db) => {
-        const bound = createTenantry<C, R, F, L, P>({ ...options, store: inner, cache: { bus } });
+        // No leasing inside a transaction: a lease outlives it, and its units are the instance's, not the transaction's.
+        const entitlementOptions = options.entitlements === undefined ? {} : { entitlements: withoutLeases(options.entitlements) };
+        const bound = createTenantry<C, R, F, L, P>({ ...options, ...entitlementOptions, store: inner, cache: { bus } });
         return work(Object.freeze({ forRequest: (actor: RequestActor) => bound.forRequest(actor), as: (actor: SystemActor) => bound.as(actor) }), db);
       });
       return result.then((value) => {
@@ -349,9 +357,22 @@ export function createTenantry<C extends string, R extends string, F extends str
         return value;
       });
     },
-    close: () => invalidation.close(),
+    close: async () => {
+      // Leases first (their units are needed elsewhere at once), then the
+      // effects still running (which may publish on the bus), then the bus.
+      await entitlements?.leases?.close();
+      await effects.drain(options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+      await invalidation.close();
+    },
   });
   return instance;
+}
+
+/** `options` without quota leasing. */
+function withoutLeases<T extends { readonly leases?: unknown }>(options: T): Omit<T, 'leases'> {
+  const copy: { -readonly [K in keyof T]: T[K] } = { ...options };
+  delete copy.leases;
+  return copy;
 }
 
 function missingWebhooks(): never {
@@ -435,12 +456,13 @@ interface EntitlementWiring {
 function entitlementServices<F extends string, L extends F, P extends string>(
   options: NonNullable<TenantryOptions<string, string, F, L, P>['entitlements']>,
   wiring: EntitlementWiring,
-): { services: EntitlementServices<F, L, P>; catalog: CatalogSync; seats: ReturnType<typeof seatPolicy> | undefined } {
+): { services: EntitlementServices<F, L, P>; catalog: CatalogSync; seats: ReturnType<typeof seatPolicy> | undefined; leases: QuotaLeases | undefined } {
   const { packages } = options;
   const { store, tenantIds, now } = wiring;
   const catalog = new CatalogSync(store, packages.features);
   const reader = new EntitlementReader<F, L, P>({ packages, now, grantsCache: wiring.invalidation.grants });
   const alerts = new UsageAlerts({ now, onAlert: options.onAlert, effects: wiring.effects, outbox: wiring.outbox });
+  const leases = quotaLeases(options, wiring);
   const consumption = new ConsumptionService<F, L, P>({
     store,
     tenantIds,
@@ -448,6 +470,7 @@ function entitlementServices<F extends string, L extends F, P extends string>(
     alerts,
     ensureCatalog: () => catalog.ensure(),
     idempotencyTtlMs: options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    ...(leases === undefined ? {} : { leases }),
   });
   const release = new GaugeRelease<F, L, P>({ store, tenantIds, reader });
   const provisioning = new ProvisioningService<F, L, P>({
@@ -473,11 +496,41 @@ function entitlementServices<F extends string, L extends F, P extends string>(
     seats = seatPolicy({ feature: seatFeature as L, countFoundingOwner: seatOptions.countFoundingOwner ?? true, catalog, consumption, release, reader });
   }
   const services: EntitlementServices<F, L, P> = Object.freeze({
-    reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader }),
+    reads: new UsageReads<F, L, P>({ store, tenantIds, packages, reader, leasing: leases !== undefined }),
     consumption,
     release,
     provisioning,
     responses: new ResponseReplays({ store, tenantIds, now }),
   });
-  return { services, catalog, seats };
+  return { services, catalog, seats, leases };
+}
+
+/** The instance's quota leasing, when some feature opted in; throws `ConfigurationError` for a feature that is not a resetting limit. */
+function quotaLeases<F extends string, L extends F, P extends string>(
+  options: NonNullable<TenantryOptions<string, string, F, L, P>['entitlements']>,
+  wiring: EntitlementWiring,
+): QuotaLeases | undefined {
+  const entries = Object.entries<LeaseOptions | undefined>(options.leases ?? {});
+  const policies = new Map<string, LeasePolicy>();
+  for (const [feature, lease] of entries) {
+    if (lease === undefined) continue;
+    const spec = options.packages.features.has(feature) ? options.packages.features.get(feature) : undefined;
+    // A gauge gives units back (seats): a lease would hide that from other instances for its whole hold.
+    if (spec?.kind !== 'limit' || spec.reset === 'none') {
+      throw new ConfigurationError(
+        `Invalid createTenantry() options: entitlements.leases: "${feature}" must be a declared limit feature that resets (not a gauge).`,
+      );
+    }
+    const checkpointMs = lease.checkpointMs ?? Math.max(10, Math.min(1000, Math.floor(lease.maxHoldMs / 4)));
+    policies.set(feature, Object.freeze({ size: lease.size, maxHoldMs: lease.maxHoldMs, checkpointMs }));
+  }
+  if (policies.size === 0) return undefined;
+  return new QuotaLeases({
+    store: wiring.store,
+    policies,
+    holderId: wiring.generateId(),
+    now: wiring.now,
+    generateId: wiring.generateId,
+    effects: wiring.effects,
+  });
 }

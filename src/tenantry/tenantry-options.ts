@@ -35,6 +35,20 @@ export interface SeatOptions<L extends string> {
   readonly countFoundingOwner?: boolean;
 }
 
+/**
+ * Quota leasing of one limit feature (see docs/scaling.md, "Hot counters"):
+ * the instance takes `size` units at a time from every level's counter and
+ * serves consumptions from them in memory.
+ */
+export interface LeaseOptions {
+  /** Units per lease (1 to 1,000,000); a larger consumption takes a lease of its own amount. */
+  readonly size: number;
+  /** How long a lease row lives (100 ms to 1 hour); the holder serves from it for half that time, and any instance reclaims it afterwards. */
+  readonly maxHoldMs: number;
+  /** How often the holder records its consumed count (at least 10 ms, at most a quarter of `maxHoldMs`, which is the default, capped at 1 second). */
+  readonly checkpointMs?: number;
+}
+
 /** Options of the entitlements module. */
 export interface EntitlementsOptions<F extends string, L extends F, P extends string> {
   /** The package catalog from `definePackages` (which carries the feature catalog). */
@@ -58,6 +72,13 @@ export interface EntitlementsOptions<F extends string, L extends F, P extends st
      */
     readonly ttlMs?: number;
   };
+  /**
+   * Exact quota leasing, per limit feature (not gauges): `{ 'api.calls': {
+   * size: 100, maxHoldMs: 10_000 } }`. Consumptions with an idempotency key
+   * bypass the lease. Default: no leasing. Call `tenantry.close()` at
+   * shutdown to return the unused units at once.
+   */
+  readonly leases?: Partial<Readonly<Record<NoInfer<L>, LeaseOptions>>>;
 }
 
 /** Options of the instance's caches. Default: no cross-request caching. */
@@ -155,7 +176,12 @@ export interface TenantryOptions<C extends string, R extends string, F extends s
   readonly generateId?: () => string;
   /** Webhooks: endpoints per tenant, the transactional outbox, signed delivery. See `docs/webhooks.md`. Default is none. */
   readonly webhooks?: WebhooksOptions<NoInfer<C>>;
+  /** How long `tenantry.close()` waits for after-commit effects still running, in milliseconds (0 to 60,000). Default 5,000. */
+  readonly closeTimeoutMs?: number;
 }
+
+/** Default of {@link TenantryOptions.closeTimeoutMs}. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 const fn = (what: string) => z.custom(isFunction, { message: `expected ${what}` });
@@ -184,6 +210,21 @@ export const tenantryOptionsSchema = z
               .optional(),
           })
           .strict()
+          .optional(),
+        leases: z
+          .record(
+            z.string(),
+            z
+              .object({
+                size: z.number().int().min(1).max(1_000_000),
+                maxHoldMs: z.number().int().min(100).max(3_600_000),
+                checkpointMs: z.number().int().min(10).optional(),
+              })
+              .strict()
+              .refine((lease) => lease.checkpointMs === undefined || lease.checkpointMs * 4 <= lease.maxHoldMs, {
+                message: 'checkpointMs must be at most a quarter of maxHoldMs',
+              }),
+          )
           .optional(),
       })
       .strict()
@@ -222,5 +263,6 @@ export const tenantryOptionsSchema = z
     templates: z
       .custom((value) => typeof (value as TenantTemplates | null)?.names === 'function', { message: 'expected the result of defineTemplates()' })
       .optional(),
+    closeTimeoutMs: z.number().int().min(0).max(60_000).optional(),
   })
   .strict();

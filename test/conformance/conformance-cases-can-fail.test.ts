@@ -28,6 +28,7 @@ import { INVITATION_MUTANTS } from './invitation-mutants.js';
 import { GRANTED_CONSUME_MUTANTS } from './granted-consume-mutants.js';
 import { RESPONSE_MUTANTS } from './response-mutants.js';
 import { TENANT_ROLE_MUTANTS } from './tenant-role-mutants.js';
+import { LEASE_MUTANTS } from './lease-mutants.js';
 
 const truncateToSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 const ghost = (userId: string) => ({
@@ -196,6 +197,7 @@ const MUTANTS: Readonly<Record<StoreConformanceCaseName, () => Store>> = {
   ...GRANTED_CONSUME_MUTANTS,
   ...RESPONSE_MUTANTS,
   ...TENANT_ROLE_MUTANTS,
+  ...LEASE_MUTANTS,
 };
 
 describe('every conformance case can fail', () => {

@@ -35,6 +35,8 @@ export interface EntitlementWorldOptions {
   readonly idempotencyTtlMs?: number;
   /** The instance's `webhooks` option; default none. */
   readonly webhooks?: WebhooksOptions<Capability>;
+  /** `entitlements.leases`; default none. */
+  readonly leases?: Partial<Record<'ai.tokens' | 'ai.tokens.images' | 'api.requests', { size: number; maxHoldMs: number; checkpointMs?: number }>>;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function entitlementWorld(options: EntitlementWorldOptions = {}) {
       onAlert: (alert) => alerts.push(alert),
       ...(options.seats === true ? { seats: 'seats' as const } : {}),
       ...(options.idempotencyTtlMs === undefined ? {} : { idempotency: { ttlMs: options.idempotencyTtlMs } }),
+      ...(options.leases === undefined ? {} : { leases: options.leases }),
     },
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
   });

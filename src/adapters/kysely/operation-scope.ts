@@ -17,6 +17,7 @@ import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
 import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
 import { release } from './operations/release.js';
+import { acquireLease, checkpointLease, listLeases, reclaimLeases, returnLease } from './operations/leases.js';
 import { listRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from './operations/recovery-codes.js';
 import { advanceTwoFactorStep, deleteTwoFactor, findTwoFactor, listTwoFactorToReseal, resealTwoFactorSecret, saveTwoFactor } from './operations/two-factor.js';
 import { deleteTenant, listTenants, updateTenant } from './operations/tenants.js';
@@ -129,6 +130,11 @@ export function operationsIn(scope: Scope): StoreOperations {
     listTenantRoles: (tenantId) => read(scope, (ctx) => tenantRoles.listTenantRoles(ctx, tenantId)),
     updateTenantRole: (change) => allOrNothing(scope, (ctx) => tenantRoles.updateTenantRole(ctx, change)),
     deleteTenantRole: (deletion) => allOrNothing(scope, (ctx) => tenantRoles.deleteTenantRole(ctx, deletion)),
+    acquireLease: (request) => acquireLease(scope, request),
+    checkpointLease: (checkpoint) => checkpointLease(scope, checkpoint),
+    returnLease: (request) => returnLease(scope, request),
+    reclaimLeases: (request) => reclaimLeases(scope, request),
+    listLeases: (tenantId) => listLeases(scope, tenantId),
   };
   return Object.freeze(operations);
 }

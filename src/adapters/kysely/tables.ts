@@ -14,6 +14,7 @@ import type { RecoveryCodesTable, TwoFactorTable } from './two-factor-tables.js'
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 import type { InvitationsTable } from './invitation-tables.js';
 import type { TenantRolesTable } from './tenant-role-tables.js';
+import type { QuotaLeasesTable } from './lease-tables.js';
 
 /**
  * A text column as drivers return it: a string, or bytes where the column is
@@ -96,6 +97,7 @@ export interface TenantryDatabase {
   billing_cycles: BillingCyclesTable;
   invitations: InvitationsTable;
   tenant_roles: TenantRolesTable;
+  quota_leases: QuotaLeasesTable;
 }
 
 /** Physical table names, typed as the logical names. See {@link tableNames}. */
@@ -131,5 +133,6 @@ export function tableNames(prefix: string): TableNames {
     billing_cycles: name('billing_cycles'),
     invitations: name('invitations'),
     tenant_roles: name('tenant_roles'),
+    quota_leases: name('quota_leases'),
   });
 }

@@ -7,6 +7,7 @@ import { MemoryAuditTables } from './memory-audit-tables.js';
 import { assertValidDates } from './valid-date.js';
 import { MemoryEntitlementTables } from './memory-entitlement-tables.js';
 import { MemoryInvitationTables } from './memory-invitation-tables.js';
+import { MemoryLeaseTables } from './memory-lease-tables.js';
 import { MemoryRateLimitTables } from './memory-rate-limit-tables.js';
 import { MemoryTables, rollBack, type Undo } from './memory-tables.js';
 import { MemoryTwoFactorTables } from './memory-two-factor-tables.js';
@@ -23,6 +24,7 @@ interface Tables {
   readonly webhooks: MemoryWebhookTables;
   readonly invitations: MemoryInvitationTables;
   readonly tenantRoles: MemoryTenantRoleTables;
+  readonly leases: MemoryLeaseTables;
 }
 
 /** Schedules one synchronous operation and says where its undo entries go. */
@@ -33,7 +35,10 @@ type Run = <T>(op: (undo: Undo[]) => T) => Promise<T>;
  * (the mapped type makes a missing or misspelled one a compile error).
  * `run` decides how each call is scheduled and where its undo entries go.
  */
-function operationsOver({ memberships, audit, entitlements, rateLimits, twoFactor, webhooks, invitations, tenantRoles }: Tables, run: Run): StoreOperations {
+function operationsOver(
+  { memberships, audit, entitlements, rateLimits, twoFactor, webhooks, invitations, tenantRoles, leases }: Tables,
+  run: Run,
+): StoreOperations {
   const operations: { readonly [K in StoreOperationName]: StoreOperations[K] } = {
     createTenant: (tenant, owner) =>
       run((undo) => {
@@ -47,6 +52,7 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
       run((undo) => {
         // Rows of other tables first, as the SQL adapters' foreign keys require; the audit log is kept.
         if (memberships.findTenant(tenantId) !== undefined) {
+          leases.deleteTenantRows(tenantId, undo);
           entitlements.deleteTenantRows(tenantId, undo);
           invitations.deleteTenantRows(tenantId, undo);
           webhooks.deleteTenantRows(tenantId, undo);
@@ -157,6 +163,11 @@ function operationsOver({ memberships, audit, entitlements, rateLimits, twoFacto
     listTenantRoles: (tenantId) => run(() => tenantRoles.listTenantRoles(tenantId)),
     updateTenantRole: (change) => run((undo) => tenantRoles.updateTenantRole(change, undo)),
     deleteTenantRole: (deletion) => run((undo) => tenantRoles.deleteTenantRole(deletion, undo)),
+    acquireLease: (request) => run((undo) => leases.acquireLease(request, undo)),
+    checkpointLease: (checkpoint) => run((undo) => leases.checkpointLease(checkpoint, undo)),
+    returnLease: (request) => run((undo) => leases.returnLease(request, undo)),
+    reclaimLeases: (request) => run((undo) => leases.reclaimLeases(request, undo)),
+    listLeases: (tenantId) => run(() => leases.listLeases(tenantId)),
   };
   return Object.freeze(operations);
 }
@@ -200,10 +211,12 @@ export class MemoryAdapter implements StoreAdapter {
   constructor() {
     const memberships = new MemoryTables();
     const tenantExists = (tenantId: string) => memberships.findTenant(tenantId) !== undefined;
+    const entitlements = new MemoryEntitlementTables(tenantExists);
     this.#tables = {
       memberships,
       audit: new MemoryAuditTables(tenantExists),
-      entitlements: new MemoryEntitlementTables(tenantExists),
+      entitlements,
+      leases: new MemoryLeaseTables(entitlements),
       rateLimits: new MemoryRateLimitTables(),
       twoFactor: new MemoryTwoFactorTables(),
       webhooks: new MemoryWebhookTables(tenantExists),

@@ -95,6 +95,12 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   listTenantRoles: first,
   updateTenantRole: ofRecord,
   deleteTenantRole: ofRecord,
+  // A lease lives with its tenant's counters, in the tenant's region.
+  acquireLease: ofRecord,
+  checkpointLease: ofRecord,
+  returnLease: ofRecord,
+  reclaimLeases: ofRecord,
+  listLeases: first,
 };
 
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */
@@ -115,4 +121,5 @@ export const READ_ONLY_OPERATIONS: ReadonlySet<StoreOperationName> = new Set([
   'readGrants',
   'readCounters',
   'listAlerts',
+  'listLeases',
 ] satisfies StoreOperationName[]);

@@ -9,6 +9,8 @@ import { reportError, type ErrorHook } from '../../core/hooks/error-hook.js';
  */
 export class Effects {
   readonly #onError: ErrorHook;
+  /** Effects still running (promises they returned), so that shutdown can wait for them. */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(onError: ErrorHook) {
     this.#onError = onError;
@@ -24,9 +26,37 @@ export class Effects {
       return;
     }
     if (isPromiseLike(result)) {
-      result.then(undefined, (error: unknown) => {
+      const settled = Promise.resolve(result).then(undefined, (error: unknown) => {
         reportError(this.#onError, error, source);
       });
+      this.#inFlight.add(settled);
+      void settled.finally(() => this.#inFlight.delete(settled));
+    }
+  }
+
+  /**
+   * Resolves once every effect started so far has settled, or after
+   * `timeoutMs`, whichever comes first: `true` when all settled, `false`
+   * when some were still running (a hook that hangs must not hang the
+   * host's shutdown).
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.#inFlight.size === 0) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, timeoutMs);
+    });
+    // Effects started while draining are awaited too.
+    const all = (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      return true as const;
+    })();
+    try {
+      return await Promise.race([all, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

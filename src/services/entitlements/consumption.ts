@@ -12,6 +12,7 @@ import type { EntitlementDecision, UsageAlert } from './entitlement-types.js';
 import type { EntitlementReader } from './tenant-entitlements.js';
 import type { UsageAlerts } from './usage-alerts.js';
 import { scopeIdempotencyKey, type ScopedIdempotencyKey } from './idempotency-scope.js';
+import type { QuotaLeases } from './quota-leases.js';
 
 /** Wiring of {@link ConsumptionService}. */
 export interface ConsumptionDependencies<F extends string, L extends F, P extends string> {
@@ -23,6 +24,8 @@ export interface ConsumptionDependencies<F extends string, L extends F, P extend
   readonly ensureCatalog: () => Promise<void>;
   /** How long an idempotency record counts, in milliseconds; then its key is free again. */
   readonly idempotencyTtlMs: number;
+  /** Quota leasing of the features that opted in; absent: every consumption goes to the store. */
+  readonly leases?: QuotaLeases;
 }
 
 /** One consumption, validated. */
@@ -116,6 +119,18 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
       return toDecision({ ...facts, used, applied: false, replayed: false });
     }
     await this.#deps.ensureCatalog();
+    // A leased feature is served from this instance's lease. Keyed
+    // consumptions bypass it (their record is written with the counters, in
+    // the store), and so do those inside a caller's transaction.
+    const leases = this.#deps.leases;
+    if (announce && idempotency === undefined && leases?.policyOf(featureKey) !== undefined) {
+      const served = await leases.consume(tenantId, featureKey, toTargets(levels), amount);
+      if (served !== undefined) {
+        const decision = toDecision({ ...facts, used: served.used, applied: true, replayed: false });
+        if (served.acquired !== undefined) await this.#deps.alerts.record(store, tenantId, levels, served.acquired, announce);
+        return decision;
+      }
+    }
     const result = await store.consume({
       tenantId,
       amount,

@@ -90,6 +90,14 @@ export interface FeatureUsage<F extends string = string> {
   readonly windowStart: Date;
   /** End of the current window; `null` for gauges. */
   readonly windowEnd: Date | null;
+  /**
+   * With quota leasing configured (`entitlements.leases`): the units of
+   * `used` held in outstanding leases and not yet claimed by their holders
+   * (`granted - checkpoint`, summed over the leases drawn on this counter).
+   * `used` counts every leased unit, so `used - leased` is what the holders
+   * may have served. Absent without leasing.
+   */
+  readonly leased?: number;
 }
 
 /** Result of `usage.report`: every limit feature of the catalog, in declaration order. */

@@ -20,6 +20,8 @@ export interface UsageReadsDependencies<F extends string, L extends F, P extends
   readonly tenantIds: TenantIdRule;
   readonly packages: PackageCatalog<F, L, P>;
   readonly reader: EntitlementReader<F, L, P>;
+  /** Whether quota leasing is configured: reports then say how much of `used` is held in leases. */
+  readonly leasing?: boolean;
 }
 
 /** Everything that reads entitlements without writing: checks, usage reports, simulations. */
@@ -120,7 +122,19 @@ export class UsageReads<F extends string, L extends F, P extends string> {
       .keys()
       .filter((key): key is L => reader.features.isLimit(key))
       .flatMap((key) => reader.levels(context, key, namespace).filter((level) => level.feature === key && level.namespace === pool));
-    const used = await store.readCounters(tenantId, counterKeys(levels));
-    return levels.map((level, index) => usageOf(level.feature as L, level, used[index] ?? 0));
+    const [used, leases] = await Promise.all([
+      store.readCounters(tenantId, counterKeys(levels)),
+      this.#deps.leasing === true ? store.listLeases(tenantId) : undefined,
+    ]);
+    return levels.map((level, index) => {
+      const usage = usageOf(level.feature as L, level, used[index] ?? 0);
+      if (leases === undefined) return usage;
+      const drawn = leases.filter((lease) =>
+        lease.counters.some(
+          (c) => c.featureKey === level.feature && c.namespace === level.namespace && c.windowStart.getTime() === level.windowStart.getTime(),
+        ),
+      );
+      return Object.freeze({ ...usage, leased: drawn.reduce((sum, lease) => sum + lease.granted - lease.consumed, 0) });
+    });
   }
 }

@@ -14,6 +14,7 @@ import { grantedConsumeCases } from './cases/granted-consume-cases.js';
 import { guardedWriteCases } from './cases/guarded-write-cases.js';
 import { identifierCases } from './cases/identifier-cases.js';
 import { invitationCases } from './cases/invitation-cases.js';
+import { leaseCases } from './cases/lease-cases.js';
 import { idempotencyCases } from './cases/idempotency-cases.js';
 import { idempotentResponseCases } from './cases/idempotent-response-cases.js';
 import { listingCases } from './cases/listing-cases.js';
@@ -63,6 +64,7 @@ const cases = [
   ...grantedConsumeCases,
   ...idempotentResponseCases,
   ...tenantRoleCases,
+  ...leaseCases,
 ] as const;
 
 /** The name of one conformance case. */

@@ -23,6 +23,7 @@ const MIGRATIONS = [
   '0010_webhooks',
   '0011_idempotent_responses',
   '0012_consume_function',
+  '0013_quota_leases',
   '0014_tenant_roles',
 ];
 
@@ -37,6 +38,7 @@ const TABLES = [
   'memberships',
   'namespace_limits',
   'package_assignments',
+  'quota_leases',
   'rate_limits',
   'recovery_codes',
   'tenant_roles',

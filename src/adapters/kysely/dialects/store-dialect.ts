@@ -41,7 +41,8 @@ export type TimestampColumnName =
   | 'started_at'
   | 'archived_at'
   | 'cycle_anchor'
-  | 'settled_at';
+  | 'settled_at'
+  | 'acquired_at';
 
 /** The primary key of one usage counter, with `windowStart` already in the dialect's written form. */
 export interface CounterKeyValues {

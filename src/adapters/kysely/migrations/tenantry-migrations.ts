@@ -12,6 +12,7 @@ import { twoFactor } from './0009-two-factor.js';
 import { webhooks } from './0010-webhooks.js';
 import { idempotentResponses } from './0011-idempotent-responses.js';
 import { consumeFunction } from './0012-consume-function.js';
+import { quotaLeases } from './0013-quota-leases.js';
 import { tenantRoles } from './0014-tenant-roles.js';
 
 /**
@@ -56,6 +57,7 @@ export function tenantryMigrations(options?: KyselyTableOptions): MigrationProvi
     '0010_webhooks': webhooks(resolved),
     '0011_idempotent_responses': idempotentResponses(resolved),
     '0012_consume_function': consumeFunction(resolved),
+    '0013_quota_leases': quotaLeases(resolved),
     '0014_tenant_roles': tenantRoles(resolved),
   });
   return Object.freeze({ getMigrations: () => Promise.resolve({ ...migrations }) });

@@ -44,6 +44,7 @@ export async function listTenants(ctx: QueryContext, page: TenantPageRequest): P
  * The audit log is not among them: it is kept.
  */
 const OWNED_TABLES = [
+  'quota_leases',
   'usage_alerts',
   'idempotency_keys',
   'usage_counters',
