@@ -35,9 +35,14 @@ export function roleEscalationDenial(roles: RoleMap, actorRole: string, change: 
   if (beyond !== undefined) {
     return { reason: 'role_exceeds_actor', capability: beyond, message: `Cannot define or change a role that holds "${beyond}", which your role does not.` };
   }
-  const reassigned = change.reassignTo === undefined ? undefined : roles.capabilities.all().find((c) => roles.grants(change.reassignTo as string, c) && !own(c));
+  const reassigned =
+    change.reassignTo === undefined ? undefined : roles.capabilities.all().find((c) => roles.grants(change.reassignTo as string, c) && !own(c));
   if (reassigned !== undefined) {
-    return { reason: 'role_exceeds_actor', capability: reassigned, message: `Cannot reassign members to a role that holds "${reassigned}", which your role does not.` };
+    return {
+      reason: 'role_exceeds_actor',
+      capability: reassigned,
+      message: `Cannot reassign members to a role that holds "${reassigned}", which your role does not.`,
+    };
   }
   return undefined;
 }
