@@ -70,7 +70,9 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
           : { key: scopeIdempotencyKey(ctx.actor, parsed.idempotencyScope, parsed.featureKey, parsed.idempotencyKey), fingerprint: parsed.fingerprint },
     };
     // Without a grants cache the store derives the limits in the guarded write (one round trip where the dialect allows).
-    return this.#deps.reader.cached ? this.#apply(this.#deps.store, consumption, true) : this.#applyGranted(this.#deps.store, consumption);
+    // A leased feature takes the planning path: the lease is served in memory and only its acquisition writes.
+    const leased = consumption.idempotency === undefined && this.#deps.leases?.policyOf(consumption.featureKey) !== undefined;
+    return this.#deps.reader.cached || leased ? this.#apply(this.#deps.store, consumption, true) : this.#applyGranted(this.#deps.store, consumption);
   }
 
   /**
