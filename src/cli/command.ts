@@ -38,6 +38,9 @@ export interface Command {
   run(context: CommandContext): Promise<void>;
 }
 
+/** `--tenant <tenant-id>`, required by every command that acts on one tenant. */
+export const TENANT_FLAG: FlagSpec = Object.freeze({ type: 'string', value: '<tenant-id>', description: 'The tenant.', required: true });
+
 /** The string value of a required flag (the runner has checked it is present). */
 export function stringFlag(context: CommandContext, name: string): string {
   return context.flags[name] as string;

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../index.js';
 import { CliError } from '../cli-errors.js';
-import { optionalFlag, stringFlag, type Command } from '../command.js';
+import { optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
 import { parseChoiceFlag, parseDateFlag } from '../parse-values.js';
 import { CLI_ACTOR } from './provision.js';
 
@@ -16,7 +16,7 @@ export const auditExportCommand: Command = {
   name: 'audit export',
   summary: "Export a tenant's audit log as NDJSON or CSV (newest first).",
   flags: {
-    tenant: { type: 'string', value: '<tenant-id>', description: 'The tenant.', required: true },
+    tenant: TENANT_FLAG,
     since: { type: 'string', value: '<iso-date>', description: 'Only entries created at or after this time.' },
     format: { type: 'string', value: 'ndjson|csv', description: 'Output format.', required: true },
   },

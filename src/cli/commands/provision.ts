@@ -1,5 +1,5 @@
 import { systemActor } from '../../index.js';
-import { optionalFlag, stringFlag, type Command } from '../command.js';
+import { optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
 import { parseChoiceFlag, parseDateFlag } from '../parse-values.js';
 
 const CLI_ACTOR = systemActor('cli');
@@ -9,7 +9,7 @@ export const provisionCommand: Command = {
   name: 'provision',
   summary: 'Assign a package to a tenant (audited as system:cli).',
   flags: {
-    tenant: { type: 'string', value: '<tenant-id>', description: 'The tenant.', required: true },
+    tenant: TENANT_FLAG,
     package: { type: 'string', value: '<package>', description: 'The package key from the config catalog.', required: true },
     'cycle-anchor': { type: 'string', value: '<iso-date>', description: 'Billing-cycle anchor to set with the assignment.' },
   },
@@ -31,7 +31,7 @@ export const changePackageCommand: Command = {
   name: 'change-package',
   summary: 'Change a tenant from one package to another in one transaction.',
   flags: {
-    tenant: { type: 'string', value: '<tenant-id>', description: 'The tenant.', required: true },
+    tenant: TENANT_FLAG,
     from: { type: 'string', value: '<package>', description: 'The package the tenant has now.', required: true },
     to: { type: 'string', value: '<package>', description: 'The package it gets.', required: true },
     usage: { type: 'string', value: 'carry|reset', description: "What happens to the current window's usage (default carry)." },

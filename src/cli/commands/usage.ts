@@ -1,5 +1,5 @@
 import type { PackageChangeSimulation } from '../../index.js';
-import { optionalFlag, stringFlag, type Command } from '../command.js';
+import { optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
 import { CLI_ACTOR } from './provision.js';
 
 /** `tenantry usage --tenant <id> [--namespace <ns>] [--json]`: the tenant's usage report. */
@@ -7,7 +7,7 @@ export const usageCommand: Command = {
   name: 'usage',
   summary: "Print a tenant's usage per limit feature.",
   flags: {
-    tenant: { type: 'string', value: '<tenant-id>', description: 'The tenant.', required: true },
+    tenant: TENANT_FLAG,
     namespace: { type: 'string', value: '<namespace>', description: 'Report one namespace instead of the tenant pool.' },
   },
   async run(context) {
@@ -33,7 +33,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Show what a tenant would gain, lose or exceed on other packages (writes nothing).',
   flags: {
-    tenant: { type: 'string', value: '<tenant-id>', description: 'The tenant.', required: true },
+    tenant: TENANT_FLAG,
     package: { type: 'string', value: '<package>[,<package>...]', description: 'The proposed packages, comma-separated.', required: true },
   },
   async run(context) {
