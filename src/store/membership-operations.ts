@@ -69,6 +69,15 @@ export interface MembershipOperations {
    */
   listMembershipsOfUser(userId: string): Promise<readonly MembershipRecord[]>;
 
+  /**
+   * Like `listMembershipsOfUser`, but only the memberships in tenants that
+   * are not archived, ordered by tenant id: the tenants the user can act in
+   * (the tenant switcher, and what may prime a request's memo of access
+   * decisions, which must answer 404 for an archived tenant). One round trip
+   * however many tenants.
+   */
+  listActiveMembershipsOfUser(userId: string): Promise<readonly MembershipRecord[]>;
+
   /** One page of a tenant's members ordered by user id ascending. */
   listMembers(tenantId: string, page: MemberPageRequest): Promise<readonly MembershipRecord[]>;
 

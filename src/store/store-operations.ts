@@ -108,6 +108,8 @@ export const STORE_OPERATIONS = [
   'returnLease',
   'reclaimLeases',
   'listLeases',
+  // the tenants a user can act in
+  'listActiveMembershipsOfUser',
 ] as const satisfies readonly (keyof StoreOperations)[];
 
 /** See {@link STORE_OPERATIONS}. */

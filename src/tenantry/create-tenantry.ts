@@ -280,7 +280,7 @@ export function createTenantry<C extends string, R extends string, F extends str
       tenantExists: async (tenantId: string) => (await store.findTenant(tenantId)) !== undefined,
     }),
     tenantIds,
-    listMemberships: (userId: string) => store.listMembershipsOfUser(userId),
+    listActiveMemberships: (userId: string) => store.listActiveMembershipsOfUser(userId),
     tenants,
     memberships,
     memberQueries: new MemberQueries({ store, tenantIds }),

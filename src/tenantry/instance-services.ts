@@ -31,7 +31,8 @@ export interface EntitlementServices<F extends string, L extends F, P extends st
 export interface InstanceServices<C extends string, R extends string, F extends string, L extends F, P extends string> {
   readonly access: ActorAccessDependencies;
   readonly tenantIds: TenantIdRule;
-  readonly listMemberships: (userId: string) => Promise<readonly MembershipRecord[]>;
+  /** The user's memberships in tenants that are not archived, by tenant id (`Store.listActiveMembershipsOfUser`). */
+  readonly listActiveMemberships: (userId: string) => Promise<readonly MembershipRecord[]>;
   readonly tenants: TenantService;
   readonly memberships: MembershipService<C, R>;
   readonly memberQueries: MemberQueries;

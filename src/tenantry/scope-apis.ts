@@ -86,10 +86,12 @@ export class TenantsApi {
   }
 
   /**
-   * The tenants the actor belongs to, for a tenant switcher, ordered by
-   * tenant id, paged. One store query per call, however many tenants; it
-   * also primes the scope's memo, so checks on those tenants afterwards cost
-   * no lookup. A system actor belongs to no tenant: always an empty page.
+   * The tenants the actor can act in, for a tenant switcher, ordered by
+   * tenant id, paged: archived tenants are left out (every decision on them
+   * is 404), so is a tenant the actor has left. One store query per call,
+   * however many tenants; it also primes the scope's memo, so checks on
+   * those tenants afterwards cost no lookup. A system actor belongs to no
+   * tenant: always an empty page.
    */
   async mine(input: MyTenantsInput = {}): Promise<Page<TenantMembership>> {
     const parsed = parseInput(mineSchema, input, 'tenant listing');
@@ -98,7 +100,8 @@ export class TenantsApi {
     const { actor } = this.#scope;
     if (actor.type === 'system') return Object.freeze({ items: Object.freeze([]), nextCursor: null });
     const generation = this.#access.generation;
-    const rows = await this.#services.listMemberships(actor.userId);
+    // Only active memberships may prime the memo: a primed archived tenant would answer allowed, not 404.
+    const rows = await this.#services.listActiveMemberships(actor.userId);
     const memberships = rows.map((row) => Object.freeze({ tenantId: row.tenantId, role: row.role }));
     this.#access.prime(memberships, generation);
     const from = after === undefined ? 0 : memberships.findIndex((row) => row.tenantId > after);

@@ -165,11 +165,12 @@ export class Scope<
    * The ids of the tenants the actor is an active member of (archived
    * tenants left out), ordered by id: the set a search across tenants may
    * cover (with Kysely, `whereTenantMember()` from `tenantry/kysely` does the
-   * same in SQL, in one subquery). Read fresh on every call; not memoized.
+   * same in SQL, in one subquery). One store query; read fresh on every call,
+   * not memoized.
    * A system actor gets `ActorNotAllowedError` (it belongs to no tenant).
    */
   tenantIds(): Promise<readonly string[]> {
-    return activeTenantIds(this.actor, { listMemberships: this.#services.listMemberships, findMembership: this.#services.access.findMembership });
+    return activeTenantIds(this.actor, { listActiveMemberships: this.#services.listActiveMemberships });
   }
 
   /**

@@ -87,4 +87,8 @@ export const LIFECYCLE_MUTANTS = {
   'findActiveMembership returns the membership unless the tenant is archived': patched((ops) => ({
     findActiveMembership: (tenantId, userId) => ops.findMembership(tenantId, userId),
   })),
+  'listActiveMembershipsOfUser leaves out archived tenants, includes them again once restored, and orders by tenant id': patched((ops) => ({
+    // The defect this operation exists to fix: archived tenants are listed too.
+    listActiveMembershipsOfUser: (userId) => ops.listMembershipsOfUser(userId),
+  })),
 } satisfies Readonly<Record<string, () => Store>>;

@@ -29,6 +29,7 @@ const READS: ReadonlySet<StoreOperationName> = new Set<StoreOperationName>([
   'readGrants',
   'readCounters',
   'listAlerts',
+  'listActiveMembershipsOfUser',
 ]);
 
 /**

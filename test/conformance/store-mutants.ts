@@ -109,6 +109,7 @@ export function folding(kind: 'tenant' | 'user', fold: (id: string) => string): 
     findTenant: (id) => ops.findTenant(t(id)),
     findMembership: (tenantId, userId) => ops.findMembership(t(tenantId), u(userId)),
     listMembershipsOfUser: (userId) => ops.listMembershipsOfUser(u(userId)),
+    listActiveMembershipsOfUser: (userId) => ops.listActiveMembershipsOfUser(u(userId)),
     listMembers: (tenantId, page) => ops.listMembers(t(tenantId), page),
     insertMembership: (m) => ops.insertMembership({ ...m, tenantId: t(m.tenantId), userId: u(m.userId) }),
     updateMembershipRole: (c) => ops.updateMembershipRole({ ...c, tenantId: t(c.tenantId), userId: u(c.userId) }),

@@ -15,7 +15,7 @@ import { createTenant, insertMembership } from './operations/inserts.js';
 import { findInvitation, findInvitationBySelector, insertInvitation, listInvitations, writeInvitation } from './operations/invitations.js';
 import { namingMissingParent } from './operations/parents.js';
 import { addBoost, assignPackage, cancelPackage, setNamespaceLimit } from './operations/provisioning.js';
-import { findMembership, findTenant, listMembers, listMembershipsOfUser } from './operations/reads.js';
+import { findMembership, findTenant, listActiveMembershipsOfUser, listMembers, listMembershipsOfUser } from './operations/reads.js';
 import { release } from './operations/release.js';
 import { acquireLease, checkpointLease, listLeases, reclaimLeases, returnLease } from './operations/leases.js';
 import { listRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from './operations/recovery-codes.js';
@@ -66,6 +66,7 @@ export function operationsIn(scope: Scope): StoreOperations {
     findActiveMembership: (tenantId, userId) => read(scope, (ctx) => scope.statements.activeMembership.find(ctx, tenantId, userId)),
     findMembership: (tenantId, userId) => read(scope, (ctx) => findMembership(ctx, tenantId, userId)),
     listMembershipsOfUser: (userId) => read(scope, (ctx) => listMembershipsOfUser(ctx, userId)),
+    listActiveMembershipsOfUser: (userId) => read(scope, (ctx) => listActiveMembershipsOfUser(ctx, userId)),
     listMembers: (tenantId, page) => read(scope, (ctx) => listMembers(ctx, tenantId, page)),
     insertMembership: (membership) => single(scope, (ctx) => insertMembership(ctx, membership)),
     updateMembershipRole: (change) => atomic(scope, (ctx) => updateMembershipRole(ctx, change)),

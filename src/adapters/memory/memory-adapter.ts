@@ -62,6 +62,7 @@ function operationsOver(
       }),
     findMembership: (tenantId, userId) => run(() => memberships.findMembership(tenantId, userId)),
     listMembershipsOfUser: (userId) => run(() => memberships.listMembershipsOfUser(userId)),
+    listActiveMembershipsOfUser: (userId) => run(() => memberships.listActiveMembershipsOfUser(userId)),
     listMembers: (tenantId, page) => run(() => memberships.listMembers(tenantId, page)),
     insertMembership: (membership) =>
       run((undo) => {

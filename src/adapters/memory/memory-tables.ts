@@ -123,6 +123,11 @@ export class MemoryTables {
     return rows.sort((a, b) => compare(a.tenantId, b.tenantId));
   }
 
+  /** The user's memberships in tenants that are not archived (see `Store.listActiveMembershipsOfUser`). */
+  listActiveMembershipsOfUser(userId: string): readonly MembershipRecord[] {
+    return this.listMembershipsOfUser(userId).filter((m) => this.#tenants.get(m.tenantId)?.archivedAt === undefined);
+  }
+
   listMembers(tenantId: string, page: MemberPageRequest): readonly MembershipRecord[] {
     const members = [...(this.#byTenant.get(tenantId)?.values() ?? [])];
     const after = page.afterUserId;

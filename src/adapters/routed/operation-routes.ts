@@ -101,6 +101,8 @@ export const OPERATION_ROUTES: Readonly<Record<StoreOperationName, OperationRout
   returnLease: ofRecord,
   reclaimLeases: ofRecord,
   listLeases: first,
+  // Like listMembershipsOfUser: every region's answer, merged in tenant-id order by the routed store.
+  listActiveMembershipsOfUser: 'fanOut',
 };
 
 /** The refusal of a {@link OperationRoute | 'perRegion'} operation on a routed store. */

@@ -62,7 +62,7 @@ function mergeFeatures(lists: readonly (readonly FeatureRecord[])[]): FeatureRec
  * (`route(tenantId)`), and nothing of a tenant is ever read or written
  * anywhere else.
  *
- * - The tenant switcher (`listMembershipsOfUser`) asks every region in
+ * - The tenant switcher (`listMembershipsOfUser`, `listActiveMembershipsOfUser`) asks every region in
  *   parallel and merges in tenant-id order (code units), as one store would
  *   answer.
  * - The feature catalog is configuration, not tenant data: `syncFeatures`
@@ -120,6 +120,8 @@ export function routedStore<Region extends string>(options: RoutedStoreOptions<R
   }
   adapter.listMembershipsOfUser = async (userId: string) =>
     (await Promise.all(regions.map((region) => storeOf(region).listMembershipsOfUser(userId)))).flat().sort(byTenantId);
+  adapter.listActiveMembershipsOfUser = async (userId: string) =>
+    (await Promise.all(regions.map((region) => storeOf(region).listActiveMembershipsOfUser(userId)))).flat().sort(byTenantId);
   adapter.syncFeatures = async (features: readonly FeatureRecord[]) => {
     // One region after the other, home first: a refused catalog (a missing parent) stops before the others.
     for (const region of [options.home, ...regions.filter((r) => r !== options.home)]) await storeOf(region).syncFeatures(features);

@@ -96,6 +96,22 @@ await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {
     expect(memberships).toHaveLength(25);
     expect(statements).toHaveLength(1);
   });
+
+  it('listActiveMembershipsOfUser is one statement however many tenants, archived ones left out', async () => {
+    const userId = `qe-user-${randomUUID()}`;
+    const seed = database.store();
+    const tenantIds: string[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      const tenantId = `qe-${String(i).padStart(2, '0')}-${randomUUID()}`;
+      await seed.createTenant({ id: tenantId, createdByType: 'user', createdBy: userId, createdAt: at }, owner(tenantId, userId));
+      tenantIds.push(tenantId);
+    }
+    for (const tenantId of tenantIds.slice(0, 5)) await seed.updateTenant({ tenantId, archivedAt: at });
+    const { store, statements } = recordedStore();
+    const memberships = await store.listActiveMembershipsOfUser(userId);
+    expect(memberships.map((m) => m.tenantId)).toEqual(tenantIds.slice(5));
+    expect(statements).toHaveLength(1);
+  });
 });
 
 await describeSqlDatabases(SQL_DATABASE_NAMES, (database) => {

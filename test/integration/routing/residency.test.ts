@@ -61,6 +61,12 @@ await describeRoutedDatabases(Object.keys(ROUTED_DATABASES) as RoutedDatabaseNam
     const mine = await tenantry.forRequest({ userId: 'ada' }).tenants.mine({ limit: 50 });
     const listed = mine.items.map((item) => item.tenantId);
     expect(listed).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    // The switcher leaves out an archived tenant of either region, merged in the same order.
+    const [archivedEu, archivedUs] = ids as [string, string];
+    for (const tenantId of [archivedEu, archivedUs]) await admin.tenants.archive({ tenantId });
+    const active = (await tenantry.forRequest({ userId: 'ada' }).tenants.mine({ limit: 50 })).items.map((item) => item.tenantId);
+    expect(active).toEqual(listed.filter((id) => id !== archivedEu && id !== archivedUs));
+    for (const tenantId of [archivedEu, archivedUs]) await admin.tenants.restore({ tenantId });
 
     for (const region of REGIONS) {
       const byTable = await tenantIdsByTable(database.regions[region]);

@@ -174,8 +174,25 @@ describe('Scope memoization', () => {
     expect(tenants.map((t) => t.tenantId).sort()).toEqual([...mine].sort());
     expect(new Map(tenants.map((t) => [t.tenantId, t.role])).get(mine[1]!)).toBe('readonly');
     for (const tenantId of mine) await scope.check(tenantId, 'tenant.read');
-    expect(store.counts.listMembershipsOfUser).toBe(1);
+    expect(store.counts.listActiveMembershipsOfUser).toBe(1);
     expect(store.total()).toBe(1);
+  });
+
+  it('tenants.mine() leaves out an archived tenant and does not prime it: the check after it is 404, as on a fresh scope', async () => {
+    const { tenantry, store } = setup();
+    const active = await tenantWith(tenantry, 'alice');
+    const archived = await tenantWith(tenantry, 'alice');
+    await tenantry.as(systemActor('test')).tenants.archive({ tenantId: archived });
+    store.reset();
+    const scope = tenantry.forRequest({ userId: 'alice' });
+    expect((await scope.tenants.mine()).items.map((t) => t.tenantId)).toEqual([active]);
+    expect(await scope.check(archived, 'tenant.read')).toMatchObject({ allowed: false, status: 404, reason: 'not_member' });
+    await expect(scope.authorize(archived, 'tenant.read')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await scope.can(active, 'tenant.read')).toBe(true);
+    // One listing, one cold lookup of the archived tenant (memoized after), none for the listed one.
+    expect(store.counts.listActiveMembershipsOfUser).toBe(1);
+    expect(store.counts.findActiveMembership).toBe(1);
+    expect(store.total()).toBe(2);
   });
 
   it('is a snapshot until refresh(): a later change is seen only after refresh', async () => {

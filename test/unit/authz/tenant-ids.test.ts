@@ -14,7 +14,17 @@ describe('scope.tenantIds()', () => {
     expect(await tenantry.forRequest({ userId: 'nobody' }).tenantIds()).toEqual([]);
   });
 
-  it('is not fooled by a memo primed by tenants.mine(), which lists archived tenants too', async () => {
+  it('is one store query however many tenants, with no lookup per tenant', async () => {
+    const { tenantry, store } = setup();
+    const ids = await Promise.all(['o1', 'o2', 'o3', 'o4'].map((owner) => tenantWith(tenantry, owner, { mia: 'readonly' })));
+    await tenantry.as(bootstrap).tenants.archive({ tenantId: ids[1]! });
+    store.reset();
+    expect(await tenantry.forRequest({ userId: 'mia' }).tenantIds()).toEqual([...ids].sort().filter((id) => id !== ids[1]));
+    expect(store.counts.listActiveMembershipsOfUser).toBe(1);
+    expect(store.total()).toBe(1);
+  });
+
+  it('agrees with tenants.mine() on an archived tenant', async () => {
     const { tenantry } = setup();
     const tenantId = await tenantWith(tenantry, 'olivia', { mia: 'manager' });
     await tenantry.as(bootstrap).tenants.archive({ tenantId });

@@ -26,6 +26,30 @@ export async function listMembershipsOfUser(ctx: QueryContext, userId: string): 
   return Object.freeze(rows.map((row) => toMembershipRecord(ctx, row)));
 }
 
+/**
+ * `Store.listActiveMembershipsOfUser`: one statement, the user's membership
+ * rows (the (user_id, tenant_id) index) semi-joined to their tenant rows that
+ * are not archived (the tenants' primary key, one probe per membership).
+ */
+export async function listActiveMembershipsOfUser(ctx: QueryContext, userId: string): Promise<readonly MembershipRecord[]> {
+  const { tables } = ctx;
+  const rows = await selectMemberships(ctx)
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom(`${tables.tenants} as tenant`)
+          .select('tenant.id')
+          // Qualified by the physical (prefixed) name, which is what the outer FROM names at run time.
+          .whereRef('tenant.id', '=', `${tables.memberships}.tenant_id`)
+          .where('tenant.archived_at', 'is', null),
+      ),
+    )
+    .orderBy('tenant_id', 'asc')
+    .execute();
+  return Object.freeze(rows.map((row) => toMembershipRecord(ctx, row)));
+}
+
 /** `Store.listMembers`: one keyset-paged statement, served by the unique (tenant_id, user_id) index. */
 export async function listMembers(ctx: QueryContext, tenantId: string, page: MemberPageRequest): Promise<readonly MembershipRecord[]> {
   let query = selectMemberships(ctx).where('tenant_id', '=', tenantId);

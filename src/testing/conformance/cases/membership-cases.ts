@@ -77,4 +77,35 @@ export const membershipCases = [
       assert.equal((await store.listMembers(tenant.id, { limit: 100 })).length, variants.length + 1);
     },
   },
+  {
+    name: 'listActiveMembershipsOfUser leaves out archived tenants, includes them again once restored, and orders by tenant id',
+    async run({ store }) {
+      const f = new Fixtures(store);
+      const user = f.userId('u');
+      // Seeded out of order, so an unordered answer shows.
+      const tenants = [];
+      for (const label of ['c', 'a', 'd', 'b']) tenants.push(await f.seedTenant(label, f.userId('owner'), { [user]: MEMBER }));
+      await f.seedTenant('elsewhere', f.userId('other'));
+      const ids = tenants.map((t) => t.id).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      const active = async () => (await store.listActiveMembershipsOfUser(user)).map((m) => m.tenantId);
+      assert.deepEqual(await active(), ids);
+      assert.deepEqual(await store.listActiveMembershipsOfUser(user), await store.listMembershipsOfUser(user), 'the same records');
+
+      const [, archived] = ids as [string, string, string, string];
+      await store.updateTenant({ tenantId: archived, archivedAt: new Date('2025-01-01T00:00:00.000Z') });
+      assert.deepEqual(
+        await active(),
+        ids.filter((id) => id !== archived),
+      );
+      assert.deepEqual(
+        (await store.listMembershipsOfUser(user)).map((m) => m.tenantId),
+        ids,
+        'listMembershipsOfUser still sees it',
+      );
+
+      await store.updateTenant({ tenantId: archived, archivedAt: null });
+      assert.deepEqual(await active(), ids);
+      assert.deepEqual(await store.listActiveMembershipsOfUser(f.userId('nobody')), []);
+    },
+  },
 ] as const satisfies readonly StoreConformanceCase[];

@@ -73,12 +73,14 @@ type WriteOp =
     }
   | { readonly kind: 'updateMembershipRole'; readonly tenant: number; readonly user: number; readonly role: string }
   | { readonly kind: 'deleteMembership'; readonly tenant: number; readonly user: number }
+  | { readonly kind: 'setArchived'; readonly tenant: number; readonly archived: boolean; readonly at: Date }
   | InvitationWriteOp;
 
 type ReadOp =
   | { readonly kind: 'findTenant'; readonly tenant: number }
   | { readonly kind: 'findMembership'; readonly tenant: number; readonly user: number }
   | { readonly kind: 'listMembershipsOfUser'; readonly user: number }
+  | { readonly kind: 'listActiveMembershipsOfUser'; readonly user: number }
   | { readonly kind: 'listMembers'; readonly tenant: number; readonly limit: number; readonly after: number | undefined }
   | { readonly kind: 'findInvitationBySelector'; readonly selector: number }
   | { readonly kind: 'findInvitation'; readonly tenant: number; readonly invitation: number }
@@ -189,6 +191,8 @@ const writeOp: fc.Arbitrary<WriteOp> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('updateMembershipRole' as const), tenant: tenantIndex, user: userIndex, role }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteMembership' as const), tenant: tenantIndex, user: userIndex }) },
+  // Archive and restore, so that the active listing differs from the full one.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('setArchived' as const), tenant: tenantIndex, archived: fc.boolean(), at: instant }) },
   { weight: 4, arbitrary: invitationWriteOp },
 );
 
@@ -196,6 +200,7 @@ const readOp: fc.Arbitrary<ReadOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('findTenant' as const), tenant: tenantIndex }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('findMembership' as const), tenant: tenantIndex, user: userIndex }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('listMembershipsOfUser' as const), user: userIndex }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('listActiveMembershipsOfUser' as const), user: userIndex }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -285,6 +290,8 @@ function applyWrite(ops: StoreOperations, ids: Ids, op: WriteOp): Promise<unknow
       return ops.updateMembershipRole({ tenantId: ids.tenant(op.tenant), userId: ids.user(op.user), role: op.role, ownerRole: OWNER });
     case 'deleteMembership':
       return ops.deleteMembership({ tenantId: ids.tenant(op.tenant), userId: ids.user(op.user), ownerRole: OWNER });
+    case 'setArchived':
+      return ops.updateTenant({ tenantId: ids.tenant(op.tenant), archivedAt: op.archived ? op.at : null });
     case 'insertInvitation':
       return ops.insertInvitation({
         id: ids.invitation(op.invitation),
@@ -368,6 +375,8 @@ async function apply(store: Store, ids: Ids, op: Op): Promise<unknown> {
       return store.findMembership(ids.tenant(op.tenant), ids.user(op.user));
     case 'listMembershipsOfUser':
       return store.listMembershipsOfUser(ids.user(op.user));
+    case 'listActiveMembershipsOfUser':
+      return store.listActiveMembershipsOfUser(ids.user(op.user));
     case 'listMembers': {
       const tenantId = ids.tenant(op.tenant);
       return store.listMembers(tenantId, op.after === undefined ? { limit: op.limit } : { limit: op.limit, afterUserId: ids.user(op.after) });
