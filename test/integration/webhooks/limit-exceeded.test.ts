@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { createTenantry, type Store, type WebhookRequest, type WebhookResponse, type WebhooksOptions } from 'tenantry';
+import { createTenantry, LimitExceededError, type Store, type WebhookRequest, type WebhookResponse, type WebhooksOptions } from 'tenantry';
 import { kyselyStore } from 'tenantry/kysely';
 import { capabilities, roles } from '../../../examples/catalog.js';
 import { DATABASE_NAMES, describeDatabases, type SqlTestDatabase, type TestDatabase } from '../../support/databases.js';
@@ -39,7 +39,7 @@ await describeDatabases(DATABASE_NAMES, (database) => {
     // A hot loop of refusals, some of them concurrent: one event.
     for (let i = 0; i < 5; i += 1) expect((await owner.usage.tryConsume({ tenantId, featureKey: 'api.requests', amount: 1 })).allowed).toBe(false);
     await Promise.all(Array.from({ length: 8 }, () => owner.usage.tryConsume({ tenantId, featureKey: 'api.requests', amount: 2 })));
-    await expect(owner.usage.consume({ tenantId, featureKey: 'api.requests', amount: 1 })).rejects.toThrow();
+    await expect(owner.usage.consume({ tenantId, featureKey: 'api.requests', amount: 1 })).rejects.toThrow(LimitExceededError);
     expect(await limitExceeded()).toHaveLength(1);
     expect(await tenantry.webhooks.deliverDue()).toBe(1);
     const event = JSON.parse(sent[0]?.body ?? '{}') as { type: string; tenantId: string; data: unknown };

@@ -75,12 +75,14 @@ describe('pinnedTransport', () => {
 
   it('times out a receiver that hangs', async () => {
     const { port } = await receiver(() => undefined);
-    await expect(pinnedTransport()(requestTo(`http://127.0.0.1:${port}/`, { timeoutMs: 200 }))).rejects.toThrow();
+    await expect(pinnedTransport()(requestTo(`http://127.0.0.1:${port}/`, { timeoutMs: 200 }))).rejects.toMatchObject({
+      name: expect.stringMatching(/Timeout|Abort/),
+    });
   });
 
   it('rejects on a refused connection', async () => {
     const { port } = await receiver((_req, res) => res.end());
     await new Promise((resolve) => servers.pop()?.close(resolve));
-    await expect(pinnedTransport()(requestTo(`http://127.0.0.1:${port}/`))).rejects.toThrow();
+    await expect(pinnedTransport()(requestTo(`http://127.0.0.1:${port}/`))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isForbiddenError, isUnsafeUrlError, pinnedTransport, verifyWebhook, type WebhookEndpointDisabledEvent } from 'tenantry';
+import {
+  AlreadyExistsError,
+  isForbiddenError,
+  isUnsafeUrlError,
+  LastOwnerError,
+  pinnedTransport,
+  verifyWebhook,
+  type WebhookEndpointDisabledEvent,
+} from 'tenantry';
 import { bootstrap, setup, tenantWith } from '../../support/catalog.js';
 
 interface Received {
@@ -85,8 +93,8 @@ describe('webhooks end to end', () => {
     const scope = tenantry.forRequest({ userId: 'alice' });
     await scope.webhooks.create({ tenantId, url: hook.url, events: ['tenant_membership.added', 'tenant_membership.removed'] });
     // Adding an existing member fails inside its transaction; removing the last owner is refused.
-    await expect(tenantry.as(bootstrap).members.add({ tenantId, userId: 'bob', role: 'operator' })).rejects.toThrow();
-    await expect(tenantry.as(bootstrap).members.remove({ tenantId, userId: 'alice' })).rejects.toThrow();
+    await expect(tenantry.as(bootstrap).members.add({ tenantId, userId: 'bob', role: 'operator' })).rejects.toThrow(AlreadyExistsError);
+    await expect(tenantry.as(bootstrap).members.remove({ tenantId, userId: 'alice' })).rejects.toThrow(LastOwnerError);
     expect(await scope.webhooks.deliveries({ tenantId })).toEqual([]);
   });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AlreadyExistsError, createTenantry, FeatureNotFoundError, NotFoundError, PackageNotFoundError, systemActor, ValidationError } from 'tenantry';
+import {
+  AlreadyExistsError,
+  createTenantry,
+  FeatureNotFoundError,
+  LimitExceededError,
+  NotFoundError,
+  PackageNotFoundError,
+  systemActor,
+  ValidationError,
+} from 'tenantry';
 import { countingStore } from 'tenantry/testing';
 import { memoryStore } from 'tenantry/memory';
 import { capabilities, roles } from '../../support/catalog.js';
@@ -175,7 +184,7 @@ describe('seat alerts', () => {
     expect(alerts).toEqual([]);
     await system.members.add({ tenantId, userId: 'm2', role: 'readonly' });
     expect(alerts).toMatchObject([{ tenantId, featureKey: 'seats', namespace: null, threshold: 100, used: 3, limit: 3 }]);
-    await expect(system.members.add({ tenantId, userId: 'm3', role: 'readonly' })).rejects.toThrow();
+    await expect(system.members.add({ tenantId, userId: 'm3', role: 'readonly' })).rejects.toThrow(LimitExceededError);
     expect(alerts).toHaveLength(1);
     expect((await system.provisioning.alerts({ tenantId })).items.map((alert) => [alert.featureKey, alert.threshold])).toEqual([['seats', 100]]);
   });
