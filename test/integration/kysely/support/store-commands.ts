@@ -131,7 +131,8 @@ interface AcceptOp {
 /**
  * A tenant role's life in one command (random writes rarely line it up):
  * defined, held by a member, deleted while held (`in_use`), then deleted
- * with `reassignTo`; each step's outcome is compared.
+ * with `reassignTo`; each step's outcome is compared. A member of another
+ * tenant holds a role of the same name throughout: no step may touch it.
  */
 interface RoleLifecycleOp {
   readonly kind: 'roleLifecycle';
@@ -142,6 +143,7 @@ interface RoleLifecycleOp {
   readonly reassignTo: string;
   readonly at: Date;
   readonly id: string;
+  readonly bystanderIds: readonly [string, string];
 }
 
 type Op = WriteOp | ReadOp | AcceptOp | RoleLifecycleOp | { readonly kind: 'transaction'; readonly writes: readonly WriteOp[]; readonly fail: boolean };
@@ -261,6 +263,7 @@ const roleLifecycleOp: fc.Arbitrary<RoleLifecycleOp> = fc.record({
   reassignTo: fc.constantFrom('member', ...TENANT_ROLES),
   at: instant,
   id: uuid,
+  bystanderIds: fc.tuple(uuid, uuid),
 });
 
 // Inserts dominate so that tenants fill up and listings have something to order.
@@ -510,7 +513,14 @@ async function apply(store: Store, ids: Ids, op: Op): Promise<unknown> {
     case 'acceptInvitation':
       return acceptInvitation(store, ids, op);
     case 'roleLifecycle': {
+      const other = (op.tenant + 1) % TENANTS.length;
+      const role = ids.tenantRole(op.name);
+      const [ownerMembershipId, membershipId] = op.bystanderIds;
       const steps: WriteOp[] = [
+        { kind: 'createTenant', tenant: other, owner: op.user, at: op.at, id: ownerMembershipId },
+        { kind: 'insertTenantRole', tenant: other, name: op.name, capabilities: op.capabilities, description: null, at: op.at },
+        { kind: 'insertMembership', tenant: other, user: op.user, role, source: 'member_add', at: op.at, id: membershipId },
+        { kind: 'updateMembershipRole', tenant: other, user: op.user, role },
         { kind: 'insertTenantRole', tenant: op.tenant, name: op.name, capabilities: op.capabilities, description: null, at: op.at },
         { kind: 'insertMembership', tenant: op.tenant, user: op.user, role: ids.tenantRole(op.name), source: 'member_add', at: op.at, id: op.id },
         { kind: 'updateMembershipRole', tenant: op.tenant, user: op.user, role: ids.tenantRole(op.name) },
@@ -519,7 +529,8 @@ async function apply(store: Store, ids: Ids, op: Op): Promise<unknown> {
       ];
       const outcomes: Outcome[] = [];
       for (const step of steps) outcomes.push(await outcomeOf(applyWrite(store, ids, step)));
-      return outcomes;
+      const bystander = await store.findMembership(ids.tenant(other), ids.user(op.user));
+      return { outcomes, bystander, otherRoles: await store.listTenantRoles(ids.tenant(other)) };
     }
     case 'transaction': {
       const inner: Outcome[] = [];
