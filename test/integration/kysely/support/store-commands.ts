@@ -26,6 +26,30 @@ const SELECTORS = 3;
 const EMAILS = ['a@x.io', 'A@x.io', 'a@x.io ', 'ä@x.io'] as const;
 const VERIFIER_HASHES = ['0'.repeat(64), 'f'.repeat(64)] as const;
 const INVITATION_FILTERS: readonly (InvitationStatusFilter | undefined)[] = [undefined, ...STORED_INVITATION_STATUSES, 'expired'];
+/** Tenant role names differ only in case or by a trailing space: the (tenant, name) key compares them exactly. */
+const TENANT_ROLES = ['r', 'R', 'r '] as const;
+/** The store does not know the registry: any strings, kept in the order given. */
+const ROLE_CAPABILITIES = ['a.read', 'a.write', 'b'] as const;
+
+/** A store-level tenant-role write, as the role service issues them. */
+type TenantRoleWriteOp =
+  | {
+      readonly kind: 'insertTenantRole';
+      readonly tenant: number;
+      readonly name: number;
+      readonly capabilities: readonly string[];
+      readonly description: string | null;
+      readonly at: Date;
+    }
+  | {
+      readonly kind: 'updateTenantRole';
+      readonly tenant: number;
+      readonly name: number;
+      readonly capabilities: readonly string[];
+      readonly description: string | null | undefined;
+      readonly at: Date;
+    }
+  | { readonly kind: 'deleteTenantRole'; readonly tenant: number; readonly name: number; readonly reassignTo: string | undefined };
 
 /** A store-level invitation write, as the invitation service issues them. */
 type InvitationWriteOp =
@@ -74,7 +98,8 @@ type WriteOp =
   | { readonly kind: 'updateMembershipRole'; readonly tenant: number; readonly user: number; readonly role: string }
   | { readonly kind: 'deleteMembership'; readonly tenant: number; readonly user: number }
   | { readonly kind: 'setArchived'; readonly tenant: number; readonly archived: boolean; readonly at: Date }
-  | InvitationWriteOp;
+  | InvitationWriteOp
+  | TenantRoleWriteOp;
 
 type ReadOp =
   | { readonly kind: 'findTenant'; readonly tenant: number }
@@ -91,7 +116,8 @@ type ReadOp =
       readonly after: number | undefined;
       readonly status: InvitationStatusFilter | undefined;
       readonly now: Date;
-    };
+    }
+  | { readonly kind: 'listTenantRoles'; readonly tenant: number };
 
 /** Acceptance as the service does it: the guarded flip, then (only when it applied) the membership, in one transaction. */
 interface AcceptOp {
@@ -104,7 +130,25 @@ interface AcceptOp {
   readonly id: string;
 }
 
-type Op = WriteOp | ReadOp | AcceptOp | { readonly kind: 'transaction'; readonly writes: readonly WriteOp[]; readonly fail: boolean };
+/**
+ * A tenant role's life in one command (random writes rarely line it up):
+ * defined, held by a member, deleted while held (`in_use`), then deleted
+ * with `reassignTo`; each step's outcome is compared. A member of another
+ * tenant holds a role of the same name throughout: no step may touch it.
+ */
+interface RoleLifecycleOp {
+  readonly kind: 'roleLifecycle';
+  readonly tenant: number;
+  readonly name: number;
+  readonly user: number;
+  readonly capabilities: readonly string[];
+  readonly reassignTo: string;
+  readonly at: Date;
+  readonly id: string;
+  readonly bystanderIds: readonly [string, string];
+}
+
+type Op = WriteOp | ReadOp | AcceptOp | RoleLifecycleOp | { readonly kind: 'transaction'; readonly writes: readonly WriteOp[]; readonly fail: boolean };
 
 /** What the model run compares: the value, or the tenantry error code (and entity). */
 type Outcome = { readonly value: unknown } | { readonly error: string };
@@ -174,6 +218,56 @@ const invitationWriteOp: fc.Arbitrary<InvitationWriteOp> = fc.oneof(
   },
 );
 
+const tenantRoleName = fc.nat({ max: TENANT_ROLES.length - 1 });
+// Memberships sometimes hold a tenant role's name, so that role deletions meet holders.
+const memberRole = fc.constantFrom(...ROLES, TENANT_ROLES[0], TENANT_ROLES[0], TENANT_ROLES[1]);
+const roleCapabilities = fc.subarray([...ROLE_CAPABILITIES]);
+const tenantRoleWriteOp: fc.Arbitrary<TenantRoleWriteOp> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('insertTenantRole' as const),
+      tenant: invitationTenant,
+      name: tenantRoleName,
+      capabilities: roleCapabilities,
+      description: fc.constantFrom(null, 'd', 'ä'),
+      at: instant,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('updateTenantRole' as const),
+      tenant: invitationTenant,
+      name: tenantRoleName,
+      capabilities: roleCapabilities,
+      description: fc.constantFrom(undefined, null, 'e'),
+      at: instant,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('deleteTenantRole' as const),
+      tenant: invitationTenant,
+      name: tenantRoleName,
+      reassignTo: fc.constantFrom(undefined, 'member', ...TENANT_ROLES),
+    }),
+  },
+);
+
+const roleLifecycleOp: fc.Arbitrary<RoleLifecycleOp> = fc.record({
+  kind: fc.constant('roleLifecycle' as const),
+  tenant: invitationTenant,
+  name: tenantRoleName,
+  user: userIndex,
+  capabilities: roleCapabilities,
+  reassignTo: fc.constantFrom('member', ...TENANT_ROLES),
+  at: instant,
+  id: uuid,
+  bystanderIds: fc.tuple(uuid, uuid),
+});
+
 // Inserts dominate so that tenants fill up and listings have something to order.
 const writeOp: fc.Arbitrary<WriteOp> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('createTenant' as const), tenant: tenantIndex, owner: userIndex, at: instant, id: uuid }) },
@@ -183,17 +277,26 @@ const writeOp: fc.Arbitrary<WriteOp> = fc.oneof(
       kind: fc.constant('insertMembership' as const),
       tenant: tenantIndex,
       user: userIndex,
-      role,
+      role: memberRole,
       source: fc.constantFrom(...MEMBERSHIP_SOURCES),
       at: instant,
       id: uuid,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('updateMembershipRole' as const), tenant: tenantIndex, user: userIndex, role }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('updateMembershipRole' as const),
+      tenant: tenantIndex,
+      user: userIndex,
+      role: memberRole,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteMembership' as const), tenant: tenantIndex, user: userIndex }) },
   // Archive and restore, so that the active listing differs from the full one.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('setArchived' as const), tenant: tenantIndex, archived: fc.boolean(), at: instant }) },
   { weight: 4, arbitrary: invitationWriteOp },
+  { weight: 2, arbitrary: tenantRoleWriteOp },
 );
 
 const readOp: fc.Arbitrary<ReadOp> = fc.oneof(
@@ -223,6 +326,7 @@ const readOp: fc.Arbitrary<ReadOp> = fc.oneof(
       now: moment,
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('listTenantRoles' as const), tenant: invitationTenant }) },
 );
 
 const acceptOp: fc.Arbitrary<AcceptOp> = fc.record({
@@ -262,6 +366,10 @@ class Ids {
   }
   user(index: number): string {
     return `${this.namespace}${USERS[index] ?? ''}`;
+  }
+  /** Tenant role names are per tenant, and tenants are per run: not namespaced. */
+  tenantRole(index: number): string {
+    return TENANT_ROLES[index] ?? TENANT_ROLES[0];
   }
 }
 
@@ -331,6 +439,23 @@ function applyWrite(ops: StoreOperations, ids: Ids, op: WriteOp): Promise<unknow
         expiresAt: op.expiresAt,
         at: op.at,
       });
+    case 'insertTenantRole':
+      return ops.insertTenantRole({
+        tenantId: ids.tenant(op.tenant),
+        name: ids.tenantRole(op.name),
+        capabilities: op.capabilities,
+        description: op.description,
+        createdAt: op.at,
+        updatedAt: op.at,
+      });
+    case 'updateTenantRole': {
+      const change = { tenantId: ids.tenant(op.tenant), name: ids.tenantRole(op.name), capabilities: op.capabilities, updatedAt: op.at };
+      return ops.updateTenantRole(op.description === undefined ? change : { ...change, description: op.description });
+    }
+    case 'deleteTenantRole': {
+      const deletion = { tenantId: ids.tenant(op.tenant), name: ids.tenantRole(op.name) };
+      return ops.deleteTenantRole(op.reassignTo === undefined ? deletion : { ...deletion, reassignTo: op.reassignTo });
+    }
   }
 }
 
@@ -392,8 +517,30 @@ async function apply(store: Store, ids: Ids, op: Op): Promise<unknown> {
         ...(op.after === undefined ? {} : { afterId: ids.invitation(op.after) }),
         ...(op.status === undefined ? {} : { status: op.status }),
       });
+    case 'listTenantRoles':
+      return store.listTenantRoles(ids.tenant(op.tenant));
     case 'acceptInvitation':
       return acceptInvitation(store, ids, op);
+    case 'roleLifecycle': {
+      const other = (op.tenant + 1) % TENANTS.length;
+      const role = ids.tenantRole(op.name);
+      const [ownerMembershipId, membershipId] = op.bystanderIds;
+      const steps: WriteOp[] = [
+        { kind: 'createTenant', tenant: other, owner: op.user, at: op.at, id: ownerMembershipId },
+        { kind: 'insertTenantRole', tenant: other, name: op.name, capabilities: op.capabilities, description: null, at: op.at },
+        { kind: 'insertMembership', tenant: other, user: op.user, role, source: 'member_add', at: op.at, id: membershipId },
+        { kind: 'updateMembershipRole', tenant: other, user: op.user, role },
+        { kind: 'insertTenantRole', tenant: op.tenant, name: op.name, capabilities: op.capabilities, description: null, at: op.at },
+        { kind: 'insertMembership', tenant: op.tenant, user: op.user, role: ids.tenantRole(op.name), source: 'member_add', at: op.at, id: op.id },
+        { kind: 'updateMembershipRole', tenant: op.tenant, user: op.user, role: ids.tenantRole(op.name) },
+        { kind: 'deleteTenantRole', tenant: op.tenant, name: op.name, reassignTo: undefined },
+        { kind: 'deleteTenantRole', tenant: op.tenant, name: op.name, reassignTo: op.reassignTo },
+      ];
+      const outcomes: Outcome[] = [];
+      for (const step of steps) outcomes.push(await outcomeOf(applyWrite(store, ids, step)));
+      const bystander = await store.findMembership(ids.tenant(other), ids.user(op.user));
+      return { outcomes, bystander, otherRoles: await store.listTenantRoles(ids.tenant(other)) };
+    }
     case 'transaction': {
       const inner: Outcome[] = [];
       const committed = await store
@@ -450,6 +597,8 @@ export const storeCommands: fc.Arbitrary<fc.AsyncCommand<ModelState, RealState>>
   invitationWriteOp.map((op) => new OpCommand(op)),
   invitationWriteOp.map((op) => new OpCommand(op)),
   acceptOp.map((op) => new OpCommand(op)),
+  tenantRoleWriteOp.map((op) => new OpCommand(op)),
+  roleLifecycleOp.map((op) => new OpCommand(op)),
   // The tenant invitations mostly target: created early in most runs, so invitation writes get past the tenant guard.
   fc.record({ kind: fc.constant('createTenant' as const), tenant: fc.constant(0), owner: userIndex, at: instant, id: uuid }).map((op) => new OpCommand(op)),
 ];
