@@ -30,8 +30,17 @@ function checkTemplate(name: string, template: TenantTemplate, roles: RoleMap, p
     if (packages?.features.isLimit(featureKey) !== true) throw new ConfigurationError(`${where}.namespaces: "${featureKey}" is not a declared limit feature.`);
   }
   const declared = new Set<string>(roles.roleNames());
+  const own = new Set<string>();
+  for (const { name: roleName, capabilities } of template.roles ?? []) {
+    if (declared.has(roleName) || own.has(roleName)) throw new ConfigurationError(`${where}.roles: "${roleName}" is a declared role or repeated.`);
+    own.add(roleName);
+    for (const capability of capabilities) {
+      if (!roles.capabilities.has(capability)) throw new ConfigurationError(`${where}.roles: "${String(capability)}" is not a declared capability.`);
+    }
+  }
   for (const { role } of template.members ?? []) {
-    if (!declared.has(role)) throw new ConfigurationError(`${where}.members: "${role}" is not a declared role.`);
+    if (!declared.has(role) && !own.has(role))
+      throw new ConfigurationError(`${where}.members: "${role}" is neither a declared role nor one of the template's roles.`);
   }
 }
 
@@ -39,8 +48,9 @@ function checkTemplate(name: string, template: TenantTemplate, roles: RoleMap, p
  * The template step of `tenants.create({ template })`: in one shared
  * transaction, creates the tenant as the caller (audited `tenant.create`),
  * then, as the system actor `template.<name>` (so the log says where the
- * rest came from), assigns the package, sets the namespace limits and adds
- * the members, each audited by its own operation. Any failing step rolls
+ * rest came from), assigns the package, sets the namespace limits, creates
+ * the template's roles and adds the members, each audited by its own
+ * operation. Any failing step rolls
  * the whole creation back: no tenant, no assignment, no member.
  */
 export function templateCreator(
@@ -65,6 +75,9 @@ export function templateCreator(
       if (template.package !== undefined) await system.provisioning.assignPackage({ tenantId, packageKey: template.package });
       for (const { namespace, featureKey, limit } of template.namespaces ?? []) {
         await system.provisioning.setNamespaceLimit({ tenantId, namespace, featureKey, limit });
+      }
+      for (const { name: roleName, capabilities, description } of template.roles ?? []) {
+        await system.roles.create({ tenantId, name: roleName, capabilities, ...(description === undefined ? {} : { description }) });
       }
       for (const { userId, role } of template.members ?? []) await system.members.add({ tenantId, userId, role });
       return created;

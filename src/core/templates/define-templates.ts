@@ -14,6 +14,15 @@ export interface TemplateMember<R extends string = string> {
   readonly role: R;
 }
 
+/** A tenant-defined role a template creates with the tenant (see `scope.roles.create`). */
+export interface TemplateRole {
+  /** A lower-case identifier, not a declared role's name. */
+  readonly name: string;
+  /** Capabilities of the registry. */
+  readonly capabilities: readonly string[];
+  readonly description?: string;
+}
+
 /**
  * What a new tenant starts with. Every part is optional; applied in this
  * order, in the tenant's creating transaction.
@@ -26,7 +35,10 @@ export interface TenantTemplate<R extends string = string, L extends string = st
   /** Namespace limits set on the tenant (needs `entitlements`; limit features only). */
   readonly namespaces?: readonly TemplateNamespace<L>[];
   /** Members added besides the owner. */
-  readonly members?: readonly TemplateMember<R>[];
+  /** Tenant-defined roles created with the tenant, before the members (who may hold them). */
+  readonly roles?: readonly TemplateRole[];
+  /** Members added with the tenant: a declared role, or one of the template's own roles. */
+  readonly members?: readonly TemplateMember<R | (string & {})>[];
 }
 
 /** The templates of an instance, from {@link defineTemplates}. @typeParam N - template names. */
@@ -77,6 +89,12 @@ const templateSchema = z
       )
       .max(100)
       .optional(),
+    roles: z
+      .array(
+        z.object({ name: z.string().min(1).max(64), capabilities: z.array(z.string().min(1)).max(500), description: z.string().max(1024).optional() }).strict(),
+      )
+      .max(50)
+      .optional(),
     members: z
       .array(z.object({ userId: z.string().min(1).max(255), role: z.string().min(1) }).strict())
       .max(100)
@@ -112,6 +130,7 @@ export function defineTemplates<const T extends Readonly<Record<string, TenantTe
       Object.freeze({
         ...(template.package === undefined ? {} : { package: template.package }),
         namespaces: Object.freeze((template.namespaces ?? []).map((entry) => Object.freeze({ ...entry }))),
+        roles: Object.freeze((template.roles ?? []).map((entry) => Object.freeze({ ...entry, capabilities: Object.freeze([...entry.capabilities]) }))),
         members: Object.freeze((template.members ?? []).map((entry) => Object.freeze({ ...entry }))),
       }),
     ]),

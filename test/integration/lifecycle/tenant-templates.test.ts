@@ -62,6 +62,41 @@ await describeDatabases(['memory', 'sqlite-memory', 'postgres', 'mysql'], (datab
     expect(tenant.id).toBe(id);
   });
 
+  it("creates the template's own roles before its members, who may hold them, and decisions follow those roles", async () => {
+    // A separate catalog under a registered name: the registered `templates` stay as they are for the type test.
+    const withRoles = defineTemplates({
+      team: {
+        roles: [{ name: 'auditor', capabilities: ['tenant.read', 'audit.read'], description: 'Reads the audit log' }],
+        members: [
+          { userId: 'aud', role: 'auditor' },
+          { userId: 'support-bot', role: 'readonly' },
+        ],
+      },
+    });
+    const tenantry = createTenantry({ capabilities, roles, store: database.store(), entitlements: { packages }, templates: withRoles });
+    const { tenant } = await tenantry.forRequest({ userId: 'ada' }).tenants.create({ template: 'team' });
+    const defined = await tenantry.forRequest({ userId: 'ada' }).roles.list({ tenantId: tenant.id });
+    expect(defined.map((role) => [role.name, role.capabilities, role.description])).toEqual([
+      ['auditor', ['tenant.read', 'audit.read'], 'Reads the audit log'],
+    ]);
+    const members = await tenantry.as(billing).members.list({ tenantId: tenant.id });
+    expect(members.items.map(({ userId, role }) => [userId, role])).toEqual([
+      ['ada', 'owner'],
+      ['aud', 'auditor'],
+      ['support-bot', 'readonly'],
+    ]);
+    const auditor = tenantry.forRequest({ userId: 'aud' });
+    expect(await auditor.can(tenant.id, 'audit.read')).toBe(true);
+    expect(await auditor.can(tenant.id, 'project.write')).toBe(false);
+    const { items } = await tenantry.as(billing).audit.list({ tenantId: tenant.id });
+    expect(items.map((entry) => [entry.action, entry.actor.id]).reverse()).toEqual([
+      ['tenant.create', 'ada'],
+      ['tenant_role.create', 'template.team'],
+      ['tenant_membership.add', 'template.team'],
+      ['tenant_membership.add', 'template.team'],
+    ]);
+  });
+
   it('an undeclared template is a ValidationError and creates nothing; no template keeps the plain creation', async () => {
     const store = database.store();
     const tenantry = instance(store);
@@ -79,6 +114,9 @@ describe('defineTemplates() and the templates option', () => {
       defineTemplates({ a: { package: 'platinum' } }),
       defineTemplates({ a: { namespaces: [{ namespace: 'n', featureKey: 'sso', limit: 1 }] } }),
       defineTemplates({ a: { members: [{ userId: 'u', role: 'emperor' }] } }),
+      defineTemplates({ a: { roles: [{ name: 'auditor', capabilities: ['audit.read', 'audit.erase'] }] } }),
+      defineTemplates({ a: { roles: [{ name: 'owner', capabilities: ['audit.read'] }] } }),
+      defineTemplates({ a: { roles: [{ name: 'auditor', capabilities: [] }], members: [{ userId: 'u', role: 'auditer' }] } }),
     ];
     for (const bad of cases) {
       expect(() => createTenantry({ capabilities, roles, store: memoryStore(), entitlements: { packages }, templates: bad })).toThrow(
