@@ -107,6 +107,8 @@ export async function routedTransaction<T>(work: (tx: StoreOperations) => Promis
   const lazy: Partial<Record<StoreOperationName, Operation>> = {};
   for (const name of STORE_OPERATIONS) {
     lazy[name] = async (a, b) => {
+      // A cross-region operation is refused in any transaction, before or after it opens, never fanned out.
+      if (OPERATION_ROUTES[name] === 'perRegion') throw perRegionRefusal(name);
       const region = opening === undefined ? bindingRegion(context, name, a, b) : undefined;
       if (opening === undefined && region === undefined) {
         // Nothing written yet: the fan-out reads every region's committed state.

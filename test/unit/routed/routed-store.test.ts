@@ -87,6 +87,18 @@ describe('routedStore', () => {
     expect(await stores.us.findTenant('us-2')).toBeUndefined();
   });
 
+  it('refuses a cross-region operation in a lazy transaction before it opens, as after (never a fan-out outside it)', async () => {
+    const { store } = world();
+    await expect(store.transaction((tx) => tx.findInvitationBySelector('nope'))).rejects.toSatisfy(isConfigurationError);
+    await expect(store.transaction((tx) => tx.prune({ now: createdAt }))).rejects.toSatisfy(isConfigurationError);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.createTenant(tenant('eu-3'), member('eu-3', 'ada'));
+        return tx.prune({ now: createdAt });
+      }),
+    ).rejects.toSatisfy(isConfigurationError);
+  });
+
   it("serves a read of another region's tenant inside a transaction from that region", async () => {
     const { store } = world();
     await seed(store, ['eu-1', 'us-1'], 'ada');
