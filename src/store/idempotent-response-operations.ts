@@ -45,6 +45,8 @@ export type IdempotentResponseSaveResult = 'saved' | 'already_saved' | 'not_foun
 export interface IdempotentResponseLookup {
   readonly tenantId: string;
   readonly key: string;
+  /** The request's fingerprint: a live record of the key under another fingerprint holds no response for it (`none`). */
+  readonly fingerprint: string;
   readonly now: Date;
 }
 
@@ -53,7 +55,7 @@ export interface IdempotentResponseLookup {
  *
  * - `stored`: the record holds a response;
  * - `pending`: the record exists (its consumption committed) but no response was saved yet: the first request is still running;
- * - `none`: no live record of that key.
+ * - `none`: no live record of that key and fingerprint.
  */
 export type IdempotentResponseState =
   { readonly state: 'stored'; readonly response: IdempotentResponseRecord } | { readonly state: 'pending' } | { readonly state: 'none' };

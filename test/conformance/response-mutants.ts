@@ -13,7 +13,7 @@ export const RESPONSE_MUTANTS = {
   'a response saved on an idempotency record reads back byte for byte, headers in order; pending before, first save wins': patched((ops) => ({
     saveIdempotentResponse: (save) => ops.saveIdempotentResponse({ ...save, response: throughText(save.response) }),
   })),
-  'an idempotent response is saved only onto the live record of its key and fingerprint': patched((ops) => ({
+  'an idempotent response is saved onto, and read from, only the live record of its key and fingerprint': patched((ops) => ({
     // Expiry ignored: a record past its TTL still takes the response.
     saveIdempotentResponse: (save) => ops.saveIdempotentResponse({ ...save, now: EPOCH }),
   })),

@@ -304,7 +304,7 @@ export class MemoryEntitlementTables {
   readIdempotentResponse(lookup: IdempotentResponseLookup): IdempotentResponseState {
     assertValidDates(lookup.now);
     const record = this.#idempotency.get(key(lookup.tenantId, lookup.key));
-    if (record === undefined || !live(record.expiresAt, lookup.now)) return { state: 'none' };
+    if (record === undefined || record.fingerprint !== lookup.fingerprint || !live(record.expiresAt, lookup.now)) return { state: 'none' };
     return record.response === undefined ? { state: 'pending' } : { state: 'stored', response: copyResponse(record.response) };
   }
 

@@ -69,8 +69,9 @@ export class ResponseReplays {
 
   /** The response stored for a consumption: `stored`, `pending` while its first request runs, `none` without a live record. */
   async read(ctx: ActorContext, input: ResponseReplayInput): Promise<IdempotentResponseState> {
-    const { tenantId, key } = await this.#record(ctx, input);
-    return this.#deps.store.readIdempotentResponse({ tenantId, key, now: this.#deps.now() });
+    // The fingerprint too: a record taken over by another request (after expiry) holds that request's response, not this one's.
+    const { tenantId, key, fingerprint } = await this.#record(ctx, input);
+    return this.#deps.store.readIdempotentResponse({ tenantId, key, fingerprint, now: this.#deps.now() });
   }
 
   async #record(ctx: ActorContext, input: ResponseReplayInput): Promise<{ tenantId: string; key: string; fingerprint: string }> {

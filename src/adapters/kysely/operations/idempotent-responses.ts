@@ -69,6 +69,7 @@ export async function readIdempotentResponse(ctx: QueryContext, lookup: Idempote
     .select('response')
     .where('tenant_id', '=', lookup.tenantId)
     .where('idempotency_key', '=', lookup.key)
+    .where('fingerprint', '=', encodeFingerprint(lookup.fingerprint))
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', dialect.writeTimestamp(lookup.now))]))
     .executeTakeFirst();
   if (row === undefined) return { state: 'none' };

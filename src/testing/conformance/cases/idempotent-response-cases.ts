@@ -49,19 +49,19 @@ export const idempotentResponseCases = [
     name: 'a response saved on an idempotency record reads back byte for byte, headers in order; pending before, first save wins',
     async run({ store }) {
       const { tenantId, key } = await recorded(store, 'a');
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, now: T0 }), { state: 'pending' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T0 }), { state: 'pending' });
       assert.equal(await store.saveIdempotentResponse({ tenantId, key, fingerprint: 'fp', response: RESPONSE, now: T0 }), 'saved');
-      const read = await store.readIdempotentResponse({ tenantId, key, now: T0 });
+      const read = await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T0 });
       assert.deepEqual(read.state === 'stored' ? plain(read.response) : read, plain(RESPONSE));
       // Never overwritten: a second save (another run of the handler after all) changes nothing.
       const other = { status: 500, headers: [], body: new Uint8Array([1]) };
       assert.equal(await store.saveIdempotentResponse({ tenantId, key, fingerprint: 'fp', response: other, now: T0 }), 'already_saved');
-      const again = await store.readIdempotentResponse({ tenantId, key, now: T0 });
+      const again = await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T0 });
       assert.deepEqual(again.state === 'stored' ? plain(again.response) : again, plain(RESPONSE));
     },
   },
   {
-    name: 'an idempotent response is saved only onto the live record of its key and fingerprint',
+    name: 'an idempotent response is saved onto, and read from, only the live record of its key and fingerprint',
     async run({ store }) {
       const { f, tenantId, key } = await recorded(store, 'a');
       const other = await f.seedEntitled('b');
@@ -69,9 +69,10 @@ export const idempotentResponseCases = [
       assert.equal(await store.saveIdempotentResponse({ tenantId, key: 'request-2', fingerprint: 'fp', response: RESPONSE, now: T0 }), 'not_found');
       assert.equal(await store.saveIdempotentResponse({ tenantId: other, key, fingerprint: 'fp', response: RESPONSE, now: T0 }), 'not_found');
       assert.equal(await store.saveIdempotentResponse({ tenantId, key, fingerprint: 'fp', response: RESPONSE, now: T1 }), 'not_found');
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, now: T0 }), { state: 'pending' });
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId: other, key, now: T0 }), { state: 'none' });
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key: 'request-2', now: T0 }), { state: 'none' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T0 }), { state: 'pending' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId: other, key, fingerprint: 'fp', now: T0 }), { state: 'none' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp2', now: T0 }), { state: 'none' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key: 'request-2', fingerprint: 'fp', now: T0 }), { state: 'none' });
     },
   },
   {
@@ -80,13 +81,13 @@ export const idempotentResponseCases = [
       const { tenantId, key } = await recorded(store, 'a');
       const tooLarge = { status: 200, headers: [['content-type', 'text/plain'] as const], body: null };
       assert.equal(await store.saveIdempotentResponse({ tenantId, key, fingerprint: 'fp', response: tooLarge, now: T0 }), 'saved');
-      const read = await store.readIdempotentResponse({ tenantId, key, now: T0 });
+      const read = await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T0 });
       assert.deepEqual(read.state === 'stored' ? plain(read.response) : read, { status: 200, headers: [['content-type', 'text/plain']], body: null });
       const large = await recorded(store, 'b');
       const body = Uint8Array.from({ length: 1024 * 1024 }, (_, index) => (index * 31 + 7) % 256);
       const response = { status: 200, headers: [], body };
       assert.equal(await store.saveIdempotentResponse({ tenantId: large.tenantId, key: large.key, fingerprint: 'fp', response, now: T0 }), 'saved');
-      const readLarge = await store.readIdempotentResponse({ tenantId: large.tenantId, key: large.key, now: T0 });
+      const readLarge = await store.readIdempotentResponse({ tenantId: large.tenantId, key: large.key, fingerprint: 'fp', now: T0 });
       assert.ok(readLarge.state === 'stored' && readLarge.response.body !== null);
       assert.ok(Buffer.from(readLarge.response.body).equals(Buffer.from(body)));
     },
@@ -96,7 +97,7 @@ export const idempotentResponseCases = [
     async run({ store }) {
       const { f, tenantId, key } = await recorded(store, 'a');
       assert.equal(await store.saveIdempotentResponse({ tenantId, key, fingerprint: 'fp', response: RESPONSE, now: T0 }), 'saved');
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, now: T1 }), { state: 'none' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T1 }), { state: 'none' });
       // After expiry the key is free: a new consumption takes it over, without the old response.
       const later = new Date(T1.getTime() + 1000);
       const takeover = await store.consume({
@@ -107,12 +108,14 @@ export const idempotentResponseCases = [
         idempotency: { key, fingerprint: 'fp-new', expiresAt: new Date(later.getTime() + 60_000) },
       });
       assert.equal(takeover.outcome, 'consumed');
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, now: later }), { state: 'pending' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp-new', now: later }), { state: 'pending' });
+      // The first request's retry (old fingerprint) never sees the new request's record as its own.
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: later }), { state: 'none' });
       // Prune at a time after the new expiry deletes the record and its response.
       const second = await recorded(store, 'b');
       assert.equal(await store.saveIdempotentResponse({ tenantId: second.tenantId, key: second.key, fingerprint: 'fp', response: RESPONSE, now: T0 }), 'saved');
       for (;;) if ((await store.prune({ now: new Date('2024-02-01T00:00:00.000Z'), batchSize: 1000 })).idempotencyKeys === 0) break;
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId: second.tenantId, key: second.key, now: T0 }), { state: 'none' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId: second.tenantId, key: second.key, fingerprint: 'fp', now: T0 }), { state: 'none' });
     },
   },
   {
@@ -121,7 +124,7 @@ export const idempotentResponseCases = [
       const { tenantId, key } = await recorded(store, 'a');
       assert.equal(await store.saveIdempotentResponse({ tenantId, key, fingerprint: 'fp', response: RESPONSE, now: T0 }), 'saved');
       assert.equal(await store.deleteTenant(tenantId), true);
-      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, now: T0 }), { state: 'none' });
+      assert.deepEqual(await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T0 }), { state: 'none' });
     },
   },
   {
@@ -133,7 +136,7 @@ export const idempotentResponseCases = [
       assert.equal(results.filter((result) => result === 'saved').length, 1);
       assert.equal(results.filter((result) => result === 'already_saved').length, 15);
       const winner = results.indexOf('saved');
-      const read = await store.readIdempotentResponse({ tenantId, key, now: T0 });
+      const read = await store.readIdempotentResponse({ tenantId, key, fingerprint: 'fp', now: T0 });
       assert.deepEqual(read.state === 'stored' ? plain(read.response) : read, plain(responses[winner] ?? RESPONSE));
     },
   },
