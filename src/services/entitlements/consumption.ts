@@ -210,10 +210,16 @@ export class ConsumptionService<F extends string, L extends F, P extends string>
         const current = await store.readCounters(tenantId, counterKeys(levels));
         const used = levels.map((_, index) => (index === result.index ? Math.max(result.used, current[index] ?? 0) : (current[index] ?? 0)));
         const decision = toDecision({ ...facts, levels, used, applied: false, replayed: false });
-        const level = levels[result.index];
+        const blocked = decision.blockedBy;
+        // The level the decision reports (re-read above: a concurrent consumption may have filled another
+        // level since the refusal), so the event's level, window and figures all describe the same counter.
+        const level =
+          blocked === null
+            ? undefined
+            : (levels.find((l) => l.feature === blocked.featureKey && l.namespace === (blocked.namespace ?? TENANT_POOL)) ?? levels[result.index]);
         // Only a consumption on its own: inside a caller's transaction the refusal throws and that transaction rolls back.
-        if (announce && level !== undefined && decision.reason === 'limit_exceeded' && decision.blockedBy !== null)
-          await this.#deps.alerts.refused(this.#deps.store, tenantId, level, decision.blockedBy, amount);
+        if (announce && level !== undefined && decision.reason === 'limit_exceeded' && blocked !== null)
+          await this.#deps.alerts.refused(this.#deps.store, tenantId, level, blocked, amount);
         return decision;
       }
       case 'replayed': {
