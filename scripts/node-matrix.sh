@@ -41,7 +41,11 @@ for version in "${versions[@]}"; do
     cd "$tree"
     export PATH="$nodedir/bin:$PATH"
     echo "node $(node -v), rebuilding better-sqlite3 for ABI $(node -p 'process.versions.modules')"
-    (cd node_modules/better-sqlite3 && node "$gyp" rebuild --release --nodedir="$nodedir" --loglevel=error >/dev/null)
+    # npm exports its own nodedir (the Node 20 headers) to scripts it runs; node-gyp would take those
+    # over the flag and build for the wrong ABI, so both name this version's headers.
+    (cd node_modules/better-sqlite3 && npm_config_nodedir="$nodedir" node "$gyp" rebuild --release --nodedir="$nodedir" --loglevel=error >"$work/gyp-$major.log" 2>&1) ||
+      { cat "$work/gyp-$major.log" >&2; exit 1; }
+    node -e "new (require('better-sqlite3'))(':memory:').close()" || { echo "better-sqlite3 was not rebuilt for Node $version" >&2; exit 1; }
     # CI=true would refuse a subset of databases: this run is the memory store and
     # SQLite only by design, and the Node 20 run covers every database.
     env -u CI TENANTRY_TEST_DATABASES=memory,sqlite-memory,sqlite-file \
