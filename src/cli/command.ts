@@ -1,6 +1,9 @@
-import type { Tenantry } from '../index.js';
+import { systemActor, type Tenantry } from '../index.js';
 import type { CliIo } from './cli-io.js';
 import type { OpenedDatabase } from './database-url.js';
+
+/** The actor every CLI write is made and audited as (`system:cli`). */
+export const CLI_ACTOR = systemActor('cli');
 
 /** The tenantry the commands use: the host's catalog, its names typed as strings. */
 export type CliTenantry = Tenantry<string, string, string, string, string>;

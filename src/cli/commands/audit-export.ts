@@ -1,8 +1,7 @@
 import type { AuditEntry } from '../../index.js';
 import { CliError } from '../cli-errors.js';
-import { optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
+import { CLI_ACTOR, optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
 import { parseChoiceFlag, parseDateFlag } from '../parse-values.js';
-import { CLI_ACTOR } from './provision.js';
 
 const PAGE_SIZE = 500;
 const CSV_COLUMNS = ['id', 'created_at', 'action', 'actor_type', 'actor_id', 'subject_user_id', 'metadata'] as const;

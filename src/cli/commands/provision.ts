@@ -1,8 +1,5 @@
-import { systemActor } from '../../index.js';
-import { optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
+import { CLI_ACTOR, optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
 import { parseChoiceFlag, parseDateFlag } from '../parse-values.js';
-
-const CLI_ACTOR = systemActor('cli');
 
 /** `tenantry provision --tenant <id> --package <key> [--cycle-anchor <iso>]`: assigns a package, audited as the `system:cli` actor. */
 export const provisionCommand: Command = {
@@ -51,5 +48,3 @@ export const changePackageCommand: Command = {
     else context.io.out(`Changed tenant ${stringFlag(context, 'tenant')} from ${stringFlag(context, 'from')} to ${stringFlag(context, 'to')}.\n`);
   },
 };
-
-export { CLI_ACTOR };

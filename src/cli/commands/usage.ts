@@ -1,6 +1,5 @@
 import type { PackageChangeSimulation } from '../../index.js';
-import { optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
-import { CLI_ACTOR } from './provision.js';
+import { CLI_ACTOR, optionalFlag, stringFlag, TENANT_FLAG, type Command } from '../command.js';
 
 /** `tenantry usage --tenant <id> [--namespace <ns>] [--json]`: the tenant's usage report. */
 export const usageCommand: Command = {
